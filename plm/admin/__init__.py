@@ -1,0 +1,1 @@
+"""Admin: event set-up, staff dashboard."""

@@ -1,0 +1,85 @@
+"""Staff dashboard and event set-up under /staff/."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from plm.admin import service
+from plm.admin.forms import ConfirmForm, EventForm
+from plm.auth.decorators import admin_required, staff_required
+from plm.events import get_event_or_404
+from plm.extensions import db
+from plm.models import Event, Participant
+
+bp = Blueprint("admin", __name__, url_prefix="/staff")
+
+EVENT_ERRORS = {
+    "slug_taken": lambda: _("Another event already uses this short name."),
+    "logo_too_large": lambda: _("The logo is larger than 2 MB."),
+    "logo_invalid": lambda: _("The logo is not a readable PNG or JPEG image."),
+}
+
+
+@bp.route("/")
+@staff_required
+def dashboard():
+    counts = dict(db.session.execute(
+        select(Participant.event_id, func.count()).where(Participant.status != "cancelled").group_by(Participant.event_id)
+    ).all())
+    events = db.session.scalars(select(Event).order_by(Event.archived, Event.starts_on.desc())).all()
+    return render_template("admin/dashboard.html", events=events, counts=counts)
+
+
+@bp.route("/events/")
+@admin_required
+def events():
+    events = db.session.scalars(select(Event).order_by(Event.archived, Event.starts_on.desc())).all()
+    return render_template("admin/events.html", events=events, confirm=ConfirmForm())
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@admin_required
+def new_event():
+    return _edit_event(Event(), EventForm())
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_event(slug: str):
+    event = get_event_or_404(slug)
+    form = EventForm(obj=event)
+    if not form.is_submitted():
+        form.registration_opens_at.data = service.from_utc(event.registration_opens_at, event.timezone)
+        form.registration_closes_at.data = service.from_utc(event.registration_closes_at, event.timezone)
+    return _edit_event(event, form)
+
+
+def _edit_event(event: Event, form: EventForm):
+    if form.validate_on_submit():
+        try:
+            service.apply_event_data(db.session, event, form.data, current_user)
+            if form.logo.data:
+                event.logo_path = service.save_logo(current_app.config["UPLOAD_FOLDER"], event, form.logo.data.read())
+            db.session.commit()
+        except service.EventError as exc:
+            db.session.rollback()
+            field = form.logo if str(exc).startswith("logo") else form.slug
+            field.errors = list(field.errors) + [EVENT_ERRORS[str(exc)]()]
+        else:
+            flash(_("Event saved."), "success")
+            return redirect(url_for("admin.events"))
+    return render_template("admin/event_form.html", form=form, event=event)
+
+
+@bp.route("/events/<slug>/archive", methods=["POST"])
+@admin_required
+def archive_event(slug: str):
+    event = get_event_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        service.set_archived(db.session, event, not event.archived, current_user)
+        db.session.commit()
+        flash(_("Event archived.") if event.archived else _("Event restored."), "info")
+    return redirect(url_for("admin.events"))

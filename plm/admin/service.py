@@ -1,0 +1,106 @@
+"""Event set-up use cases."""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from datetime import datetime
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plm.models import AuditLog, Checkpoint, Event, User
+
+EVENT_FIELDS = (
+    "name", "slug", "theme", "description", "venue", "address", "city", "timezone", "starts_on", "ends_on",
+    "capacity", "allow_role_request", "contact_email", "contact_phone",
+)
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+class EventError(ValueError):
+    """A refused event change, with a message for the user."""
+
+
+def to_utc(local: Optional[datetime], tz_name: str) -> Optional[datetime]:
+    """A wall-clock time typed at the event, as UTC."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=ZoneInfo(tz_name)).astimezone(ZoneInfo("UTC"))
+
+
+def from_utc(value: Optional[datetime], tz_name: str) -> Optional[datetime]:
+    """A UTC time as a naive wall-clock time at the event (for datetime-local inputs)."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
+
+
+def apply_event_data(session: Session, event: Event, data: dict[str, Any], user: Optional[User]) -> Event:
+    """Create or update an event from validated form data."""
+    other = session.scalar(select(Event).where(Event.slug == data["slug"], Event.id != (event.id or -1)))
+    if other is not None:
+        raise EventError("slug_taken")
+    before = {f: str(getattr(event, f, None)) for f in EVENT_FIELDS} if event.id else {}
+    for field in EVENT_FIELDS:
+        value = data.get(field)
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(event, field, value if value is not None or field == "capacity" else "")
+    event.registration_opens_at = to_utc(data.get("registration_opens_at"), event.timezone)
+    event.registration_closes_at = to_utc(data.get("registration_closes_at"), event.timezone)
+    if event.id is None:
+        session.add(event)
+    session.flush()
+    ensure_day_checkpoints(session, event)
+    changes = {f: str(getattr(event, f)) for f in EVENT_FIELDS if before.get(f) != str(getattr(event, f))}
+    session.add(AuditLog(event_id=event.id, user_id=user.id if user else None,
+                         action="event.update" if before else "event.create",
+                         target_type="event", target_id=event.id, detail=changes))
+    return event
+
+
+def ensure_day_checkpoints(session: Session, event: Event) -> None:
+    """One entry checkpoint per event day; days no longer in the event keep theirs (attendance stays)."""
+    existing = {c.day for c in session.scalars(
+        select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == "day"))}
+    for index, day in enumerate(event.days, start=1):
+        if day not in existing:
+            session.add(Checkpoint(event_id=event.id, kind="day", day=day, name=f"day-{index}"))
+    session.flush()
+
+
+def save_logo(upload_folder: str, event: Event, data: bytes) -> str:
+    """Re-encode an uploaded logo with Pillow (drops anything but pixels) and store it outside the code tree."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > MAX_LOGO_BYTES:
+        raise EventError("logo_too_large")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            if image.width * image.height > 40_000_000:
+                raise EventError("logo_invalid")
+            image = image.convert("RGBA")
+            image.thumbnail((1200, 1200))
+            out = io.BytesIO()
+            image.save(out, format="PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise EventError("logo_invalid")
+    folder = os.path.join(upload_folder, "logos")
+    os.makedirs(folder, exist_ok=True)
+    name = f"{event.slug}-{secrets.token_hex(4)}.png"
+    with open(os.path.join(folder, name), "wb") as handle:
+        handle.write(out.getvalue())
+    return os.path.join("logos", name)
+
+
+def set_archived(session: Session, event: Event, archived: bool, user: Optional[User]) -> None:
+    event.archived = archived
+    session.add(AuditLog(event_id=event.id, user_id=user.id if user else None,
+                         action="event.archive" if archived else "event.unarchive",
+                         target_type="event", target_id=event.id))

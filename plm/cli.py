@@ -1,0 +1,107 @@
+"""`flask plm ...` commands: the command-line half of the public contract."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from plm.extensions import db
+
+plm_cli = AppGroup("plm", help="Peer Learning Meeting administration.")
+
+
+@plm_cli.command("init")
+def init_command() -> None:
+    """Create the database or upgrade it to the latest schema."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    click.echo("Database is up to date.")
+
+
+@plm_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "organizer", "facilitator"]), required=True)
+@click.option("--password", help="Prompted for when not given.")
+@click.option("--name", "full_name", default="", help="Full name shown in logs.")
+def create_user_command(email: str, role: str, password: str | None, full_name: str) -> None:
+    """Create a staff account."""
+    from plm.auth.service import AccountError, create_user
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(db.session, email, role, password, full_name)
+        db.session.commit()
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc))
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@plm_cli.command("create-token")
+@click.argument("email")
+@click.option("--name", default="door scanner", help="A name for the device.")
+def create_token_command(email: str, name: str) -> None:
+    """Make an API token for a door scanner. It is shown once and stored hashed."""
+    from plm.auth.service import create_api_token, find_user
+
+    user = find_user(db.session, email)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active user with email {email}")
+    token = create_api_token(db.session, user, name)
+    db.session.commit()
+    click.echo(token)
+
+
+@plm_cli.command("demo")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="First day (default: three weeks from today; 2015-05-18 for the original dates).")
+@click.option("--reset", is_flag=True, help="Delete the demo event and load it again.")
+@click.option("--participants", "count", type=click.IntRange(1, 20000), default=350, show_default=True)
+def demo_command(start, reset: bool, count: int) -> None:
+    """Load the demo PLM: event, rooms, schedule, participants, staff accounts."""
+    from plm.demo import DemoExists, load_demo
+
+    first_day = start.date() if start else date.today() + timedelta(days=21)
+    try:
+        summary = load_demo(db.session, first_day, reset=reset, count=count)
+        db.session.commit()
+    except DemoExists as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc} Use --reset to load it again.")
+    click.echo(f"Loaded {summary['event']}: {summary['participants']} participants from "
+               f"{summary['provinces']} provinces, {summary['sessions']} sessions, {summary['rooms']} rooms.")
+    print_demo_logins()
+
+
+def print_demo_logins() -> None:
+    from plm.demo_data import DEMO_STAFF
+
+    click.echo("Demo staff logins (http://127.0.0.1:5000/staff/login):")
+    for staff in DEMO_STAFF:
+        click.echo(f"  {staff['role']:<12} {staff['email']:<28} password: {staff['password']}")
+
+
+@plm_cli.command("demo-logins")
+def demo_logins_command() -> None:
+    """Print the demo staff logins again."""
+    print_demo_logins()
+
+
+@plm_cli.command("is-empty", hidden=True)
+def is_empty_command() -> None:
+    """Exit 0 when the database has no events (used by `make run`)."""
+    from sqlalchemy import func, select
+
+    from plm.models import Event
+
+    sys.exit(0 if db.session.scalar(select(func.count()).select_from(Event)) == 0 else 1)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(plm_cli)

@@ -1,0 +1,45 @@
+"""Default settings. Overridden by instance/config.py, then by PLM_* environment variables."""
+
+# SQLite in the instance folder unless PLM_SQLALCHEMY_DATABASE_URI says otherwise;
+# create_app() fills in the absolute path.
+SQLALCHEMY_DATABASE_URI = None
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+# No default: a missing key outside debug/testing stops the app at start-up.
+SECRET_KEY = None
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+
+WTF_CSRF_TIME_LIMIT = None  # forms stay valid while a participant types slowly on a phone
+
+BABEL_DEFAULT_LOCALE = "id"
+BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+LOGIN_RATE_LIMIT = "10 per minute"
+REGISTRATION_RATE_LIMIT = "20 per hour"
+
+# Mail: with no MAIL_SERVER the messages stay in the outbox table, visible to admins.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "PLM <panitia@plm.example>"
+
+# Uploaded logos and signatures live outside the code tree.
+UPLOAD_FOLDER = None  # default: <instance>/uploads
+MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+
+# Absolute base URL for links in mails and QR codes when there is no request (CLI).
+PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+# Forms use PLM's catalogue for WTForms' messages (plm.forms.BaseForm), not WTForms' own.
+WTF_I18N_ENABLED = False

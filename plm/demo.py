@@ -1,0 +1,111 @@
+"""Load the demo PLM into the database (deterministic, from plm.demo_data)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from plm import demo_data
+from plm.admin.service import ensure_day_checkpoints
+from plm.auth.service import create_user, find_user
+from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
+from plm.text import fold_for_search
+
+
+class DemoExists(RuntimeError):
+    """The demo event is already in the database."""
+
+
+def load_demo(session: Session, first_day: date, *, reset: bool = False, count: int = 350) -> dict:
+    """Create the demo event with rooms, tracks, a published schedule, participants and staff."""
+    spec = demo_data.DEMO_EVENT
+    existing = session.scalar(select(Event).where(Event.slug == spec["slug"]))
+    if existing is not None:
+        if not reset:
+            raise DemoExists(f"The demo event '{spec['slug']}' is already loaded.")
+        session.execute(delete(Event).where(Event.id == existing.id))
+        session.flush()
+        session.expunge_all()
+
+    tz = ZoneInfo(spec["timezone"])
+    days = spec.get("days", 4)
+    now = utcnow()
+    event = Event(
+        slug=spec["slug"], name=spec["name"], theme=spec["theme"], description=spec.get("description", ""),
+        venue=spec["venue"], address=spec["address"], city=spec["city"], timezone=spec["timezone"],
+        starts_on=first_day, ends_on=first_day + timedelta(days=days - 1),
+        capacity=spec["capacity"], contact_email=spec["contact_email"], contact_phone=spec.get("contact_phone", ""),
+        registration_opens_at=min(now, datetime.combine(first_day, time(0), tz) - timedelta(days=60)),
+        registration_closes_at=datetime.combine(first_day, time(0), tz) - timedelta(days=1),
+        certificate_min_days=3, certificate_serial_prefix="PLM" + str(first_day.year)[-2:],
+        signatories=spec.get("signatories", []),
+        schedule_published_at=now,
+    )
+    session.add(event)
+    session.flush()
+    ensure_day_checkpoints(session, event)
+
+    rooms = {}
+    for position, (name, capacity, notes) in enumerate(demo_data.DEMO_ROOMS):
+        rooms[name] = Room(event_id=event.id, name=name, capacity=capacity, notes=notes, position=position)
+    tracks = {name: Track(event_id=event.id, name=name, colour=colour) for name, colour in demo_data.DEMO_TRACKS}
+    session.add_all([*rooms.values(), *tracks.values()])
+
+    people = demo_data.generate_participants(count=count)
+    participants = []
+    for person in people:
+        participant = Participant(
+            event_id=event.id, full_name=person.full_name, name_on_badge=person.name_on_badge,
+            email=person.email, email_normalized=person.email.lower(), phone=person.phone,
+            institution=person.institution, institution_type=person.institution_type, province=person.province,
+            role=person.role, status="registered", diet=person.diet, access_needs=person.access_needs,
+            consent_at=now, source="demo",
+            search_text=fold_for_search(f"{person.full_name} {person.name_on_badge} {person.institution}"),
+        )
+        participants.append(participant)
+    session.add_all(participants)
+    session.flush()
+
+    leaders = [p for p in participants if p.role in ("facilitator", "speaker")]
+    rng = random.Random(2015)
+    sessions = []
+    for item in demo_data.demo_schedule(first_day):
+        day = first_day + timedelta(days=item.day_index)
+        start = datetime.combine(day, time.fromisoformat(item.start), tz)
+        end = datetime.combine(day, time.fromisoformat(item.end), tz)
+        event_session = EventSession(
+            event_id=event.id, title=item.title, description=item.description, kind=item.kind,
+            room=rooms.get(item.room), track=tracks.get(item.track) if item.track else None,
+            starts_at=start, ends_at=end, capacity=item.capacity, signup_required=item.signup_required,
+        )
+        pool = [p for p in leaders if p.role == "speaker"] if item.kind == "plenary" else leaders
+        if item.facilitator_count and pool:
+            event_session.facilitators = rng.sample(pool, min(item.facilitator_count, len(pool)))
+        sessions.append(event_session)
+    session.add_all(sessions)
+    session.flush()
+    for event_session in sessions:
+        if event_session.kind != "break":
+            session.add(Checkpoint(event_id=event.id, kind="session", session_id=event_session.id,
+                                   name=event_session.title[:300]))
+        event_session.published_state = {
+            "starts_at": event_session.starts_at.isoformat(), "ends_at": event_session.ends_at.isoformat(),
+            "room_id": event_session.room_id, "cancelled": False,
+        }
+
+    for staff in demo_data.DEMO_STAFF:
+        if find_user(session, staff["email"]) is None:
+            create_user(session, staff["email"], staff["role"], staff["password"], staff.get("name", ""))
+    session.flush()
+    return {
+        "event": event.name,
+        "slug": event.slug,
+        "participants": len(participants),
+        "provinces": len({p.province for p in participants}),
+        "sessions": len(sessions),
+        "rooms": len(rooms),
+    }

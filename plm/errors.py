@@ -1,0 +1,78 @@
+"""Error pages in the user's language, and JSON bodies under /api/."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please check what you sent and try again.")),
+        401: (_("Login required"), _("Please log in to continue.")),
+        403: (_("Not allowed"), _("Your account is not allowed to open this page.")),
+        404: (_("Page not found"), _("The page you asked for does not exist or has been moved.")),
+        405: (_("Not allowed"), _("This action is not available here.")),
+        413: (_("Too large"), _("What you sent is too large.")),
+        422: (_("Invalid data"), _("Some of the data you sent is not valid.")),
+        429: (_("Too many requests"), _("Too many attempts. Please wait a minute and try again.")),
+        500: (_("Something went wrong"), _("An unexpected error happened on our side. Nothing you typed was lost; please try again.")),
+        503: (_("Temporarily unavailable"), _("The service is busy or the database is unreachable. Please try again shortly.")),
+    }
+
+
+def error_response(code: int, error: str | None = None, detail: str | None = None):
+    title, message = _messages().get(code, (str(code), ""))
+    if wants_json():
+        body = {"error": error or _default_error_code(code), "message": detail or message}
+        return jsonify(body), code
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+def _default_error_code(code: int) -> str:
+    return {
+        400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+        405: "method_not_allowed", 413: "too_large", 422: "invalid", 429: "rate_limited",
+        500: "server_error", 503: "unavailable",
+    }.get(code, "error")
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return error_response(400, "csrf_failed", _("The form expired or was sent from elsewhere. Please reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = exc.code or 500
+        if code < 400:
+            return exc
+        response = error_response(code)
+        if code == 429 and exc.get_response().headers.get("Retry-After"):
+            body, status = response
+            return body, status, {"Retry-After": exc.get_response().headers["Retry-After"]}
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        from plm.extensions import db
+
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        if isinstance(exc, OperationalError):
+            app.logger.error("Database unavailable on %s %s: %s", request.method, request.path, exc)
+            db.session.rollback()
+            return error_response(503, "database_unavailable")
+        if app.testing and not app.config.get("PLM_RENDER_500_IN_TESTS"):
+            raise exc
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return error_response(InternalServerError.code)

@@ -1,0 +1,56 @@
+"""The base form for every PLM form: WTForms' own messages in the user's language.
+
+WTForms ships no Indonesian catalogue, so its built-in validator messages are
+listed here for extraction and translated in PLM's own catalogue.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+# Extracted by pybabel so the catalogue carries them; WTForms asks for them by these exact texts.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Invalid input."),
+    _l("Invalid email address."),
+    _l("Invalid URL."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Not a valid choice."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Invalid value, must be one of: %(values)s."),
+    _l("Field must be equal to %(other_name)s."),
+)
+
+
+def _plural_messages() -> None:  # pragma: no cover - only for extraction
+    ngettext("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 1)
+    ngettext("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1)
+
+
+def strip_text(value):
+    """Field filter: phones autocomplete a trailing space; nobody means it."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class _BabelTranslations:
+    def gettext(self, string: str) -> str:
+        return gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _BabelTranslations()

@@ -1,0 +1,36 @@
+"""Translated labels for the stored vocabularies (roles, institution types, statuses...)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STAFF_ROLE_LABELS = {"admin": _l("Admin"), "organizer": _l("Organizer (door staff)"), "facilitator": _l("Facilitator")}
+PARTICIPANT_ROLE_LABELS = {
+    "participant": _l("Participant"),
+    "facilitator": _l("Facilitator"),
+    "speaker": _l("Speaker"),
+    "committee": _l("Committee"),
+}
+INSTITUTION_TYPE_LABELS = {
+    "provincial": _l("Provincial library"),
+    "regency_city": _l("Regency/city library"),
+    "village": _l("Village library"),
+    "tbm": _l("Reading garden (TBM)"),
+    "other": _l("Other"),
+}
+STATUS_LABELS = {"registered": _l("Registered"), "waitlisted": _l("Waiting list"), "cancelled": _l("Cancelled")}
+SESSION_KIND_LABELS = {"plenary": _l("Plenary"), "sharing": _l("Sharing session"), "workshop": _l("Workshop"), "break": _l("Break")}
+
+
+def role_label(value: str) -> str:
+    return str(STAFF_ROLE_LABELS.get(value) or PARTICIPANT_ROLE_LABELS.get(value) or value)
+
+
+def label_globals() -> dict:
+    return {
+        "role_label": role_label,
+        "participant_role_label": lambda v: str(PARTICIPANT_ROLE_LABELS.get(v, v)),
+        "institution_type_label": lambda v: str(INSTITUTION_TYPE_LABELS.get(v, v)),
+        "status_label": lambda v: str(STATUS_LABELS.get(v, v)),
+        "session_kind_label": lambda v: str(SESSION_KIND_LABELS.get(v, v)),
+    }

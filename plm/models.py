@@ -1,0 +1,472 @@
+"""The data model. Everything hangs off an Event; times are stored in UTC."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from datetime import date, datetime, timezone
+from typing import Any, Optional
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from plm.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store times in UTC")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+# Upper-case letters and digits without look-alikes (no I, O, 0, 1): easy to read out
+# and to type, and within the QR alphanumeric mode.
+UNAMBIGUOUS_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def random_code(length: int) -> str:
+    return "".join(secrets.choice(UNAMBIGUOUS_ALPHABET) for _ in range(length))
+
+
+def new_public_id() -> str:
+    """Ten characters (50 bits): random, never sequential, short enough to read out."""
+    return random_code(10)
+
+
+def new_token() -> str:
+    """A URL-safe token of 192 bits for manage links and API tokens."""
+    return secrets.token_urlsafe(24)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    ORGANIZER = "organizer"
+    FACILITATOR = "facilitator"
+
+
+STAFF_ROLES = [r.value for r in Role]
+
+# Participant vocabularies (values are stable; labels are translated in templates).
+PARTICIPANT_ROLES = ["participant", "facilitator", "speaker", "committee"]
+INSTITUTION_TYPES = ["provincial", "regency_city", "village", "tbm", "other"]
+PARTICIPANT_STATUSES = ["registered", "waitlisted", "cancelled"]
+SESSION_KINDS = ["plenary", "sharing", "workshop", "break"]
+CHECKIN_SOURCES = ["qr", "manual", "walk-in", "offline-sync"]
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role == Role.ADMIN.value or self.role in roles
+
+
+class ApiToken(db.Model):
+    """Bearer token for a door scanner; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Makassar")
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    registration_opens_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    capacity: Mapped[Optional[int]] = mapped_column(Integer)
+    allow_role_request: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    logo_path: Mapped[Optional[str]] = mapped_column(String(300))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    schedule_published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Rotating this (admin action) re-issues every ticket of the event.
+    ticket_key_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Certificates: eligibility rule and presentation.
+    certificate_min_days: Mapped[Optional[int]] = mapped_column(Integer)
+    certificate_min_session_percent: Mapped[Optional[int]] = mapped_column(Integer)
+    certificate_min_sessions: Mapped[Optional[int]] = mapped_column(Integer)
+    certificate_language: Mapped[str] = mapped_column(String(5), default="id")
+    certificate_serial_prefix: Mapped[str] = mapped_column(String(10), default="PLM")
+    signatories: Mapped[list] = mapped_column(JSON, default=list)
+    role_colours: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True
+    )
+    rooms: Mapped[list[Room]] = relationship(back_populates="event", cascade="all, delete-orphan")
+    tracks: Mapped[list[Track]] = relationship(back_populates="event", cascade="all, delete-orphan")
+    sessions: Mapped[list[EventSession]] = relationship(back_populates="event", cascade="all, delete-orphan")
+    checkpoints: Mapped[list[Checkpoint]] = relationship(back_populates="event", cascade="all, delete-orphan")
+
+    @property
+    def days(self) -> list[date]:
+        from datetime import timedelta
+
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + timedelta(days=i) for i in range(max(count, 0))]
+
+    def registration_state(self, now: Optional[datetime] = None) -> str:
+        """'not_yet', 'open' or 'closed' for the registration window."""
+        now = now or utcnow()
+        if self.archived:
+            return "closed"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_yet"
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return "closed"
+        return "open"
+
+
+class Participant(db.Model):
+    __tablename__ = "participants"
+    __table_args__ = (
+        UniqueConstraint("event_id", "email_normalized", name="uq_participants_event_email"),
+        Index("ix_participants_event_status", "event_id", "status"),
+        Index("ix_participants_event_search", "event_id", "search_text"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    full_name: Mapped[str] = mapped_column(String(300))
+    name_on_badge: Mapped[str] = mapped_column(String(300), default="")
+    email: Mapped[str] = mapped_column(String(254))
+    # Lower-cased email: the case-insensitive unique key per event.
+    email_normalized: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    institution: Mapped[str] = mapped_column(String(300), default="")
+    institution_type: Mapped[str] = mapped_column(String(20), default="other")
+    province: Mapped[str] = mapped_column(String(60), default="")
+    role: Mapped[str] = mapped_column(String(20), default="participant")
+    status: Mapped[str] = mapped_column(String(20), default="registered")
+    diet: Mapped[str] = mapped_column(String(300), default="")
+    access_needs: Mapped[str] = mapped_column(String(300), default="")
+    consent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Folded (lower-case, accents removed) name + institution for door search.
+    search_text: Mapped[str] = mapped_column(String(700), default="")
+    # Ticket codes are HMACs over this per-participant secret; changing it re-issues the ticket.
+    ticket_secret: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
+    # The manage link token is shown once (page, mail); only its hash is kept.
+    manage_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    waitlisted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    badge_printed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    certificate_override: Mapped[Optional[bool]] = mapped_column(Boolean)
+    certificate_override_reason: Mapped[str] = mapped_column(String(500), default="")
+    source: Mapped[str] = mapped_column(String(20), default="web")  # web, import, walk-in, demo, staff
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="participants")
+    checkins: Mapped[list[CheckIn]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
+    )
+    certificate: Mapped[Optional[Certificate]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def issue_manage_token(self) -> str:
+        """Make a new manage token, keep its hash, return the token to show once."""
+        token = new_token()
+        self.manage_token_hash = hash_token(token)
+        return token
+
+
+session_facilitators = Table(
+    "session_facilitators",
+    db.Model.metadata,
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Room(db.Model):
+    __tablename__ = "rooms"
+    __table_args__ = (UniqueConstraint("event_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    capacity: Mapped[Optional[int]] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="rooms")
+
+
+class Track(db.Model):
+    __tablename__ = "tracks"
+    __table_args__ = (UniqueConstraint("event_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    colour: Mapped[str] = mapped_column(String(7), default="#2f6f4f")
+
+    event: Mapped[Event] = relationship(back_populates="tracks")
+
+
+class EventSession(db.Model):
+    """A slot in the schedule (plenary, sharing session, workshop, break)."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_event_start", "event_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="sharing")
+    room_id: Mapped[Optional[int]] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
+    track_id: Mapped[Optional[int]] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[Optional[int]] = mapped_column(Integer)
+    signup_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # iCalendar SEQUENCE: bumped whenever time, room or status change.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # What was public at publication, to mark moved/cancelled sessions.
+    published_state: Mapped[Optional[dict]] = mapped_column(JSON)
+    uid: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_hex(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+    room: Mapped[Optional[Room]] = relationship()
+    track: Mapped[Optional[Track]] = relationship()
+    facilitators: Mapped[list[Participant]] = relationship(secondary=session_facilitators)
+    signups: Mapped[list[SessionSignup]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class SessionSignup(db.Model):
+    __tablename__ = "session_signups"
+    __table_args__ = (UniqueConstraint("session_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[EventSession] = relationship(back_populates="signups")
+    participant: Mapped[Participant] = relationship()
+
+
+class Checkpoint(db.Model):
+    """Where attendance is taken: the event door on one day, or one session."""
+
+    __tablename__ = "checkpoints"
+    __table_args__ = (
+        UniqueConstraint("event_id", "day", "kind", name="uq_checkpoints_event_day"),
+        UniqueConstraint("session_id", name="uq_checkpoints_session"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # "day" or "session"
+    day: Mapped[Optional[date]] = mapped_column(Date)
+    session_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(300), default="")
+
+    event: Mapped[Event] = relationship(back_populates="checkpoints")
+    session: Mapped[Optional[EventSession]] = relationship()
+
+
+class CheckIn(db.Model):
+    """One attendance fact. Unique per participant and checkpoint: a repeat scan is 'already'."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("participant_id", "checkpoint_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoints.id", ondelete="CASCADE"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    device: Mapped[str] = mapped_column(String(60), default="")
+    source: Mapped[str] = mapped_column(String(20), default="qr")
+    client_uuid: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    participant: Mapped[Participant] = relationship(back_populates="checkins")
+    checkpoint: Mapped[Checkpoint] = relationship()
+    user: Mapped[Optional[User]] = relationship()
+
+
+class ScanLog(db.Model):
+    """Every scan attempt at a door, refused ones too, for disputes and idempotent retries."""
+
+    __tablename__ = "scan_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    checkpoint_id: Mapped[Optional[int]] = mapped_column(ForeignKey("checkpoints.id", ondelete="SET NULL"))
+    participant_id: Mapped[Optional[int]] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    device: Mapped[str] = mapped_column(String(60), default="")
+    scanned: Mapped[str] = mapped_column(String(200), default="")
+    result: Mapped[str] = mapped_column(String(20))
+    client_uuid: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    response: Mapped[Optional[dict]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), unique=True
+    )
+    serial: Mapped[str] = mapped_column(String(32), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    hours: Mapped[Optional[float]] = mapped_column(Float)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str] = mapped_column(String(500), default="")
+
+    participant: Mapped[Participant] = relationship(back_populates="certificate")
+
+
+class AuditLog(db.Model):
+    """Who changed what and when: staff edits, undos, overrides, revocations."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    target_type: Mapped[str] = mapped_column(String(40), default="")
+    target_id: Mapped[Optional[int]] = mapped_column(Integer)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[Optional[User]] = relationship()
+
+
+class MailMessage(db.Model):
+    """Outbox: every mail is stored first, then sent; unsent mail stays visible to admins."""
+
+    __tablename__ = "mail_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[Optional[int]] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    # [{"filename", "content_type", "data_b64"}]; kept small (a QR PNG).
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, sent, failed, logged
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class Job(db.Model):
+    """Background work (batch PDFs): a row any worker can claim."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, running, done, failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    result_path: Mapped[Optional[str]] = mapped_column(String(500))
+    error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -1,0 +1,56 @@
+"""Links each feature adds to the staff dashboard and the public event page.
+
+Feature packages call `add_staff_link` / `add_public_link` when their blueprint is
+registered, so the base templates do not need to know every feature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Flask, current_app, url_for
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class Link:
+    endpoint: str
+    label: Callable[[], str] | str
+    roles: tuple[str, ...] = ()  # empty: every staff role
+    order: int = 50
+
+
+def add_staff_link(app: Flask, endpoint: str, label, roles: tuple[str, ...] = (), order: int = 50) -> None:
+    app.extensions.setdefault("plm_staff_links", []).append(Link(endpoint, label, roles, order))
+
+
+def add_public_link(app: Flask, endpoint: str, label, order: int = 50) -> None:
+    app.extensions.setdefault("plm_public_links", []).append(Link(endpoint, label, (), order))
+
+
+def _resolve(links: list[Link], event) -> list[dict]:
+    result = []
+    for link in sorted(links, key=lambda item: item.order):
+        result.append({"url": url_for(link.endpoint, slug=event.slug), "label": str(link.label)})
+    return result
+
+
+def staff_event_links(event) -> list[dict]:
+    links = current_app.extensions.get("plm_staff_links", [])
+    allowed = [l for l in links if not l.roles or current_user.has_role(*l.roles)]
+    return _resolve(allowed, event)
+
+
+def public_event_links(event) -> list[dict]:
+    return _resolve(current_app.extensions.get("plm_public_links", []), event)
+
+
+def has_endpoint(name: str) -> bool:
+    return name in current_app.view_functions
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        staff_event_links=staff_event_links, public_event_links=public_event_links, has_endpoint=has_endpoint
+    )

@@ -1,0 +1,1 @@
+"""Public side: event pages, sign-up, manage-my-registration."""

@@ -1,0 +1,183 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL when PLM_TEST_DATABASE_URL is set),
+migrated once per run with the real Alembic migrations and emptied after each test."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from plm import create_app  # noqa: E402
+from plm.extensions import db  # noqa: E402
+
+_TMP = tempfile.mkdtemp(prefix="plm-tests-")
+DATABASE_URL = os.environ.get("PLM_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/plm-test.sqlite3"
+IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+
+STAFF_PASSWORD = "correct-horse-battery"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "nodb: needs no database; run once (on the SQLite pass)")
+    config.addinivalue_line("markers", "browser: drives headless Chromium")
+
+
+def base_config(**overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "UPLOAD_FOLDER": os.path.join(_TMP, "uploads"),
+        "MAIL_SERVER": None,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Without this, a request reuses the app context the test pushed, and `g` (the logged-in
+    user, the chosen language) would leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def migrated_database():
+    """Run the real migrations once on an empty database."""
+    if IS_POSTGRES:
+        engine = create_engine(DATABASE_URL)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    app = create_app(base_config())
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    return DATABASE_URL
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if IS_POSTGRES:
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def make_app(migrated_database):
+    """Factory for apps on the test database; every table is emptied after the test."""
+    apps = []
+
+    def factory(**overrides):
+        app = create_app(base_config(**overrides))
+        app.test_client_class = FreshContextClient
+        apps.append(app)
+        return app
+
+    yield factory
+    if apps:
+        with apps[0].app_context():
+            db.session.remove()
+            _empty_all_tables()
+            db.session.remove()
+            for app in apps:
+                with app.app_context():
+                    db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    from plm.auth.service import create_user
+
+    def factory(role: str = "admin", email: str | None = None, password: str = STAFF_PASSWORD):
+        user = create_user(db.session, email or f"{role}@test.example", role, password)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def login(client, make_user):
+    """login('admin') creates that staff user and logs the test client in as them."""
+
+    def do_login(role: str = "admin", email: str | None = None):
+        user = make_user(role, email)
+        response = client.post("/staff/login", data={"email": user.email, "password": STAFF_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return do_login
+
+
+@pytest.fixture
+def event(app):
+    """A small open event four weeks from now."""
+    from plm.admin.service import ensure_day_checkpoints
+    from plm.models import Event
+
+    start = date.today() + timedelta(days=28)
+    event = Event(slug="plm-test", name="PLM Test", theme="Belajar bersama", venue="Hotel Ungasan",
+                  city="Bali", timezone="Asia/Makassar", starts_on=start, ends_on=start + timedelta(days=3),
+                  capacity=100)
+    db.session.add(event)
+    db.session.flush()
+    ensure_day_checkpoints(db.session, event)
+    db.session.commit()
+    return event
+
+
+@pytest.fixture
+def demo_event(app):
+    from plm.demo import load_demo
+
+    load_demo(db.session, date.today() + timedelta(days=21))
+    db.session.commit()
+    from plm.models import Event
+    from sqlalchemy import select
+
+    return db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
