@@ -13,7 +13,6 @@ from plm import demo_data
 from plm.admin.service import ensure_day_checkpoints
 from plm.auth.service import create_user, find_user
 from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
-from plm.text import fold_for_search
 
 
 class DemoExists(RuntimeError):
@@ -60,11 +59,10 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     for person in people:
         participant = Participant(
             event_id=event.id, full_name=person.full_name, name_on_badge=person.name_on_badge,
-            email=person.email, email_normalized=person.email.lower(), phone=person.phone,
+            email=person.email, phone=person.phone,
             institution=person.institution, institution_type=person.institution_type, province=person.province,
             role=person.role, status="registered", diet=person.diet, access_needs=person.access_needs,
             consent_at=now, source="demo",
-            search_text=fold_for_search(f"{person.full_name} {person.name_on_badge} {person.institution}"),
         )
         participants.append(participant)
     session.add_all(participants)

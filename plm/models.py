@@ -25,6 +25,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -255,6 +256,32 @@ class Participant(db.Model):
         token = new_token()
         self.manage_token_hash = hash_token(token)
         return token
+
+
+@event.listens_for(Participant, "before_insert")
+@event.listens_for(Participant, "before_update")
+def _derive_participant_fields(mapper: Any, connection: Any, participant: Participant) -> None:
+    """Keep the lookup columns in step with what was typed, whoever changed it."""
+    from plm.text import fold_for_search
+
+    participant.email_normalized = (participant.email or "").strip().lower()
+    if not participant.name_on_badge:
+        participant.name_on_badge = participant.full_name
+    participant.search_text = fold_for_search(
+        f"{participant.full_name} {participant.name_on_badge} {participant.institution}"
+    )[:700]
+
+
+def audit(session: Any, action: str, *, user: Optional[User] = None, event_id: Optional[int] = None,
+          target: Any = None, **detail: Any) -> AuditLog:
+    """Record who did what: every staff change, undo, override and revocation goes through here."""
+    entry = AuditLog(
+        action=action, user_id=user.id if user is not None else None, event_id=event_id,
+        target_type=type(target).__name__.lower() if target is not None else "",
+        target_id=getattr(target, "id", None), detail=detail,
+    )
+    session.add(entry)
+    return entry
 
 
 session_facilitators = Table(

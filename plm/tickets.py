@@ -77,3 +77,10 @@ def verify(key: bytes, code: TicketCode, ticket_secret: str) -> bool:
 def code_digest(code_text: str) -> str:
     """Short hash of a valid code, for the offline door snapshot (no secret leaves the server)."""
     return hashlib.sha256(code_text.strip().upper().encode()).hexdigest()[:16]
+
+
+def participant_code(app_secret: str | bytes, participant) -> str:
+    """The ticket text for a participant row (anything with .event, .public_id, .ticket_secret)."""
+    event = participant.event
+    key = event_key(app_secret, event.slug, event.ticket_key_version or 1)
+    return make_code(key, event.slug, participant.public_id, participant.ticket_secret)

@@ -9,8 +9,7 @@ from plm.models import CheckIn, Checkpoint, Event, Participant, User, utcnow
 
 
 def _participant(event, email, **kw):
-    return Participant(event_id=event.id, full_name=kw.pop("name", "Sukarmi"), email=email,
-                       email_normalized=email.lower(), **kw)
+    return Participant(event_id=event.id, full_name=kw.pop("name", "Sukarmi"), email=email, **kw)
 
 
 def test_one_participant_per_email_per_event_case_insensitive(app, event):
@@ -98,3 +97,15 @@ def test_deleting_an_event_removes_its_participants(app, event):
     db.session.delete(db.session.get(Event, event.id))
     db.session.commit()
     assert db.session.scalar(select(Participant)) is None
+
+
+def test_lookup_columns_follow_what_was_typed(app, event):
+    person = _participant(event, " Ayu@Example.ID", name="Ni Luh Putu Ayu Sekarini", institution="Perpustakaan Désa")
+    db.session.add(person)
+    db.session.commit()
+    assert person.email_normalized == "ayu@example.id"
+    assert person.name_on_badge == "Ni Luh Putu Ayu Sekarini"
+    assert "perpustakaan desa" in person.search_text
+    person.institution = "TBM Cahaya"
+    db.session.commit()
+    assert "tbm cahaya" in person.search_text and "desa" not in person.search_text
