@@ -1,0 +1,133 @@
+"""QR codes for tickets and verification links.
+
+Three views of the same code, all pure functions of the text:
+
+* :func:`qr_matrix` -- the module matrix (``True`` = dark), no quiet zone;
+* :func:`qr_svg` -- one compact ``<svg>`` with a single ``<path>``, where each
+  horizontal run of dark modules is one rectangle sub-path.  It has a
+  ``viewBox`` but no width/height, so CSS (web pages, WeasyPrint) sizes it and
+  it stays sharp at any size;
+* :func:`qr_png` -- a small 1-bit PNG, for mail attachments.
+
+Error correction is level M and the smallest version that fits is used.  The
+quiet zone is 4 modules on every side, as the standard asks.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from html import escape
+
+import qrcode
+import qrcode.constants
+from PIL import Image
+
+__all__ = ["QUIET_ZONE", "qr_matrix", "qr_svg", "qr_png", "qr_path_data"]
+
+#: Width of the light border around the symbol, in modules.
+QUIET_ZONE = 4
+
+
+@lru_cache(maxsize=2048)
+def _matrix(text: str) -> tuple[tuple[bool, ...], ...]:
+    if not isinstance(text, str):
+        raise TypeError("qr text must be a str")
+    code = qrcode.QRCode(
+        version=None,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=0,
+    )
+    code.add_data(text)
+    try:
+        code.make(fit=True)
+    except qrcode.exceptions.DataOverflowError as exc:
+        raise ValueError("text is too long for a QR code") from exc
+    return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """Return the QR module matrix for *text* (no quiet zone), rows top-down."""
+    return [list(row) for row in _matrix(text)]
+
+
+@lru_cache(maxsize=2048)
+def qr_path_data(text: str) -> tuple[int, str]:
+    """Return ``(size, d)``: the side of the symbol *including* the quiet zone,
+    in modules, and the SVG path data drawing its dark modules.
+
+    Horizontal runs of dark modules are merged into one rectangle each.
+    """
+    matrix = _matrix(text)
+    runs_by_row: list[list[tuple[int, int]]] = []
+    for row in matrix:
+        runs = []
+        x, n = 0, len(row)
+        while x < n:
+            if row[x]:
+                start = x
+                while x < n and row[x]:
+                    x += 1
+                runs.append((start, x))
+            else:
+                x += 1
+        runs_by_row.append(runs)
+    # Identical runs in consecutive rows become one taller rectangle (fewer
+    # sub-paths: smaller SVG, faster to parse and to draw into a PDF).
+    remaining = [set(runs) for runs in runs_by_row]
+    parts = []
+    for y, runs in enumerate(runs_by_row):
+        for run in runs:
+            if run not in remaining[y]:
+                continue
+            height = 1
+            while y + height < len(remaining) and run in remaining[y + height]:
+                remaining[y + height].discard(run)
+                height += 1
+            start, end = run
+            length = end - start
+            # Filled sub-paths close implicitly: no "z" needed.
+            parts.append(
+                f"M{start + QUIET_ZONE} {y + QUIET_ZONE}h{length}v{height}h-{length}"
+            )
+    return len(matrix) + 2 * QUIET_ZONE, "".join(parts)
+
+
+def qr_svg(text: str, *, css_class: str | None = None, title: str | None = None) -> str:
+    """Return one compact inline ``<svg>`` element for *text*.
+
+    The SVG has a white background rectangle (so it scans on dark pages too), a
+    single black ``<path>``, ``shape-rendering="crispEdges"`` and no
+    width/height: size it with CSS.  *css_class* and *title* are escaped.
+    """
+    size, d = qr_path_data(text)
+    cls = f' class="{escape(css_class, quote=True)}"' if css_class else ""
+    label = escape(title, quote=True) if title else None
+    aria = f' role="img" aria-label="{label}"' if label else ' aria-hidden="true"'
+    title_el = f"<title>{label}</title>" if label else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}"'
+        f'{cls}{aria} shape-rendering="crispEdges">{title_el}'
+        f'<rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path fill="#000" d="{d}"/></svg>'
+    )
+
+
+def qr_png(text: str, *, box_size: int = 8) -> bytes:
+    """Return a 1-bit PNG of the QR code for *text*, *box_size* pixels per module."""
+    box_size = int(box_size)
+    if not 1 <= box_size <= 64:
+        raise ValueError("box_size must be between 1 and 64")
+    matrix = _matrix(text)
+    n = len(matrix)
+    size = n + 2 * QUIET_ZONE
+    small = Image.new("1", (size, size), 1)
+    pixels = small.load()
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                pixels[x + QUIET_ZONE, y + QUIET_ZONE] = 0
+    image = small.resize((size * box_size, size * box_size), Image.Resampling.NEAREST)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
