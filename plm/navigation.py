@@ -29,11 +29,20 @@ def add_public_link(app: Flask, endpoint: str, label, order: int = 50) -> None:
     app.extensions.setdefault("plm_public_links", []).append(Link(endpoint, label, (), order))
 
 
-def _resolve(links: list[Link], event) -> list[dict]:
+def add_manage_link(app: Flask, endpoint: str, label, order: int = 50) -> None:
+    """A link on the participant's manage page; the endpoint takes `slug` and `token`."""
+    app.extensions.setdefault("plm_manage_links", []).append(Link(endpoint, label, (), order))
+
+
+def _resolve(links: list[Link], event, **values) -> list[dict]:
     result = []
     for link in sorted(links, key=lambda item: item.order):
-        result.append({"url": url_for(link.endpoint, slug=event.slug), "label": str(link.label)})
+        result.append({"url": url_for(link.endpoint, slug=event.slug, **values), "label": str(link.label)})
     return result
+
+
+def manage_links(event, token: str) -> list[dict]:
+    return _resolve(current_app.extensions.get("plm_manage_links", []), event, token=token)
 
 
 def staff_event_links(event) -> list[dict]:
@@ -52,5 +61,6 @@ def has_endpoint(name: str) -> bool:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
-        staff_event_links=staff_event_links, public_event_links=public_event_links, has_endpoint=has_endpoint
+        staff_event_links=staff_event_links, public_event_links=public_event_links, manage_links=manage_links,
+        has_endpoint=has_endpoint,
     )
