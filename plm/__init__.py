@@ -38,8 +38,10 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from plm import cli, errors, i18n, navigation
+    from plm import cli, errors, i18n, navigation, request_log, security
 
+    security.register(app)
+    request_log.register(app)
     navigation.register(app)
     errors.register(app)
     i18n.register(app)
@@ -108,9 +110,11 @@ def _register_blueprints(app: Flask) -> None:
     from plm.admin.routes import bp as admin_bp
     from plm.api import bp as api_bp
     from plm.auth.routes import bp as auth_bp
+    from plm.health import bp as health_bp
     from plm.registration.routes import bp as registration_bp
 
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)

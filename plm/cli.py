@@ -93,6 +93,41 @@ def demo_logins_command() -> None:
     print_demo_logins()
 
 
+@plm_cli.command("backup")
+@click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False, writable=True))
+def backup_command(path: str) -> None:
+    """Write the whole database and uploaded images to a portable backup file."""
+    from plm.backup import write_backup
+
+    with db.engine.connect() as connection:
+        manifest = write_backup(connection, db.metadata.sorted_tables, path, current_app.config["UPLOAD_FOLDER"])
+    total = sum(manifest["tables"].values())
+    click.echo(f"Backed up {total} rows from {len(manifest['tables'])} tables to {path} "
+               f"(schema {manifest['revision']}).")
+
+
+@plm_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the whole database with a backup (one transaction: all or nothing)."""
+    from plm.backup import BackupError, read_manifest, restore_backup
+
+    try:
+        manifest = read_manifest(path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc))
+    if not yes:
+        click.confirm(f"Replace ALL data in this database with the backup of {manifest['created_at']}?", abort=True)
+    db.session.remove()
+    try:
+        with db.engine.begin() as connection:
+            restored = restore_backup(connection, db.metadata.sorted_tables, path, current_app.config["UPLOAD_FOLDER"])
+    except BackupError as exc:
+        raise click.ClickException(f"{exc} (nothing was changed)")
+    click.echo(f"Restored {sum(restored.values())} rows into {len(restored)} tables.")
+
+
 @plm_cli.command("is-empty", hidden=True)
 def is_empty_command() -> None:
     """Exit 0 when the database has no events (used by `make run`)."""

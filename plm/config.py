@@ -43,3 +43,12 @@ PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 # Forms use PLM's catalogue for WTForms' messages (plm.forms.BaseForm), not WTForms' own.
 WTF_I18N_ENABLED = False
+
+# Behind a reverse proxy: how many proxies set X-Forwarded-* (0: trust none).
+TRUSTED_PROXIES = 0
+
+# Logging: "text" or "json" (JSON lines with a request id); LOG_REQUESTS adds one line per request
+# with manage tokens redacted from paths.
+LOG_FORMAT = "text"
+LOG_LEVEL = "INFO"
+LOG_REQUESTS = False

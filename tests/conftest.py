@@ -100,14 +100,15 @@ def make_app(migrated_database):
         return app
 
     yield factory
-    if apps:
-        with apps[0].app_context():
+    for app in apps:
+        with app.app_context():
             db.session.remove()
-            _empty_all_tables()
-            db.session.remove()
-            for app in apps:
-                with app.app_context():
-                    db.engine.dispose()
+            db.engine.dispose()
+    cleaner = create_app(base_config())
+    with cleaner.app_context():
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture
