@@ -128,6 +128,30 @@ def restore_command(path: str, yes: bool) -> None:
     click.echo(f"Restored {sum(restored.values())} rows into {len(restored)} tables.")
 
 
+@plm_cli.command("anonymise")
+@click.option("--event", "slug", required=True, help="Event slug.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def anonymise_command(slug: str, yes: bool) -> None:
+    """Remove names and contacts of an event's participants after it ended (attendance and serials stay)."""
+    from sqlalchemy import select
+
+    from plm.models import Event
+    from plm.privacy.service import PrivacyError, anonymise_event
+
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise click.ClickException(f"no event with slug {slug}")
+    if not yes:
+        click.confirm(f"Remove personal data of every participant of {event.name}? This cannot be undone", abort=True)
+    try:
+        count = anonymise_event(db.session, event)
+    except PrivacyError:
+        db.session.rollback()
+        raise click.ClickException("the event has not ended yet")
+    db.session.commit()
+    click.echo(f"Anonymised {count} participants of {event.slug}.")
+
+
 @plm_cli.command("is-empty", hidden=True)
 def is_empty_command() -> None:
     """Exit 0 when the database has no events (used by `make run`)."""

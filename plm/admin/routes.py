@@ -83,3 +83,22 @@ def archive_event(slug: str):
         db.session.commit()
         flash(_("Event archived.") if event.archived else _("Event restored."), "info")
     return redirect(url_for("admin.events"))
+
+
+@bp.route("/events/<slug>/anonymise", methods=["POST"])
+@admin_required
+def anonymise_event(slug: str):
+    """UU PDP: once the event is over, names and contacts go; counts, attendance and serials stay."""
+    from plm.privacy.service import PrivacyError, anonymise_event as anonymise
+
+    event = get_event_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            count = anonymise(db.session, event, by=current_user)
+        except PrivacyError:
+            db.session.rollback()
+            flash(_("An event can be anonymised only after its last day."), "error")
+        else:
+            db.session.commit()
+            flash(_("Personal data of %(n)s participants removed.", n=count), "success")
+    return redirect(url_for("admin.edit_event", slug=slug))

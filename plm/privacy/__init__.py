@@ -1,0 +1,1 @@
+"""Personal data rights (UU PDP 2022): a participant's own data, deletion, anonymising an event."""

@@ -1,0 +1,105 @@
+"""Export, erase and anonymise personal data while keeping what certificates and counts need."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Optional
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from plm.models import (
+    AuditLog, Certificate, CheckIn, Checkpoint, Event, EventSession, MailMessage, Participant, SessionSignup,
+    User, audit, utcnow,
+)
+
+PERSONAL_FIELDS = ("full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
+                   "role", "status", "diet", "access_needs")
+
+
+class PrivacyError(ValueError):
+    """A refused privacy action, with a code the page turns into a message."""
+
+
+def export_participant_data(session: Session, participant: Participant) -> dict[str, Any]:
+    """Everything PLM holds about one participant, as plain JSON-ready data."""
+    event = participant.event
+    checkins = session.execute(
+        select(CheckIn.checked_in_at, Checkpoint.kind, Checkpoint.day, Checkpoint.name)
+        .join(Checkpoint, CheckIn.checkpoint_id == Checkpoint.id)
+        .where(CheckIn.participant_id == participant.id).order_by(CheckIn.checked_in_at)
+    ).all()
+    signups = session.scalars(
+        select(EventSession.title).join(SessionSignup, SessionSignup.session_id == EventSession.id)
+        .where(SessionSignup.participant_id == participant.id)
+    ).all()
+    mails = session.execute(
+        select(MailMessage.created_at, MailMessage.subject, MailMessage.status)
+        .where(MailMessage.participant_id == participant.id).order_by(MailMessage.created_at)
+    ).all()
+    certificate = participant.certificate
+    return {
+        "event": {"slug": event.slug, "name": event.name},
+        "participant": {
+            "public_id": participant.public_id,
+            **{field: getattr(participant, field) for field in PERSONAL_FIELDS},
+            "consent_at": _iso(participant.consent_at),
+            "registered_at": _iso(participant.created_at),
+            "cancelled_at": _iso(participant.cancelled_at),
+            "badge_printed_at": _iso(participant.badge_printed_at),
+        },
+        "checkins": [{"at": _iso(at), "checkpoint": kind, "day": day.isoformat() if day else None, "name": name}
+                     for at, kind, day, name in checkins],
+        "session_signups": list(signups),
+        "certificate": {"serial": certificate.serial, "issued_at": _iso(certificate.issued_at),
+                        "revoked": certificate.revoked_at is not None} if certificate else None,
+        "mails": [{"at": _iso(at), "subject": subject, "status": status} for at, subject, status in mails],
+    }
+
+
+def _iso(value) -> Optional[str]:
+    return value.isoformat() if value else None
+
+
+def _strip_personal_data(session: Session, participant: Participant) -> None:
+    """Remove name and contacts; keep public id, province, institution type, role and attendance."""
+    participant.full_name = f"({participant.public_id})"
+    participant.name_on_badge = participant.full_name
+    participant.email = f"anonymised-{participant.public_id.lower()}@anonymised.invalid"
+    participant.phone = ""
+    participant.institution = ""
+    participant.diet = ""
+    participant.access_needs = ""
+    participant.manage_token_hash = None
+    participant.ticket_secret = "anonymised"
+    session.execute(delete(MailMessage).where(MailMessage.participant_id == participant.id))
+    session.execute(update(AuditLog).where(AuditLog.target_type == "participant", AuditLog.target_id == participant.id)
+                    .values(detail={}))
+
+
+def erase_participant(session: Session, participant: Participant, *, by: Optional[User] = None) -> None:
+    """The participant's own deletion request: their registration ends and their personal data goes.
+
+    Attendance and a certificate serial stay (anonymous) so event counts remain right.
+    """
+    if participant.status != "cancelled":
+        participant.status = "cancelled"
+        participant.cancelled_at = utcnow()
+    _strip_personal_data(session, participant)
+    audit(session, "participant.erase", user=by, event_id=participant.event_id, target=participant)
+
+
+def anonymise_event(session: Session, event: Event, *, by: Optional[User] = None, today: Optional[date] = None) -> int:
+    """After the event: remove every participant's name and contacts. Returns how many were anonymised."""
+    if (today or date.today()) <= event.ends_on:
+        raise PrivacyError("event_not_over")
+    participants = session.scalars(select(Participant).where(Participant.event_id == event.id)).all()
+    for participant in participants:
+        _strip_personal_data(session, participant)
+    session.execute(delete(MailMessage).where(MailMessage.event_id == event.id))
+    audit(session, "event.anonymise", user=by, event_id=event.id, target=event, participants=len(participants))
+    return len(participants)
+
+
+def certificate_is_anonymised(certificate: Certificate) -> bool:
+    return certificate.participant.email.endswith("@anonymised.invalid")
