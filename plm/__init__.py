@@ -109,8 +109,10 @@ def _register_blueprints(app: Flask) -> None:
     from plm.api import bp as api_bp
     from plm.auth.routes import bp as auth_bp
     from plm.registration.routes import bp as registration_bp
+    from plm.schedule.routes import bp as schedule_bp
 
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(schedule_bp)
