@@ -43,6 +43,11 @@ def _register_links(state) -> None:
     add_staff_link(app, "schedule.facilitator_sessions", _l("My sessions"), roles=("facilitator",), order=31)
     add_public_link(app, "schedule.public_schedule", _l("Schedule"), order=20)
     add_manage_link(app, "schedule.my_sessions", _l("My sessions"), order=30)
+    # Globals (not a context processor) so imported macros see them too.
+    app.jinja_env.globals.update(
+        describe_conflict=describe_conflict, conflict_kind_label=lambda k: str(CONFLICT_KIND_LABELS.get(k, k)),
+        schedule_local_day=service.local_day, seat_limit=service.seat_limit,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,12 +110,6 @@ CONFLICT_KIND_LABELS = {
     "outside_days": _l("Outside the event's days"),
     "capacity": _l("Room too small"),
 }
-
-
-@bp.app_context_processor
-def _helpers() -> dict:
-    return {"describe_conflict": describe_conflict, "conflict_kind_label": lambda k: str(CONFLICT_KIND_LABELS.get(k, k)),
-            "schedule_local_day": service.local_day, "seat_limit": service.seat_limit}
 
 
 # ---------------------------------------------------------------------------------------------
