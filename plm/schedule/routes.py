@@ -176,7 +176,7 @@ def public_schedule(slug: str):
     day = _chosen_day(event, days)
     todays = service.sessions_on(event, sessions, day)
     grid = service.day_grid(event, sessions, service.rooms_of(db.session, event), day)
-    running, upcoming = service.now_and_next(todays)
+    running, upcoming = service.now_and_next(sessions)
     counts = service.signup_counts(db.session, event)
     return render_template(
         "schedule/public.html", event=event, days=days, day=day, sessions=todays, grid=grid,
