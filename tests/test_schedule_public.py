@@ -113,4 +113,5 @@ def test_demo_schedule_public_page(client, demo_event):
     day = demo_event.starts_on + timedelta(days=1)
     html = client.get(f"/e/plm-2015/schedule?day={day.isoformat()}").get_data(as_text=True)
     assert "Ruang Kuta" in html and "Lokakarya" in html
+    assert "badge-warn" not in html and "badge-bad" not in html  # nothing changed since the demo published it
     assert isinstance(day, date)

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable, Optional
 from zoneinfo import ZoneInfo
 
@@ -331,7 +331,8 @@ def conflicts_by_session(conflicts: Iterable[Conflict]) -> dict[int, list[Confli
 
 def snapshot(event_session: EventSession) -> dict:
     return {
-        "starts_at": event_session.starts_at.isoformat(), "ends_at": event_session.ends_at.isoformat(),
+        "starts_at": event_session.starts_at.astimezone(timezone.utc).isoformat(),
+        "ends_at": event_session.ends_at.astimezone(timezone.utc).isoformat(),
         "room_id": event_session.room_id, "cancelled": event_session.cancelled_at is not None,
     }
 
@@ -361,8 +362,7 @@ def changes_since_publication(event: Event, event_session: EventSession) -> set[
     marks = set()
     if event_session.cancelled_at is not None and not state.get("cancelled"):
         marks.add("cancelled")
-    if (state.get("starts_at") != event_session.starts_at.isoformat()
-            or state.get("ends_at") != event_session.ends_at.isoformat()):
+    if previous_times(event_session) != (event_session.starts_at, event_session.ends_at):
         marks.add("time")
     if state.get("room_id") != event_session.room_id:
         marks.add("room")
