@@ -179,3 +179,11 @@ def test_unpublished_session_can_be_deleted(client, event, login, schedule_facto
     client.post(f"{BASE}/sessions/{item.id}/delete")
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(EventSession)) == 0
+
+
+def test_demo_has_exactly_the_one_deliberate_conflict(demo_event):
+    from plm.schedule import service
+
+    found = service.find_conflicts(demo_event, service.event_sessions(db.session, demo_event),
+                                   service.signup_counts(db.session, demo_event))
+    assert [(c.kind, sorted(s.title for s in c.sessions)) for c in found] == [("room", sorted(DEMO_CONFLICT_TITLES))]
