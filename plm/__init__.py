@@ -112,9 +112,11 @@ def _register_blueprints(app: Flask) -> None:
     from plm.auth.routes import bp as auth_bp
     from plm.health import bp as health_bp
     from plm.registration.routes import bp as registration_bp
+    from plm.schedule.routes import bp as schedule_bp
 
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(schedule_bp)

@@ -81,8 +81,11 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
             starts_at=start, ends_at=end, capacity=item.capacity, signup_required=item.signup_required,
         )
         pool = [p for p in leaders if p.role == "speaker"] if item.kind == "plenary" else leaders
-        if item.facilitator_count and pool:
-            event_session.facilitators = rng.sample(pool, min(item.facilitator_count, len(pool)))
+        # Nobody leads two sessions at once: the one deliberate conflict is the room (DEMO_CONFLICT_TITLES).
+        busy = {p.id for other in sessions if other.starts_at < end and start < other.ends_at for p in other.facilitators}
+        free = [p for p in pool if p.id not in busy]
+        if item.facilitator_count and free:
+            event_session.facilitators = rng.sample(free, min(item.facilitator_count, len(free)))
         sessions.append(event_session)
     session.add_all(sessions)
     session.flush()

@@ -35,6 +35,7 @@ WTFORMS_MESSAGES = (
 def _plural_messages() -> None:  # pragma: no cover - only for extraction
     ngettext("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 1)
     ngettext("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1)
+    ngettext("'%(value)s' is not a valid choice for this field.", "'%(value)s' are not valid choices for this field.", 1)
 
 
 def strip_text(value):
@@ -47,7 +48,10 @@ class _BabelTranslations:
         return gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        # Unformatted: WTForms fills in its own placeholders (e.g. %(value)s) afterwards.
+        from flask_babel import get_domain
+
+        return get_domain().get_translations().ungettext(singular, plural, n)
 
 
 class BaseForm(FlaskForm):

@@ -182,3 +182,64 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+# ---- schedule (issue 5) ----
+
+@pytest.fixture
+def schedule_factory(app, event):
+    """Helpers to build a small schedule on the `event` fixture: room(), track(), leader(), session()."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from plm.models import EventSession, Participant, Room, Track
+
+    tz = ZoneInfo(event.timezone)
+
+    class Factory:
+        def room(self, name="Ruang Kuta", capacity=60, position=0):
+            room = Room(event_id=event.id, name=name, capacity=capacity, position=position)
+            db.session.add(room)
+            db.session.commit()
+            return room
+
+        def track(self, name="Layanan TIK", colour="#1f5fad"):
+            track = Track(event_id=event.id, name=name, colour=colour)
+            db.session.add(track)
+            db.session.commit()
+            return track
+
+        def person(self, name="Sri Wahyuni", email=None, role="participant", status="registered"):
+            person = Participant(event_id=event.id, full_name=name, email=email or f"{name.split()[0].lower()}@test.example",
+                                 role=role, status=status, institution="Perpustakaan Desa Sukamaju", province="Jawa Timur")
+            db.session.add(person)
+            db.session.commit()
+            return person
+
+        def leader(self, name="Ayu Lestari", email=None, role="facilitator"):
+            return self.person(name, email, role)
+
+        def session(self, title="Sesi Berbagi", day=0, start="10:00", end="11:30", room=None, kind="sharing",
+                    capacity=None, signup=False, facilitators=(), track=None):
+            when = event.starts_on.toordinal() + day
+            from datetime import date as _date
+
+            the_day = _date.fromordinal(when)
+            item = EventSession(
+                event_id=event.id, title=title, kind=kind, room=room, track=track, capacity=capacity,
+                signup_required=signup,
+                starts_at=datetime.combine(the_day, time.fromisoformat(start), tz),
+                ends_at=datetime.combine(the_day, time.fromisoformat(end), tz),
+            )
+            item.facilitators = list(facilitators)
+            db.session.add(item)
+            db.session.commit()
+            return item
+
+        def publish(self):
+            from plm.schedule.service import publish
+
+            publish(db.session, event, None)
+            db.session.commit()
+
+    return Factory()

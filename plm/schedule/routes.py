@@ -1,0 +1,649 @@
+"""Schedule pages: staff editing under /staff/events/<slug>/schedule, the public schedule and
+iCal feed under /e/<slug>/schedule, session sign-up under the participant's manage link, and the
+facilitators' own sessions with their sign-up lists."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from plm.auth.decorators import admin_required, role_required
+from plm.events import get_event_or_404, get_participant_by_token_or_404
+from plm.extensions import db
+from plm.labels import SESSION_KIND_LABELS
+from plm.models import Event, EventSession, Room, Track, utcnow
+from plm.navigation import add_manage_link, add_public_link, add_staff_link
+from plm.schedule import csvio, ical, pdf, service
+from plm.schedule.forms import ConfirmForm, ImportForm, RoomForm, SessionForm, TrackForm
+
+bp = Blueprint("schedule", __name__)
+
+
+@bp.record_once
+def _register_links(state) -> None:
+    app = state.app
+    add_staff_link(app, "schedule.admin_grid", _l("Schedule"), roles=("admin",), order=30)
+    add_staff_link(app, "schedule.facilitator_sessions", _l("My sessions"), roles=("facilitator",), order=31)
+    add_public_link(app, "schedule.public_schedule", _l("Schedule"), order=20)
+    add_manage_link(app, "schedule.my_sessions", _l("My sessions"), order=30)
+    # Globals (not a context processor) so imported macros see them too.
+    app.jinja_env.globals.update(
+        describe_conflict=describe_conflict, conflict_kind_label=lambda k: str(CONFLICT_KIND_LABELS.get(k, k)),
+        schedule_local_day=service.local_day, seat_limit=service.seat_limit,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages
+# ---------------------------------------------------------------------------------------------
+
+def schedule_error(code: str) -> str:
+    return {
+        "room_name_taken": _("This event already has a room with this name."),
+        "room_in_use": _("Sessions still use this room. Move them to another room first."),
+        "track_name_taken": _("This event already has a track with this name."),
+        "bad_colour": _("Use a colour like #1f5fad."),
+        "end_before_start": _("The session must end after it starts."),
+        "not_this_event": _("That room or track belongs to another event."),
+        "bad_facilitator": _("Facilitators must be participants of this event with the role facilitator or speaker."),
+        "has_attendance": _("People were checked in to this session: cancel it instead of deleting it."),
+        "published_cancel_instead": _("This session was published: cancel it instead, so participants see the change."),
+    }.get(code, code)
+
+
+def signup_error(exc: service.SignupError) -> str:
+    if exc.code == "overlap" and exc.other is not None:
+        return _("You are already signed up for “%(title)s” at the same time. Leave that session first.",
+                 title=exc.other.title)
+    return {
+        "not_found": _("This session does not exist."),
+        "not_open": _("This session needs no sign-up: just come."),
+        "not_registered": _("Only confirmed registrations can sign up for sessions."),
+        "cancelled": _("This session was cancelled."),
+        "started": _("This session has already started."),
+        "already": _("You are already signed up for this session."),
+        "full": _("Sorry, this session is full."),
+        "overlap": _("You are already signed up for another session at the same time."),
+    }.get(exc.code, exc.code)
+
+
+def describe_conflict(conflict: service.Conflict) -> str:
+    titles = [s.title for s in conflict.sessions]
+    if conflict.kind == "room":
+        return _("Room %(room)s is double-booked: “%(a)s” and “%(b)s” overlap.",
+                 room=conflict.detail.get("room", ""), a=titles[0], b=titles[1])
+    if conflict.kind == "facilitator":
+        return _("%(name)s leads two sessions at once: “%(a)s” and “%(b)s”.",
+                 name=conflict.detail.get("name", ""), a=titles[0], b=titles[1])
+    if conflict.kind == "outside_days":
+        return _("“%(a)s” is outside the event's days.", a=titles[0])
+    if conflict.kind == "capacity":
+        detail = conflict.detail
+        if detail.get("capacity") is not None and detail["capacity"] > detail["room_capacity"]:
+            return _("“%(a)s” offers %(n)s seats but %(room)s holds only %(cap)s.", a=titles[0],
+                     n=detail["capacity"], room=detail["room"], cap=detail["room_capacity"])
+        return _("“%(a)s” has %(n)s sign-ups but %(room)s holds only %(cap)s.", a=titles[0],
+                 n=detail["signups"], room=detail["room"], cap=detail["room_capacity"])
+    return conflict.kind
+
+
+CONFLICT_KIND_LABELS = {
+    "room": _l("Room double-booked"),
+    "facilitator": _l("Facilitator in two places"),
+    "outside_days": _l("Outside the event's days"),
+    "capacity": _l("Room too small"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+# ---------------------------------------------------------------------------------------------
+
+def _chosen_day(event: Event, days: list[date]) -> date:
+    text = request.args.get("day", "")
+    try:
+        chosen = date.fromisoformat(text) if text else None
+    except ValueError:
+        chosen = None
+    return chosen if chosen in days else service.default_day(event, days)
+
+
+def _is_staff() -> bool:
+    return current_user.is_authenticated and current_user.role in ("admin", "organizer", "facilitator")
+
+
+def _public_event(slug: str) -> Event:
+    """The event, if its schedule is public (staff may preview a draft)."""
+    event = get_event_or_404(slug, public=True)
+    if event.schedule_published_at is None and not _is_staff():
+        abort(404)
+    return event
+
+
+def _session_or_404(event: Event, session_id: int) -> EventSession:
+    item = service.get_session_or_none(db.session, event, session_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _domain() -> str:
+    host = urlsplit(request.host_url).hostname or "plm.local"
+    return current_app.config.get("PLM_ICAL_DOMAIN") or host
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Public schedule
+# ---------------------------------------------------------------------------------------------
+
+@bp.route("/e/<slug>/schedule")
+def public_schedule(slug: str):
+    event = get_event_or_404(slug, public=True)
+    if event.schedule_published_at is None and not _is_staff():
+        return render_template("schedule/not_published.html", event=event)
+    sessions = service.event_sessions(db.session, event)
+    days = service.days_with_sessions(event, sessions)
+    day = _chosen_day(event, days)
+    todays = service.sessions_on(event, sessions, day)
+    grid = service.day_grid(event, sessions, service.rooms_of(db.session, event), day)
+    running, upcoming = service.now_and_next(sessions)
+    counts = service.signup_counts(db.session, event)
+    return render_template(
+        "schedule/public.html", event=event, days=days, day=day, sessions=todays, grid=grid,
+        running=running, upcoming=upcoming, counts=counts, draft=event.schedule_published_at is None,
+        changes={s.id: service.changes_since_publication(event, s) for s in todays},
+        tracks=service.tracks_of(db.session, event),
+    )
+
+
+@bp.route("/e/<slug>/schedule/<int:session_id>")
+def session_detail(slug: str, session_id: int):
+    event = _public_event(slug)
+    item = _session_or_404(event, session_id)
+    counts = service.signup_counts(db.session, event)
+    running, upcoming = service.now_and_next([item])
+    return render_template("schedule/session.html", event=event, item=item, counts=counts,
+                           changes=service.changes_since_publication(event, item),
+                           previous=service.previous_times(item), running=running, upcoming=upcoming)
+
+
+@bp.route("/e/<slug>/schedule/tracks.css")
+def tracks_css(slug: str):
+    """Track colours as classes, so pages need no inline styles (CSP-friendly)."""
+    event = get_event_or_404(slug, public=True)
+    lines = [f".trk-{t.id}{{--trk:{t.colour}}}" for t in service.tracks_of(db.session, event)
+             if service.COLOUR_PATTERN.match(t.colour or "")]
+    response = Response("\n".join(lines) + "\n", mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.route("/e/<slug>/schedule.ics")
+def schedule_ics(slug: str):
+    event = _public_event(slug)
+    sessions = service.event_sessions(db.session, event)
+    body = ical.schedule_calendar(
+        event, sessions, name=event.name, domain=_domain(), kind_label=lambda k: SESSION_KIND_LABELS.get(k, k),
+        url_for_session=lambda s: url_for("schedule.session_detail", slug=event.slug, session_id=s.id, _external=True))
+    return _ics_response(body, f"{event.slug}.ics")
+
+
+# ---------------------------------------------------------------------------------------------
+# Participant: sign-up and personal schedule (under the manage link)
+# ---------------------------------------------------------------------------------------------
+
+def _my_sessions_page(event: Event, token: str, status: int = 200, error: Optional[str] = None):
+    participant = get_participant_by_token_or_404(event, token)
+    published = event.schedule_published_at is not None
+    sessions = service.event_sessions(db.session, event) if published else []
+    signed = service.signed_up_ids(db.session, participant)
+    counts = service.signup_counts(db.session, event)
+    open_sessions = [s for s in sessions if s.signup_required]
+    mine = service.personal_sessions(event, sessions, participant, signed)
+    feed_url = url_for("schedule.personal_feed", slug=event.slug, public_id=participant.public_id,
+                       key=service.feed_key(current_app.config["SECRET_KEY"], participant), _external=True)
+    return render_template(
+        "schedule/my_sessions.html", event=event, participant=participant, token=token, published=published,
+        open_sessions=open_sessions, mine=mine, signed=signed, counts=counts, feed_url=feed_url,
+        webcal_url="webcal://" + feed_url.split("://", 1)[1], error=error, form=ConfirmForm(), now=utcnow(),
+        changes={s.id: service.changes_since_publication(event, s) for s in sessions},
+    ), status
+
+
+@bp.route("/e/<slug>/me/<token>/sessions")
+def my_sessions(slug: str, token: str):
+    event = get_event_or_404(slug, public=True)
+    return _my_sessions_page(event, token)
+
+
+@bp.route("/e/<slug>/me/<token>/sessions/<int:session_id>/signup", methods=["POST"])
+def sign_up(slug: str, token: str, session_id: int):
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    try:
+        signup = service.sign_up(db.session, event, session_id, participant)
+        title = signup.session.title
+        db.session.commit()
+    except service.SignupError as exc:
+        db.session.rollback()
+        return _my_sessions_page(event, token, status=409, error=signup_error(exc))
+    flash(_("You are signed up for “%(title)s”.", title=title), "success")
+    return redirect(url_for("schedule.my_sessions", slug=slug, token=token), 303)
+
+
+@bp.route("/e/<slug>/me/<token>/sessions/<int:session_id>/leave", methods=["POST"])
+def leave(slug: str, token: str, session_id: int):
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    if service.leave(db.session, event, session_id, participant):
+        db.session.commit()
+        flash(_("You left the session; your seat is free for someone else."), "info")
+    return redirect(url_for("schedule.my_sessions", slug=slug, token=token), 303)
+
+
+@bp.route("/e/<slug>/calendar/<public_id>/<key>.ics")
+def personal_feed(slug: str, public_id: str, key: str):
+    event = get_event_or_404(slug, public=True)
+    participant = service.participant_by_feed_key(db.session, event, current_app.config["SECRET_KEY"], public_id, key)
+    if participant is None:
+        abort(404)
+    sessions = service.event_sessions(db.session, event) if event.schedule_published_at else []
+    mine = service.personal_sessions(event, sessions, participant, service.signed_up_ids(db.session, participant))
+    body = ical.schedule_calendar(
+        event, mine, name=f"{event.name} – {participant.name_on_badge or participant.full_name}", domain=_domain(),
+        kind_label=lambda k: SESSION_KIND_LABELS.get(k, k),
+        url_for_session=lambda s: url_for("schedule.session_detail", slug=event.slug, session_id=s.id, _external=True))
+    return _ics_response(body, f"{event.slug}-personal.ics")
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff: the grid, conflicts, publication
+# ---------------------------------------------------------------------------------------------
+
+@bp.route("/staff/events/<slug>/schedule")
+@admin_required
+def admin_grid(slug: str):
+    event = get_event_or_404(slug)
+    sessions = service.event_sessions(db.session, event)
+    rooms = service.rooms_of(db.session, event)
+    days = service.days_with_sessions(event, sessions)
+    day = _chosen_day(event, days)
+    counts = service.signup_counts(db.session, event)
+    conflicts = service.find_conflicts(event, sessions, counts)
+    return render_template(
+        "schedule/admin_grid.html", event=event, days=days, day=day, rooms=rooms,
+        grid=service.day_grid(event, sessions, rooms, day), sessions=service.sessions_on(event, sessions, day),
+        conflicts=conflicts, by_session=service.conflicts_by_session(conflicts), counts=counts,
+        form=ConfirmForm(), total=len(sessions),
+        changes={s.id: service.changes_since_publication(event, s) for s in sessions},
+    )
+
+
+@bp.route("/staff/events/<slug>/schedule/conflicts")
+@admin_required
+def conflicts(slug: str):
+    event = get_event_or_404(slug)
+    sessions = service.event_sessions(db.session, event)
+    found = service.find_conflicts(event, sessions, service.signup_counts(db.session, event))
+    return render_template("schedule/conflicts.html", event=event, conflicts=found)
+
+
+@bp.route("/staff/events/<slug>/schedule/publish", methods=["POST"])
+@admin_required
+def publish(slug: str):
+    event = get_event_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        service.publish(db.session, event, current_user)
+        db.session.commit()
+        flash(_("The schedule is public."), "success")
+    return redirect(url_for("schedule.admin_grid", slug=slug))
+
+
+@bp.route("/staff/events/<slug>/schedule/unpublish", methods=["POST"])
+@admin_required
+def unpublish(slug: str):
+    event = get_event_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        service.unpublish(db.session, event, current_user)
+        db.session.commit()
+        flash(_("The schedule is a draft again and hidden from the public."), "info")
+    return redirect(url_for("schedule.admin_grid", slug=slug))
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff: sessions
+# ---------------------------------------------------------------------------------------------
+
+def _session_form(event: Event, item: Optional[EventSession]) -> SessionForm:
+    form = SessionForm(obj=item) if item is not None else SessionForm()
+    form.room_id.choices = [SelectChoice(None, "—")] + [SelectChoice(r.id, r.name) for r in service.rooms_of(db.session, event)]
+    form.track_id.choices = [SelectChoice(None, "—")] + [SelectChoice(t.id, t.name) for t in service.tracks_of(db.session, event)]
+    candidates = service.facilitator_candidates(db.session, event)
+    known = {p.id for p in candidates}
+    extra = [p for p in (item.facilitators if item is not None else []) if p.id not in known]
+    form.facilitator_ids.choices = [
+        SelectChoice(p.id, f"{p.full_name} ({p.institution})" if p.institution else p.full_name) for p in candidates + extra]
+    if item is not None and not form.is_submitted():
+        start = service.local(event, item.starts_at)
+        form.day.data = start.date()
+        form.start.data = start.time().replace(tzinfo=None)
+        form.end.data = service.local(event, item.ends_at).time().replace(tzinfo=None)
+        form.facilitator_ids.data = [p.id for p in item.facilitators]
+    elif item is None and not form.is_submitted():
+        text = request.args.get("day", "")
+        try:
+            form.day.data = date.fromisoformat(text) if text else event.starts_on
+        except ValueError:
+            form.day.data = event.starts_on
+    return form
+
+
+def _edit_session(event: Event, item: Optional[EventSession]):
+    form = _session_form(event, item)
+    if form.validate_on_submit():
+        try:
+            saved = service.save_session(db.session, event, item, form.data, current_user)
+            db.session.commit()
+        except service.ScheduleError as exc:
+            db.session.rollback()
+            form.title.errors = list(form.title.errors) + [schedule_error(str(exc))]
+        else:
+            sessions = service.event_sessions(db.session, event)
+            found = [c for c in service.find_conflicts(event, sessions, service.signup_counts(db.session, event))
+                     if saved.id in c.session_ids]
+            flash(_("Session saved."), "success")
+            for conflict in found:
+                flash(_("Warning: %(problem)s", problem=describe_conflict(conflict)), "warning")
+            return redirect(url_for("schedule.admin_grid", slug=event.slug,
+                                    day=service.local_day(event, saved.starts_at).isoformat()))
+    return render_template("schedule/session_form.html", event=event, item=item, form=form,
+                           confirm=ConfirmForm()), (422 if form.is_submitted() else 200)
+
+
+@bp.route("/staff/events/<slug>/schedule/sessions/new", methods=["GET", "POST"])
+@admin_required
+def new_session(slug: str):
+    return _edit_session(get_event_or_404(slug), None)
+
+
+@bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_session(slug: str, session_id: int):
+    event = get_event_or_404(slug)
+    return _edit_session(event, _session_or_404(event, session_id))
+
+
+@bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/cancel", methods=["POST"])
+@admin_required
+def cancel_session(slug: str, session_id: int):
+    event = get_event_or_404(slug)
+    item = _session_or_404(event, session_id)
+    if ConfirmForm().validate_on_submit():
+        cancel = item.cancelled_at is None
+        service.set_cancelled(db.session, item, cancel, current_user)
+        db.session.commit()
+        flash(_("Session cancelled.") if cancel else _("Session restored."), "info")
+    return redirect(url_for("schedule.edit_session", slug=slug, session_id=session_id))
+
+
+@bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/delete", methods=["POST"])
+@admin_required
+def delete_session(slug: str, session_id: int):
+    event = get_event_or_404(slug)
+    item = _session_or_404(event, session_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.delete_session(db.session, item, current_user)
+            db.session.commit()
+        except service.ScheduleError as exc:
+            db.session.rollback()
+            flash(schedule_error(str(exc)), "error")
+            return redirect(url_for("schedule.edit_session", slug=slug, session_id=session_id))
+        flash(_("Session deleted."), "info")
+    return redirect(url_for("schedule.admin_grid", slug=slug))
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff: rooms and tracks
+# ---------------------------------------------------------------------------------------------
+
+def _rooms_page(event: Event, form: RoomForm, room: Optional[Room], status: int = 200):
+    return render_template("schedule/rooms.html", event=event, rooms=service.rooms_of(db.session, event),
+                           form=form, room=room, confirm=ConfirmForm()), status
+
+
+@bp.route("/staff/events/<slug>/schedule/rooms", methods=["GET", "POST"])
+@admin_required
+def rooms(slug: str):
+    return _save_room(get_event_or_404(slug), None)
+
+
+@bp.route("/staff/events/<slug>/schedule/rooms/<int:room_id>", methods=["GET", "POST"])
+@admin_required
+def edit_room(slug: str, room_id: int):
+    event = get_event_or_404(slug)
+    room = db.session.get(Room, room_id)
+    if room is None or room.event_id != event.id:
+        abort(404)
+    return _save_room(event, room)
+
+
+def _save_room(event: Event, room: Optional[Room]):
+    form = RoomForm(obj=room) if room is not None else RoomForm()
+    if form.validate_on_submit():
+        try:
+            service.save_room(db.session, event, room, form.data, current_user)
+            db.session.commit()
+        except service.ScheduleError as exc:
+            db.session.rollback()
+            form.name.errors = list(form.name.errors) + [schedule_error(str(exc))]
+        else:
+            flash(_("Room saved."), "success")
+            return redirect(url_for("schedule.rooms", slug=event.slug))
+    return _rooms_page(event, form, room, 422 if form.is_submitted() else 200)
+
+
+@bp.route("/staff/events/<slug>/schedule/rooms/<int:room_id>/delete", methods=["POST"])
+@admin_required
+def delete_room(slug: str, room_id: int):
+    event = get_event_or_404(slug)
+    room = db.session.get(Room, room_id)
+    if room is None or room.event_id != event.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.delete_room(db.session, event, room, current_user)
+            db.session.commit()
+            flash(_("Room deleted."), "info")
+        except service.ScheduleError as exc:
+            db.session.rollback()
+            flash(schedule_error(str(exc)), "error")
+    return redirect(url_for("schedule.rooms", slug=slug))
+
+
+@bp.route("/staff/events/<slug>/schedule/tracks", methods=["GET", "POST"])
+@admin_required
+def tracks(slug: str):
+    return _save_track(get_event_or_404(slug), None)
+
+
+@bp.route("/staff/events/<slug>/schedule/tracks/<int:track_id>", methods=["GET", "POST"])
+@admin_required
+def edit_track(slug: str, track_id: int):
+    event = get_event_or_404(slug)
+    track = db.session.get(Track, track_id)
+    if track is None or track.event_id != event.id:
+        abort(404)
+    return _save_track(event, track)
+
+
+def _save_track(event: Event, track: Optional[Track]):
+    form = TrackForm(obj=track) if track is not None else TrackForm()
+    if form.validate_on_submit():
+        try:
+            service.save_track(db.session, event, track, form.data, current_user)
+            db.session.commit()
+        except service.ScheduleError as exc:
+            db.session.rollback()
+            form.name.errors = list(form.name.errors) + [schedule_error(str(exc))]
+        else:
+            flash(_("Track saved."), "success")
+            return redirect(url_for("schedule.tracks", slug=event.slug))
+    return render_template("schedule/tracks.html", event=event, tracks=service.tracks_of(db.session, event),
+                           form=form, track=track, confirm=ConfirmForm()), (422 if form.is_submitted() else 200)
+
+
+@bp.route("/staff/events/<slug>/schedule/tracks/<int:track_id>/delete", methods=["POST"])
+@admin_required
+def delete_track(slug: str, track_id: int):
+    event = get_event_or_404(slug)
+    track = db.session.get(Track, track_id)
+    if track is None or track.event_id != event.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        service.delete_track(db.session, event, track, current_user)
+        db.session.commit()
+        flash(_("Track deleted."), "info")
+    return redirect(url_for("schedule.tracks", slug=slug))
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff: CSV import/export and the printable schedule
+# ---------------------------------------------------------------------------------------------
+
+def import_message(code: str) -> str:
+    name, _sep, value = code.partition(":")
+    return {
+        "bad_day": _("Day is not a date (use YYYY-MM-DD)."),
+        "bad_start": _("Start is not a time (use HH:MM)."),
+        "bad_end": _("End is not a time (use HH:MM)."),
+        "end_before_start": _("The session must end after it starts."),
+        "no_title": _("Title is empty."),
+        "title_too_long": _("Title is longer than 300 characters."),
+        "bad_kind": _("Kind must be plenary, sharing, workshop or break."),
+        "bad_capacity": _("Capacity must be a whole number of at least 1."),
+        "bad_signup": _("Sign-up must be yes or no."),
+        "unknown_facilitator": _("%(email)s is not a facilitator or speaker of this event.", email=value),
+        "new_room": _("New room %(name)s created.", name=value),
+        "new_track": _("New track %(name)s created.", name=value),
+    }.get(name, code)
+
+
+@bp.route("/staff/events/<slug>/schedule/import", methods=["GET", "POST"])
+@admin_required
+def import_csv(slug: str):
+    event = get_event_or_404(slug)
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        data = form.file.data.read(2 * 1024 * 1024 + 1)
+        if len(data) > 2 * 1024 * 1024:
+            form.file.errors = list(form.file.errors) + [_("The file is larger than 2 MB.")]
+        else:
+            report = csvio.import_schedule(db.session, event, data, current_user, dry_run=form.dry_run.data)
+            if form.dry_run.data or report.header_error:
+                db.session.rollback()
+            else:
+                db.session.commit()
+    return render_template("schedule/import.html", event=event, form=form, report=report,
+                           import_message=import_message, dry_run=form.dry_run.data)
+
+
+@bp.route("/staff/events/<slug>/schedule/export.csv")
+@admin_required
+def export_csv(slug: str):
+    event = get_event_or_404(slug)
+    body = csvio.export_schedule(event, service.event_sessions(db.session, event))
+    return _download(body.encode("utf-8"), "text/csv", f"{event.slug}-schedule.csv")
+
+
+def schedule_pdf_bytes(event: Event) -> bytes:
+    """The printable schedule: one A4 landscape page per day with rooms as columns."""
+    sessions = [s for s in service.event_sessions(db.session, event)]
+    rooms = service.rooms_of(db.session, event)
+    days = [(day, service.day_grid(event, sessions, rooms, day))
+            for day in service.days_with_sessions(event, sessions)
+            if service.sessions_on(event, sessions, day)]
+    return pdf.schedule_pdf(event=event, days=days, generated=utcnow())
+
+
+@bp.route("/staff/events/<slug>/schedule.pdf")
+@admin_required
+def schedule_pdf(slug: str):
+    event = get_event_or_404(slug)
+    return _download(schedule_pdf_bytes(event), "application/pdf", f"{event.slug}-schedule.pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# Facilitators: their sessions and sign-up lists
+# ---------------------------------------------------------------------------------------------
+
+@bp.route("/staff/events/<slug>/my-sessions")
+@role_required("facilitator")
+def facilitator_sessions(slug: str):
+    event = get_event_or_404(slug)
+    sessions = service.sessions_for_user(db.session, event, current_user)
+    return render_template("schedule/facilitator_sessions.html", event=event, sessions=sessions,
+                           counts=service.signup_counts(db.session, event))
+
+
+def _visible_session(slug: str, session_id: int) -> tuple[Event, EventSession]:
+    event = get_event_or_404(slug)
+    item = _session_or_404(event, session_id)
+    if not service.can_see_signups(db.session, current_user, item):
+        abort(403)
+    return event, item
+
+
+@bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/signups")
+@role_required("facilitator")
+def signups(slug: str, session_id: int):
+    event, item = _visible_session(slug, session_id)
+    return render_template("schedule/signups.html", event=event, item=item,
+                           people=service.signup_list(db.session, item))
+
+
+@bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/signups.csv")
+@role_required("facilitator")
+def signups_csv(slug: str, session_id: int):
+    event, item = _visible_session(slug, session_id)
+    body = csvio.export_signups(item, service.signup_list(db.session, item))
+    return _download(body.encode("utf-8"), "text/csv", f"{event.slug}-session-{item.id}-signups.csv")
+
+
+@bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/signups.pdf")
+@role_required("facilitator")
+def signups_pdf(slug: str, session_id: int):
+    event, item = _visible_session(slug, session_id)
+    body = pdf.signups_pdf(event=event, item=item, people=service.signup_list(db.session, item), generated=utcnow())
+    return _download(body, "application/pdf", f"{event.slug}-session-{item.id}-signups.pdf")
