@@ -19,7 +19,6 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from plm.labels import INSTITUTION_TYPE_LABELS, PARTICIPANT_ROLE_LABELS
 from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, CheckIn, Event, Participant, User, audit
 from plm.registration.service import clean_data, find_province, normalize_phone
 from plm.text import clean_line
@@ -179,16 +178,23 @@ def parse_date(value: Any, tz_name: str) -> Optional[datetime]:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(timezone.utc)
 
 
-def _choice(value: str, choices: Iterable[str], labels: dict) -> Optional[str]:
-    text = value.casefold()
+ROLE_WORDS = {"peserta": "participant", "participant": "participant", "fasilitator": "facilitator",
+              "facilitator": "facilitator", "narasumber": "speaker", "pembicara": "speaker", "speaker": "speaker",
+              "panitia": "committee", "committee": "committee"}
+INSTITUTION_WORDS = {"provinsi": "provincial", "provincial": "provincial", "province": "provincial",
+                     "kabupaten": "regency_city", "kota": "regency_city", "regency": "regency_city", "city": "regency_city",
+                     "desa": "village", "village": "village", "kelurahan": "village", "tbm": "tbm", "taman bacaan": "tbm",
+                     "reading garden": "tbm", "lainnya": "other", "lain": "other", "other": "other"}
+
+
+def _choice(value: str, choices: Iterable[str], words: dict[str, str]) -> Optional[str]:
+    """A stored value from a code ('regency_city'), or a label in Indonesian or English."""
+    text = value.casefold().strip()
     if not text:
         return None
     for choice in choices:
-        if text in (choice, choice.replace("_", " "), choice.replace("_", "/"), str(labels[choice]).casefold()):
+        if text in (choice, choice.replace("_", " "), choice.replace("_", "/")):
             return choice
-    words = {"provinsi": "provincial", "provincial": "provincial", "kabupaten": "regency_city", "kota": "regency_city",
-             "regency": "regency_city", "desa": "village", "village": "village", "tbm": "tbm",
-             "taman bacaan": "tbm", "reading garden": "tbm", "lainnya": "other", "other": "other"}
     for word, choice in words.items():
         if word in text and choice in choices:
             return choice
@@ -240,12 +246,12 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
                 issues.append(RowIssue(index, "phone", "bad_phone", values["phone"]))
             values["phone"] = phone or ""
         if values.get("institution_type"):
-            choice = _choice(values["institution_type"], INSTITUTION_TYPES, INSTITUTION_TYPE_LABELS)
+            choice = _choice(values["institution_type"], INSTITUTION_TYPES, INSTITUTION_WORDS)
             if choice is None:
                 issues.append(RowIssue(index, "institution_type", "bad_institution_type", values["institution_type"]))
             values["institution_type"] = choice or "other"
         if values.get("role"):
-            choice = _choice(values["role"], PARTICIPANT_ROLES, PARTICIPANT_ROLE_LABELS)
+            choice = _choice(values["role"], PARTICIPANT_ROLES, ROLE_WORDS)
             if choice is None:
                 issues.append(RowIssue(index, "role", "bad_role", values["role"]))
             values["role"] = choice or "participant"
