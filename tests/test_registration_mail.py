@@ -95,7 +95,8 @@ def test_smtp_down_keeps_the_registration_and_retries(make_app, event, smtp):
         assert message.status == "queued" and message.attempts == 1 and message.last_error
     # the server comes back: `flask plm send-mail` (cron) delivers it
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=smtp.port)
-    result = app.test_cli_runner().invoke(args=["plm", "send-mail"])
+    with app.app_context():  # the fixture's app context (no mail server) is pushed underneath
+        result = app.test_cli_runner().invoke(args=["plm", "send-mail"])
     assert result.exit_code == 0 and "sent: 1" in result.output
     assert len(smtp.messages) == 1
     with app.app_context():
