@@ -306,8 +306,9 @@ def test_email_change_needs_confirmation_from_the_new_address(client, event):
     assert client.get(link[:-3] + "xyz").status_code == 404
 
 
-def test_ticket_downloads(client, event):
-    register(client, event)
+@pytest.mark.parametrize("name", ["Made", "W" * 300, "Ida Bagus " + "Sudharma " * 30])
+def test_ticket_downloads(client, event, name):
+    register(client, event, full_name=name, institution="Perpustakaan Desa " * 16)
     token = manage_token(client, event)
     png = client.get(f"/e/{event.slug}/me/{token}/ticket.png")
     assert png.status_code == 200 and png.data[:8] == b"\x89PNG\r\n\x1a\n"
