@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from plm.api import bp as api_bp
     from plm.auth.routes import bp as auth_bp
     from plm.health import bp as health_bp
+    from plm.participants.routes import bp as participants_bp
     from plm.registration.routes import bp as registration_bp
     from plm.schedule.routes import bp as schedule_bp
 
@@ -120,3 +121,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(schedule_bp)
+    app.register_blueprint(participants_bp)

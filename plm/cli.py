@@ -164,5 +164,6 @@ def is_empty_command() -> None:
 
 def register(app: Flask) -> None:
     import plm.schedule.commands  # noqa: F401
+    import plm.registration.commands  # noqa: F401
 
     app.cli.add_command(plm_cli)

@@ -48,10 +48,11 @@ class _BabelTranslations:
         return gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        # Unformatted: WTForms fills in its own placeholders (e.g. %(value)s) afterwards.
-        from flask_babel import get_domain
+        # Unformatted: WTForms fills in %(min)d / %(max)d itself (flask_babel's ngettext would
+        # try to format with only `num` and raise KeyError).
+        from flask_babel import get_translations
 
-        return get_domain().get_translations().ungettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 class BaseForm(FlaskForm):

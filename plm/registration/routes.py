@@ -1,18 +1,36 @@
-"""Public pages: the list of events and each event's home."""
+"""Public pages: the list of events, each event's home, sign-up and manage-my-registration."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
-from sqlalchemy import func, select
+from flask import (
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, send_from_directory, session,
+    url_for,
+)
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from plm.events import get_event_or_404
-from plm.extensions import db
+from plm import outbox
+from plm.events import get_event_or_404, get_participant_by_token_or_404
+from plm.extensions import db, limiter
 from plm.models import Event, Participant, utcnow
+from plm.registration import mails, service
+from plm.registration.forms import (
+    CancelForm, DetailsForm, EmailChangeForm, RegistrationForm, ResendLinkForm,
+)
+from plm.registration.ticket import ticket_code, ticket_pdf, ticket_png, ticket_svg
 
 bp = Blueprint("registration", __name__)
+
+NEW_REGISTRATION_KEY = "plm_new_registration"
+EMAIL_CHANGE_MAX_AGE = 3 * 24 * 3600
+
+
+def _registration_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
 @bp.route("/")
@@ -27,12 +45,8 @@ def index():
 @bp.route("/e/<slug>/")
 def event_home(slug: str):
     event = get_event_or_404(slug, public=True)
-    registered = db.session.scalar(
-        select(func.count()).select_from(Participant).where(
-            Participant.event_id == event.id, Participant.status == "registered")
-    )
-    seats_left = None if event.capacity is None else max(event.capacity - registered, 0)
-    return render_template("registration/event_home.html", event=event, seats_left=seats_left,
+    return render_template("registration/event_home.html", event=event,
+                           seats_left=service.seats_left(db.session, event),
                            registration_state=event.registration_state())
 
 
@@ -43,3 +57,215 @@ def event_logo(slug: str):
         abort(404)
     folder = current_app.config["UPLOAD_FOLDER"]
     return send_from_directory(folder, event.logo_path, max_age=3600)
+
+
+# ------------------------------------------------------------------ sign-up
+
+def _registration_form(event: Event) -> RegistrationForm:
+    form = RegistrationForm()
+    if not event.allow_role_request:
+        del form.role
+    return form
+
+
+@bp.route("/e/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def register(slug: str):
+    event = get_event_or_404(slug, public=True)
+    form = _registration_form(event)
+    state = event.registration_state()
+    duplicate = False
+    resend_form = None
+    refused = False
+    if state == "open" and form.is_submitted():
+        if form.website.data:  # honeypot: a person never sees this field
+            refused = True
+        elif form.validate():
+            data = {name: form[name].data for name in RegistrationForm.FIELD_ORDER if name in form}
+            try:
+                result = service.register(db.session, event, data)
+                kind = "confirmation" if result.participant.status == "registered" else "waitlisted"
+                message = mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
+                db.session.commit()
+            except service.RegistrationError as exc:
+                db.session.rollback()
+                if exc.code != "duplicate_email":
+                    raise
+                duplicate = True
+            except IntegrityError:  # the same address sent twice at the same moment
+                db.session.rollback()
+                duplicate = True
+            else:
+                outbox.deliver_ids(db.session, [message.id] if message else [])
+                session[NEW_REGISTRATION_KEY] = {"slug": event.slug, "token": result.token}
+                return redirect(url_for("registration.registered", slug=event.slug))
+            if duplicate:
+                form.email.errors = list(form.email.errors) + [_("This email address is already registered for this event.")]
+                resend_form = ResendLinkForm(formdata=None, email=form.email.data)
+    return render_template("registration/register.html", event=event, form=form, state=state,
+                           duplicate=duplicate, resend_form=resend_form, refused=refused,
+                           seats_left=service.seats_left(db.session, event))
+
+
+@bp.route("/e/<slug>/registered")
+def registered(slug: str):
+    """The confirmation page: shows the personal link once (it is also in the mail)."""
+    event = get_event_or_404(slug, public=True)
+    data = session.pop(NEW_REGISTRATION_KEY, None)
+    if not data or data.get("slug") != event.slug:
+        return redirect(url_for("registration.event_home", slug=event.slug))
+    participant = get_participant_by_token_or_404(event, data["token"])
+    return render_template("registration/registered.html", **_ticket_context(event, participant, data["token"]))
+
+
+@bp.route("/e/<slug>/resend-link", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def resend_link(slug: str):
+    """Mail a new manage link to a registered address; the answer is the same whether or not it is."""
+    event = get_event_or_404(slug, public=True)
+    form = ResendLinkForm()
+    if form.validate_on_submit():
+        participant = service.find_by_email(db.session, event, form.email.data)
+        message = None
+        if participant is not None and not service.has_placeholder_email(participant):
+            token = participant.issue_manage_token()
+            message = mails.queue_ticket_mail(db.session, participant, "new_link", token)
+        db.session.commit()
+        outbox.deliver_ids(db.session, [message.id] if message else [])
+        flash(_("If this address is registered for the event, a new personal link is on its way to it. "
+                "The new link replaces older ones."), "info")
+        return redirect(url_for("registration.event_home", slug=event.slug))
+    return render_template("registration/resend.html", event=event, form=form)
+
+
+# ------------------------------------------------------------------ manage my registration
+
+def _ticket_context(event: Event, participant: Participant, token: str) -> dict:
+    link = mails.manage_url(event, token)
+    return dict(
+        event=event, participant=participant, token=token, link=link,
+        qr=ticket_svg(participant, title=_("Ticket QR code")) if participant.status == "registered" else None,
+        code=ticket_code(participant) if participant.status == "registered" else None,
+        position=service.waitlist_position(db.session, participant),
+        whatsapp=mails.whatsapp_link(mails.whatsapp_manage_text(event, link)),
+    )
+
+
+@bp.route("/e/<slug>/me/<token>", methods=["GET", "POST"])
+def manage(slug: str, token: str):
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    form = DetailsForm(obj=participant)
+    if participant.status != "cancelled" and form.validate_on_submit():
+        data = {name: form[name].data for name in service.EDITABLE_FIELDS}
+        changes = service.update_details(db.session, participant, data)
+        db.session.commit()
+        flash(_("Your details are saved.") if changes else _("Nothing was changed."), "success")
+        return redirect(url_for("registration.manage", slug=slug, token=token))
+    return render_template("registration/manage.html", form=form, cancel_form=CancelForm(formdata=None),
+                           email_form=EmailChangeForm(formdata=None), **_ticket_context(event, participant, token))
+
+
+@bp.route("/e/<slug>/me/<token>/cancel", methods=["POST"])
+def cancel(slug: str, token: str):
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash(_("Tick the box to confirm the cancellation."), "error")
+        return redirect(url_for("registration.manage", slug=slug, token=token) + "#cancel")
+    promoted = service.cancel(db.session, participant)
+    messages = [mails.queue_ticket_mail(db.session, p, "promoted") for p in promoted]
+    db.session.commit()
+    outbox.deliver_ids(db.session, [m.id for m in messages if m])
+    flash(_("Your registration is cancelled. Thank you for letting us know."), "info")
+    return redirect(url_for("registration.manage", slug=slug, token=token))
+
+
+@bp.route("/e/<slug>/me/<token>/reinstate", methods=["POST"])
+def reinstate(slug: str, token: str):
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    if event.registration_state() != "open":
+        flash(_("Registration is closed."), "error")
+    else:
+        service.reinstate(db.session, participant)
+        db.session.commit()
+        flash(_("You are registered again.") if participant.status == "registered"
+              else _("You are on the waiting list again."), "success")
+    return redirect(url_for("registration.manage", slug=slug, token=token))
+
+
+def _email_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="plm-email-change")
+
+
+@bp.route("/e/<slug>/me/<token>/email", methods=["POST"])
+@limiter.limit(_registration_limit)
+def change_email(slug: str, token: str):
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        new_email = form.email.data
+        payload = {"p": participant.public_id, "old": participant.email_normalized, "new": new_email}
+        signed = _email_serializer().dumps(payload)
+        url = mails.external_url("registration.confirm_email", slug=event.slug, signed=signed)
+        message = mails.queue_email_change(db.session, participant, new_email, url)
+        db.session.commit()
+        outbox.deliver_ids(db.session, [message.id])
+        flash(_("We sent a confirmation link to %(email)s. Your address changes when you open it.", email=new_email), "info")
+    else:
+        for error in form.email.errors:
+            flash(error, "error")
+    return redirect(url_for("registration.manage", slug=slug, token=token))
+
+
+@bp.route("/e/<slug>/confirm-email/<signed>")
+def confirm_email(slug: str, signed: str):
+    event = get_event_or_404(slug, public=True)
+    try:
+        payload = _email_serializer().loads(signed, max_age=EMAIL_CHANGE_MAX_AGE)
+    except SignatureExpired:
+        return render_template("registration/message.html", event=event, title=_("Link expired"),
+                               message=_("This confirmation link has expired. Ask for a new one on your registration page.")), 410
+    except BadSignature:
+        abort(404)
+    participant = db.session.scalar(select(Participant).where(
+        Participant.public_id == payload.get("p"), Participant.event_id == event.id))
+    if participant is None or participant.email_normalized != payload.get("old"):
+        return render_template("registration/message.html", event=event, title=_("Link already used"),
+                               message=_("This confirmation link was already used or is no longer valid.")), 410
+    try:
+        service.update_details(db.session, participant, {"email": payload["new"]}, allow_email=True)
+        db.session.commit()
+    except (service.RegistrationError, IntegrityError):
+        db.session.rollback()
+        return render_template("registration/message.html", event=event, title=_("Address already registered"),
+                               message=_("Another registration for this event already uses this address.")), 409
+    return render_template("registration/message.html", event=event, title=_("Email address changed"),
+                           message=_("Your registration now uses %(email)s.", email=participant.email))
+
+
+def _ticket_download(slug: str, token: str):
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    if participant.status != "registered":
+        abort(404)
+    return participant
+
+
+@bp.route("/e/<slug>/me/<token>/ticket.png")
+def ticket_png_download(slug: str, token: str):
+    participant = _ticket_download(slug, token)
+    return Response(ticket_png(participant), mimetype="image/png", headers={
+        "Content-Disposition": f'attachment; filename="ticket-{participant.public_id}.png"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.route("/e/<slug>/me/<token>/ticket.pdf")
+def ticket_pdf_download(slug: str, token: str):
+    participant = _ticket_download(slug, token)
+    return Response(ticket_pdf(participant), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="ticket-{participant.public_id}.pdf"',
+        "Cache-Control": "private, no-store"})

@@ -1,0 +1,366 @@
+"""Participant lists in and out: CSV (UTF-8 with BOM, `,` or `;`) and XLSX, the same columns both ways.
+
+Import is two-step: `plan_import()` reads and checks every row without touching the database
+(rows to add, rows to update by email, rows refused with the reason per row and column), then
+`apply_import()` writes the accepted rows in the caller's transaction: one commit, so a file that
+fails half-way changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Iterable, Optional
+from zoneinfo import ZoneInfo
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, CheckIn, Event, Participant, User, audit
+from plm.registration.service import clean_data, find_province, normalize_phone
+from plm.text import clean_line
+
+# The export's columns, in order; import reads the same names (extra columns are ignored).
+COLUMNS = ["public_id", "full_name", "name_on_badge", "email", "phone", "institution", "institution_type",
+           "province", "role", "status", "diet", "access_needs", "registered_at", "source", "checked_in"]
+IMPORTED_FIELDS = ["full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
+                   "role", "diet", "access_needs"]
+# Headers people type in partner spreadsheets.
+HEADER_ALIASES = {
+    "nama": "full_name", "nama lengkap": "full_name", "name": "full_name", "full name": "full_name",
+    "nama di badge": "name_on_badge", "nama pada badge": "name_on_badge", "name on badge": "name_on_badge",
+    "e-mail": "email", "surel": "email", "alamat email": "email",
+    "telepon": "phone", "no hp": "phone", "no. hp": "phone", "hp": "phone", "whatsapp": "phone", "wa": "phone",
+    "nomor hp": "phone", "phone / whatsapp": "phone",
+    "instansi": "institution", "lembaga": "institution", "perpustakaan": "institution",
+    "jenis instansi": "institution_type", "jenis lembaga": "institution_type", "institution type": "institution_type",
+    "provinsi": "province", "peran": "role", "makanan": "diet", "kebutuhan makanan": "diet",
+    "kebutuhan aksesibilitas": "access_needs", "tanggal daftar": "registered_at", "registered": "registered_at",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 20000
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read at all (not CSV/XLSX, no header, too many rows)."""
+
+
+@dataclass
+class RowIssue:
+    row: int  # 1-based line in the file, header is row 1
+    column: str
+    reason: str  # code: missing_name, bad_email, missing_email, unknown_province, bad_phone, duplicate_in_file, ...
+    value: str = ""
+
+
+@dataclass
+class ImportPlan:
+    to_add: list[dict] = field(default_factory=list)
+    to_update: list[dict] = field(default_factory=list)  # each has "_participant_id" and "_changes"
+    refused: list[RowIssue] = field(default_factory=list)
+    unchanged: int = 0
+    total_rows: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def refused_rows(self) -> int:
+        return len({issue.row for issue in self.refused})
+
+    def summary(self) -> dict[str, int]:
+        return {"rows": self.total_rows, "add": len(self.to_add), "update": len(self.to_update),
+                "unchanged": self.unchanged, "refused": self.refused_rows}
+
+
+REASON_TEXT = {
+    "missing_name": "full name is missing",
+    "missing_email": "email is missing",
+    "bad_email": "not a valid email address",
+    "unknown_province": "unknown province",
+    "bad_phone": "not a valid phone number",
+    "bad_institution_type": "unknown institution type",
+    "bad_role": "unknown role",
+    "bad_date": "not a date",
+    "too_long": "too long",
+    "duplicate_in_file": "same email as an earlier row of this file",
+}
+
+
+# ---------------------------------------------------------------- reading files
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def read_rows(data: bytes, filename: str) -> list[list[Any]]:
+    """All rows of a CSV or XLSX file as lists of cells (first row: header)."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        return _read_xlsx(data)
+    if name.endswith((".xls", ".ods")):
+        raise ImportFileError("unsupported_format")
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    if first_line.count(delimiter) == 0:
+        delimiter = ","
+    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def _read_xlsx(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise ImportFileError("unreadable_xlsx") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _header_key(value: Any) -> str:
+    text = clean_line(value).casefold().replace("_", " ")
+    text = text.lstrip("\ufeff")
+    if text.replace(" ", "_") in COLUMNS:
+        return text.replace(" ", "_")
+    return HEADER_ALIASES.get(text, "")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = clean_line(value)
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:  # our own export's neutralising quote
+        text = text[1:]
+    return text
+
+
+def parse_date(value: Any, tz_name: str) -> Optional[datetime]:
+    """Excel dates (cell dates, serial numbers) and typed dates as UTC datetimes; raises ValueError."""
+    zone = ZoneInfo(tz_name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=zone)).astimezone(timezone.utc)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0), zone).astimezone(timezone.utc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not 1 <= value < 2958466:
+            raise ValueError("serial out of range")
+        naive = datetime(1899, 12, 30) + timedelta(days=float(value))  # Excel's 1900 system
+        return naive.replace(tzinfo=zone).astimezone(timezone.utc)
+    text = clean_line(value)
+    if text.replace(".", "", 1).isdigit():
+        return parse_date(float(text), tz_name)
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
+                "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            naive = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return naive.replace(tzinfo=zone).astimezone(timezone.utc)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError("not a date") from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(timezone.utc)
+
+
+ROLE_WORDS = {"peserta": "participant", "participant": "participant", "fasilitator": "facilitator",
+              "facilitator": "facilitator", "narasumber": "speaker", "pembicara": "speaker", "speaker": "speaker",
+              "panitia": "committee", "committee": "committee"}
+INSTITUTION_WORDS = {"provinsi": "provincial", "provincial": "provincial", "province": "provincial",
+                     "kabupaten": "regency_city", "kota": "regency_city", "regency": "regency_city", "city": "regency_city",
+                     "desa": "village", "village": "village", "kelurahan": "village", "tbm": "tbm", "taman bacaan": "tbm",
+                     "reading garden": "tbm", "lainnya": "other", "lain": "other", "other": "other"}
+
+
+def _choice(value: str, choices: Iterable[str], words: dict[str, str]) -> Optional[str]:
+    """A stored value from a code ('regency_city'), or a label in Indonesian or English."""
+    text = value.casefold().strip()
+    if not text:
+        return None
+    for choice in choices:
+        if text in (choice, choice.replace("_", " "), choice.replace("_", "/")):
+            return choice
+    for word, choice in words.items():
+        if word in text and choice in choices:
+            return choice
+    return None
+
+
+# ---------------------------------------------------------------- planning and applying
+
+def plan_import(session: Session, event: Event, data: bytes, filename: str) -> ImportPlan:
+    rows = read_rows(data, filename)
+    rows = [row for row in rows if any(_cell_text(cell) for cell in row)] if rows else []
+    if not rows:
+        raise ImportFileError("empty")
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportFileError("too_many_rows")
+    header = [_header_key(cell) for cell in rows[0]]
+    if "full_name" not in header or "email" not in header:
+        raise ImportFileError("missing_columns")
+    plan = ImportPlan(ignored_columns=[clean_line(c) for c, k in zip(rows[0], header) if not k and clean_line(c)])
+    existing = {p.email_normalized: p for p in session.scalars(
+        select(Participant).where(Participant.event_id == event.id))}
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows[1:], start=2):
+        plan.total_rows += 1
+        cells = {key: row[i] if i < len(row) else None for i, key in enumerate(header) if key}
+        issues: list[RowIssue] = []
+        values: dict[str, Any] = {key: _cell_text(cells.get(key)) for key in IMPORTED_FIELDS if key in cells}
+        if not values.get("full_name"):
+            issues.append(RowIssue(index, "full_name", "missing_name"))
+        elif len(values["full_name"]) > 300:
+            issues.append(RowIssue(index, "full_name", "too_long", values["full_name"][:40]))
+        email = values.get("email", "").replace(" ", "")
+        if not email:
+            issues.append(RowIssue(index, "email", "missing_email"))
+        else:
+            try:
+                email = validate_email(email, check_deliverability=False).normalized
+            except EmailNotValidError:
+                issues.append(RowIssue(index, "email", "bad_email", email))
+        values["email"] = email
+        if values.get("province"):
+            province = find_province(values["province"])
+            if province is None:
+                issues.append(RowIssue(index, "province", "unknown_province", values["province"]))
+            values["province"] = province or ""
+        if values.get("phone"):
+            phone = normalize_phone(values["phone"])
+            if phone is None:
+                issues.append(RowIssue(index, "phone", "bad_phone", values["phone"]))
+            values["phone"] = phone or ""
+        if values.get("institution_type"):
+            choice = _choice(values["institution_type"], INSTITUTION_TYPES, INSTITUTION_WORDS)
+            if choice is None:
+                issues.append(RowIssue(index, "institution_type", "bad_institution_type", values["institution_type"]))
+            values["institution_type"] = choice or "other"
+        if values.get("role"):
+            choice = _choice(values["role"], PARTICIPANT_ROLES, ROLE_WORDS)
+            if choice is None:
+                issues.append(RowIssue(index, "role", "bad_role", values["role"]))
+            values["role"] = choice or "participant"
+        for key in ("institution", "name_on_badge", "diet", "access_needs"):
+            if len(values.get(key, "")) > 300:
+                issues.append(RowIssue(index, key, "too_long", values[key][:40]))
+        registered_at = None
+        if cells.get("registered_at") not in (None, ""):
+            try:
+                registered_at = parse_date(cells["registered_at"], event.timezone)
+            except (ValueError, OverflowError):
+                issues.append(RowIssue(index, "registered_at", "bad_date", _cell_text(cells["registered_at"])))
+        key = email.lower()
+        if email and key in seen and not any(i.column == "email" for i in issues):
+            issues.append(RowIssue(index, "email", "duplicate_in_file", f"{email} (row {seen[key]})"))
+        if issues:
+            plan.refused.extend(issues)
+            continue
+        seen[key] = index
+        values = {k: v for k, v in clean_data(values).items() if v != "" or k in ("email", "full_name")}
+        values["_row"] = index
+        if registered_at is not None:
+            values["_registered_at"] = registered_at
+        current = existing.get(key)
+        if current is None:
+            plan.to_add.append(values)
+        else:
+            changes = {k: [getattr(current, k), v] for k, v in values.items()
+                       if not k.startswith("_") and k != "email" and getattr(current, k) != v}
+            if changes:
+                values["_participant_id"] = current.id
+                values["_changes"] = changes
+                plan.to_update.append(values)
+            else:
+                plan.unchanged += 1
+    return plan
+
+
+def apply_import(session: Session, event: Event, plan: ImportPlan, user: Optional[User] = None,
+                 filename: str = "") -> dict[str, int]:
+    """Write the plan's rows (caller commits once). New rows are registered, source "import"."""
+    for values in plan.to_add:
+        fields = {k: v for k, v in values.items() if not k.startswith("_")}
+        participant = Participant(event_id=event.id, source="import", status="registered", **fields)
+        if values.get("_registered_at"):
+            participant.created_at = values["_registered_at"]
+        session.add(participant)
+    by_id = {p.id: p for p in session.scalars(select(Participant).where(
+        Participant.id.in_([v["_participant_id"] for v in plan.to_update])))} if plan.to_update else {}
+    for values in plan.to_update:
+        participant = by_id[values["_participant_id"]]
+        for field_name, (_old, new) in values["_changes"].items():
+            setattr(participant, field_name, new)
+    session.flush()
+    audit(session, "participants.import", user=user, event_id=event.id, target=event, filename=filename[:200],
+          **plan.summary())
+    return plan.summary()
+
+
+def format_report(plan: ImportPlan) -> list[str]:
+    lines = [f"rows: {plan.total_rows}, to add: {len(plan.to_add)}, to update: {len(plan.to_update)}, "
+             f"unchanged: {plan.unchanged}, refused: {plan.refused_rows}"]
+    if plan.ignored_columns:
+        lines.append("ignored columns: " + ", ".join(plan.ignored_columns))
+    for issue in plan.refused:
+        value = f" ({issue.value})" if issue.value else ""
+        lines.append(f"refused row {issue.row}, column {issue.column}: {REASON_TEXT.get(issue.reason, issue.reason)}{value}")
+    return lines
+
+
+# ---------------------------------------------------------------- export
+
+def neutralize(value: Any) -> Any:
+    """Cells starting with = + - @ (or tab/CR) would run as formulas in a spreadsheet: prefix a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def export_rows(session: Session, event: Event) -> Iterable[list[Any]]:
+    checked_in = exists().where(CheckIn.participant_id == Participant.id)
+    query = (select(Participant, checked_in.label("checked_in"))
+             .where(Participant.event_id == event.id).order_by(Participant.full_name, Participant.id))
+    zone = ZoneInfo(event.timezone)
+    for participant, is_in in session.execute(query):
+        registered = participant.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        yield [neutralize(v) for v in (
+            participant.public_id, participant.full_name, participant.name_on_badge, participant.email,
+            participant.phone, participant.institution, participant.institution_type, participant.province,
+            participant.role, participant.status, participant.diet, participant.access_needs, registered,
+            participant.source, "yes" if is_in else "no")]
+
+
+def export_csv(session: Session, event: Event) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(export_rows(session, event))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def export_xlsx(session: Session, event: Event) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="participants")
+    sheet.append(COLUMNS)
+    for row in export_rows(session, event):
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,121 @@
+"""Registration, manage-my-registration and walk-in forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField, TelField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from plm.forms import BaseForm
+from plm.labels import INSTITUTION_TYPE_LABELS, PARTICIPANT_ROLE_LABELS
+from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES
+from plm.registration.service import REQUESTABLE_ROLES, normalize_phone, province_names
+from plm.text import clean_line, clean_multiline
+
+
+def _line(value):
+    return clean_line(value) if value is not None else value
+
+
+def _multi(value):
+    return clean_multiline(value) if value is not None else value
+
+
+def _email(value):
+    return clean_line(value).replace(" ", "") if value is not None else value
+
+
+def province_choices(blank=True):
+    choices = [SelectChoice(name, name) for name in province_names()]
+    return ([SelectChoice("", _l("— choose your province —"))] if blank else []) + choices
+
+
+def institution_type_choices():
+    return [SelectChoice(value, INSTITUTION_TYPE_LABELS[value]) for value in INSTITUTION_TYPES]
+
+
+class PhoneMixin:
+    def validate_phone(self, field):
+        if not field.data:
+            return
+        normalized = normalize_phone(field.data)
+        if normalized is None:
+            raise ValidationError(_l("This is not a valid phone number. Examples: 0812 3456 7890 or +62 812 3456 7890."))
+        field.data = normalized
+
+
+class DetailsForm(PhoneMixin, BaseForm):
+    """What a participant may edit about themselves (not the email: that needs confirmation)."""
+
+    full_name = StringField(_l("Full name"), filters=[_line], validators=[DataRequired(), Length(max=300)],
+                            description=_l("As it should appear on your certificate."))
+    name_on_badge = StringField(_l("Name on badge"), filters=[_line], validators=[Optional(), Length(max=300)],
+                                description=_l("Leave empty to use your full name."))
+    phone = TelField(_l("WhatsApp / phone"), filters=[_line], validators=[DataRequired(), Length(max=40)],
+                     description=_l("For example 0812 3456 7890."))
+    institution = StringField(_l("Institution"), filters=[_line], validators=[DataRequired(), Length(max=300)],
+                              description=_l("The library or reading garden you work for."))
+    institution_type = SelectField(_l("Type of institution"), choices=institution_type_choices, default="village")
+    province = SelectField(_l("Province"), choices=province_choices, validators=[DataRequired()])
+    diet = StringField(_l("Dietary needs"), filters=[_multi], validators=[Optional(), Length(max=300)],
+                       description=_l("For example vegetarian, no pork, allergies."))
+    access_needs = StringField(_l("Accessibility needs"), filters=[_multi], validators=[Optional(), Length(max=300)],
+                               description=_l("For example wheelchair access, sign language, large print."))
+    submit = SubmitField(_l("Save"))
+
+
+class RegistrationForm(DetailsForm):
+    email = EmailField(_l("Email"), filters=[_email],
+                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+                       description=_l("Your ticket and personal link are sent here."))
+    role = SelectField(_l("I would like to take part as"),
+                       choices=[SelectChoice(r, PARTICIPANT_ROLE_LABELS[r]) for r in REQUESTABLE_ROLES], default="participant")
+    consent = BooleanField(_l("I agree that the organisers store these details to run this event and contact me "
+                              "about it."),
+                           validators=[DataRequired(message=_l("Please agree so that we can register you."))])
+    # Honeypot: hidden from people by CSS, filled in by bots.
+    website = StringField(_l("Leave this field empty"))
+    submit = SubmitField(_l("Register"))
+
+    FIELD_ORDER = ("full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
+                   "role", "diet", "access_needs", "consent")
+
+
+class ResendLinkForm(BaseForm):
+    email = EmailField(_l("Email"), filters=[_email],
+                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    submit = SubmitField(_l("Send me a new link"))
+
+
+class EmailChangeForm(BaseForm):
+    email = EmailField(_l("New email address"), filters=[_email],
+                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    submit = SubmitField(_l("Send confirmation"))
+
+
+class CancelForm(BaseForm):
+    confirm = BooleanField(_l("Yes, cancel my registration"),
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+    submit = SubmitField(_l("Cancel my registration"))
+
+
+class WalkInForm(PhoneMixin, BaseForm):
+    full_name = StringField(_l("Full name"), filters=[_line], validators=[DataRequired(), Length(max=300)])
+    institution = StringField(_l("Institution"), filters=[_line], validators=[Optional(), Length(max=300)])
+    province = SelectField(_l("Province"), choices=province_choices, validators=[Optional()])
+    phone = TelField(_l("WhatsApp / phone"), filters=[_line], validators=[Optional(), Length(max=40)])
+    email = EmailField(_l("Email (optional)"), filters=[_email],
+                       validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
+    return_to = HiddenField()
+    checkpoint = HiddenField()
+    submit = SubmitField(_l("Register and show the ticket"))
+
+
+class StaffParticipantForm(DetailsForm):
+    email = EmailField(_l("Email"), filters=[_email],
+                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, PARTICIPANT_ROLE_LABELS[r]) for r in PARTICIPANT_ROLES])
+    phone = TelField(_l("WhatsApp / phone"), filters=[_line], validators=[Optional(), Length(max=40)])
+    institution = StringField(_l("Institution"), filters=[_line], validators=[Optional(), Length(max=300)])
+    province = SelectField(_l("Province"), choices=province_choices, validators=[Optional()])

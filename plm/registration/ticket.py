@@ -1,0 +1,90 @@
+"""A participant's ticket as a PNG (QR with name and event) and as a one-page PDF.
+
+The PDF is rendered by WeasyPrint with a URL fetcher that refuses every URL, so nothing typed by a
+participant (a name, an institution) can make the renderer fetch a file or a web address.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from flask import current_app, render_template
+
+from plm.qr import qr_png, qr_svg
+from plm.tickets import participant_code
+
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/noto")
+
+
+def ticket_code(participant) -> str:
+    return participant_code(current_app.config["SECRET_KEY"], participant)
+
+
+def ticket_svg(participant, title: Optional[str] = None) -> str:
+    return qr_svg(ticket_code(participant), css_class="qr", title=title)
+
+
+@lru_cache(maxsize=4)
+def _font(size: int, bold: bool = False):
+    from PIL import ImageFont
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for folder in FONT_DIRS:
+        path = Path(folder) / name
+        if path.exists():
+            return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default()
+
+
+def _fit(draw, text: str, font, width: int) -> str:
+    if draw.textlength(text, font=font) <= width:
+        return text
+    while text and draw.textlength(text + "…", font=font) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def ticket_png(participant) -> bytes:
+    """QR code with the badge name, event and ticket number under it: saved to a phone's gallery."""
+    from PIL import Image, ImageDraw
+
+    qr = Image.open(io.BytesIO(qr_png(ticket_code(participant), box_size=12))).convert("L")
+    width = max(qr.width, 480)
+    canvas = Image.new("L", (width, qr.height + 130), 255)
+    canvas.paste(qr, ((width - qr.width) // 2, 0))
+    draw = ImageDraw.Draw(canvas)
+    lines = [
+        (participant.name_on_badge or participant.full_name, _font(26, True)),
+        (participant.event.name, _font(18)),
+        (participant.public_id, _font(18, True)),
+    ]
+    y = qr.height + 4
+    for text, font in lines:
+        text = _fit(draw, text, font, width - 20)
+        draw.text(((width - draw.textlength(text, font=font)) / 2, y), text, fill=0, font=font)
+        y += 38
+    out = io.BytesIO()
+    canvas.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _refusing_fetcher():
+    from weasyprint import URLFetcher
+
+    class RefuseAll(URLFetcher):
+        def fetch(self, url, headers=None):  # noqa: ARG002 - signature of URLFetcher.fetch
+            raise ValueError(f"ticket PDFs load no resources ({url[:40]})")
+
+    return RefuseAll()
+
+
+def ticket_pdf(participant) -> bytes:
+    """One A6 page: QR, names, event, dates and venue."""
+    from weasyprint import HTML
+
+    html = render_template("registration/ticket_pdf.html", participant=participant, event=participant.event,
+                           qr=ticket_svg(participant))
+    return HTML(string=html, base_url=None, url_fetcher=_refusing_fetcher()).write_pdf()

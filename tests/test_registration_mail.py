@@ -1,0 +1,177 @@
+"""Mail through the outbox, against a real SMTP server (aiosmtpd on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import socket
+import threading
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from plm import outbox
+from plm.extensions import db
+from plm.models import MailMessage, Participant
+from tests.test_registration_public import form_data
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+        self.refuse = False
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "451 Try again later"
+        with self.lock:
+            self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    handler = Inbox()
+    handler.port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_confirmation_mail_arrives_with_inline_qr_and_attachment(make_app, event, smtp):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=smtp.port)
+    client = app.test_client()
+    assert client.post(f"/e/{event.slug}/register", data=form_data()).status_code == 302
+    assert len(smtp.messages) == 1
+    recipients, message = smtp.messages[0]
+    assert recipients == ["ayu@example.id"]
+    assert "PLM Test" in message["Subject"]
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    link = re.search(r"http://localhost/e/plm-test/me/[A-Za-z0-9_-]+", text).group(0)
+    assert link in html and "https://wa.me/?text=" in html
+    assert 'src="cid:ticket-qr"' in html
+    parts = {part.get_filename(): part for part in message.iter_attachments()}
+    inline = [p for p in message.walk() if p.get("Content-ID") == "<ticket-qr>"]
+    assert inline and inline[0].get_content_type() == "image/png"
+    ticket = [name for name in parts if name and name.startswith("ticket-")]
+    assert ticket and parts[ticket[0]].get_content()[:4] == b"\x89PNG"
+    # the QR in the mail decodes to the participant's ticket code
+    from io import BytesIO
+
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+
+    from plm.tickets import participant_code
+
+    with app.app_context():
+        participant = db.session.scalar(select(Participant))
+        expected = participant_code(app.config["SECRET_KEY"], participant)
+        stored = db.session.scalar(select(MailMessage))
+        assert stored.status == "sent" and stored.sent_at is not None and stored.attempts == 1
+    decoded = decode(Image.open(BytesIO(inline[0].get_content())))
+    assert decoded[0].data.decode() == expected
+    # the manage link from the mail opens the manage page
+    assert client.get(link.replace("http://localhost", "")).status_code == 200
+
+
+def test_smtp_down_keeps_the_registration_and_retries(make_app, event, smtp):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    client = app.test_client()
+    assert client.post(f"/e/{event.slug}/register", data=form_data()).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Participant)) == 1
+        message = db.session.scalar(select(MailMessage))
+        assert message.status == "queued" and message.attempts == 1 and message.last_error
+    # the server comes back: `flask plm send-mail` (cron) delivers it
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=smtp.port)
+    with app.app_context():  # the fixture's app context (no mail server) is pushed underneath
+        result = app.test_cli_runner().invoke(args=["plm", "send-mail"])
+    assert result.exit_code == 0 and "sent: 1" in result.output
+    assert len(smtp.messages) == 1
+    with app.app_context():
+        message = db.session.scalar(select(MailMessage))
+        assert message.status == "sent" and message.attempts == 2
+
+
+def test_temporary_refusal_is_retried_then_failed_after_max_attempts(make_app, event, smtp):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=smtp.port)
+    smtp.refuse = True
+    client = app.test_client()
+    client.post(f"/e/{event.slug}/register", data=form_data())
+    with app.app_context():
+        for _ in range(outbox.MAX_ATTEMPTS):
+            outbox.send_pending(db.session)
+        message = db.session.scalar(select(MailMessage))
+        assert message.status == "failed" and message.attempts == outbox.MAX_ATTEMPTS
+        assert "451" in message.last_error
+    assert smtp.messages == []
+
+
+def test_without_mail_server_messages_are_logged_and_visible_to_admins(client, event, login, smtp):
+    client.post(f"/e/{event.slug}/register", data=form_data())
+    message = db.session.scalar(select(MailMessage))
+    assert message.status == "logged"
+    login("admin")
+    page = client.get("/staff/outbox").get_data(as_text=True)
+    assert "ayu@example.id" in page and "logged" in page
+    body = client.get(f"/staff/outbox/{message.id}").get_data(as_text=True)
+    assert "/e/plm-test/me/" in body
+    assert smtp.messages == []
+
+
+def test_admin_retries_a_failed_message_from_the_outbox(make_app, event, smtp):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=smtp.port)
+    client = app.test_client()
+    smtp.refuse = True
+    client.post(f"/e/{event.slug}/register", data=form_data())
+    smtp.refuse = False
+    from plm.auth.service import create_user
+    from tests.conftest import STAFF_PASSWORD
+
+    with app.app_context():
+        create_user(db.session, "admin@test.example", "admin", STAFF_PASSWORD)
+        db.session.commit()
+        message_id = db.session.scalar(select(MailMessage.id))
+    client.post("/staff/login", data={"email": "admin@test.example", "password": STAFF_PASSWORD})
+    response = client.post(f"/staff/outbox/{message_id}/retry")
+    assert response.status_code == 302
+    assert len(smtp.messages) == 1
+
+
+def test_outbox_is_admin_only(client, login):
+    login("organizer")
+    assert client.get("/staff/outbox").status_code == 403
+
+
+def test_staff_resend_ticket_mail_issues_a_new_link(make_app, event, smtp):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=smtp.port)
+    client = app.test_client()
+    client.post(f"/e/{event.slug}/register", data=form_data())
+    first_link = re.search(r"/e/plm-test/me/[A-Za-z0-9_-]+", smtp.messages[0][1].get_body(("plain",)).get_content()).group(0)
+    from plm.auth.service import create_user
+    from tests.conftest import STAFF_PASSWORD
+
+    with app.app_context():
+        create_user(db.session, "door@test.example", "organizer", STAFF_PASSWORD)
+        db.session.commit()
+        public_id = db.session.scalar(select(Participant.public_id))
+    client.post("/staff/login", data={"email": "door@test.example", "password": STAFF_PASSWORD})
+    client.post(f"/staff/events/{event.slug}/participants/{public_id}/resend")
+    assert len(smtp.messages) == 2
+    text = smtp.messages[1][1].get_body(("plain",)).get_content()
+    second_link = re.search(r"/e/plm-test/me/[A-Za-z0-9_-]+", text).group(0)
+    assert second_link != first_link and "menggantikan" in text
+    client.post("/staff/logout")
+    assert client.get(first_link).status_code == 404
+    assert client.get(second_link).status_code == 200
