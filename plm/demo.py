@@ -98,6 +98,12 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
             "room_id": event_session.room_id, "cancelled": False,
         }
 
+    # The demo facilitator login is one of the facilitators leading sessions, so "My sessions" has content.
+    facilitator_login = next(s["email"] for s in demo_data.DEMO_STAFF if s["role"] == "facilitator")
+    leading = next((p for event_session in sessions for p in event_session.facilitators if p.role == "facilitator"), None)
+    if leading is not None:
+        leading.email = facilitator_login
+
     for staff in demo_data.DEMO_STAFF:
         if find_user(session, staff["email"]) is None:
             create_user(session, staff["email"], staff["role"], staff["password"], staff.get("name", ""))

@@ -118,3 +118,16 @@ def test_admin_sees_every_list_and_organizer_none(client, event, login, schedule
     login("organizer")
     assert client.get("/staff/events/plm-test/my-sessions").status_code == 403
     assert client.get(f"{BASE}/sessions/{item.id}/signups").status_code == 403
+
+
+def test_demo_facilitator_login_sees_their_own_sessions(app, demo_event):
+    from plm.demo_data import DEMO_STAFF
+    from plm.models import EventSession, Participant
+
+    staff = next(s for s in DEMO_STAFF if s["role"] == "facilitator")
+    client = app.test_client()
+    assert client.post("/staff/login", data={"email": staff["email"], "password": staff["password"]}).status_code == 302
+    page = client.get(f"/staff/events/{demo_event.slug}/my-sessions").get_data(as_text=True)
+    me = db.session.scalar(select(Participant).where(Participant.email == staff["email"]))
+    led = [s for s in db.session.scalars(select(EventSession)) if me in s.facilitators]
+    assert led and all(s.title.replace("'", "&#39;") in page for s in led)
