@@ -108,9 +108,11 @@ def _register_blueprints(app: Flask) -> None:
     from plm.admin.routes import bp as admin_bp
     from plm.api import bp as api_bp
     from plm.auth.routes import bp as auth_bp
+    from plm.checkin import register as register_checkin
     from plm.registration.routes import bp as registration_bp
 
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    register_checkin(app)
