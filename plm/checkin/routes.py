@@ -59,6 +59,7 @@ def door(slug: str):
         "walkIn": f"/staff/events/{event.slug}/walk-in" if walk_in_url(event.slug, None) else None,
         "badge": badge_url_template(event.slug),
         "worker": url_for("checkin.door_service_worker"),
+        "assets": DOOR_ASSETS_VERSION,
         "vendor": url_for("static", filename="vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js"),
         "user": int(current_user.id),
         "isAdmin": current_user.role == "admin",

@@ -29,7 +29,9 @@
     data.checkpoints.filter(function (c) { return c.kind === 'day'; }).forEach(function (c) {
       n += 1;
       var card = el('div', 'live-day' + (data.current_day && data.current_day.id === c.id ? ' is-current' : ''));
-      card.appendChild(el('p', 'live-day-name', c.name));
+      var dayName = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC'})
+        .format(new Date(c.day + 'T00:00:00Z'));
+      card.appendChild(el('p', 'live-day-name', fmt(T.day, {n: n}) + ' · ' + dayName));
       card.appendChild(el('p', 'live-day-count', String(c.checked_in)));
       card.appendChild(el('p', 'live-day-of', T.of + ' ' + c.expected + (c.percent != null ? ' · ' + c.percent + '%' : '')));
       var meter = el('div', 'live-meter'); var fillBar = el('span');

@@ -475,6 +475,10 @@
   window.addEventListener('offline', showNet);
   if ('serviceWorker' in navigator && cfg.worker) {
     navigator.serviceWorker.register(cfg.worker, {scope: '/staff/'}).catch(function () {});
+    // This first visit did not go through the worker: put the page itself in its cache now.
+    var pageCached = navigator.serviceWorker.ready.then(function () {
+      return caches.open('plm-door-' + cfg.assets).then(function (cache) { return cache.add(window.location.pathname); });
+    }).then(function () { return true; }, function () { return false; });
   }
   loadSnapshot();
   renderRecent();
@@ -492,5 +496,6 @@
     handle(cfg.checkin, 'walk-in');
   }
   codeInput.focus();
-  window.plmDoor = {queue: function () { return queue.slice(); }, flush: flush, refreshSnapshot: refreshSnapshot, sha256: sha256};
+  window.plmDoor = {pageCached: typeof pageCached === 'undefined' ? Promise.resolve(false) : pageCached,
+                  queue: function () { return queue.slice(); }, flush: flush, refreshSnapshot: refreshSnapshot, sha256: sha256};
 })();
