@@ -104,4 +104,6 @@ def is_empty_command() -> None:
 
 
 def register(app: Flask) -> None:
+    import plm.checkin.commands  # noqa: F401  (flask plm simulate-attendance)
+
     app.cli.add_command(plm_cli)
