@@ -6,7 +6,7 @@ import gzip
 import json
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -29,12 +29,11 @@ def _error(exc: service.CheckinError):
     return jsonify(body), exc.status
 
 
-def _messages() -> dict:
-    return {
-        "ok": _("Welcome"), "already": _("Already checked in"), "unknown": _("Unknown ticket"),
-        "invalid": _("Invalid ticket"), "cancelled": _("Registration cancelled"),
-        "wrong_event": _("Ticket for another event"), "not_signed_up": _("Not signed up for this session"),
-    }
+_MESSAGES = {
+    "ok": _l("Welcome"), "already": _l("Already checked in"), "unknown": _l("Unknown ticket"),
+    "invalid": _l("Invalid ticket"), "cancelled": _l("Registration cancelled"),
+    "wrong_event": _l("Ticket for another event"), "not_signed_up": _l("Not signed up for this session"),
+}
 
 
 @bp.route("/checkins", methods=["POST"])
@@ -56,7 +55,7 @@ def create_checkin(slug: str):
             return error_response(404, "event_not_found", "no such event")
         return _error(exc)
     answer = dict(answer)
-    answer["message"] = _messages().get(answer["result"], answer["result"])
+    answer["message"] = str(_MESSAGES.get(answer["result"], answer["result"]))
     if replayed:
         answer["replayed"] = True
     return jsonify(answer), 201 if answer["result"] == "ok" and not replayed else 200
