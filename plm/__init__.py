@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from plm.auth.routes import bp as auth_bp
     from plm.health import bp as health_bp
     from plm.participants.routes import bp as participants_bp
+    from plm.checkin import register as register_checkin
     from plm.registration.routes import bp as registration_bp
     from plm.schedule.routes import bp as schedule_bp
 
@@ -122,3 +123,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(schedule_bp)
     app.register_blueprint(participants_bp)
+    register_checkin(app)

@@ -165,5 +165,6 @@ def is_empty_command() -> None:
 def register(app: Flask) -> None:
     import plm.schedule.commands  # noqa: F401
     import plm.registration.commands  # noqa: F401
+    import plm.checkin.commands  # noqa: F401  (flask plm simulate-attendance)
 
     app.cli.add_command(plm_cli)

@@ -243,3 +243,46 @@ def schedule_factory(app, event):
             db.session.commit()
 
     return Factory()
+@pytest.fixture
+def gunicorn_server(migrated_database, tmp_path):
+    """gunicorn_server(workers=2, threads=4) serves the app from a real gunicorn process on the test
+    database (what production runs); yields the base URL. Stopped before the tables are emptied."""
+    import signal
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    processes = []
+
+    def start(workers: int = 2, threads: int = 4) -> str:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = dict(os.environ, PLM_SECRET_KEY="test-secret-key", PLM_SQLALCHEMY_DATABASE_URI=DATABASE_URL,
+                   PLM_INSTANCE_PATH=str(tmp_path), PLM_RATELIMIT_ENABLED="false")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+             "--threads", str(threads), "--log-level", "warning", "wsgi:app"],
+            cwd=str(ROOT), env=env)
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url + "/", timeout=2).read()
+                return url
+            except Exception:
+                if process.poll() is not None:
+                    raise RuntimeError("gunicorn exited")
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    yield start
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,626 @@
+"""Check-in use cases: scan, undo, search, offline snapshot, live counts.
+
+Plain functions over a database session; no Flask request state. The hot path
+(`record_scan`) runs a handful of indexed statements and relies on the unique
+constraints of `checkins` (participant+checkpoint, client_uuid) and `scan_log`
+(client_uuid) with ``INSERT ... ON CONFLICT DO NOTHING`` for exactly-once under
+races: two doors scanning one badge at the same instant get one ``ok`` and one
+``already``, and a retried request gets the stored first answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from plm import tickets
+from plm.models import (
+    AuditLog,
+    CheckIn,
+    Checkpoint,
+    Event,
+    EventSession,
+    Participant,
+    ScanLog,
+    SessionSignup,
+    User,
+    audit,
+    utcnow,
+)
+from plm.text import fold_for_search
+
+RESULTS = ("ok", "already", "unknown", "invalid", "cancelled", "wrong_event", "not_signed_up")
+SOURCES = ("qr", "manual", "walk-in", "offline-sync")
+UNDO_WINDOW = timedelta(minutes=15)
+# An offline scan may carry a time a little ahead of the server clock (phones drift).
+FUTURE_SKEW = timedelta(minutes=5)
+MAX_SCANNED = 200
+PUBLIC_ID_RE = re.compile(r"^[A-Z2-9]{6,16}$")
+CLIENT_UUID_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+class CheckinError(ValueError):
+    """A request that cannot be processed: `code` is the stable JSON error code."""
+
+    def __init__(self, code: str, message: str = "", status: int = 422, field: str | None = None):
+        super().__init__(message or code)
+        self.code = code
+        self.status = status
+        self.field = field
+
+
+@dataclass
+class ScanRequest:
+    code: str
+    checkpoint_id: int
+    client_uuid: Optional[str] = None
+    scanned_at: Optional[datetime] = None
+    device: str = ""
+    source: str = "qr"
+    override: bool = False
+
+
+@dataclass
+class ScanContext:
+    event: Event
+    checkpoint: Checkpoint
+    session: Optional[EventSession] = None
+    extra: dict = field(default_factory=dict)
+
+
+@lru_cache(maxsize=64)
+def cached_event_key(app_secret: str, slug: str, version: int) -> bytes:
+    """The per-event ticket key; derived once per process (it only changes with the version)."""
+    return tickets.event_key(app_secret, slug, version)
+
+
+def _insert(session: Session, table_model: Any):
+    """An INSERT that does nothing on a unique conflict, for the database in use."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"unsupported database {name}")
+    return dialect_insert(table_model)
+
+
+def iso(value: Optional[datetime]) -> Optional[str]:
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if value else None
+
+
+def local_hm(value: Optional[datetime], tz_name: str) -> Optional[str]:
+    return value.astimezone(ZoneInfo(tz_name)).strftime("%H:%M") if value else None
+
+
+def participant_dict(p: Participant) -> dict:
+    return {
+        "id": p.public_id, "name": p.name_on_badge or p.full_name, "full_name": p.full_name,
+        "institution": p.institution, "province": p.province, "role": p.role, "status": p.status,
+    }
+
+
+def parse_scanned_at(value: Any, now: datetime) -> Optional[datetime]:
+    """An ISO 8601 time with an offset (``Z`` allowed); none given means now."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise CheckinError("invalid_field", "scanned_at must be an ISO 8601 time with a timezone", field="scanned_at")
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise CheckinError("invalid_field", "scanned_at must be an ISO 8601 time with a timezone", field="scanned_at")
+    if parsed.tzinfo is None:
+        raise CheckinError("invalid_field", "scanned_at needs a timezone offset", field="scanned_at")
+    parsed = parsed.astimezone(timezone.utc)
+    if parsed > now + FUTURE_SKEW:
+        raise CheckinError("invalid_field", "scanned_at is in the future", field="scanned_at")
+    return min(parsed, now)
+
+
+def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
+    """Validate the JSON body of POST /checkins; raises CheckinError with a stable code."""
+    now = now or utcnow()
+    if not isinstance(body, dict):
+        raise CheckinError("invalid_body", "the body must be a JSON object", status=400)
+    code = body.get("code", body.get("participant"))
+    if not isinstance(code, str):
+        raise CheckinError("invalid_field", "code must be a string", field="code")
+    code = code.strip()
+    if not code:
+        raise CheckinError("invalid_field", "code is empty", field="code")
+    if len(code) > MAX_SCANNED:
+        raise CheckinError("invalid_field", f"code is longer than {MAX_SCANNED} characters", field="code")
+    checkpoint = body.get("checkpoint")
+    if isinstance(checkpoint, str) and checkpoint.isdigit() and len(checkpoint) < 10:
+        checkpoint = int(checkpoint)
+    if not isinstance(checkpoint, int) or isinstance(checkpoint, bool) or not 0 < checkpoint < 2**31:
+        raise CheckinError("invalid_field", "checkpoint must be a checkpoint id", field="checkpoint")
+    client_uuid = body.get("client_uuid")
+    if client_uuid is not None and (not isinstance(client_uuid, str) or not CLIENT_UUID_RE.match(client_uuid)):
+        raise CheckinError("invalid_field", "client_uuid must be 8-64 letters, digits or dashes", field="client_uuid")
+    device = body.get("device", "")
+    if not isinstance(device, str) or len(device) > 60:
+        raise CheckinError("invalid_field", "device must be a name of at most 60 characters", field="device")
+    source = body.get("source", "qr")
+    if source not in SOURCES:
+        raise CheckinError("invalid_field", "source must be one of " + ", ".join(SOURCES), field="source")
+    override = body.get("override", False)
+    if not isinstance(override, bool):
+        raise CheckinError("invalid_field", "override must be true or false", field="override")
+    scanned_at = parse_scanned_at(body.get("scanned_at"), now)
+    return ScanRequest(code=code, checkpoint_id=checkpoint, client_uuid=client_uuid, scanned_at=scanned_at,
+                       device=" ".join(device.split()), source=source, override=override)
+
+
+def load_checkpoint(session: Session, event_slug: str, checkpoint_id: int) -> Optional[tuple[Checkpoint, Event]]:
+    """The checkpoint with its event, in one query; None when it is not this event's."""
+    row = session.execute(
+        select(Checkpoint, Event).join(Event, Event.id == Checkpoint.event_id)
+        .where(Checkpoint.id == checkpoint_id, Event.slug == event_slug.lower())
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def _who(user: Optional[User]) -> str:
+    if user is None:
+        return ""
+    return user.full_name or user.email.split("@")[0]
+
+
+_T_CP, _T_EV, _T_P = Checkpoint.__table__, Event.__table__, Participant.__table__
+_T_S, _T_SU, _T_CI = EventSession.__table__, SessionSignup.__table__, CheckIn.__table__
+_T_U, _T_LOG = User.__table__, ScanLog.__table__
+
+# The hot path's one read: checkpoint + event (by slug) + participant (by public id) + whether they signed
+# up for the session + their existing check-in here (and who made it) + a stored answer for this client_uuid.
+# Built once, so SQLAlchemy compiles it once; parameters: cp, slug, pid, uuid.
+_SCAN_READ = (
+    select(
+        _T_CP.c.id, _T_CP.c.kind, _T_CP.c.session_id, _T_EV.c.id.label("event_id"), _T_EV.c.slug,
+        _T_EV.c.timezone, _T_EV.c.ticket_key_version,
+        _T_P.c.id.label("pid"), _T_P.c.public_id, _T_P.c.full_name, _T_P.c.name_on_badge, _T_P.c.institution,
+        _T_P.c.province, _T_P.c.role, _T_P.c.status, _T_P.c.ticket_secret,
+        _T_S.c.signup_required, _T_SU.c.id.label("signup_id"),
+        _T_CI.c.id.label("checkin_id"), _T_CI.c.checked_in_at, _T_CI.c.device.label("checkin_device"),
+        _T_U.c.full_name.label("user_name"), _T_U.c.email.label("user_email"),
+        select(_T_LOG.c.response).where(_T_LOG.c.client_uuid == bindparam("uuid")).scalar_subquery().label("stored"),
+    )
+    .select_from(
+        _T_CP.join(_T_EV, and_(_T_EV.c.id == _T_CP.c.event_id, _T_EV.c.slug == bindparam("slug")))
+        .outerjoin(_T_P, and_(_T_P.c.public_id == bindparam("pid"), _T_P.c.event_id == _T_EV.c.id))
+        .outerjoin(_T_S, _T_S.c.id == _T_CP.c.session_id)
+        .outerjoin(_T_SU, and_(_T_SU.c.session_id == _T_CP.c.session_id, _T_SU.c.participant_id == _T_P.c.id))
+        .outerjoin(_T_CI, and_(_T_CI.c.participant_id == _T_P.c.id, _T_CI.c.checkpoint_id == _T_CP.c.id))
+        .outerjoin(_T_U, _T_U.c.id == _T_CI.c.user_id)
+    )
+    .where(_T_CP.c.id == bindparam("cp"))
+)
+_EXISTING = (
+    select(_T_CI.c.id, _T_CI.c.checked_in_at, _T_CI.c.device, _T_U.c.full_name, _T_U.c.email)
+    .select_from(_T_CI.outerjoin(_T_U, _T_U.c.id == _T_CI.c.user_id))
+    .where(_T_CI.c.participant_id == bindparam("participant_id"), _T_CI.c.checkpoint_id == bindparam("checkpoint_id"))
+)
+_EARLIER = (
+    update(_T_CI)
+    .where(_T_CI.c.participant_id == bindparam("p_id"), _T_CI.c.checkpoint_id == bindparam("c_id"),
+           _T_CI.c.checked_in_at > bindparam("at", type_=CheckIn.checked_in_at.type))
+    .values(checked_in_at=bindparam("new_at", type_=CheckIn.checked_in_at.type), device=bindparam("new_device"),
+            user_id=bindparam("new_user"))
+)
+_STORED = select(_T_LOG.c.response).where(_T_LOG.c.client_uuid == bindparam("uuid"))
+_INSERTS: dict[str, tuple] = {}
+# SQLite has one writer at a time and its busy handler sleeps 1, 2, 5, 10... ms between retries: threads of
+# one process queue here instead (woken at once), which keeps the door's p99 low. PostgreSQL needs no lock.
+_SQLITE_WRITE_LOCK = threading.Lock()
+
+
+class _NoLock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NO_LOCK = _NoLock()
+
+
+def _write_lock(session: Session):
+    return _SQLITE_WRITE_LOCK if session.get_bind().dialect.name == "sqlite" else _NO_LOCK
+
+
+def _inserts(session: Session) -> tuple:
+    """(check-in insert, scan-log insert): INSERT ... ON CONFLICT DO NOTHING RETURNING id, per dialect."""
+    name = session.get_bind().dialect.name
+    if name not in _INSERTS:
+        _INSERTS[name] = (
+            _insert(session, _T_CI).on_conflict_do_nothing().returning(_T_CI.c.id),
+            _insert(session, _T_LOG).on_conflict_do_nothing().returning(_T_LOG.c.id),
+        )
+    return _INSERTS[name]
+
+
+def _name(full_name: Optional[str], email: Optional[str]) -> str:
+    return full_name or (email or "").split("@")[0]
+
+
+def record_scan(session: Session, app_secret: str, event_slug: str, scan: ScanRequest,
+                user: Optional[User]) -> tuple[dict, bool]:
+    """Judge one scan, record the check-in when it is new, log the attempt. Returns (answer, replayed).
+
+    Commits. Idempotent per ``client_uuid``: a retried request gets the stored first answer. An ok scan
+    costs one SELECT and two INSERTs; two doors racing for one badge are settled by the unique constraint.
+    """
+    slug = event_slug.lower()
+    upper = scan.code.strip().upper()
+    code: Optional[tickets.TicketCode] = None
+    pid: Optional[str] = None
+    result = ""
+    source = "qr"
+    if not upper.startswith(tickets.PREFIX + ":") and PUBLIC_ID_RE.match(upper):
+        pid, source = upper, "manual"
+    else:
+        try:
+            code = tickets.parse_code(scan.code)
+        except tickets.TicketFormatError:
+            result = "invalid"
+        else:
+            if code.event_slug == slug.upper():
+                pid = code.public_id
+            else:
+                result = "wrong_event"  # confirmed (or downgraded to invalid) below
+    if scan.source != "qr":
+        source = scan.source
+    conn = session.connection()
+    row = conn.execute(_SCAN_READ, {"cp": scan.checkpoint_id, "slug": slug, "pid": pid, "uuid": scan.client_uuid}).first()
+    if row is None:
+        if scan.client_uuid:
+            stored = conn.execute(_STORED, {"uuid": scan.client_uuid}).scalar()
+            if stored is not None:
+                return stored, True
+        raise CheckinError("unknown_checkpoint", "no such checkpoint in this event", status=422, field="checkpoint")
+    if row.stored is not None:
+        return row.stored, True
+    now = utcnow()
+    scanned_at = scan.scanned_at or now
+    device = (scan.device or _who(user))[:60]
+    user_id = user.id if user is not None else None
+    participant: Optional[dict] = None
+    participant_id: Optional[int] = None
+    extra: dict[str, Any] = {}
+    if result == "wrong_event":
+        assert code is not None
+        other = _other_event_participant(session, app_secret, code)
+        if other is None:
+            result = "invalid"
+        else:
+            participant = {"id": other.public_id, "name": other.name_on_badge or other.full_name}
+    elif not result:
+        if row.pid is None:
+            result = "unknown"
+        elif code is not None and not tickets.verify(
+                cached_event_key(app_secret, row.slug, row.ticket_key_version or 1), code, row.ticket_secret):
+            result = "invalid"
+        else:
+            participant_id = row.pid
+            participant = {"id": row.public_id, "name": row.name_on_badge or row.full_name, "full_name": row.full_name,
+                           "institution": row.institution, "province": row.province, "role": row.role,
+                           "status": row.status}
+            if row.status == "cancelled":
+                result = "cancelled"
+            elif row.status != "registered":
+                result, extra["reason"] = "invalid", row.status  # e.g. still on the waiting list
+            elif row.kind == "session" and row.signup_required and row.signup_id is None and not scan.override:
+                result = "not_signed_up"
+    with _write_lock(session):
+        return _write_scan(session, conn, scan, row, result, participant, participant_id, extra, source, device,
+                           user_id, scanned_at, now)
+
+
+def _write_scan(session: Session, conn: Any, scan: ScanRequest, row: Any, result: str, participant: Optional[dict],
+                participant_id: Optional[int], extra: dict, source: str, device: str, user_id: Optional[int],
+                scanned_at: datetime, now: datetime) -> tuple[dict, bool]:
+    checked_at: Optional[datetime] = None
+    checkin_id: Optional[int] = None
+    by = ""
+    if not result:
+        if scan.override:
+            extra["override"] = True
+        inserted = None
+        if row.checkin_id is None:
+            insert_checkin, _ = _inserts(session)
+            inserted = conn.execute(insert_checkin, {
+                "participant_id": participant_id, "checkpoint_id": row.id, "checked_in_at": scanned_at,
+                "user_id": user_id, "device": device, "source": source, "client_uuid": scan.client_uuid,
+                "created_at": now}).scalar()
+        if inserted is not None:
+            result, checkin_id, checked_at, by = "ok", inserted, scanned_at, device
+        else:
+            result = "already"
+            existing = (row.checkin_id, row.checked_in_at, row.checkin_device, row.user_name, row.user_email)
+            if row.checkin_id is None:  # another door won the race a moment ago
+                existing = tuple(conn.execute(_EXISTING, {"participant_id": participant_id, "checkpoint_id": row.id}).first())
+            checkin_id, checked_at = existing[0], existing[1]
+            by = existing[2] or _name(existing[3], existing[4])
+            if scan.scanned_at is not None and checked_at is not None and scan.scanned_at < checked_at:
+                # Offline replays: the earliest record of this person at this checkpoint wins.
+                changed = conn.execute(_EARLIER, {"p_id": participant_id, "c_id": row.id, "at": scan.scanned_at,
+                                                  "new_at": scan.scanned_at, "new_device": device, "new_user": user_id})
+                if changed.rowcount:
+                    checked_at, by = scan.scanned_at, device
+    answer = {
+        "result": result, "participant": participant,
+        "checked_in_at": iso(checked_at), "checked_in_local": local_hm(checked_at, row.timezone),
+        "by": by or None, "checkin_id": checkin_id, "checkpoint": row.id, **extra,
+    }
+    _, insert_log = _inserts(session)
+    logged = conn.execute(insert_log, {
+        "event_id": row.event_id, "checkpoint_id": row.id, "participant_id": participant_id, "user_id": user_id,
+        "device": device, "scanned": scan.code[:MAX_SCANNED], "result": result, "client_uuid": scan.client_uuid,
+        "response": answer, "created_at": now}).scalar()
+    if logged is None:  # the same client_uuid raced us: its first answer stands
+        session.rollback()
+        stored = session.connection().execute(_STORED, {"uuid": scan.client_uuid}).scalar()
+        if stored is not None:
+            return stored, True
+    session.commit()
+    return answer, False
+
+
+def _other_event_participant(session: Session, app_secret: str, code: tickets.TicketCode) -> Optional[Participant]:
+    """The participant a valid ticket of another event belongs to (for 'wrong_event'), else None."""
+    other = session.scalar(select(Event).where(Event.slug == code.event_slug.lower()))
+    if other is None:
+        return None
+    participant = session.scalar(
+        select(Participant).where(Participant.public_id == code.public_id, Participant.event_id == other.id))
+    key = cached_event_key(app_secret, other.slug, other.ticket_key_version or 1)
+    if participant is not None and tickets.verify(key, code, participant.ticket_secret):
+        return participant
+    return None
+
+
+class UndoError(CheckinError):
+    pass
+
+
+def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, now: Optional[datetime] = None) -> dict:
+    """Remove a mistaken check-in: its scanning staff within 15 minutes, admins always. Audited."""
+    now = now or utcnow()
+    row = session.execute(
+        select(CheckIn, Checkpoint).join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id)
+        .where(CheckIn.id == checkin_id, Checkpoint.event_id == event.id)
+    ).first()
+    if row is None:
+        raise UndoError("not_found", "no such check-in in this event", status=404)
+    checkin, checkpoint = row
+    if user.role != "admin":
+        if checkin.user_id != user.id:
+            raise UndoError("undo_not_allowed", "only the staff member who scanned can undo this check-in", status=403)
+        if now - checkin.created_at > UNDO_WINDOW:
+            raise UndoError("undo_window_passed", "check-ins can be undone within 15 minutes; ask an admin", status=403)
+    participant = session.get(Participant, checkin.participant_id)
+    detail = {
+        "participant": participant.public_id if participant else None, "checkpoint": checkpoint.id,
+        "checkpoint_name": checkpoint.name, "checked_in_at": iso(checkin.checked_in_at), "device": checkin.device,
+        "scanned_by_user_id": checkin.user_id, "client_uuid": checkin.client_uuid,
+    }
+    audit(session, "checkin.undo", user=user, event_id=event.id, target=checkin, **detail)
+    session.add(ScanLog(event_id=event.id, checkpoint_id=checkpoint.id,
+                        participant_id=checkin.participant_id, user_id=user.id, device="",
+                        scanned=f"undo #{checkin.id}", result="undone", created_at=now))
+    session.delete(checkin)
+    session.commit()
+    return {"undone": checkin_id, **detail}
+
+
+def search_participants(session: Session, event: Event, query: str, checkpoint: Optional[Checkpoint] = None,
+                        limit: int = 20) -> list[dict]:
+    """Name/institution search at the door: accent- and case-insensitive, every word must match."""
+    words = fold_for_search(query).split()[:5]
+    conditions = [Participant.event_id == event.id]
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(Participant.search_text.like(f"%{escaped}%", escape="\\"))
+    rows = session.scalars(
+        select(Participant).where(*conditions).order_by(Participant.full_name).limit(limit)).all()
+    checked: dict[int, CheckIn] = {}
+    if checkpoint is not None and rows:
+        for c in session.scalars(select(CheckIn).where(
+                CheckIn.checkpoint_id == checkpoint.id, CheckIn.participant_id.in_([p.id for p in rows]))):
+            checked[c.participant_id] = c
+    out = []
+    for p in rows:
+        item = participant_dict(p)
+        c = checked.get(p.id)
+        item["checked_in_at"] = iso(c.checked_in_at) if c else None
+        item["checked_in_local"] = local_hm(c.checked_in_at, event.timezone) if c else None
+        out.append(item)
+    return out
+
+
+def snapshot(session: Session, app_secret: str, event: Event, checkpoint: Optional[Checkpoint]) -> dict:
+    """What a door needs offline: participants and the digests of every valid code, no secret.
+
+    Codes are validated offline by hashing the scanned text (``tickets.code_digest``) and
+    looking the digest up; an unknown digest with this event's prefix is 'invalid'.
+    """
+    key = cached_event_key(app_secret, event.slug, event.ticket_key_version or 1)
+    rows = session.execute(
+        select(Participant.id, Participant.public_id, Participant.full_name, Participant.name_on_badge,
+               Participant.institution, Participant.province, Participant.status, Participant.role,
+               Participant.ticket_secret)
+        .where(Participant.event_id == event.id).order_by(Participant.id)
+    ).all()
+    checked: dict[int, datetime] = {}
+    signed: Optional[set[int]] = None
+    if checkpoint is not None:
+        checked = dict(session.execute(
+            select(CheckIn.participant_id, CheckIn.checked_in_at).where(CheckIn.checkpoint_id == checkpoint.id)).all())
+        if checkpoint.kind == "session" and checkpoint.session is not None and checkpoint.session.signup_required:
+            signed = set(session.scalars(select(SessionSignup.participant_id).where(
+                SessionSignup.session_id == checkpoint.session_id)))
+    status_code = {"registered": "r", "waitlisted": "w", "cancelled": "c"}
+    people = []
+    for row in rows:
+        code = tickets.make_code(key, event.slug, row.public_id, row.ticket_secret)
+        entry = [row.public_id, row.name_on_badge or row.full_name, row.institution, row.province,
+                 status_code.get(row.status, "w"), tickets.code_digest(code)]
+        at = checked.get(row.id)
+        entry.append(local_hm(at, event.timezone) if at else "")
+        if signed is not None:
+            entry.append(1 if row.id in signed else 0)
+        people.append(entry)
+    return {
+        "event": event.slug, "prefix": f"{tickets.PREFIX}:{event.slug.upper()}:",
+        "checkpoint": checkpoint.id if checkpoint else None,
+        "signup_required": signed is not None,
+        "fields": ["id", "name", "institution", "province", "status", "digest", "checked_in_local"]
+                  + (["signed_up"] if signed is not None else []),
+        "digest": "sha256(upper(trim(code)))[:16] hex",
+        "participants": people,
+        "generated_at": iso(utcnow()),
+    }
+
+
+def snapshot_etag(session: Session, event: Event, checkpoint: Optional[Checkpoint]) -> str:
+    """Cheap validator: changes when participants, check-ins at the checkpoint or the key change."""
+    p = session.execute(select(func.count(Participant.id), func.max(Participant.updated_at))
+                        .where(Participant.event_id == event.id)).first()
+    c = (0, None, 0)
+    s = (0,)
+    if checkpoint is not None:
+        c = session.execute(select(func.count(CheckIn.id), func.max(CheckIn.checked_in_at), func.max(CheckIn.id))
+                            .where(CheckIn.checkpoint_id == checkpoint.id)).first()
+        if checkpoint.kind == "session":
+            s = session.execute(select(func.count(SessionSignup.id)).where(
+                SessionSignup.session_id == checkpoint.session_id)).first()
+    raw = json.dumps([event.id, event.ticket_key_version, list(map(str, p)), list(map(str, c)), list(map(str, s)),
+                      checkpoint.id if checkpoint else None])
+    return 'W/"' + hashlib.sha256(raw.encode()).hexdigest()[:24] + '"'
+
+
+def ensure_session_checkpoints(session: Session, event: Event) -> None:
+    """A checkpoint per non-break session, created when first needed (sessions are added any time)."""
+    existing = set(session.scalars(select(Checkpoint.session_id).where(
+        Checkpoint.event_id == event.id, Checkpoint.kind == "session")))
+    missing = session.scalars(select(EventSession).where(
+        EventSession.event_id == event.id, EventSession.kind != "break",
+        EventSession.id.not_in(existing) if existing else True)).all()
+    for s in missing:
+        session.add(Checkpoint(event_id=event.id, kind="session", session_id=s.id, name=s.title[:300]))
+    if missing:
+        session.flush()
+
+
+def checkpoints_for(session: Session, event: Event) -> list[Checkpoint]:
+    """Day checkpoints (by day) then session checkpoints (by start time); creates the missing ones."""
+    from plm.admin.service import ensure_day_checkpoints
+
+    ensure_day_checkpoints(session, event)
+    ensure_session_checkpoints(session, event)
+    session.commit()
+    days = session.scalars(select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == "day")
+                           .order_by(Checkpoint.day)).all()
+    sessions = session.scalars(
+        select(Checkpoint).join(EventSession, EventSession.id == Checkpoint.session_id)
+        .where(Checkpoint.event_id == event.id, Checkpoint.kind == "session", EventSession.cancelled_at.is_(None))
+        .order_by(EventSession.starts_at, EventSession.id)).all()
+    return [*days, *sessions]
+
+
+def stats(session: Session, event: Event, now: Optional[datetime] = None) -> dict:
+    """Counts per checkpoint, arrivals per 10 minutes, per province and institution type, last scans."""
+    now = now or utcnow()
+    tz = ZoneInfo(event.timezone)
+    expected_all = session.scalar(select(func.count(Participant.id)).where(
+        Participant.event_id == event.id, Participant.status == "registered")) or 0
+    counts = dict(session.execute(
+        select(CheckIn.checkpoint_id, func.count(CheckIn.id)).join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id)
+        .where(Checkpoint.event_id == event.id).group_by(CheckIn.checkpoint_id)).all())
+    signups = dict(session.execute(
+        select(SessionSignup.session_id, func.count(SessionSignup.id)).join(
+            EventSession, EventSession.id == SessionSignup.session_id)
+        .where(EventSession.event_id == event.id).group_by(SessionSignup.session_id)).all())
+    checkpoints = []
+    for cp in checkpoints_for(session, event):
+        checked = counts.get(cp.id, 0)
+        if cp.kind == "day":
+            expected = expected_all
+            label = cp.day.isoformat() if cp.day else cp.name
+        else:
+            s = cp.session
+            expected = signups.get(cp.session_id) if s is not None and s.signup_required else (s.capacity if s else None)
+            label = cp.name
+        checkpoints.append({
+            "id": cp.id, "kind": cp.kind, "name": label, "day": cp.day.isoformat() if cp.day else None,
+            "starts_at": iso(cp.session.starts_at) if cp.session else None,
+            "starts_local": cp.session.starts_at.astimezone(tz).strftime("%d/%m %H:%M") if cp.session else None,
+            "room": cp.session.room.name if cp.session and cp.session.room else None,
+            "checked_in": checked, "expected": expected,
+            "percent": round(100 * checked / expected, 1) if expected else None,
+        })
+    # Today's (or the latest) day checkpoint: arrivals per 10 minutes, per province and institution type.
+    today = now.astimezone(tz).date()
+    days = [c for c in checkpoints if c["kind"] == "day"]
+    current = next((c for c in days if c["day"] == today.isoformat()), None)
+    if current is None and days:
+        with_data = [c for c in days if c["checked_in"]]
+        current = with_data[-1] if with_data else days[0]
+    arrivals: list[dict] = []
+    provinces: list[dict] = []
+    types: list[dict] = []
+    if current is not None:
+        times = session.scalars(select(CheckIn.checked_in_at).where(CheckIn.checkpoint_id == current["id"])).all()
+        buckets: dict[str, int] = {}
+        for t in times:
+            local = t.astimezone(tz)
+            key = f"{local.hour:02d}:{local.minute // 10 * 10:02d}"
+            buckets[key] = buckets.get(key, 0) + 1
+        arrivals = [{"slot": k, "count": v} for k, v in sorted(buckets.items())]
+        by_province = session.execute(
+            select(Participant.province, func.count(Participant.id),
+                   func.count(CheckIn.id))
+            .select_from(Participant)
+            .outerjoin(CheckIn, and_(CheckIn.participant_id == Participant.id, CheckIn.checkpoint_id == current["id"]))
+            .where(Participant.event_id == event.id, Participant.status == "registered")
+            .group_by(Participant.province).order_by(func.count(CheckIn.id).desc(), Participant.province)).all()
+        provinces = [{"province": r[0] or "-", "expected": r[1], "checked_in": r[2]} for r in by_province]
+        by_type = session.execute(
+            select(Participant.institution_type, func.count(Participant.id), func.count(CheckIn.id))
+            .select_from(Participant)
+            .outerjoin(CheckIn, and_(CheckIn.participant_id == Participant.id, CheckIn.checkpoint_id == current["id"]))
+            .where(Participant.event_id == event.id, Participant.status == "registered")
+            .group_by(Participant.institution_type).order_by(Participant.institution_type)).all()
+        types = [{"institution_type": r[0], "expected": r[1], "checked_in": r[2]} for r in by_type]
+    last = session.execute(
+        select(ScanLog, Participant.full_name, Participant.public_id)
+        .outerjoin(Participant, Participant.id == ScanLog.participant_id)
+        .where(ScanLog.event_id == event.id).order_by(ScanLog.id.desc()).limit(10)).all()
+    last_scans = [{
+        "at": iso(log.created_at), "local": local_hm(log.created_at, event.timezone), "result": log.result,
+        "name": name if log.result != "wrong_event" else None, "participant": public_id if log.result != "wrong_event" else None,
+        "checkpoint": log.checkpoint_id, "by": log.device,
+    } for log, name, public_id in last]
+    return {
+        "event": event.slug, "generated_at": iso(now), "registered": expected_all,
+        "current_day": current, "checkpoints": checkpoints, "arrivals": arrivals,
+        "provinces": provinces, "institution_types": types, "last_scans": last_scans,
+    }
+
+
+def new_client_uuid() -> str:
+    return str(uuid.uuid4())
