@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import STAFF_PASSWORD
 
-PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.logout"}
+# The door service worker is a static script (no data) that must live under /staff/ for its scope.
+PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.logout", "checkin.door_service_worker"}
 ROLES = ("organizer", "facilitator", "admin")
 
 
