@@ -46,7 +46,10 @@ run: debs-run $(VENV)/.runtime instance/config.py translations
 	$(BIN)/flask plm init
 	@if $(BIN)/flask plm is-empty; then $(BIN)/flask plm demo; else $(BIN)/flask plm demo-logins; fi
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	$(BIN)/flask run --host $(HOST) --port $(PORT) --with-threads
+	@# One gthread worker: the lowest door latency on SQLite (see bench/checkin_load.py); background
+	@# PDF jobs run in its worker thread. More workers: PLM_WORKERS=2 make run.
+	PLM_BIND=$(HOST):$(PORT) PLM_WORKERS=$${PLM_WORKERS:-1} PLM_THREADS=$${PLM_THREADS:-8} \
+		$(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 test: debs-test $(VENV)/.dev translations
 	@scripts/run-tests

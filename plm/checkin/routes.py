@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from functools import lru_cache
 
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
 
 from plm.auth.decorators import role_required
 from plm.checkin import service
@@ -19,21 +20,19 @@ bp = Blueprint("checkin", __name__, url_prefix="/staff")
 
 door_staff = role_required("organizer", "facilitator")
 
-# Bump when door.js, door-sw.js, plm.css or the vendored scanner change: the service worker
-# keeps the previous versions until then.
-DOOR_ASSETS_VERSION = "1"
+# What the door's service worker caches; their content decides its cache version.
+DOOR_ASSETS = ("js/door.js", "js/door-sw.js", "css/plm.css", "vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js",
+               "vendor/qr-scanner-1.4.2/qr-scanner-worker.min.js")
 
 
-def walk_in_url(slug: str, checkpoint_id: int | None) -> str | None:
-    """The registration feature's walk-in form, when it is installed (it returns to the door)."""
-    path = f"/staff/events/{slug}/walk-in"
-    adapter = current_app.url_map.bind("localhost")
-    try:
-        adapter.match(path, method="GET")
-    except HTTPException:
-        return None
-    query = "?return_to=door" + (f"&checkpoint={checkpoint_id}" if checkpoint_id else "")
-    return path + query
+@lru_cache(maxsize=1)
+def door_assets_version() -> str:
+    """A hash of the door's assets: a new release changes it, so phones drop their cached copies."""
+    digest = hashlib.sha256()
+    for name in DOOR_ASSETS:
+        with open(os.path.join(current_app.static_folder, name), "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:12]
 
 
 def badge_url_template(slug: str) -> str | None:
@@ -56,16 +55,16 @@ def door(slug: str):
         "api": url_for("checkin_api.create_checkin", slug=event.slug).rsplit("/", 1)[0],
         "checkpoint": chosen.id if chosen else None,
         "checkin": (request.args.get("checkin", "") or "")[:20],
-        "walkIn": f"/staff/events/{event.slug}/walk-in" if walk_in_url(event.slug, None) else None,
+        "walkIn": url_for("participants.walk_in", slug=event.slug),
         "badge": badge_url_template(event.slug),
         "worker": url_for("checkin.door_service_worker"),
-        "assets": DOOR_ASSETS_VERSION,
+        "assets": door_assets_version(),
         "vendor": url_for("static", filename="vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js"),
         "user": int(current_user.id),
         "isAdmin": current_user.role == "admin",
     }
     return render_template("checkin/door.html", event=event, checkpoints=checkpoints, chosen=chosen, door_config=config,
-                           assets_version=DOOR_ASSETS_VERSION)
+                           assets_version=door_assets_version())
 
 
 @bp.route("/door-sw.js")
@@ -73,7 +72,7 @@ def door_service_worker():
     """The service worker script, served from /staff/ so its scope covers every door page."""
     path = os.path.join(current_app.static_folder, "js", "door-sw.js")
     with open(path, encoding="utf-8") as handle:
-        script = handle.read().replace("__VERSION__", DOOR_ASSETS_VERSION)
+        script = handle.read().replace("__VERSION__", door_assets_version())
     response = current_app.response_class(script, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/staff/"
     response.headers["Cache-Control"] = "no-cache"
