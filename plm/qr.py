@@ -29,7 +29,7 @@ __all__ = ["QUIET_ZONE", "qr_matrix", "qr_svg", "qr_png", "qr_path_data"]
 QUIET_ZONE = 4
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=256)
 def _matrix(text: str) -> tuple[tuple[bool, ...], ...]:
     if not isinstance(text, str):
         raise TypeError("qr text must be a str")
@@ -51,7 +51,7 @@ def qr_matrix(text: str) -> list[list[bool]]:
     return [list(row) for row in _matrix(text)]
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=256)
 def qr_path_data(text: str) -> tuple[int, str]:
     """Return ``(size, d)``: the side of the symbol *including* the quiet zone,
     in modules, and the SVG path data drawing its dark modules.

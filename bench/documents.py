@@ -1,0 +1,266 @@
+"""Benchmark of the badge and certificate PDFs.
+
+    python bench/documents.py            # 350 and 3,500 participants (~4 min)
+    python bench/documents.py --quick    # 350 only (~1 min)
+
+Every case runs in a fresh subprocess, which reports its render time (data in
+-> PDF bytes out; interpreter start and imports excluded) and its own peak
+RSS (VmHWM from /proc/self/status, imports included).  The "baseline" case is
+bare WeasyPrint: one HTML document holding all badges, each with qrcode's own
+inline SVG (SvgPathImage) and the system DejaVu Sans, no chunking.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+FIRST = [
+    "I Made", "Ni Made", "I Wayan", "Ni Wayan", "I Nyoman", "Ni Nyoman", "I Ketut", "Ni Ketut",
+    "I Gusti Ngurah", "Ni Luh Putu", "Anak Agung Istri", "Ida Bagus", "Siti", "Muhammad",
+    "Dewi", "Rina", "Budi", "Agus", "Sri", "Yohanes", "Maria", "Fransiska", "Nur", "Andi",
+]
+LAST = [
+    "Wirawan", "Santoso", "Rahayu", "Pratama", "Hidayat", "Setiawan", "Kurniawati", "Saputra",
+    "Sekarini Maharani Dewi Kusumawati", "Kusuma Wardhani Sukawati", "Suryawan Adi Putra",
+    "Dharma Wiguna Arimbawa Kesuma Dwipayana", "Lestari", "Nugroho", "Siregar", "Manurung",
+    "Daeng Matutu", "Tandi Lolo", "Bere Mali", "Wibawa Sanjaya Kusuma Atmaja",
+]
+INSTITUTIONS = [
+    "UPT Perpustakaan Universitas Udayana",
+    "Perpustakaan Umum Daerah Kabupaten Gianyar",
+    "Dinas Perpustakaan dan Kearsipan Provinsi Nusa Tenggara Timur",
+    "Perpustakaan Desa Sukawati",
+    "Badan Perpustakaan dan Arsip Daerah Provinsi Sulawesi Selatan",
+    "Perpustakaan Nasional Republik Indonesia",
+    "Taman Bacaan Masyarakat Pelangi Nusantara Kabupaten Manggarai Barat",
+]
+PROVINCES = ["Bali", "Nusa Tenggara Timur", "Nusa Tenggara Barat", "Jawa Timur", "Sulawesi Selatan", "Papua Barat", "Kalimantan Barat"]
+ROLES = ["participant"] * 14 + ["facilitator", "facilitator", "speaker", "committee", "committee"]
+
+
+def people(n: int, seed: int = 2015):
+    rnd = random.Random(seed)
+    for i in range(n):
+        name = f"{rnd.choice(FIRST)} {rnd.choice(LAST)}"
+        if i % 50 == 7:  # a few very long Balinese names
+            name = f"{name} {rnd.choice(LAST)} {rnd.choice(LAST)}"
+        code = "".join(rnd.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(8))
+        yield name, rnd.choice(INSTITUTIONS), rnd.choice(PROVINCES), ROLES[i % len(ROLES)], f"PLM15-{code[:4]}-{code[4:]}"
+
+
+def _event():
+    from plm.documents.data import EventInfo
+
+    return EventInfo(
+        name="Peer Learning Meeting Pustakawan Indonesia 2015",
+        theme="Perpustakaan untuk Kesejahteraan",
+        venue="Inna Grand Bali Beach",
+        city="Sanur, Bali",
+        date_text="18–21 Mei 2015",
+    )
+
+
+class _Timer:
+    """Wall and CPU seconds (user + system) of the block: the CPU figure stays
+    meaningful when other jobs share the machine."""
+
+    def __enter__(self):
+        self._wall = time.perf_counter()
+        self._cpu = time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._wall
+        self.cpu = time.process_time() - self._cpu
+
+    def result(self, **extra) -> dict:
+        return {"seconds": self.seconds, "cpu": self.cpu, **extra}
+
+
+def _peak_rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ------------------------------------------------------------------ cases
+
+
+def case_badges(n: int) -> dict:
+    from plm.documents.badges import render_badges
+    from plm.documents.data import BadgeData
+
+    badges = [BadgeData(*p) for p in people(n)]
+    with _Timer() as t:
+        pdf = render_badges(_event(), badges, "a6")
+    return t.result(bytes=len(pdf))
+
+
+def case_certificates(n: int) -> dict:
+    from plm.documents.certificates import render_certificates
+    from plm.documents.data import CertificateData, Signatory
+
+    certs = [
+        CertificateData(name, role, 24.0, code, f"https://plm.example.org/v/{code}", "Denpasar, 21 Mei 2015")
+        for name, _inst, _prov, role, code in people(n)
+    ]
+    sigs = [Signatory("Drs. Muhammad Syarif Bando, M.M.", "Kepala Perpustakaan Nasional RI"),
+            Signatory("Ir. I Made Wirawan", "Ketua Panitia")]
+    with _Timer() as t:
+        pdf = render_certificates(_event(), sigs, certs)
+    return t.result(bytes=len(pdf))
+
+
+def case_single(n: int) -> dict:
+    from plm.documents.badges import render_single_badge
+    from plm.documents.data import BadgeData
+
+    event = _event()
+    badges = [BadgeData(*p) for p in people(n + 1, seed=7)]
+    start = time.perf_counter()
+    render_single_badge(event, badges[0])
+    cold = time.perf_counter() - start
+    times, cpus = [], []
+    for badge in badges[1:]:
+        with _Timer() as t:
+            render_single_badge(event, badge)
+        times.append(t.seconds)
+        cpus.append(t.cpu)
+    return {"seconds": statistics.median(times), "cpu": statistics.median(cpus), "max": max(times), "cold": cold}
+
+
+BASELINE_CSS = """
+@page { size: A4; margin: 10mm; }
+body { font-family: "DejaVu Sans"; margin: 0; }
+.badge { width: 95mm; height: 135mm; float: left; border: 0.2pt solid #999; box-sizing: border-box;
+         padding: 6mm; text-align: center; page-break-inside: avoid; }
+.ev { font-weight: bold; font-size: 12pt; height: 20mm; }
+.name { font-weight: bold; font-size: 24pt; margin: 8mm 0 3mm; }
+.inst { font-size: 12pt; }
+.prov { font-size: 10pt; color: #555; }
+.qr svg { width: 25mm; height: 25mm; }
+.role { margin-top: 6mm; padding: 3mm; color: #fff; font-weight: bold; font-size: 20pt; }
+"""
+
+
+def case_baseline(n: int) -> dict:
+    """Bare WeasyPrint: one document, qrcode's SvgPathImage inline, no tricks."""
+    from html import escape
+
+    import qrcode
+    import qrcode.image.svg
+    from weasyprint import HTML
+
+    colours = {"participant": "#1F5FAD", "facilitator": "#1E7A46", "speaker": "#B3261E", "committee": "#C25E00"}
+    timer = _Timer().__enter__()
+    parts = []
+    for name, inst, prov, role, code in people(n):
+        svg = qrcode.make(code, image_factory=qrcode.image.svg.SvgPathImage,
+                          error_correction=qrcode.constants.ERROR_CORRECT_M).to_string(encoding="unicode")
+        parts.append(
+            f'<div class="badge"><div class="ev">Peer Learning Meeting Pustakawan Indonesia 2015</div>'
+            f'<div class="name">{escape(name)}</div><div class="inst">{escape(inst)}</div>'
+            f'<div class="prov">{escape(prov)}</div><div class="qr">{svg}</div>'
+            f'<div class="role" style="background:{colours[role]}">{role.upper()}</div></div>'
+        )
+    html = f"<html><head><style>{BASELINE_CSS}</style></head><body>{''.join(parts)}</body></html>"
+    pdf = HTML(string=html).write_pdf()
+    timer.__exit__(None, None, None)
+    return timer.result(bytes=len(pdf))
+
+
+CASES = {"badges": case_badges, "certificates": case_certificates, "single": case_single, "baseline": case_baseline}
+
+
+def run_child(case: str, n: int) -> dict:
+    try:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--case", case, "--n", str(n)],
+            capture_output=True, text=True, timeout=900, cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": "timeout"}
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="350 participants only")
+    parser.add_argument("--case", choices=sorted(CASES), help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, default=350, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.case:  # child process
+        result = CASES[args.case](args.n)
+        result["peak_rss_mb"] = _peak_rss_mb()
+        print(json.dumps(result))
+        return 0
+
+    sizes = [350] if args.quick else [350, 3500]
+    plan = [("baseline", 350, "bare WeasyPrint, 1 document, A6 badges")]
+    for n in sizes:
+        plan.append(("badges", n, "render_badges a6 (4-up on A4)"))
+        plan.append(("certificates", n, "render_certificates (A4 landscape)"))
+    plan.append(("single", 20, "render_single_badge, warm (median of 20)"))
+
+    print(f"PLM documents benchmark  ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+    print(f"load average before start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'case':<44}{'n':>6}{'wall s':>10}{'CPU s':>9}{'peak RSS':>11}{'PDF size':>11}")
+    results = {}
+    for case, n, label in plan:
+        res = run_child(case, n)
+        results[(case, n)] = res
+        if "error" in res:
+            print(f"{label:<44}{n:>6}  ERROR: {res['error']}")
+            continue
+        size = f"{res['bytes'] / 1024:.0f} KB" if "bytes" in res else ""
+        extra = f"   (max {res['max']:.3f} s, cold {res['cold']:.2f} s)" if case == "single" else ""
+        print(f"{label:<44}{n:>6}{res['seconds']:>10.3f}{res['cpu']:>9.3f}{res['peak_rss_mb']:>8.0f} MB{size:>11}{extra}", flush=True)
+
+    def ok(key):
+        return key in results and "error" not in results[key]
+
+    print()
+    if ok(("baseline", 350)) and ok(("badges", 350)):
+        b, o = results[("baseline", 350)], results[("badges", 350)]
+        print(f"badges 350 vs bare WeasyPrint: wall x{o['seconds'] / b['seconds']:.2f}, "
+              f"CPU x{o['cpu'] / b['cpu']:.2f}, peak RSS x{o['peak_rss_mb'] / b['peak_rss_mb']:.2f}")
+    for case in ("badges", "certificates"):
+        if ok((case, 350)) and ok((case, 3500)):
+            a, z = results[(case, 350)], results[(case, 3500)]
+            print(f"{case} 350 -> 3500: time x{z['seconds'] / a['seconds']:.1f}, "
+                  f"peak RSS x{z['peak_rss_mb'] / a['peak_rss_mb']:.2f}")
+    targets = [
+        (("badges", 350), "seconds", 8.0), (("certificates", 350), "seconds", 12.0),
+        (("badges", 350), "peak_rss_mb", 160), (("certificates", 350), "peak_rss_mb", 160),
+        (("single", 20), "seconds", 0.4),
+    ]
+    misses = [f"{k[0]} {k[1]} {field} {results[k][field]:.2f} > {limit}"
+              for k, field, limit in targets if ok(k) and results[k][field] > limit]
+    print("targets (wall time): " + ("all met" if not misses else "MISSED: " + "; ".join(misses)))
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+          "  (other jobs on this machine inflate wall times; CPU s does not grow with load as much)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""PDF documents of the meeting: name badges and certificates.
+
+Pure functions: plain data in (:class:`EventInfo`, :class:`BadgeData`,
+:class:`CertificateData`, :class:`Signatory`), PDF bytes out.  No Flask, no
+request state; WeasyPrint is imported only when a renderer is first used.
+
+    from plm.documents import EventInfo, BadgeData, render_badges
+    pdf = render_badges(event, badges, layout="a6")
+"""
+
+from .data import (  # noqa: F401  (light: no WeasyPrint import)
+    DEFAULT_ROLE_COLOURS,
+    ROLE_LABELS,
+    ROLES,
+    BadgeData,
+    CertificateData,
+    EventInfo,
+    Signatory,
+    role_colour,
+    role_label,
+)
+
+_LAZY = {
+    "render_badges": "badges",
+    "render_single_badge": "badges",
+    "LAYOUTS": "badges",
+    "render_certificates": "certificates",
+    "fit_font_size": "fonts",
+}
+
+__all__ = [
+    "BadgeData", "CertificateData", "DEFAULT_ROLE_COLOURS", "EventInfo", "ROLES",
+    "ROLE_LABELS", "Signatory", "role_colour", "role_label", *_LAZY,
+]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

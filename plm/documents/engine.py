@@ -1,0 +1,225 @@
+"""WeasyPrint plumbing shared by badges and certificates.
+
+* one plain Jinja2 environment on ``templates/documents`` (autoescape on);
+* one :class:`~weasyprint.text.fonts.FontConfiguration` and parsed
+  :class:`~weasyprint.CSS` objects, cached for the life of the process, so a
+  warm render does not re-read fonts or re-parse stylesheets;
+* chunked rendering (a bounded number of items per WeasyPrint document) and a
+  merge of the chunks with pypdf, with a progress callback per chunk.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+from pypdf import PdfReader, PdfWriter
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from ..qr import qr_svg
+from .fetcher import SafeURLFetcher
+from .fonts import REPO_ROOT, STATIC_DIR
+
+__all__ = ["StyleClasses", "TEMPLATE_DIR", "jinja_env", "stylesheet", "render_chunks", "merge_pdfs", "file_url", "chunked"]
+
+TEMPLATE_DIR = REPO_ROOT / "templates" / "documents"
+STATIC_URL = STATIC_DIR.as_uri() + "/"
+
+# WeasyPrint/Pango objects are shared between calls; a render holds this lock
+# (one chunk at a time, so an on-the-spot badge waits at most one chunk).
+_LOCK = threading.RLock()
+
+Progress = Callable[[int, int], None]
+
+
+def _mm(value: float) -> str:
+    return f"{round(float(value), 3):g}mm"
+
+
+def _pt(value: float) -> str:
+    return f"{round(float(value), 2):g}pt"
+
+
+@lru_cache(maxsize=1)
+def jinja_env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        auto_reload=False,
+    )
+    env.filters["mm"] = _mm
+    env.filters["pt"] = _pt
+    env.globals["qr_svg"] = lambda text, css_class=None: Markup(qr_svg(text, css_class=css_class))
+    return env
+
+
+@lru_cache(maxsize=1)
+def font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=32)
+def _stylesheet(template: str, params: tuple) -> CSS:
+    text = jinja_env().get_template(template).render(**dict(params))
+    return CSS(
+        string=text,
+        base_url=STATIC_URL,
+        url_fetcher=SafeURLFetcher(),
+        font_config=font_config(),
+    )
+
+
+def stylesheet(template: str, **params) -> CSS:
+    """Parsed (and cached) stylesheet from the CSS template *template*."""
+    with _LOCK:
+        return _stylesheet(template, tuple(sorted(params.items())))
+
+
+def file_url(path) -> str | None:
+    """``file:`` URL of an existing local file, or ``None``."""
+    if not path:
+        return None
+    p = Path(path).resolve()
+    return p.as_uri() if p.is_file() else None
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    size = max(1, int(size))
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def render_html(html: str, stylesheets: Sequence[CSS], allowed_files=(), image_cache=None) -> bytes:
+    """Render one HTML string to PDF bytes with the safe fetcher."""
+    with _LOCK:
+        document = HTML(string=html, base_url=STATIC_URL, url_fetcher=SafeURLFetcher(allowed_files))
+        return document.write_pdf(
+            stylesheets=list(stylesheets),
+            font_config=font_config(),
+            cache=image_cache if image_cache is not None else {},
+            uncompressed_pdf=False,
+        )
+
+
+class StyleClasses:
+    """CSS classes for per-badge values (font sizes, paddings, band colours),
+    emitted once per chunk in a ``<style>`` block instead of style attributes."""
+
+    def __init__(self):
+        self._names: dict[str, str] = {}
+
+    def __call__(self, declaration: str) -> str:
+        name = self._names.get(declaration)
+        if name is None:
+            name = self._names[declaration] = f"z{len(self._names)}"
+        return name
+
+    def size(self, pt: float) -> str:
+        return self(f"font-size:{round(pt, 2):g}pt")
+
+    def pad(self, pt: float) -> str:
+        return self(f"padding-top:{max(0.0, round(pt * 4) / 4):g}pt")
+
+    def rules(self) -> list[tuple[str, str]]:
+        return [(name, decl) for decl, name in self._names.items()]
+
+
+def merge_pdfs(parts: Iterable[bytes]) -> bytes:
+    """Concatenate PDFs (pages in order) into one."""
+    merger = _Merger()
+    for part in parts:
+        merger.add(part)
+    return merger.result()
+
+
+class _Merger:
+    """Collects chunk PDFs and concatenates them at the end.
+
+    While chunks are being rendered their bytes wait in a temporary file, so
+    memory does not grow with the count; the pypdf writer is only built after
+    the last WeasyPrint document is gone, and reuses that freed memory.  A
+    single chunk is returned untouched.
+    """
+
+    def __init__(self):
+        self._first: bytes | None = None
+        self._spool = None
+        self._sizes: list[int] = []
+
+    def add(self, pdf: bytes) -> None:
+        if self._first is None and self._spool is None:
+            self._first = pdf
+            return
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile()
+            self._store(self._first)
+            self._first = None
+        self._store(pdf)
+
+    def _store(self, pdf: bytes) -> None:
+        self._spool.write(pdf)
+        self._sizes.append(len(pdf))
+
+    def result(self) -> bytes:
+        if self._spool is None:
+            return self._first or b""
+        gc.collect()
+        writer = PdfWriter()
+        with self._spool as spool:
+            spool.seek(0)
+            for size in self._sizes:
+                writer.append(PdfReader(io.BytesIO(spool.read(size))))
+        self._spool = None
+        # Write to a temporary file and drop the writer before reading the
+        # result back: one copy of the output in memory, not two or three.
+        with tempfile.TemporaryFile() as out:
+            writer.write(out)
+            del writer
+            gc.collect()
+            out.seek(0)
+            return out.read()
+
+
+def render_chunks(
+    items: Sequence,
+    chunk_size: int,
+    build_html: Callable[[list], str],
+    stylesheets: Sequence[CSS],
+    allowed_files=(),
+    progress: Progress | None = None,
+) -> bytes:
+    """Render *items* in chunks of *chunk_size* per document and merge them.
+
+    Memory stays bounded: only one chunk's WeasyPrint document exists at a
+    time (its reference cycles are collected before the next one starts) and
+    each chunk's PDF goes into the merger right away.
+    """
+    total = len(items)
+    image_cache: dict = {}
+    merger = _Merger()
+    done = 0
+    for chunk in chunked(items, chunk_size):
+        merger.add(render_html(build_html(chunk), stylesheets, allowed_files, image_cache))
+        done += len(chunk)
+        if total > chunk_size:
+            gc.collect()
+        if progress is not None:
+            progress(done, total)
+    return merger.result()
