@@ -7,12 +7,15 @@ import os
 import re
 import sys
 import tempfile
+import threading
+import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -176,6 +179,25 @@ def demo_event(app):
     from sqlalchemy import select
 
     return db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served on 127.0.0.1 from a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+    server.server_close()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """For urllib clients in race tests: see the 302/303 itself, not the page it points to."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def csrf_token_from(html: str) -> str:

@@ -1,4 +1,4 @@
-"""Two people taking the last seat at the same moment: real parallel HTTP requests against a real server."""
+"""Two people taking the last seat at the same moment: real parallel HTTP requests against a real threaded server."""
 
 from __future__ import annotations
 
@@ -8,28 +8,17 @@ import urllib.parse
 import urllib.request
 
 import pytest
+
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from plm.extensions import db
 from plm.models import Participant
 from tests.test_registration_public import form_data
+from tests.conftest import NoRedirect
 
 
-@pytest.fixture
-def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
-    httpd.server_close()
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def post_all(url: str, bodies: list[dict]) -> list[int]:
@@ -60,20 +49,20 @@ def counts(event) -> dict[str, int]:
         Participant.event_id == event.id).group_by(Participant.status)).all())
 
 
-def test_the_last_seat_goes_to_exactly_one_of_many(server, event):
+def test_the_last_seat_goes_to_exactly_one_of_many(live_server, event):
     event.capacity = 1
     db.session.commit()
     bodies = [form_data(email=f"racer{i}@example.id", full_name=f"Racer {i}") for i in range(8)]
-    codes = post_all(f"{server}/e/{event.slug}/register", bodies)
+    codes = post_all(f"{live_server}/e/{event.slug}/register", bodies)
     assert codes == [302] * 8
     assert counts(event) == {"registered": 1, "waitlisted": 7}
 
 
-def test_parallel_registrations_fill_the_capacity_exactly(server, event):
+def test_parallel_registrations_fill_the_capacity_exactly(live_server, event):
     event.capacity = 5
     db.session.commit()
     bodies = [form_data(email=f"p{i}@example.id", full_name=f"P {i}") for i in range(16)]
-    codes = post_all(f"{server}/e/{event.slug}/register", bodies)
+    codes = post_all(f"{live_server}/e/{event.slug}/register", bodies)
     assert codes == [302] * 16
     assert counts(event) == {"registered": 5, "waitlisted": 11}
     # waiting-list positions are distinct and start at 1
@@ -83,14 +72,14 @@ def test_parallel_registrations_fill_the_capacity_exactly(server, event):
     assert sorted(waitlist_position(db.session, p) for p in waiting) == list(range(1, 12))
 
 
-def test_the_same_email_sent_twice_at_once_makes_one_record(server, event):
+def test_the_same_email_sent_twice_at_once_makes_one_record(live_server, event):
     bodies = [form_data(email="twice@example.id") for _ in range(6)]
-    codes = post_all(f"{server}/e/{event.slug}/register", bodies)
+    codes = post_all(f"{live_server}/e/{event.slug}/register", bodies)
     assert codes.count(302) == 1 and codes.count(200) == 5
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 1
 
 
-def test_parallel_cancellations_promote_each_waiting_person_once(server, app, event):
+def test_parallel_cancellations_promote_each_waiting_person_once(live_server, app, event):
     from plm.registration import service
 
     event.capacity = 3
@@ -108,7 +97,7 @@ def test_parallel_cancellations_promote_each_waiting_person_once(server, app, ev
     def cancel(token):
         barrier.wait()
         try:
-            codes.append(opener.open(f"{server}/e/{event.slug}/me/{token}/cancel",
+            codes.append(opener.open(f"{live_server}/e/{event.slug}/me/{token}/cancel",
                                      data=b"confirm=y", timeout=30).status)
         except urllib.error.HTTPError as exc:
             codes.append(exc.code)

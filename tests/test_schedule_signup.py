@@ -8,12 +8,13 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
 from icalendar import Calendar
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from plm.extensions import db
 from plm.models import SessionSignup
+from tests.conftest import NoRedirect
 
 
 def token_for(participant):
@@ -147,20 +148,8 @@ def test_personal_schedule_and_feed(app, client, event, schedule_factory, worksh
 
 # ---- concurrency: real parallel HTTP requests against a threaded server ----
 
-@pytest.fixture
-def threaded_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-    server.server_close()
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def post_status(url: str) -> int:
@@ -174,7 +163,7 @@ def post_status(url: str) -> int:
         return exc.code
 
 
-def test_twenty_parallel_sign_ups_for_the_last_five_seats(event, schedule_factory, threaded_server, monkeypatch):
+def test_twenty_parallel_sign_ups_for_the_last_five_seats(event, schedule_factory, live_server, monkeypatch):
     # Widen the window between "seats left?" and "take the seat" so a missing lock shows every time.
     from plm.schedule import service
 
@@ -192,7 +181,7 @@ def test_twenty_parallel_sign_ups_for_the_last_five_seats(event, schedule_factor
         db.session.add(SessionSignup(session_id=item.id, participant_id=schedule_factory.person(f"Awal{i} X").id))
     db.session.commit()
     tokens = [token_for(schedule_factory.person(f"Peserta{i} Paralel")) for i in range(20)]
-    urls = [f"{threaded_server}/e/plm-test/me/{t}/sessions/{item.id}/signup" for t in tokens]
+    urls = [f"{live_server}/e/plm-test/me/{t}/sessions/{item.id}/signup" for t in tokens]
     barrier = threading.Barrier(20)
 
     def go(url):
@@ -206,11 +195,11 @@ def test_twenty_parallel_sign_ups_for_the_last_five_seats(event, schedule_factor
     assert signups(item.id) == 8
 
 
-def test_parallel_double_submit_by_one_person_takes_one_seat(event, schedule_factory, threaded_server):
+def test_parallel_double_submit_by_one_person_takes_one_seat(event, schedule_factory, live_server):
     item = schedule_factory.session("Lokakarya", kind="workshop", capacity=10, signup=True)
     schedule_factory.publish()
     token = token_for(schedule_factory.person())
-    url = f"{threaded_server}/e/plm-test/me/{token}/sessions/{item.id}/signup"
+    url = f"{live_server}/e/plm-test/me/{token}/sessions/{item.id}/signup"
     barrier = threading.Barrier(6)
 
     def go(_):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, CheckIn, Event, Participant, User, audit
 from plm.registration.service import clean_data, find_province, normalize_phone
+from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, decode_text, is_xlsx, xlsx_rows
 from plm.text import clean_line
 
 # The export's columns, in order; import reads the same names (extra columns are ignored).
@@ -90,42 +91,16 @@ REASON_TEXT = {
 
 # ---------------------------------------------------------------- reading files
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
 def read_rows(data: bytes, filename: str) -> list[list[Any]]:
     """All rows of a CSV or XLSX file as lists of cells (first row: header)."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx") or data[:2] == b"PK":
-        return _read_xlsx(data)
-    if name.endswith((".xls", ".ods")):
+    if is_xlsx(data, filename):
+        try:
+            return xlsx_rows(data)
+        except UnreadableSpreadsheet as exc:
+            raise ImportFileError("unreadable_xlsx") from exc
+    if (filename or "").lower().endswith((".xls", ".ods")):
         raise ImportFileError("unsupported_format")
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    if first_line.count(delimiter) == 0:
-        delimiter = ","
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
-def _read_xlsx(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise ImportFileError("unreadable_xlsx") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    return list(csv_reader(decode_text(data)))
 
 
 def _header_key(value: Any) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from plm.models import Event, EventSession, Participant, Room, SESSION_KINDS, Track, User, audit
 from plm.schedule import service
+from plm.spreadsheets import csv_reader, decode_text
 
 MAX_ROWS = 2000
 
@@ -78,15 +79,6 @@ class ImportReport:
         return [r for r in self.rows if r.errors]
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
 def _parse_day(value: str) -> Optional[date]:
     value = value.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
@@ -109,13 +101,7 @@ def _parse_time(value: str) -> Optional[time]:
 
 def read_rows(data: bytes) -> tuple[list[dict[str, str]], list[str], list[int]]:
     """Rows as {column: text}, the unknown headers, and each row's line number."""
-    text = _decode(data)
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv_reader(decode_text(data))
     try:
         header = next(reader)
     except StopIteration:
