@@ -74,10 +74,13 @@ def _finish_config(app: Flask) -> None:
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in csrf_unless_bearer()
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("pool_pre_ping", True)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not (app.debug or app.testing):
+        # Error messages would otherwise quote the row values (names, emails, phones) into the logs.
+        options.setdefault("hide_parameters", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 @sa_event.listens_for(Engine, "connect")
