@@ -32,7 +32,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize
 # Any character a browser could send in a form (lone surrogates cannot be encoded as UTF-8 at all).
 chars = st.characters(exclude_categories=("Cs",))
 nasty = st.sampled_from(["\x00", "\u202e", "\ufeff", "\u200b", "'", '"', "<script>", "=1+1", "%", "_", "\\",
-                         "\r\n", "🙂", "ꦧꦺ", "Ñ", "İ", "ß", "ﬁ", " ", "\t", "NULL", "@", "../"])
+                         "\r\n", "²", "١٢", "🙂", "ꦧꦺ", "Ñ", "İ", "ß", "ﬁ", " ", "\t", "NULL", "@", "../"])
 huge = st.builds(lambda piece, n: piece * n, st.sampled_from(["a", "é", "🙂", "\x00", "x@y.id ", "9"]),
                  st.integers(1_000, 200_000))
 text = st.one_of(st.text(chars, max_size=40), st.lists(nasty, max_size=6).map("".join),
@@ -282,3 +282,18 @@ def test_nul_and_control_characters_are_dropped_not_a_500(client, event, door_ap
                        json={"code": "\x00\x01", "checkpoint": cp.id}).status_code == 422
     found = client.get(f"/api/v1/events/{event.slug}/participants", headers=headers, query_string={"q": "fuzz\x00 0"})
     assert found.status_code == 200 and [hit["id"] for hit in found.json["results"]] == [people[0].public_id]
+
+
+def test_digits_that_int_does_not_take_are_refused_not_a_500(client, event, door_api):
+    """Found by the fuzz: str.isdigit() accepts "²", which int() refuses (a 500); ids are ASCII digits only."""
+    headers, people, cp = door_api
+    for odd in ("²", "1²", "١"):
+        search = client.get(f"/api/v1/events/{event.slug}/participants", headers=headers,
+                            query_string={"q": "fuzz", "checkpoint": odd})
+        assert search.status_code == 422 and search.json["field"] == "checkpoint"
+        snapshot = client.get(f"/api/v1/events/{event.slug}/checkin-snapshot", headers=headers,
+                              query_string={"checkpoint": odd})
+        assert snapshot.status_code == 422
+        scan = client.post(f"/api/v1/events/{event.slug}/checkins", headers=headers,
+                           json={"code": participant_code(SECRET, people[0]), "checkpoint": odd})
+        assert scan.status_code == 422 and scan.json["field"] == "checkpoint"

@@ -146,7 +146,7 @@ def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
     if len(code) > MAX_SCANNED:
         raise CheckinError("invalid_field", f"code is longer than {MAX_SCANNED} characters", field="code")
     checkpoint = body.get("checkpoint")
-    if isinstance(checkpoint, str) and checkpoint.isdigit() and len(checkpoint) < 10:
+    if isinstance(checkpoint, str) and checkpoint.isascii() and checkpoint.isdigit() and len(checkpoint) < 10:
         checkpoint = int(checkpoint)
     if not isinstance(checkpoint, int) or isinstance(checkpoint, bool) or not 0 < checkpoint < 2**31:
         raise CheckinError("invalid_field", "checkpoint must be a checkpoint id", field="checkpoint")
