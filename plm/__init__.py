@@ -74,10 +74,13 @@ def _finish_config(app: Flask) -> None:
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in csrf_unless_bearer()
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("pool_pre_ping", True)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not (app.debug or app.testing):
+        # Error messages would otherwise quote the row values (names, emails, phones) into the logs.
+        options.setdefault("hide_parameters", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 @sa_event.listens_for(Engine, "connect")
@@ -113,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from plm.health import bp as health_bp
     from plm.participants.routes import bp as participants_bp
     from plm.checkin import register as register_checkin
+    from plm.privacy.routes import register as register_privacy
     from plm.registration.routes import bp as registration_bp
     from plm.schedule.routes import bp as schedule_bp
 
@@ -124,3 +128,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(schedule_bp)
     app.register_blueprint(participants_bp)
     register_checkin(app)
+    register_privacy(app)

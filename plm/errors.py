@@ -43,6 +43,28 @@ def _default_error_code(code: int) -> str:
     }.get(code, "error")
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached (down, restarting, connection cut), as opposed to a bug.
+
+    SQLAlchemy wraps the driver's errors: OperationalError for a refused or cut connection
+    (psycopg's AdminShutdown when PostgreSQL stops is one), InterfaceError when a pooled connection
+    was already closed, any DBAPIError flagged `connection_invalidated`; and a session whose connection
+    failed earlier in the request raises PendingRollbackError.
+    """
+    from sqlalchemy import exc as sa_exc
+
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+                        sa_exc.PendingRollbackError)):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a runtime dependency
+        return False
+    return isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
@@ -63,13 +85,15 @@ def register(app: Flask) -> None:
     def unexpected_error(exc: Exception):
         from plm.extensions import db
 
-        from sqlalchemy.exc import OperationalError
-
         if isinstance(exc, HTTPException):
             return http_error(exc)
-        if isinstance(exc, OperationalError):
-            app.logger.error("Database unavailable on %s %s: %s", request.method, request.path, exc)
-            db.session.rollback()
+        if database_unavailable(exc):
+            app.logger.error("Database unavailable on %s %s: %s", request.method, request.path,
+                             str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            try:
+                db.session.rollback()
+            except Exception:  # the connection is gone; the pool replaces it on the next checkout
+                db.session.close()
             return error_response(503, "database_unavailable")
         if app.testing and not app.config.get("PLM_RENDER_500_IN_TESTS"):
             raise exc

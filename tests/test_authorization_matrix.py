@@ -9,8 +9,9 @@ import pytest
 
 from tests.conftest import STAFF_PASSWORD
 
-# The door service worker is a static script (no data) that must live under /staff/ for its scope.
-PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.logout", "checkin.door_service_worker"}
+# The door service worker is a static script (no data) that must live under /staff/ for its scope;
+# the OpenAPI document describes the API and holds no data.
+PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.logout", "checkin.door_service_worker", "api.openapi"}
 ROLES = ("organizer", "facilitator", "admin")
 
 

@@ -83,7 +83,7 @@ def _checkpoint_arg(event) -> Checkpoint | None:
     raw = request.args.get("checkpoint", "")
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # "²" and "١" are digits to isdigit(), not to int()
         raise service.CheckinError("invalid_field", "checkpoint must be a checkpoint id", field="checkpoint")
     checkpoint = db.session.get(Checkpoint, int(raw))
     if checkpoint is None or checkpoint.event_id != event.id:

@@ -38,7 +38,7 @@ from plm.models import (
     audit,
     utcnow,
 )
-from plm.text import fold_for_search
+from plm.text import clean_line, fold_for_search
 
 RESULTS = ("ok", "already", "unknown", "invalid", "cancelled", "wrong_event", "not_signed_up")
 SOURCES = ("qr", "manual", "walk-in", "offline-sync")
@@ -138,13 +138,15 @@ def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
     code = body.get("code", body.get("participant"))
     if not isinstance(code, str):
         raise CheckinError("invalid_field", "code must be a string", field="code")
-    code = code.strip()
+    # Control characters (a NUL from a misconfigured wedge, stray escapes) are never part of a ticket, and
+    # PostgreSQL refuses NUL in text: drop them so the scan is judged (and logged) on what is left.
+    code = clean_line(code)
     if not code:
         raise CheckinError("invalid_field", "code is empty", field="code")
     if len(code) > MAX_SCANNED:
         raise CheckinError("invalid_field", f"code is longer than {MAX_SCANNED} characters", field="code")
     checkpoint = body.get("checkpoint")
-    if isinstance(checkpoint, str) and checkpoint.isdigit() and len(checkpoint) < 10:
+    if isinstance(checkpoint, str) and checkpoint.isascii() and checkpoint.isdigit() and len(checkpoint) < 10:
         checkpoint = int(checkpoint)
     if not isinstance(checkpoint, int) or isinstance(checkpoint, bool) or not 0 < checkpoint < 2**31:
         raise CheckinError("invalid_field", "checkpoint must be a checkpoint id", field="checkpoint")
@@ -154,6 +156,7 @@ def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
     device = body.get("device", "")
     if not isinstance(device, str) or len(device) > 60:
         raise CheckinError("invalid_field", "device must be a name of at most 60 characters", field="device")
+    device = clean_line(device)
     source = body.get("source", "qr")
     if source not in SOURCES:
         raise CheckinError("invalid_field", "source must be one of " + ", ".join(SOURCES), field="source")
@@ -430,7 +433,7 @@ def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, no
 def search_participants(session: Session, event: Event, query: str, checkpoint: Optional[Checkpoint] = None,
                         limit: int = 20) -> list[dict]:
     """Name/institution search at the door: accent- and case-insensitive, every word must match."""
-    words = fold_for_search(query).split()[:5]
+    words = fold_for_search(clean_line(query)).split()[:5]
     conditions = [Participant.event_id == event.id]
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
