@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from plm.health import bp as health_bp
     from plm.participants.routes import bp as participants_bp
     from plm.checkin import register as register_checkin
+    from plm.documents.routes import bp as documents_bp
     from plm.registration.routes import bp as registration_bp
     from plm.schedule.routes import bp as schedule_bp
 
@@ -124,3 +125,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(schedule_bp)
     app.register_blueprint(participants_bp)
     register_checkin(app)
+    app.register_blueprint(documents_bp)
