@@ -73,8 +73,8 @@ DEMO_EVENT: dict = {
     "signatories": [
         {"name": "Hendra Wijaya Kusuma", "title": "Direktur Program PerpuSeru, Coca-Cola Foundation Indonesia",
          "image": None},
-        {"name": "Dr. Sri Rahayu Lestari, M.Hum.",
-         "title": "Deputi Pengembangan Perpustakaan, Perpustakaan Nasional Republik Indonesia", "image": None},
+        {"name": "Dr. Sri Rahayu Lestari", "title": "Deputi Pengembangan Perpustakaan, Perpustakaan Nasional RI",
+         "image": None},
     ],
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
 
 import click
@@ -41,7 +42,7 @@ class _Bar:
     """click's progress bar fed by the renderer's progress(done, total) callback."""
 
     def __init__(self, total: int, label: str):
-        self.bar = click.progressbar(length=total, label=label, show_pos=True, file=click.get_text_stream("stderr"))
+        self.bar = click.progressbar(length=total, label=label, show_pos=True, file=sys.stderr)
         self.done = 0
 
     def __enter__(self):

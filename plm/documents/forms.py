@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -12,12 +13,12 @@ from plm.forms import BaseForm, strip_text
 from plm.documents.service import MAX_SIGNATORIES
 
 LAYOUT_CHOICES = [
-    ("a6", _l("A6, 4 per A4 sheet (lanyard pockets)")),
-    ("a7", _l("A7, 8 per A4 sheet")),
-    ("card", _l("Credit card 85.6 × 54 mm, 10 per A4 sheet")),
-    ("single", _l("One badge per page (badge printer)")),
+    SelectChoice("a6", _l("A6, 4 per A4 sheet (lanyard pockets)")),
+    SelectChoice("a7", _l("A7, 8 per A4 sheet")),
+    SelectChoice("card", _l("Credit card 85.6 × 54 mm, 10 per A4 sheet")),
+    SelectChoice("single", _l("One badge per page (badge printer)")),
 ]
-SORT_CHOICES = [("name", _l("By name")), ("province", _l("By province, then name"))]
+SORT_CHOICES = [SelectChoice("name", _l("By name")), SelectChoice("province", _l("By province, then name"))]
 HEX = r"^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})?$"
 
 
@@ -44,7 +45,8 @@ class CertificateJobForm(BaseForm):
 
 class OverrideForm(BaseForm):
     decision = SelectField(_l("Decision"), choices=[
-        ("rule", _l("Follow the rule")), ("yes", _l("Eligible (override)")), ("no", _l("Not eligible (override)"))])
+        SelectChoice("rule", _l("Follow the rule")), SelectChoice("yes", _l("Eligible (override)")),
+        SelectChoice("no", _l("Not eligible (override)"))])
     reason = StringField(_l("Reason"), filters=[strip_text], validators=[Length(max=500)])
 
 
@@ -64,7 +66,8 @@ class SettingsForm(BaseForm):
     min_sessions = IntegerField(_l("Signed-up sessions attended, at least (number)"),
                                 validators=[Optional(), NumberRange(min=0, max=200)],
                                 description=_l("Someone who signed up for fewer sessions must attend all of them."))
-    language = SelectField(_l("Certificate language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    language = SelectField(_l("Certificate language"), choices=[
+        SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")])
     serial_prefix = StringField(_l("Serial prefix"), filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
                                 validators=[DataRequired(), Regexp(r"^[A-Z0-9]{1,10}$", message=_l(
                                     "Letters and digits only, at most 10."))])

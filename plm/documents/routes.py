@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
 from plm.auth.decorators import admin_required, role_required
 from plm.documents import jobs, service
@@ -125,11 +126,11 @@ def single_badge(slug: str, public_id: str):
 
 def _badge_form(event) -> BadgeForm:
     form = BadgeForm()
-    form.roles.choices = [(r, participant_role_label(r)) for r in PARTICIPANT_ROLES]
-    form.statuses.choices = [(s, status_label(s)) for s in PARTICIPANT_STATUSES]
+    form.roles.choices = [SelectChoice(r, participant_role_label(r)) for r in PARTICIPANT_ROLES]
+    form.statuses.choices = [SelectChoice(s, status_label(s)) for s in PARTICIPANT_STATUSES]
     provinces = db.session.scalars(select(Participant.province).where(
         Participant.event_id == event.id, Participant.province != "").distinct().order_by(Participant.province))
-    form.provinces.choices = [(p, p) for p in provinces]
+    form.provinces.choices = [SelectChoice(p, p) for p in provinces]
     if request.method == "GET":
         form.statuses.data = ["registered"]
     return form
@@ -341,7 +342,9 @@ def certificate_settings(slug: str):
             upload_field = form[f"sig{n}_image"]
             if upload_field.data and getattr(upload_field.data, "filename", ""):
                 try:
-                    image = service.save_signature(upload, event, upload_field.data.read())
+                    with upload_field.data.stream as stream:
+                        data = stream.read(service.MAX_SIGNATURE_BYTES + 1)
+                    image = service.save_signature(upload, event, data)
                 except service.DocumentError as exc:
                     upload_field.errors = list(upload_field.errors) + [error_text(exc.code)]
                     failed = True

@@ -477,8 +477,9 @@ def verify_url(base_url: str, serial: str) -> str:
 
 def certificate_data(event: Event, participant: Participant, cert: Certificate, base_url: str) -> CertificateData:
     lang = event.certificate_language or "id"
+    # Dated the last day of the event (when it is handed out), or the issue day if that was later.
     issued = cert.issued_at.astimezone(ZoneInfo(event.timezone)).date()
-    day = min(max(issued, event.starts_on), event.ends_on)
+    day = max(issued, event.ends_on)
     issued_text = format_date(day, "long", locale="en" if lang == "en" else "id")
     if event.city:
         issued_text = f"{event.city}, {issued_text}"
