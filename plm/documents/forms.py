@@ -79,6 +79,6 @@ class SettingsForm(BaseForm):
 
 for _i in range(1, MAX_SIGNATORIES + 1):
     setattr(SettingsForm, f"sig{_i}_name", StringField(_l("Name"), filters=[strip_text], validators=[Length(max=120)]))
-    setattr(SettingsForm, f"sig{_i}_title", StringField(_l("Title"), filters=[strip_text], validators=[Length(max=160)]))
+    setattr(SettingsForm, f"sig{_i}_title", StringField(_l("Position"), filters=[strip_text], validators=[Length(max=160)]))
     setattr(SettingsForm, f"sig{_i}_image", FileField(_l("Signature image (PNG or JPEG, at most 2 MB)")))
     setattr(SettingsForm, f"sig{_i}_remove_image", BooleanField(_l("Remove the signature image")))

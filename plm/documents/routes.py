@@ -96,6 +96,18 @@ def check_text(check: service.Check, staff: bool = True) -> str:
     return check.code
 
 
+def rule_text(event) -> str:
+    rule = service.rule_of(event)
+    parts = []
+    if rule["min_days"]:
+        parts.append(_("at least %(n)s days at the door", n=rule["min_days"]))
+    if rule["min_session_percent"]:
+        parts.append(_("at least %(n)s%% of the sessions signed up for", n=rule["min_session_percent"]))
+    if rule["min_sessions"]:
+        parts.append(_("at least %(n)s of the sessions signed up for", n=rule["min_sessions"]))
+    return " · ".join(parts) if parts else _("at least one day at the door")
+
+
 def _pdf(data: bytes, filename: str, inline: bool = True) -> Response:
     disposition = "inline" if inline else "attachment"
     return Response(data, mimetype="application/pdf", headers={
@@ -204,7 +216,7 @@ def certificates(slug: str):
     return render_template(
         "documents/pages/certificates.html", event=event, rows=shown, counts=service.counts(rows), show=show,
         sessions=sessions, chosen=chosen, session_id=session_id, check_text=check_text, recent=recent,
-        rule=service.rule_of(event), is_admin=current_user.role == "admin",
+        rule_text=rule_text(event), is_admin=current_user.role == "admin",
         job_form=CertificateJobForm(formdata=None, session_id=session_id or ""),
         override_form=OverrideForm(formdata=None), revoke_form=RevokeForm(formdata=None),
         reinstate_form=ReinstateForm(formdata=None))
