@@ -448,6 +448,7 @@ def test_empty_selection_queues_nothing(client, event, login):
 
 def test_certificate_job_run_by_run_pending(app, event, schedule_factory, attend, make_user):
     from plm.documents import jobs
+    from tests.conftest import STAFF_PASSWORD
 
     admin = make_user("admin")
     _eligible_person(schedule_factory, attend, "Sri Wahyuni")
@@ -455,6 +456,12 @@ def test_certificate_job_run_by_run_pending(app, event, schedule_factory, attend
     schedule_factory.person("Tidak Datang")
     job_id = jobs.enqueue(db.session, "certificates", event, admin, {"session_id": None}).id
     db.session.commit()
+    client = app.test_client()
+    client.post("/staff/login", data={"email": admin.email, "password": STAFF_PASSWORD})
+    waiting = client.get(f"/staff/jobs/{job_id}").get_data(as_text=True)
+    # Without JavaScript the page refreshes itself; with it, jobs.js polls the status (no inline script).
+    assert '<noscript><meta http-equiv="refresh"' in waiting and "js/jobs.js" in waiting and "<script>" not in waiting
+    assert client.get(f"/staff/jobs/{job_id}/status.json").get_json()["status"] == "queued"
     assert jobs.run_pending(app) == 1
     job = db.session.get(Job, job_id)
     assert job.status == "done" and job.progress == job.total == 2
@@ -608,3 +615,39 @@ def test_eligibility_page_for_admin_with_override(app, client, event, schedule_f
     client.post(f"{base}/{sri.public_id}/override", data={"decision": "yes", "reason": "Izin resmi hari ke-3"})
     html = client.get(f"{base}?show=eligible").get_data(as_text=True)
     assert "Sri Wahyuni" in html and "Izin resmi hari ke-3" in html
+
+
+def test_jobs_under_gunicorn_with_several_workers(app, event, schedule_factory, make_user, gunicorn_server,
+                                                 monkeypatch, tmp_path):
+    """Two gunicorn worker processes each start a job thread on their first request; five queued jobs are
+    each run exactly once (one result file per job), and the status page answers while they run."""
+    import os
+    import urllib.request
+
+    from plm.documents import jobs
+
+    for i in range(6):
+        schedule_factory.person(f"Peserta Gunicorn {i}", email=f"g{i}@t.example")
+    organizer = make_user("organizer", "door@test.example")
+    ids = [jobs.enqueue(db.session, "badges", event, organizer, {"selection": {"statuses": ["registered"]}, "layout": "a7"}).id
+           for _ in range(5)]
+    db.session.commit()
+    monkeypatch.setenv("PLM_JOB_POLL_SECONDS", "0.3")
+    base = gunicorn_server(workers=2, threads=2)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        for _ in range(4):  # reach both workers so both start their thread
+            urllib.request.urlopen(base + "/", timeout=10).read()
+        db.session.expire_all()
+        states = db.session.scalars(select(Job.status).where(Job.id.in_(ids))).all()
+        if all(s in ("done", "failed") for s in states):
+            break
+        time.sleep(0.5)
+    db.session.expire_all()
+    done = db.session.scalars(select(Job).where(Job.id.in_(ids))).all()
+    assert [j.status for j in done] == ["done"] * 5, [(j.status, j.error) for j in done]
+    assert all(j.progress == j.total == 6 for j in done)
+    folder = tmp_path / "uploads" / "jobs"
+    files = sorted(os.listdir(folder))
+    assert len(files) == 5  # one file per job: none ran twice
+    assert sorted(int(re.search(r"-(\d+)-[0-9a-f]+\.pdf$", f).group(1)) for f in files) == sorted(ids)
