@@ -6,15 +6,20 @@
 * The thread is started lazily on the first request of each process (so it survives gunicorn's fork,
   and `flask plm …` commands never start one), never under TESTING unless JOB_WORKER is set to True,
   and never when JOB_WORKER is False (then run `flask plm run-jobs` as its own process).
-* Request threads only insert the row and wake the worker; they never render.
+* Request threads only insert the row and wake the worker; they never render. The worker thread runs each
+  job in a child process (`plm.documents.job_child`) and waits for it, so the render does not compete for
+  the web process's GIL (JOB_SUBPROCESS = False renders in the thread itself).
 * Files go to JOB_FOLDER (default UPLOAD_FOLDER/jobs), written to a temporary name and renamed.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -196,14 +201,49 @@ def run_job(app: Flask, session: Session, job_id: int) -> str:
         return "failed"
 
 
-def run_pending(app: Flask, limit: Optional[int] = None) -> int:
+def _plain_config(app: Flask) -> dict:
+    """The config values a child process needs to build the same app (JSON-able scalars only)."""
+    return {k: v for k, v in app.config.items() if isinstance(v, (str, int, float, bool, type(None)))}
+
+
+def run_in_child(app: Flask, job_id: int) -> str:
+    """Run a claimed job in `python -m plm.documents.job_child`; the calling thread only waits."""
+    from plm import PROJECT_ROOT
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
+    timeout = float(app.config.get("JOB_TIMEOUT_SECONDS", 3600))
+    try:
+        proc = subprocess.run([sys.executable, "-m", "plm.documents.job_child", str(job_id)],
+                              input=json.dumps(_plain_config(app)), text=True, cwd=str(PROJECT_ROOT), env=env,
+                              capture_output=True, timeout=timeout)
+        failed = proc.returncode != 0
+        if failed:
+            log.error("job %s: child exited with %s: %s", job_id, proc.returncode, proc.stderr[-2000:])
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.error("job %s: child failed: %s", job_id, exc)
+        failed = True
+    if failed:  # killed, out of memory, timed out: the row must not stay "running"
+        db.session.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
+            status="failed", error="error", finished_at=utcnow()))
+        db.session.commit()
+        return "failed"
+    db.session.expire_all()
+    job = db.session.get(Job, job_id)
+    return job.status if job else "missing"
+
+
+def run_pending(app: Flask, limit: Optional[int] = None, *, subprocesses: bool = False) -> int:
     """Claim and run queued jobs until none is left (or *limit*); returns how many ran. Needs an app context."""
     count = 0
     while limit is None or count < limit:
         job_id = claim_next(db.session)
         if job_id is None:
             break
-        run_job(app, db.session, job_id)
+        if subprocesses:
+            run_in_child(app, job_id)
+        else:
+            run_job(app, db.session, job_id)
         db.session.remove()
         count += 1
     return count
@@ -244,7 +284,7 @@ class Worker:
             ran = 0
             with self.app.app_context():
                 try:
-                    ran = run_pending(self.app)
+                    ran = run_pending(self.app, subprocesses=bool(self.app.config.get("JOB_SUBPROCESS", True)))
                 except Exception:  # database away for a moment: try again later
                     log.exception("job worker: claiming failed")
                 finally:
