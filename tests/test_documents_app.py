@@ -591,6 +591,15 @@ def test_settings_and_signature_upload_refusals(app, client, event, login):
     from pathlib import Path
     assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "certificate.settings")) is not None
+    # The stored signature is drawn on the certificate (the renderer may read only allowed local files).
+    from plm.documents import service
+    from plm.documents.data import CertificateData
+
+    assert service.signatories_of(event, app.config["UPLOAD_FOLDER"])[0].signature_image_path == path
+    pdf = service.render_certificate_pdf(event, [CertificateData("Sri Wahyuni", serial="PLM26-AAAA-BBBB")],
+                                         upload_folder=app.config["UPLOAD_FOLDER"])
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert len(page.images) >= 1 and "Hendra Wijaya Kusuma" in page.extract_text()
     # Saving again without a new file keeps the image; the remove box drops it.
     client.post(url, data=_settings(), content_type="multipart/form-data")
     db.session.expire_all()
