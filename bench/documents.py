@@ -186,7 +186,76 @@ def case_baseline(n: int) -> dict:
     return timer.result(bytes=len(pdf))
 
 
-CASES = {"badges": case_badges, "certificates": case_certificates, "single": case_single, "baseline": case_baseline}
+def _app_with_people(n: int):
+    """An app on a throwaway SQLite database (real migrations) with one event and *n* participants."""
+    import tempfile
+    from datetime import date
+
+    from plm import create_app
+    from plm.extensions import db
+    from plm.models import Event, Participant
+
+    folder = tempfile.mkdtemp(prefix="plm-bench-")
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3", "UPLOAD_FOLDER": folder})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        event = Event(slug="bench", name="Peer Learning Meeting Pustakawan Indonesia 2015", venue="Hotel Ungasan",
+                      city="Bali", starts_on=date(2015, 5, 18), ends_on=date(2015, 5, 21))
+        db.session.add(event)
+        db.session.flush()
+        for i, (name, inst, prov, role, _code) in enumerate(people(n)):
+            db.session.add(Participant(event_id=event.id, full_name=name, email=f"p{i}@bench.example",
+                                       institution=inst, province=prov, role=role))
+        db.session.commit()
+    return app
+
+
+def case_app_badges(n: int) -> dict:
+    """The web job's path: select from the database, ticket codes, render, record as printed."""
+    from plm.documents import service
+    from plm.extensions import db
+    from plm.models import Event
+
+    app = _app_with_people(n)
+    with app.app_context():
+        event = db.session.query(Event).one()
+        with _Timer() as t:
+            people_ = service.select_badges(db.session, event, service.BadgeSelection())
+            pdf = service.render_badge_pdf(db.session, event, people_, secret="bench", upload_folder=app.config["UPLOAD_FOLDER"])
+            db.session.commit()
+    return t.result(bytes=len(pdf))
+
+
+def case_app_single(n: int) -> dict:
+    """GET /staff/events/<slug>/participants/<id>/badge.pdf as an organizer, warm (median)."""
+    from plm.auth.service import create_user
+    from plm.extensions import db
+    from plm.models import Participant
+
+    app = _app_with_people(n + 1)
+    with app.app_context():
+        create_user(db.session, "door@bench.example", "organizer", "bench-password-1")
+        db.session.commit()
+        ids = [p.public_id for p in db.session.query(Participant).all()]
+    client = app.test_client()
+    client.post("/staff/login", data={"email": "door@bench.example", "password": "bench-password-1"})
+    start = time.perf_counter()
+    assert client.get(f"/staff/events/bench/participants/{ids[0]}/badge.pdf").status_code == 200
+    cold = time.perf_counter() - start
+    times, cpus = [], []
+    for public_id in ids[1:]:
+        with _Timer() as t:
+            response = client.get(f"/staff/events/bench/participants/{public_id}/badge.pdf")
+        assert response.status_code == 200
+        times.append(t.seconds)
+        cpus.append(t.cpu)
+    return {"seconds": statistics.median(times), "cpu": statistics.median(cpus), "max": max(times), "cold": cold}
+
+
+CASES = {"app_badges": case_app_badges, "app_single": case_app_single, "badges": case_badges, "certificates": case_certificates, "single": case_single, "baseline": case_baseline}
 
 
 def run_child(case: str, n: int) -> dict:
@@ -221,6 +290,8 @@ def main() -> int:
         plan.append(("badges", n, "render_badges a6 (4-up on A4)"))
         plan.append(("certificates", n, "render_certificates (A4 landscape)"))
     plan.append(("single", 20, "render_single_badge, warm (median of 20)"))
+    plan.append(("app_badges", 350, "app: badges from the database (job path)"))
+    plan.append(("app_single", 20, "app: GET …/badge.pdf, warm (median of 20)"))
 
     print(f"PLM documents benchmark  ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
     print(f"load average before start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -233,7 +304,7 @@ def main() -> int:
             print(f"{label:<44}{n:>6}  ERROR: {res['error']}")
             continue
         size = f"{res['bytes'] / 1024:.0f} KB" if "bytes" in res else ""
-        extra = f"   (max {res['max']:.3f} s, cold {res['cold']:.2f} s)" if case == "single" else ""
+        extra = f"   (max {res['max']:.3f} s, cold {res['cold']:.2f} s)" if case in ("single", "app_single") else ""
         print(f"{label:<44}{n:>6}{res['seconds']:>10.3f}{res['cpu']:>9.3f}{res['peak_rss_mb']:>8.0f} MB{size:>11}{extra}", flush=True)
 
     def ok(key):
@@ -252,7 +323,8 @@ def main() -> int:
     targets = [
         (("badges", 350), "seconds", 8.0), (("certificates", 350), "seconds", 12.0),
         (("badges", 350), "peak_rss_mb", 160), (("certificates", 350), "peak_rss_mb", 160),
-        (("single", 20), "seconds", 0.4),
+        (("single", 20), "seconds", 0.4), (("app_badges", 350), "seconds", 8.0),
+        (("app_badges", 350), "peak_rss_mb", 160), (("app_single", 20), "seconds", 1.0),
     ]
     misses = [f"{k[0]} {k[1]} {field} {results[k][field]:.2f} > {limit}"
               for k, field, limit in targets if ok(k) and results[k][field] > limit]

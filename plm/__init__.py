@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from plm.participants.routes import bp as participants_bp
     from plm.checkin import register as register_checkin
     from plm.privacy.routes import register as register_privacy
+    from plm.documents.routes import bp as documents_bp
     from plm.registration.routes import bp as registration_bp
     from plm.schedule.routes import bp as schedule_bp
 
@@ -129,3 +130,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(participants_bp)
     register_checkin(app)
     register_privacy(app)
+    app.register_blueprint(documents_bp)

@@ -166,5 +166,6 @@ def register(app: Flask) -> None:
     import plm.schedule.commands  # noqa: F401
     import plm.registration.commands  # noqa: F401
     import plm.checkin.commands  # noqa: F401  (flask plm simulate-attendance)
+    import plm.documents.commands  # noqa: F401  (flask plm badges, certificates, run-jobs)
 
     app.cli.add_command(plm_cli)

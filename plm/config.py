@@ -52,3 +52,15 @@ TRUSTED_PROXIES = 0
 LOG_FORMAT = "text"
 LOG_LEVEL = "INFO"
 LOG_REQUESTS = False
+
+# Batch PDFs (badges, certificates) run as Job rows claimed by a worker thread in each web process.
+# JOB_WORKER: None = on except under TESTING; False = off (run `flask plm run-jobs` as its own process).
+JOB_WORKER = None
+JOB_FOLDER = None  # default: <UPLOAD_FOLDER>/jobs
+JOB_POLL_SECONDS = 3
+JOB_STALE_MINUTES = 60  # a job "running" longer than this when a worker starts is marked failed
+JOB_SUBPROCESS = True  # render each job in a child process (keeps the web process's GIL free for requests)
+JOB_TIMEOUT_SECONDS = 3600
+
+# The public certificate check /verify/<serial>, per client address.
+VERIFY_RATE_LIMIT = "30 per minute"

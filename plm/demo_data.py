@@ -68,6 +68,14 @@ DEMO_EVENT: dict = {
     "contact_email": "panitia@plm.example",
     "original_start": datetime.date(2015, 5, 18),
     "days": 4,
+    # Certificate signatories (fictional people; the two organising institutions). No signature images:
+    # an admin uploads the real ones on the certificate settings page.
+    "signatories": [
+        {"name": "Hendra Wijaya Kusuma", "title": "Direktur Program PerpuSeru, Coca-Cola Foundation Indonesia",
+         "image": None},
+        {"name": "Dr. Sri Rahayu Lestari", "title": "Deputi Pengembangan Perpustakaan, Perpustakaan Nasional RI",
+         "image": None},
+    ],
 }
 
 # Printed on the console by `flask plm demo`, so plain-text passwords are intended.

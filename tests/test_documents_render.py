@@ -505,3 +505,35 @@ def test_user_text_is_escaped_and_triggers_no_request():
     text = _norm(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     assert "<img" in text and f":{port}/x" in text.replace(" ", "")
     assert "<img" in PdfReader(io.BytesIO(pdf2)).pages[0].extract_text()
+
+
+REAL_CODES = [  # the shape of plm.tickets codes for a real slug: 36–45 characters
+    "PLM1:PLM-2015:6FCMT4ENZ9:CVCI6ABUK4DSJ",
+    "PLM1:PLM-REGIONAL-NTT-2026:FDE453DQMH:EPNI3QDWXKPGW",
+]
+
+
+@pytest.mark.parametrize("layout", ["a6", "a7", "card", "single"])
+def test_real_ticket_codes_stay_inside_the_badge_and_decode(layout):
+    """The printed code under the QR wraps at a ':' and shrinks to the badge; the QR keeps the whole code."""
+    badges = [BadgeData("Ni Luh Putu Ayu", "Perpustakaan Desa", "Bali", ROLES[i % 4], REAL_CODES[i % 2]) for i in range(4)]
+    pdf = render_badges(_event(), badges, layout)
+    reader = PdfReader(io.BytesIO(pdf))
+    boxes = badge_boxes(layout)
+    printed = ""
+    for page in reader.pages:
+        for text, x, y, size, bold in _fragments(page):
+            owner = [b for b in boxes if b[0] - 0.5 <= x <= b[2] and b[1] <= y <= b[3]]
+            assert owner, f"{text!r} starts outside every badge"
+            spacing = 0.06 * size * len(text) if ":" in text else 0.0  # the code is letter-spaced
+            width = text_width(text, FONT_BOLD if bold else FONT_REGULAR, size) + spacing
+            assert x + width <= owner[0][2] + 0.5, f"{text!r} overflows the right edge"
+            printed += text
+    for code in REAL_CODES:
+        assert code in printed.replace("\n", "")
+    per = LAYOUTS[layout].per_page
+    for page_no, image in enumerate(_rasterise(pdf, 150)):
+        scale = 150 / 72
+        for badge, (x0, y0, x1, y1) in zip(badges[page_no * per:(page_no + 1) * per], boxes):
+            crop = image.crop((int(x0 * scale), int(image.height - y1 * scale), int(x1 * scale), int(image.height - y0 * scale)))
+            assert _decode(crop) == [badge.ticket_code]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .data import BadgeData, EventInfo, normalise_lang, role_colour, role_label, text_colour_on
 from .engine import StyleClasses as _Classes
 from .engine import file_url, jinja_env, render_chunks, stylesheet
-from .fonts import FONT_BOLD, FONT_REGULAR, clean_text, fit_font_size
+from .fonts import FONT_BOLD, FONT_REGULAR, clean_text, fit_font_size, text_width
 
 __all__ = ["LAYOUTS", "BadgeLayout", "render_badges", "render_single_badge", "badge_boxes"]
 
@@ -96,9 +96,33 @@ def _metrics(layout: BadgeLayout) -> dict:
     m["inner_w"] = layout.badge_w - 2 * m["pad"]
     if layout.kind == "landscape":
         m["text_w"] = m["inner_w"] - m["qr"] - m["qr_gap"]
+        # The code under the QR may reach past the QR's sides, but not past the badge's edge.
+        m["code_ext"] = min(5.0 * s, m["pad"] - 1.0)
     else:
         m["text_w"] = m["inner_w"]
+        m["code_ext"] = 5.0 * s
+    m["code_w"] = m["qr"] + 2 * m["code_ext"]
     return m
+
+
+_CODE_SPACING = 0.06  # em, letter-spacing of the printed ticket code
+
+
+def _code_lines(code: str, width_mm: float, max_pt: float) -> tuple[list[str], float]:
+    """The ticket code under the QR: one line if it fits at *max_pt*, else split at a ':' into two
+    balanced lines, shrunk (by measured width) until the wider line fits *width_mm*."""
+    width_pt = width_mm * PT_PER_MM
+
+    def em(text: str) -> float:  # width in points at 1 pt, letter-spacing included
+        return text_width(text, FONT_REGULAR, 1.0) + _CODE_SPACING * len(text)
+
+    if not code or em(code) * max_pt <= width_pt:
+        return ([code] if code else []), max_pt
+    splits = [i + 1 for i, ch in enumerate(code[:-1]) if ch == ":"] or [len(code) // 2]
+    best = min(splits, key=lambda i: max(em(code[:i]), em(code[i:])))
+    lines = [code[:best], code[best:]]
+    widest = max(em(line) for line in lines)
+    return lines, max(max_pt * 0.5, min(max_pt, width_pt / widest * 0.98))
 
 
 @dataclass(frozen=True)
@@ -161,6 +185,8 @@ def _badge_view(event: EventInfo, badge: BadgeData, m: dict, lang: str, classes:
     colour = role_colour(badge.role, event.role_colours)
     label = role_label(badge.role, lang).upper()
     band = _fit(label, FONT_BOLD, m["inner_w"], m["band_max"], m["band_min"], 1, lh=1.0)
+    code_lines, code_pt = _code_lines(clean_text(badge.ticket_code), m["code_w"], m["code_pt"])
+    code = "\n".join(code_lines)
     return {
         "name": _styled(name, classes),
         "inst": _styled(inst, classes),
@@ -168,7 +194,9 @@ def _badge_view(event: EventInfo, badge: BadgeData, m: dict, lang: str, classes:
         "pad": classes.pad(max(0.0, (zone - group) / 2)),
         "band": classes(f"background:{colour};color:{text_colour_on(colour)}"),
         "label": _styled(band, classes),
-        "code": clean_text(badge.ticket_code),
+        "qr": clean_text(badge.ticket_code),
+        "code": code,
+        "code_cls": classes(f"font-size:{code_pt:.2f}pt") if code else "",
     }
 
 

@@ -1,0 +1,33 @@
+"""Runs one claimed job in a process of its own: `python -m plm.documents.job_child JOB_ID`, with the
+parent's plain config values as JSON on stdin.
+
+The web process's worker thread starts this and waits, so the CPU-heavy WeasyPrint render never holds
+the web process's GIL: request threads (door check-ins) keep their latency while a batch renders.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def main(argv: list[str]) -> int:
+    job_id = int(argv[1])
+    config = json.loads(sys.stdin.read() or "{}")
+    config["JOB_WORKER"] = False
+    from plm import create_app
+    from plm.documents.jobs import run_job
+    from plm.extensions import db
+
+    app = create_app(config)
+    with app.app_context():
+        try:
+            status = run_job(app, db.session, job_id)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    return 0 if status in ("done", "failed") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,484 @@
+"""Badges, certificates, batch jobs and the public verification page."""
+
+from __future__ import annotations
+
+import re
+
+from flask import (
+    Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
+
+from plm.auth.decorators import admin_required, role_required
+from plm.documents import jobs, service
+from plm.documents.forms import (
+    BadgeForm, CertificateJobForm, OverrideForm, ReinstateForm, RevokeForm, SettingsForm,
+)
+from plm.events import get_event_or_404, get_participant_by_token_or_404
+from plm.extensions import db, limiter
+from plm.labels import PARTICIPANT_ROLE_LABELS, STATUS_LABELS
+from plm.models import PARTICIPANT_ROLES, PARTICIPANT_STATUSES, Event, EventSession, Job, Participant
+from plm.navigation import add_manage_link, add_staff_link
+
+bp = Blueprint("documents", __name__)
+
+organizer_required = role_required("organizer")
+facilitator_required = role_required("facilitator")
+any_staff = role_required("organizer", "facilitator")
+PDF_HEADERS = {"Cache-Control": "private, no-store"}
+
+ERRORS = {
+    "bad_role": _l("Unknown role."),
+    "bad_status": _l("Unknown status."),
+    "bad_layout": _l("Unknown layout."),
+    "empty": _l("Nobody matches: no PDF was made."),
+    "forbidden": _l("You may print certificates only for your own sessions."),
+    "no_session": _l("No such session."),
+    "no_event": _l("The event no longer exists."),
+    "reason_required": _l("Give a reason."),
+    "no_certificate": _l("No certificate has been issued yet."),
+    "already_revoked": _l("The certificate is already revoked."),
+    "not_revoked": _l("The certificate is not revoked."),
+    "signature_empty": _l("The signature file is empty."),
+    "signature_too_large": _l("The signature image is larger than 2 MB."),
+    "signature_invalid": _l("The signature is not a readable PNG or JPEG image."),
+    "bad_colour": _l("A colour like #1F5FAD."),
+    "interrupted": _l("The job was interrupted (the server restarted). Start it again."),
+    "error": _l("The PDF could not be made. The error is in the server log."),
+}
+
+
+def participant_role_label(value: str) -> str:
+    return str(PARTICIPANT_ROLE_LABELS.get(value, value))
+
+
+def status_label(value: str) -> str:
+    return str(STATUS_LABELS.get(value, value))
+
+
+def error_text(code: str) -> str:
+    return str(ERRORS.get(code, ERRORS["error"]))
+
+
+@bp.record_once
+def _add_links(state) -> None:
+    app = state.app
+    add_staff_link(app, "documents.badges", _l("Badges"), roles=("organizer",), order=40)
+    add_staff_link(app, "documents.certificates", _l("Certificates"), roles=("facilitator",), order=41)
+    add_staff_link(app, "documents.certificate_settings", _l("Certificate settings"), roles=("admin",), order=42)
+    add_manage_link(app, "documents.my_documents", _l("Badge and certificate"), order=30)
+    jobs.register(app)
+
+
+def check_text(check: service.Check, staff: bool = True) -> str:
+    p = check.params
+    if check.code == "days":
+        return _("attended %(n)s of %(total)s days (at least %(need)s needed)", **p)
+    if check.code == "any_day":
+        return _("attended %(n)s of %(total)s days (at least 1 needed)", n=p["n"], total=p["total"])
+    if check.code == "session_percent":
+        return _("attended %(n)s of %(total)s signed-up sessions, %(pct)s%% (at least %(need)s%% needed)", **p)
+    if check.code == "sessions":
+        return _("attended %(n)s of %(total)s signed-up sessions (at least %(need)s needed)", **p)
+    if check.code == "role":
+        return _("eligible as %(role)s", role=participant_role_label(p["role"]))
+    if check.code == "status":
+        return _("registration is %(status)s", status=status_label(p["status"]))
+    if check.code == "override":
+        if staff:
+            text = _("eligible by the committee's decision") if check.ok else _("not eligible by the committee's decision")
+            return f"{text}: {p['reason']}" if p.get("reason") else text
+        return _("decided by the committee")
+    return check.code
+
+
+def rule_text(event) -> str:
+    rule = service.rule_of(event)
+    parts = []
+    if rule["min_days"]:
+        parts.append(_("at least %(n)s days at the door", n=rule["min_days"]))
+    if rule["min_session_percent"]:
+        parts.append(_("at least %(n)s%% of the sessions signed up for", n=rule["min_session_percent"]))
+    if rule["min_sessions"]:
+        parts.append(_("at least %(n)s of the sessions signed up for", n=rule["min_sessions"]))
+    return " · ".join(parts) if parts else _("at least one day at the door")
+
+
+def _pdf(data: bytes, filename: str, inline: bool = True) -> Response:
+    disposition = "inline" if inline else "attachment"
+    return Response(data, mimetype="application/pdf", headers={
+        **PDF_HEADERS, "Content-Disposition": f'{disposition}; filename="{filename}"'})
+
+
+def _participant_or_404(event, public_id: str) -> Participant:
+    participant = db.session.scalar(select(Participant).where(
+        Participant.event_id == event.id, Participant.public_id == public_id.upper())) if len(public_id) <= 16 else None
+    if participant is None:
+        abort(404)
+    return participant
+
+
+# ------------------------------------------------------------------ badges
+
+@bp.route("/staff/events/<slug>/participants/<public_id>/badge.pdf")
+@organizer_required
+def single_badge(slug: str, public_id: str):
+    """One badge on its own page for the printer at the door; records that it was printed."""
+    event = get_event_or_404(slug)
+    participant = _participant_or_404(event, public_id)
+    pdf = service.render_one_badge(db.session, event, participant, secret=current_app.config["SECRET_KEY"],
+                                   upload_folder=current_app.config["UPLOAD_FOLDER"])
+    db.session.commit()
+    return _pdf(pdf, f"badge-{participant.public_id}.pdf")
+
+
+def _badge_form(event) -> BadgeForm:
+    form = BadgeForm()
+    form.roles.choices = [SelectChoice(r, participant_role_label(r)) for r in PARTICIPANT_ROLES]
+    form.statuses.choices = [SelectChoice(s, status_label(s)) for s in PARTICIPANT_STATUSES]
+    provinces = db.session.scalars(select(Participant.province).where(
+        Participant.event_id == event.id, Participant.province != "").distinct().order_by(Participant.province))
+    form.provinces.choices = [SelectChoice(p, p) for p in provinces]
+    if request.method == "GET":
+        form.statuses.data = ["registered"]
+    return form
+
+
+@bp.route("/staff/events/<slug>/badges", methods=["GET", "POST"])
+@organizer_required
+def badges(slug: str):
+    event = get_event_or_404(slug)
+    form = _badge_form(event)
+    if form.validate_on_submit():
+        selection = service.BadgeSelection(
+            roles=form.roles.data or [], provinces=form.provinces.data or [], statuses=form.statuses.data or [],
+            unprinted=form.unprinted.data, ids=[i for i in re.split(r"[\s,;]+", form.ids.data or "") if i],
+            sort=form.sort.data)
+        people = service.select_badges(db.session, event, selection)
+        if not people:
+            form.roles.errors = list(form.roles.errors) + [error_text("empty")]
+        else:
+            job = jobs.enqueue(db.session, "badges", event, current_user,
+                               {"selection": selection.to_params(), "layout": form.layout.data}, total=len(people))
+            db.session.commit()
+            jobs.wake(current_app)
+            return redirect(url_for("documents.job_page", job_id=job.id))
+    base = select(func.count()).select_from(Participant).where(
+        Participant.event_id == event.id, Participant.status == "registered")
+    stats = {"registered": db.session.scalar(base),
+             "unprinted": db.session.scalar(base.where(Participant.badge_printed_at.is_(None)))}
+    recent = db.session.scalars(select(Job).where(Job.event_id == event.id, Job.kind == "badges")
+                                .order_by(Job.id.desc()).limit(5)).all()
+    return render_template("documents/pages/badges.html", event=event, form=form, stats=stats, recent=recent)
+
+
+# ------------------------------------------------------------------ certificates (staff)
+
+def _session_arg() -> int | None:
+    value = request.values.get("session", "") or request.values.get("session_id", "")
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 9:
+        abort(404)
+    return int(value)
+
+
+def _scoped(event, session_id):
+    try:
+        return service.scoped_participants(db.session, event, current_user, session_id)
+    except service.DocumentError as exc:
+        abort(403 if exc.code == "forbidden" else 404)
+
+
+@bp.route("/staff/events/<slug>/certificates")
+@facilitator_required
+def certificates(slug: str):
+    event = get_event_or_404(slug)
+    session_id = _session_arg()
+    people = _scoped(event, session_id)
+    rows = service.eligibility_rows(db.session, event, people)
+    show = request.args.get("show", "all")
+    if show == "eligible":
+        shown = [r for r in rows if r.eligibility.eligible]
+    elif show == "not":
+        shown = [r for r in rows if not r.eligibility.eligible]
+    else:
+        show, shown = "all", rows
+    sessions = service.sessions_led_by(db.session, event, current_user)
+    chosen = db.session.get(EventSession, session_id) if session_id else None
+    recent = db.session.scalars(select(Job).where(
+        Job.event_id == event.id, Job.kind == "certificates",
+        True if current_user.role == "admin" else Job.user_id == current_user.id).order_by(Job.id.desc()).limit(5)).all()
+    return render_template(
+        "documents/pages/certificates.html", event=event, rows=shown, counts=service.counts(rows), show=show,
+        sessions=sessions, chosen=chosen, session_id=session_id, check_text=check_text, recent=recent,
+        rule_text=rule_text(event), is_admin=current_user.role == "admin",
+        job_form=CertificateJobForm(formdata=None, session_id=session_id or ""),
+        override_form=OverrideForm(formdata=None), revoke_form=RevokeForm(formdata=None),
+        reinstate_form=ReinstateForm(formdata=None))
+
+
+@bp.route("/staff/events/<slug>/certificates/print", methods=["POST"])
+@facilitator_required
+def certificate_job(slug: str):
+    event = get_event_or_404(slug)
+    form = CertificateJobForm()
+    if not form.validate_on_submit():
+        abort(400)
+    raw = form.session_id.data or ""
+    if raw and (not raw.isdigit() or len(raw) > 9):
+        abort(404)
+    session_id = int(raw) if raw else None
+    people = _scoped(event, session_id)
+    chosen = service.certificates_to_print(db.session, event, people)
+    if not chosen:
+        flash(error_text("empty"), "error")
+        return redirect(url_for("documents.certificates", slug=slug, session=session_id))
+    job = jobs.enqueue(db.session, "certificates", event, current_user, {"session_id": session_id}, total=len(chosen))
+    db.session.commit()
+    jobs.wake(current_app)
+    return redirect(url_for("documents.job_page", job_id=job.id))
+
+
+@bp.route("/staff/events/<slug>/certificates/<public_id>/certificate.pdf")
+@facilitator_required
+def staff_certificate_pdf(slug: str, public_id: str):
+    """One participant's certificate, for staff who may see them (issues it the first time)."""
+    event = get_event_or_404(slug)
+    participant = _participant_or_404(event, public_id)
+    if current_user.role != "admin":
+        allowed = {p.id for p in _scoped(event, None)}
+        if participant.id not in allowed:
+            abort(403)
+    chosen = service.certificates_to_print(db.session, event, [participant])
+    if not chosen:
+        abort(404)
+    certs = service.prepare_certificates(db.session, event, chosen, base_url=current_app.config["PUBLIC_BASE_URL"])
+    db.session.commit()
+    pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"])
+    return _pdf(pdf, f"certificate-{certs[0].serial}.pdf")
+
+
+def _back(slug: str):
+    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/staff/")
+                    else url_for("documents.certificates", slug=slug))
+
+
+@bp.route("/staff/events/<slug>/certificates/<public_id>/override", methods=["POST"])
+@admin_required
+def certificate_override(slug: str, public_id: str):
+    event = get_event_or_404(slug)
+    participant = _participant_or_404(event, public_id)
+    form = OverrideForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason of at most 500 characters."), "error")
+        return _back(slug)
+    value = {"rule": None, "yes": True, "no": False}[form.decision.data]
+    try:
+        service.set_override(db.session, event, participant, value, form.reason.data, current_user)
+    except service.DocumentError as exc:
+        db.session.rollback()
+        flash(error_text(exc.code), "error")
+        return _back(slug)
+    db.session.commit()
+    flash(_("Saved for %(name)s.", name=participant.full_name), "success")
+    return _back(slug)
+
+
+@bp.route("/staff/events/<slug>/certificates/<public_id>/revoke", methods=["POST"])
+@admin_required
+def certificate_revoke(slug: str, public_id: str):
+    event = get_event_or_404(slug)
+    participant = _participant_or_404(event, public_id)
+    form = RevokeForm()
+    try:
+        if not form.validate_on_submit():
+            raise service.DocumentError("reason_required")
+        cert = service.revoke(db.session, event, participant, form.reason.data, current_user)
+    except service.DocumentError as exc:
+        db.session.rollback()
+        flash(error_text(exc.code), "error")
+        return _back(slug)
+    db.session.commit()
+    flash(_("Certificate %(serial)s revoked.", serial=cert.serial), "success")
+    return _back(slug)
+
+
+@bp.route("/staff/events/<slug>/certificates/<public_id>/reinstate", methods=["POST"])
+@admin_required
+def certificate_reinstate(slug: str, public_id: str):
+    event = get_event_or_404(slug)
+    participant = _participant_or_404(event, public_id)
+    if not ReinstateForm().validate_on_submit():
+        abort(400)
+    try:
+        cert = service.reinstate(db.session, event, participant, current_user)
+    except service.DocumentError as exc:
+        db.session.rollback()
+        flash(error_text(exc.code), "error")
+        return _back(slug)
+    db.session.commit()
+    flash(_("Certificate %(serial)s is valid again.", serial=cert.serial), "success")
+    return _back(slug)
+
+
+@bp.route("/staff/events/<slug>/certificates/settings", methods=["GET", "POST"])
+@admin_required
+def certificate_settings(slug: str):
+    event = get_event_or_404(slug)
+    form = SettingsForm()
+    current = list(event.signatories or [])
+    upload = current_app.config["UPLOAD_FOLDER"]
+    if request.method == "GET":
+        form.min_days.data = event.certificate_min_days
+        form.min_session_percent.data = event.certificate_min_session_percent
+        form.min_sessions.data = event.certificate_min_sessions
+        form.language.data = event.certificate_language or "id"
+        form.serial_prefix.data = event.certificate_serial_prefix or "PLM"
+        for role in PARTICIPANT_ROLES:
+            form[f"colour_{role}"].data = (event.role_colours or {}).get(role, "")
+        for i in range(service.MAX_SIGNATORIES):
+            item = current[i] if i < len(current) else {}
+            form[f"sig{i + 1}_name"].data = item.get("name", "")
+            form[f"sig{i + 1}_title"].data = item.get("title", "")
+    elif form.validate_on_submit():
+        signatories, failed = [], False
+        for i in range(service.MAX_SIGNATORIES):
+            n = i + 1
+            old = current[i] if i < len(current) else {}
+            image = None if form[f"sig{n}_remove_image"].data else old.get("image")
+            upload_field = form[f"sig{n}_image"]
+            if upload_field.data and getattr(upload_field.data, "filename", ""):
+                try:
+                    with upload_field.data.stream as stream:
+                        data = stream.read(service.MAX_SIGNATURE_BYTES + 1)
+                    image = service.save_signature(upload, event, data)
+                except service.DocumentError as exc:
+                    upload_field.errors = list(upload_field.errors) + [error_text(exc.code)]
+                    failed = True
+            name = form[f"sig{n}_name"].data or ""
+            if not name and (form[f"sig{n}_title"].data or (upload_field.data and getattr(upload_field.data, "filename", ""))):
+                form[f"sig{n}_name"].errors = list(form[f"sig{n}_name"].errors) + [_("This field is required.")]
+                failed = True
+            signatories.append({"name": name, "title": form[f"sig{n}_title"].data or "", "image": image})
+        if not failed:
+            data = {"min_days": form.min_days.data, "min_session_percent": form.min_session_percent.data,
+                    "min_sessions": form.min_sessions.data, "language": form.language.data,
+                    "serial_prefix": form.serial_prefix.data,
+                    "colours": {role: form[f"colour_{role}"].data for role in PARTICIPANT_ROLES}}
+            service.save_settings(db.session, event, data, signatories, current_user)
+            db.session.commit()
+            flash(_("Certificate settings saved."), "success")
+            return redirect(url_for("documents.certificate_settings", slug=slug))
+    images = [bool(service.upload_path(upload, (current[i] if i < len(current) else {}).get("image")))
+              for i in range(service.MAX_SIGNATORIES)]
+    return render_template("documents/pages/settings.html", event=event, form=form, images=images,
+                           roles=PARTICIPANT_ROLES, count=service.MAX_SIGNATORIES)
+
+
+# ------------------------------------------------------------------ jobs
+
+def _job_or_404(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None:
+        abort(404)
+    if not jobs.can_see(current_user, job):
+        abort(403)
+    return job
+
+
+def _job_json(job: Job) -> dict:
+    done = job.status == "done" and jobs.result_file(current_app, job) is not None
+    return {
+        "id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress, "total": job.total,
+        "download_url": url_for("documents.job_download", job_id=job.id) if done else None,
+        "message": error_text(job.error) if job.status == "failed" else "",
+    }
+
+
+@bp.route("/staff/jobs/<int:job_id>")
+@any_staff
+def job_page(job_id: int):
+    job = _job_or_404(job_id)
+    event = db.session.get(Event, job.event_id) if job.event_id else None
+    return render_template("documents/pages/job.html", job=job, info=_job_json(job), event=event)
+
+
+@bp.route("/staff/jobs/<int:job_id>/status.json")
+@any_staff
+def job_status(job_id: int):
+    response = jsonify(_job_json(_job_or_404(job_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/staff/jobs/<int:job_id>/download")
+@any_staff
+def job_download(job_id: int):
+    job = _job_or_404(job_id)
+    path = jobs.result_file(current_app, job)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{job.kind}-{job.id}.pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ------------------------------------------------------------------ public
+
+def _verify_limit() -> str:
+    return current_app.config.get("VERIFY_RATE_LIMIT", "30 per minute")
+
+
+@bp.route("/verify/<serial>")
+@limiter.limit(_verify_limit)
+def verify(serial: str):
+    cert = service.find_certificate(db.session, serial)
+    status = 200
+    if cert is None:
+        status = 404
+    response = Response(render_template("documents/pages/verify.html", cert=cert, serial=serial[:40],
+                                        participant=cert.participant if cert else None,
+                                        event=cert.participant.event if cert else None), status=status)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/e/<slug>/me/<token>/documents")
+def my_documents(slug: str, token: str):
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    eligibility = service.eligibility_for(db.session, event, participant)
+    cert = participant.certificate
+    return render_template("documents/pages/mine.html", event=event, participant=participant, token=token,
+                           eligibility=eligibility, cert=cert, check_text=check_text)
+
+
+@bp.route("/e/<slug>/me/<token>/certificate.pdf")
+def my_certificate_pdf(slug: str, token: str):
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    chosen = service.certificates_to_print(db.session, event, [participant])
+    if not chosen:
+        abort(404)
+    certs = service.prepare_certificates(db.session, event, chosen, base_url=current_app.config["PUBLIC_BASE_URL"])
+    db.session.commit()
+    pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"])
+    return _pdf(pdf, f"sertifikat-{certs[0].serial}.pdf", inline=False)
+
+
+@bp.route("/e/<slug>/me/<token>/badge.pdf")
+def my_badge_pdf(slug: str, token: str):
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    if participant.status != "registered":
+        abort(404)
+    pdf = service.render_one_badge(db.session, event, participant, secret=current_app.config["SECRET_KEY"],
+                                   upload_folder=current_app.config["UPLOAD_FOLDER"], mark_printed=False)
+    return _pdf(pdf, f"badge-{participant.public_id}.pdf", inline=False)

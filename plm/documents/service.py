@@ -1,0 +1,635 @@
+"""Use cases around badges and certificates: database rows in, plain document data out.
+
+The pure renderers (`plm.documents.badges`, `.certificates`) know nothing about the database;
+this module builds their input from the models, selects who gets a badge, decides who is
+eligible for a certificate (and why not), issues serials and records what was printed.
+Plain functions taking the SQLAlchemy session; no `request` in here.
+
+Hours of participation: for every event day a participant was checked in at the door, the
+length of that day's programme — the union of the day's sessions (parallel sessions counted
+once, breaks and cancelled sessions left out) — summed over the days and rounded to the half
+hour. A facilitator or speaker with no door check-in gets the length of the sessions they led.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Iterable, Optional
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from plm.documents.data import BadgeData, CertificateData, EventInfo, Signatory, _valid_hex
+from plm.models import (
+    PARTICIPANT_ROLES, PARTICIPANT_STATUSES, Certificate, CheckIn, Checkpoint, Event, EventSession, Participant,
+    SessionSignup, User, audit, random_code, session_facilitators, utcnow,
+)
+from plm.tickets import participant_code
+
+LEADER_ROLES = ("facilitator", "speaker")
+BADGE_LAYOUTS = ("a6", "a7", "card", "single")
+BADGE_SORTS = ("name", "province")
+MAX_SIGNATORIES = 3
+MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
+SIGNATURE_BOX = (1200, 480)
+
+
+class DocumentError(Exception):
+    """A refused request; `code` names the reason (the routes translate it)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+# ---------------------------------------------------------------------------------------------
+# Event → EventInfo
+# ---------------------------------------------------------------------------------------------
+
+def date_text(start: date, end: date, lang: str) -> str:
+    """'18–21 Mei 2015' / '18–21 May 2015' in the certificate language (no request needed)."""
+    locale = "en" if lang == "en" else "id"
+    if start == end:
+        return format_date(start, "long", locale=locale)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{format_date(start, 'd', locale=locale)}–{format_date(end, 'long', locale=locale)}"
+    return f"{format_date(start, 'd MMMM', locale=locale)} – {format_date(end, 'long', locale=locale)}"
+
+
+def upload_path(upload_folder: str, relative: Optional[str]) -> Optional[str]:
+    """Absolute path of a stored upload, or None when it is missing (the documents then go without)."""
+    if not relative:
+        return None
+    path = os.path.abspath(os.path.join(upload_folder, relative))
+    if not path.startswith(os.path.abspath(upload_folder) + os.sep) or not os.path.isfile(path):
+        return None
+    return path
+
+
+def event_info(event: Event, upload_folder: str, lang: Optional[str] = None) -> EventInfo:
+    lang = lang or event.certificate_language or "id"
+    return EventInfo(
+        name=event.name, theme=event.theme or "", venue=event.venue or "", city=event.city or "",
+        date_text=date_text(event.starts_on, event.ends_on, lang),
+        logo_path=upload_path(upload_folder, event.logo_path),
+        role_colours=dict(event.role_colours or {}), lang=lang,
+    )
+
+
+def signatories_of(event: Event, upload_folder: str) -> list[Signatory]:
+    result = []
+    for item in (event.signatories or [])[:MAX_SIGNATORIES]:
+        if not isinstance(item, dict) or not str(item.get("name", "")).strip():
+            continue
+        result.append(Signatory(name=str(item["name"]), title=str(item.get("title", "")),
+                                signature_image_path=upload_path(upload_folder, item.get("image"))))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Badges
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class BadgeSelection:
+    """Who gets a badge. Empty lists mean "any"; statuses default to registered only."""
+
+    roles: list[str] = field(default_factory=list)
+    provinces: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=lambda: ["registered"])
+    unprinted: bool = False
+    ids: list[str] = field(default_factory=list)  # public ids
+    sort: str = "name"
+
+    def to_params(self) -> dict:
+        return {"roles": self.roles, "provinces": self.provinces, "statuses": self.statuses,
+                "unprinted": self.unprinted, "ids": self.ids, "sort": self.sort}
+
+    @classmethod
+    def from_params(cls, params: dict) -> "BadgeSelection":
+        sel = cls()
+        for key in ("roles", "provinces", "statuses", "ids"):
+            value = params.get(key)
+            if isinstance(value, list):
+                setattr(sel, key, [str(v) for v in value])
+        sel.unprinted = bool(params.get("unprinted"))
+        sel.sort = params.get("sort") if params.get("sort") in BADGE_SORTS else "name"
+        return sel
+
+    def validate(self) -> None:
+        if any(r not in PARTICIPANT_ROLES for r in self.roles):
+            raise DocumentError("bad_role")
+        if any(s not in PARTICIPANT_STATUSES for s in self.statuses):
+            raise DocumentError("bad_status")
+        if self.sort not in BADGE_SORTS:
+            raise DocumentError("bad_sort")
+
+
+def select_badges(session: Session, event: Event, selection: BadgeSelection) -> list[Participant]:
+    selection.validate()
+    query = select(Participant).where(Participant.event_id == event.id).options(selectinload(Participant.event))
+    if selection.roles:
+        query = query.where(Participant.role.in_(selection.roles))
+    if selection.provinces:
+        query = query.where(Participant.province.in_(selection.provinces))
+    if selection.statuses:
+        query = query.where(Participant.status.in_(selection.statuses))
+    if selection.unprinted:
+        query = query.where(Participant.badge_printed_at.is_(None))
+    if selection.ids:
+        query = query.where(Participant.public_id.in_([i.strip().upper() for i in selection.ids]))
+    people = list(session.scalars(query))
+    name = lambda p: ((p.name_on_badge or p.full_name).casefold(), p.id)  # noqa: E731
+    if selection.sort == "province":
+        people.sort(key=lambda p: (p.province.casefold(), *name(p)))
+    else:
+        people.sort(key=name)
+    return people
+
+
+def badge_data(secret: str, participant: Participant) -> BadgeData:
+    return BadgeData(
+        name_on_badge=participant.name_on_badge or participant.full_name, institution=participant.institution,
+        province=participant.province, role=participant.role, ticket_code=participant_code(secret, participant),
+    )
+
+
+def mark_badges_printed(session: Session, participant_ids: Iterable[int], when: Optional[datetime] = None) -> None:
+    ids = list(participant_ids)
+    when = when or utcnow()
+    for start in range(0, len(ids), 500):
+        session.execute(update(Participant).where(Participant.id.in_(ids[start:start + 500]))
+                        .values(badge_printed_at=when).execution_options(synchronize_session=False))
+
+
+def render_badge_pdf(session: Session, event: Event, people: list[Participant], *, secret: str, upload_folder: str,
+                     layout: str = "a6", progress: Optional[Callable[[int, int], None]] = None,
+                     mark_printed: bool = True) -> bytes:
+    """The badges of *people* (already selected and sorted) as one PDF; records when they were printed."""
+    from plm.documents.badges import render_badges
+
+    if layout not in BADGE_LAYOUTS:
+        raise DocumentError("bad_layout")
+    info = event_info(event, upload_folder, lang="id")
+    items = [badge_data(secret, p) for p in people]
+    ids = [p.id for p in people]
+    pdf = render_badges(info, items, layout, progress=progress)
+    if mark_printed:
+        mark_badges_printed(session, ids)
+    return pdf
+
+
+def render_one_badge(session: Session, event: Event, participant: Participant, *, secret: str,
+                     upload_folder: str, mark_printed: bool = True) -> bytes:
+    from plm.documents.badges import render_single_badge
+
+    pdf = render_single_badge(event_info(event, upload_folder, lang="id"), badge_data(secret, participant))
+    if mark_printed:
+        participant.badge_printed_at = utcnow()
+    return pdf
+
+
+# ---------------------------------------------------------------------------------------------
+# Attendance and eligibility
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Attendance:
+    days: set = field(default_factory=set)  # dates checked in at the door
+    sessions: set = field(default_factory=set)  # session ids checked in
+    signed_up: set = field(default_factory=set)  # session ids signed up for (not cancelled)
+    led: set = field(default_factory=set)  # session ids this participant leads
+
+    @property
+    def signed_up_attended(self) -> int:
+        return len(self.signed_up & self.sessions)
+
+
+@dataclass
+class Check:
+    code: str  # days, session_percent, sessions, any_day, role, status, override, revoked
+    ok: bool
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class Eligibility:
+    eligible: bool
+    basis: str  # rule, role, override
+    checks: list[Check]
+    hours: Optional[float] = None
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
+
+
+def _programme(session: Session, event: Event) -> tuple[dict, dict]:
+    """Per local day, merged (start, end) intervals of the non-break sessions; and each session's length in hours."""
+    tz = ZoneInfo(event.timezone)
+    rows = session.execute(select(EventSession.id, EventSession.starts_at, EventSession.ends_at).where(
+        EventSession.event_id == event.id, EventSession.kind != "break", EventSession.cancelled_at.is_(None))).all()
+    by_day: dict[date, list] = {}
+    lengths = {}
+    for sid, start, end in rows:
+        if end <= start:
+            continue
+        lengths[sid] = (end - start).total_seconds() / 3600
+        by_day.setdefault(start.astimezone(tz).date(), []).append((start, end))
+    merged = {}
+    for day, spans in by_day.items():
+        spans.sort()
+        out = [list(spans[0])]
+        for start, end in spans[1:]:
+            if start <= out[-1][1]:
+                out[-1][1] = max(out[-1][1], end)
+            else:
+                out.append([start, end])
+        merged[day] = sum((e - s).total_seconds() for s, e in out) / 3600
+    return merged, lengths
+
+
+def attendance_of(session: Session, event: Event, participant_ids: Optional[Iterable[int]] = None) -> dict[int, Attendance]:
+    """Check-in facts per participant of the event (all of them, or only *participant_ids*)."""
+    ids = None if participant_ids is None else list(participant_ids)
+    result: dict[int, Attendance] = {}
+
+    def get(pid: int) -> Attendance:
+        return result.setdefault(pid, Attendance())
+
+    def restrict(query, column):
+        return query if ids is None else query.where(column.in_(ids))
+
+    q = select(CheckIn.participant_id, Checkpoint.kind, Checkpoint.day, Checkpoint.session_id).join(
+        Checkpoint, Checkpoint.id == CheckIn.checkpoint_id).where(Checkpoint.event_id == event.id)
+    live = select(EventSession.id).where(EventSession.event_id == event.id, EventSession.cancelled_at.is_(None))
+    for pid, kind, day, session_id in session.execute(restrict(q, CheckIn.participant_id)):
+        if kind == "day" and day is not None:
+            get(pid).days.add(day)
+        elif kind == "session" and session_id is not None:
+            get(pid).sessions.add(session_id)
+    q = select(SessionSignup.participant_id, SessionSignup.session_id).where(SessionSignup.session_id.in_(live))
+    for pid, sid in session.execute(restrict(q, SessionSignup.participant_id)):
+        get(pid).signed_up.add(sid)
+    q = select(session_facilitators.c.participant_id, session_facilitators.c.session_id).where(
+        session_facilitators.c.session_id.in_(live))
+    for pid, sid in session.execute(restrict(q, session_facilitators.c.participant_id)):
+        get(pid).led.add(sid)
+    return result
+
+
+def hours_for(att: Attendance, programme: dict, lengths: dict) -> Optional[float]:
+    total = sum(programme.get(day, 0.0) for day in att.days)
+    if not total and att.led:
+        total = sum(lengths.get(sid, 0.0) for sid in att.led)
+    if total <= 0:
+        return None
+    return math.floor(total * 2 + 0.5) / 2
+
+
+def rule_of(event: Event) -> dict:
+    return {"min_days": event.certificate_min_days, "min_session_percent": event.certificate_min_session_percent,
+            "min_sessions": event.certificate_min_sessions}
+
+
+def evaluate(event: Event, participant: Participant, att: Attendance, hours: Optional[float] = None) -> Eligibility:
+    """Is this participant eligible for a certificate, and which checks passed or failed.
+
+    Rules set on the event must all hold: at least `certificate_min_days` event days at the door;
+    at least `certificate_min_session_percent` % of the sessions they signed up for; at least
+    `certificate_min_sessions` of the sessions they signed up for (or all of them when they signed
+    up for fewer). With no rule set, one day at the door is enough. Facilitators and speakers are
+    eligible by role; an admin override (with reason) wins over everything but a cancelled registration.
+    """
+    days_total = len(event.days)
+    checks: list[Check] = []
+    if participant.status != "registered":
+        checks.append(Check("status", False, {"status": participant.status}))
+        return Eligibility(False, "status", checks, hours)
+    rule = rule_of(event)
+    n_days = len(att.days)
+    signed = len(att.signed_up)
+    attended = att.signed_up_attended
+    if rule["min_days"]:
+        need = min(rule["min_days"], days_total) if days_total else rule["min_days"]
+        checks.append(Check("days", n_days >= need, {"n": n_days, "total": days_total, "need": need}))
+    if rule["min_session_percent"]:
+        need_n = math.ceil(signed * rule["min_session_percent"] / 100)
+        pct = round(100 * attended / signed) if signed else 100
+        checks.append(Check("session_percent", attended >= need_n,
+                            {"n": attended, "total": signed, "pct": pct, "need": rule["min_session_percent"]}))
+    if rule["min_sessions"]:
+        need = min(rule["min_sessions"], signed)
+        checks.append(Check("sessions", attended >= need, {"n": attended, "total": signed, "need": need}))
+    if not checks:
+        checks.append(Check("any_day", n_days >= 1, {"n": n_days, "total": days_total, "need": 1}))
+    by_rule = all(c.ok for c in checks)
+    if participant.certificate_override is not None:
+        checks.append(Check("override", bool(participant.certificate_override),
+                            {"reason": participant.certificate_override_reason}))
+        return Eligibility(bool(participant.certificate_override), "override", checks, hours)
+    if participant.role in LEADER_ROLES:
+        checks.append(Check("role", True, {"role": participant.role}))
+        return Eligibility(True, "role", checks, hours)
+    return Eligibility(by_rule, "rule", checks, hours)
+
+
+@dataclass
+class Row:
+    participant: Participant
+    attendance: Attendance
+    eligibility: Eligibility
+
+
+def eligibility_rows(session: Session, event: Event, participants: Optional[list[Participant]] = None) -> list[Row]:
+    """Everyone (or *participants*) with their attendance and eligibility, sorted by name."""
+    if participants is None:
+        participants = event_participants(session, event)
+    programme, lengths = _programme(session, event)
+    attendance = attendance_of(session, event, None if len(participants) > 500 else [p.id for p in participants])
+    rows = []
+    for p in participants:
+        att = attendance.get(p.id, Attendance())
+        rows.append(Row(p, att, evaluate(event, p, att, hours_for(att, programme, lengths))))
+    rows.sort(key=lambda r: (r.participant.full_name.casefold(), r.participant.id))
+    return rows
+
+
+def eligibility_for(session: Session, event: Event, participant: Participant) -> Eligibility:
+    return eligibility_rows(session, event, [participant])[0].eligibility
+
+
+# ---------------------------------------------------------------------------------------------
+# Facilitator scope
+# ---------------------------------------------------------------------------------------------
+
+def leader_ids_for_user(session: Session, event: Event, user: User) -> set[int]:
+    from plm.schedule.service import leader_ids_for_user as leaders
+
+    return leaders(session, event, user)
+
+
+def sessions_led_by(session: Session, event: Event, user: User) -> list[EventSession]:
+    """Sessions this staff user may print certificates for: all for an admin, their own for a facilitator."""
+    from plm.schedule.service import sessions_for_user
+
+    return sessions_for_user(session, event, user)
+
+
+def session_participants(session: Session, event_session: EventSession) -> list[Participant]:
+    """People of a session: signed up or checked in there (not its facilitators)."""
+    checked = select(CheckIn.participant_id).join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id).where(
+        Checkpoint.session_id == event_session.id)
+    signed = select(SessionSignup.participant_id).where(SessionSignup.session_id == event_session.id)
+    leaders = {p.id for p in event_session.facilitators}
+    people = session.scalars(select(Participant).where(
+        Participant.event_id == event_session.event_id, Participant.status != "cancelled",
+        (Participant.id.in_(checked)) | (Participant.id.in_(signed))).options(selectinload(Participant.certificate)))
+    return [p for p in people if p.id not in leaders]
+
+
+def event_participants(session: Session, event: Event) -> list[Participant]:
+    """Everyone of the event but cancelled registrations."""
+    return list(session.scalars(select(Participant).where(
+        Participant.event_id == event.id, Participant.status != "cancelled")
+        .options(selectinload(Participant.certificate))))
+
+
+def may_print_session(session: Session, user: User, event_session: EventSession) -> bool:
+    if user.role == "admin":
+        return True
+    if user.role != "facilitator":
+        return False
+    mine = leader_ids_for_user(session, event_session.event, user)
+    return any(p.id in mine for p in event_session.facilitators)
+
+
+def scoped_participants(session: Session, event: Event, user: User, session_id: Optional[int]) -> list[Participant]:
+    """Whom *user* may see on the eligibility page / print: admins everyone (or one session), facilitators
+    the participants of their own sessions (one, or all of them). Raises DocumentError('forbidden'/'no_session')."""
+    if session_id is not None:
+        item = session.get(EventSession, session_id)
+        if item is None or item.event_id != event.id:
+            raise DocumentError("no_session")
+        if not may_print_session(session, user, item):
+            raise DocumentError("forbidden")
+        return session_participants(session, item)
+    if user.role == "admin":
+        return event_participants(session, event)
+    seen: dict[int, Participant] = {}
+    for item in sessions_led_by(session, event, user):
+        for p in session_participants(session, item):
+            seen[p.id] = p
+    return list(seen.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Certificates: issue, revoke, override, render
+# ---------------------------------------------------------------------------------------------
+
+def serial_prefix(event: Event) -> str:
+    prefix = "".join(ch for ch in (event.certificate_serial_prefix or "PLM").upper() if ch.isascii() and ch.isalnum())
+    return prefix[:10] or "PLM"
+
+
+def new_serial(event: Event) -> str:
+    return f"{serial_prefix(event)}-{random_code(4)}-{random_code(4)}"
+
+
+def issue_certificate(session: Session, event: Event, participant: Participant, hours: Optional[float]) -> Certificate:
+    """The participant's certificate, issued now if it does not exist yet. The serial never changes;
+    the hours follow the attendance until the certificate is revoked."""
+    cert = participant.certificate
+    if cert is not None:
+        if cert.revoked_at is None and hours is not None:
+            cert.hours = hours
+        return cert
+    for _ in range(8):
+        serial = new_serial(event)
+        if session.scalar(select(Certificate.id).where(Certificate.serial == serial)) is None:
+            break
+    cert = Certificate(participant_id=participant.id, serial=serial, hours=hours, issued_at=utcnow())
+    try:
+        with session.begin_nested():
+            session.add(cert)
+            session.flush()
+    except IntegrityError:
+        # Another request issued it at the same moment: keep theirs.
+        session.expire(participant, ["certificate"])
+        cert = session.scalar(select(Certificate).where(Certificate.participant_id == participant.id))
+        if cert is None:
+            raise
+    participant.certificate = cert
+    return cert
+
+
+def verify_url(base_url: str, serial: str) -> str:
+    return f"{base_url.rstrip('/')}/verify/{serial}"
+
+
+def certificate_data(event: Event, participant: Participant, cert: Certificate, base_url: str) -> CertificateData:
+    lang = event.certificate_language or "id"
+    # Dated the last day of the event (when it is handed out), or the issue day if that was later.
+    issued = cert.issued_at.astimezone(ZoneInfo(event.timezone)).date()
+    day = max(issued, event.ends_on)
+    issued_text = format_date(day, "long", locale="en" if lang == "en" else "id")
+    if event.city:
+        issued_text = f"{event.city}, {issued_text}"
+    return CertificateData(full_name=participant.full_name, role=participant.role, hours=cert.hours,
+                           serial=cert.serial, verify_url=verify_url(base_url, cert.serial), issued_on_text=issued_text)
+
+
+def certificates_to_print(session: Session, event: Event, participants: list[Participant]) -> list[tuple[Participant, Eligibility]]:
+    """The eligible ones among *participants* whose certificate is not revoked."""
+    rows = eligibility_rows(session, event, participants)
+    return [(r.participant, r.eligibility) for r in rows
+            if r.eligibility.eligible and not (r.participant.certificate and r.participant.certificate.revoked_at)]
+
+
+def prepare_certificates(session: Session, event: Event, chosen: list[tuple[Participant, Eligibility]], *,
+                         base_url: str) -> list[CertificateData]:
+    """Issue (the first time) the certificates of *chosen* (from `certificates_to_print`) and return
+    what the renderer needs. The caller commits before rendering, so no write lock is held meanwhile."""
+    certs = []
+    for participant, elig in chosen:
+        cert = issue_certificate(session, event, participant, elig.hours)
+        certs.append(certificate_data(event, participant, cert, base_url))
+    session.flush()
+    return certs
+
+
+def render_certificate_pdf(event: Event, certs: list[CertificateData], *, upload_folder: str,
+                           progress: Optional[Callable[[int, int], None]] = None) -> bytes:
+    from plm.documents.certificates import render_certificates
+
+    return render_certificates(event_info(event, upload_folder), signatories_of(event, upload_folder), certs,
+                               progress=progress)
+
+
+def set_override(session: Session, event: Event, participant: Participant, value: Optional[bool], reason: str,
+                 user: Optional[User]) -> None:
+    reason = (reason or "").strip()[:500]
+    if value is not None and not reason:
+        raise DocumentError("reason_required")
+    before = participant.certificate_override
+    participant.certificate_override = value
+    participant.certificate_override_reason = reason if value is not None else ""
+    audit(session, "certificate.override", user=user, event_id=event.id, target=participant,
+          before=before, after=value, reason=reason)
+
+
+def revoke(session: Session, event: Event, participant: Participant, reason: str, user: Optional[User]) -> Certificate:
+    reason = (reason or "").strip()[:500]
+    cert = participant.certificate
+    if cert is None:
+        raise DocumentError("no_certificate")
+    if cert.revoked_at is not None:
+        raise DocumentError("already_revoked")
+    if not reason:
+        raise DocumentError("reason_required")
+    cert.revoked_at = utcnow()
+    cert.revoked_reason = reason
+    audit(session, "certificate.revoke", user=user, event_id=event.id, target=cert, serial=cert.serial, reason=reason)
+    return cert
+
+
+def reinstate(session: Session, event: Event, participant: Participant, user: Optional[User]) -> Certificate:
+    cert = participant.certificate
+    if cert is None or cert.revoked_at is None:
+        raise DocumentError("not_revoked")
+    audit(session, "certificate.reinstate", user=user, event_id=event.id, target=cert, serial=cert.serial,
+          was_reason=cert.revoked_reason)
+    cert.revoked_at = None
+    cert.revoked_reason = ""
+    return cert
+
+
+def find_certificate(session: Session, serial: str) -> Optional[Certificate]:
+    serial = (serial or "").strip().upper()
+    if not serial or len(serial) > 32:
+        return None
+    return session.scalar(select(Certificate).where(Certificate.serial == serial)
+                          .options(selectinload(Certificate.participant).selectinload(Participant.event)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings: rule, language, colours, signatories
+# ---------------------------------------------------------------------------------------------
+
+def save_signature(upload_folder: str, event: Event, data: bytes) -> str:
+    """Re-encode an uploaded signature with Pillow (pixels only, PNG) under UPLOAD_FOLDER/signatures."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        raise DocumentError("signature_empty")
+    if len(data) > MAX_SIGNATURE_BYTES:
+        raise DocumentError("signature_too_large")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in ("PNG", "JPEG", "WEBP", "GIF"):
+                raise DocumentError("signature_invalid")
+            if image.width * image.height > 25_000_000:
+                raise DocumentError("signature_invalid")
+            image.load()
+            image = image.convert("RGBA")
+            image.thumbnail(SIGNATURE_BOX)
+            out = io.BytesIO()
+            image.save(out, format="PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
+        raise DocumentError("signature_invalid")
+    folder = os.path.join(upload_folder, "signatures")
+    os.makedirs(folder, exist_ok=True)
+    name = f"{event.slug}-{secrets.token_hex(6)}.png"
+    with open(os.path.join(folder, name), "wb") as handle:
+        handle.write(out.getvalue())
+    return os.path.join("signatures", name)
+
+
+def clean_colours(values: dict[str, Any]) -> dict[str, str]:
+    result = {}
+    for role in PARTICIPANT_ROLES:
+        value = (values.get(role) or "").strip()
+        if not value:
+            continue
+        colour = _valid_hex(value)
+        if colour is None:
+            raise DocumentError("bad_colour")
+        result[role] = colour
+    return result
+
+
+def save_settings(session: Session, event: Event, data: dict[str, Any], signatories: list[dict],
+                  user: Optional[User]) -> None:
+    """Apply the certificate rule, language, serial prefix, role colours and signatories; audited."""
+    before = {"rule": rule_of(event), "language": event.certificate_language,
+              "prefix": event.certificate_serial_prefix, "colours": dict(event.role_colours or {}),
+              "signatories": list(event.signatories or [])}
+    event.certificate_min_days = data.get("min_days") or None
+    event.certificate_min_session_percent = data.get("min_session_percent") or None
+    event.certificate_min_sessions = data.get("min_sessions") or None
+    event.certificate_language = "en" if data.get("language") == "en" else "id"
+    event.certificate_serial_prefix = (data.get("serial_prefix") or "PLM").upper()[:10]
+    event.role_colours = clean_colours(data.get("colours") or {})
+    event.signatories = [s for s in signatories if s.get("name")][:MAX_SIGNATORIES]
+    audit(session, "certificate.settings", user=user, event_id=event.id, target=event, before=before,
+          after={"rule": rule_of(event), "language": event.certificate_language,
+                 "prefix": event.certificate_serial_prefix, "colours": event.role_colours,
+                 "signatories": event.signatories})
+
+
+def counts(rows: list[Row]) -> dict[str, int]:
+    return {
+        "total": len(rows),
+        "eligible": sum(1 for r in rows if r.eligibility.eligible),
+        "issued": sum(1 for r in rows if r.participant.certificate is not None),
+        "revoked": sum(1 for r in rows if r.participant.certificate is not None and r.participant.certificate.revoked_at),
+    }
+
