@@ -163,9 +163,10 @@ def is_empty_command() -> None:
 
 
 def register(app: Flask) -> None:
-    import plm.schedule.commands  # noqa: F401
-    import plm.registration.commands  # noqa: F401
-    import plm.checkin.commands  # noqa: F401  (flask plm simulate-attendance)
-    import plm.documents.commands  # noqa: F401  (flask plm badges, certificates, run-jobs)
+    # Each feature adds its commands to plm_cli when its module is imported.
+    import plm.checkin.commands  # noqa: F401  (simulate-attendance)
+    import plm.documents.commands  # noqa: F401  (badges, certificates, run-jobs)
+    import plm.registration.commands  # noqa: F401  (import/export-participants, send-mail)
+    import plm.schedule.commands  # noqa: F401  (schedule-pdf, import/export-schedule)
 
     app.cli.add_command(plm_cli)

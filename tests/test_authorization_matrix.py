@@ -5,7 +5,6 @@ The routes are enumerated from app.url_map, so a new route is checked without ed
 
 import re
 
-import pytest
 
 from tests.conftest import STAFF_PASSWORD
 

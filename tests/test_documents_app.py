@@ -7,7 +7,7 @@ import io
 import re
 import threading
 import time
-from datetime import datetime, time as dtime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -139,8 +139,6 @@ def test_roles_override_status_and_default_rule(app, event, schedule_factory, at
 
 
 def test_hours_are_the_days_programme_with_parallel_sessions_merged(event, schedule_factory, attend):
-    from plm.documents import service
-
     schedule_factory.session("Pleno", day=0, start="08:00", end="10:00", kind="plenary")
     schedule_factory.session("Berbagi A", day=0, start="10:30", end="12:00")
     schedule_factory.session("Berbagi B", day=0, start="11:00", end="12:30")  # parallel: merged to 10:30–12:30

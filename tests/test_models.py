@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from plm.extensions import db
-from plm.models import CheckIn, Checkpoint, Event, Participant, User, utcnow
+from plm.models import CheckIn, Checkpoint, Event, Participant, User
 
 
 def _participant(event, email, **kw):

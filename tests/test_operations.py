@@ -1,7 +1,6 @@
 """Health probes, security headers, request ids, and gunicorn started from deploy/gunicorn.conf.py."""
 
 import json
-import logging
 import os
 import socket
 import subprocess

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from plm.extensions import db
-from plm.models import AuditLog, Certificate, CheckIn, Checkpoint, Event, MailMessage, Participant
+from plm.models import AuditLog, Certificate, CheckIn, Checkpoint, MailMessage, Participant
 from plm.privacy.service import erase_participant, export_participant_data
 
 

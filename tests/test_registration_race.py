@@ -7,8 +7,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-import pytest
-
 from sqlalchemy import func, select
 
 from plm.extensions import db

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import os
-import secrets
 from datetime import datetime
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
@@ -76,27 +73,15 @@ def ensure_day_checkpoints(session: Session, event: Event) -> None:
 
 def save_logo(upload_folder: str, event: Event, data: bytes) -> str:
     """Re-encode an uploaded logo with Pillow (drops anything but pixels) and store it outside the code tree."""
-    from PIL import Image, UnidentifiedImageError
+    from plm.images import InvalidImage, reencode_png, store_upload
 
     if len(data) > MAX_LOGO_BYTES:
         raise EventError("logo_too_large")
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            if image.width * image.height > 40_000_000:
-                raise EventError("logo_invalid")
-            image = image.convert("RGBA")
-            image.thumbnail((1200, 1200))
-            out = io.BytesIO()
-            image.save(out, format="PNG", optimize=True)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        png = reencode_png(data, (1200, 1200), max_pixels=40_000_000)
+    except InvalidImage:
         raise EventError("logo_invalid")
-    folder = os.path.join(upload_folder, "logos")
-    os.makedirs(folder, exist_ok=True)
-    name = f"{event.slug}-{secrets.token_hex(4)}.png"
-    with open(os.path.join(folder, name), "wb") as handle:
-        handle.write(out.getvalue())
-    return os.path.join("logos", name)
+    return store_upload(upload_folder, "logos", event.slug, png)
 
 
 def set_archived(session: Session, event: Event, archived: bool, user: Optional[User]) -> None:

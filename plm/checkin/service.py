@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 
 from plm import tickets
 from plm.models import (
-    AuditLog,
     CheckIn,
     Checkpoint,
     Event,

@@ -13,12 +13,10 @@ hour. A facilitator or speaker with no door check-in gets the length of the sess
 
 from __future__ import annotations
 
-import io
 import math
 import os
-import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Callable, Iterable, Optional
 from zoneinfo import ZoneInfo
 
@@ -404,12 +402,10 @@ def event_participants(session: Session, event: Event) -> list[Participant]:
 
 
 def may_print_session(session: Session, user: User, event_session: EventSession) -> bool:
-    if user.role == "admin":
-        return True
-    if user.role != "facilitator":
-        return False
-    mine = leader_ids_for_user(session, event_session.event, user)
-    return any(p.id in mine for p in event_session.facilitators)
+    """The same people who see a session's sign-up list: admins and the session's own facilitators."""
+    from plm.schedule.service import can_see_signups
+
+    return can_see_signups(session, user, event_session)
 
 
 def scoped_participants(session: Session, event: Event, user: User, session_id: Optional[int]) -> list[Participant]:
@@ -566,31 +562,17 @@ def find_certificate(session: Session, serial: str) -> Optional[Certificate]:
 
 def save_signature(upload_folder: str, event: Event, data: bytes) -> str:
     """Re-encode an uploaded signature with Pillow (pixels only, PNG) under UPLOAD_FOLDER/signatures."""
-    from PIL import Image, UnidentifiedImageError
+    from plm.images import InvalidImage, reencode_png, store_upload
 
     if not data:
         raise DocumentError("signature_empty")
     if len(data) > MAX_SIGNATURE_BYTES:
         raise DocumentError("signature_too_large")
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format not in ("PNG", "JPEG", "WEBP", "GIF"):
-                raise DocumentError("signature_invalid")
-            if image.width * image.height > 25_000_000:
-                raise DocumentError("signature_invalid")
-            image.load()
-            image = image.convert("RGBA")
-            image.thumbnail(SIGNATURE_BOX)
-            out = io.BytesIO()
-            image.save(out, format="PNG", optimize=True)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
+        png = reencode_png(data, SIGNATURE_BOX)
+    except InvalidImage:
         raise DocumentError("signature_invalid")
-    folder = os.path.join(upload_folder, "signatures")
-    os.makedirs(folder, exist_ok=True)
-    name = f"{event.slug}-{secrets.token_hex(6)}.png"
-    with open(os.path.join(folder, name), "wb") as handle:
-        handle.write(out.getvalue())
-    return os.path.join("signatures", name)
+    return store_upload(upload_folder, "signatures", event.slug, png)
 
 
 def clean_colours(values: dict[str, Any]) -> dict[str, str]:

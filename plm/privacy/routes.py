@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Flask, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Flask, Response, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
