@@ -457,17 +457,13 @@ def test_fetcher_refuses_everything_but_static_and_allowed(tmp_path):
     fetcher = SafeURLFetcher([str(allowed)])
     assert fetcher.fetch(allowed.as_uri()).read()[:4] == b"\x89PNG"
     assert fetcher.fetch((ROOT / "static" / "fonts" / "DejaVuSans.ttf").as_uri()).read(4)
-    # The QR images the templates inline: PNG data only, read from the URL itself.
-    assert fetcher.fetch("data:image/png;base64,iVBORw0KGgo=").read(4) == b"\x89PNG"
     for url in (
         other.as_uri(),
         "file:///etc/passwd",
         (ROOT / "static" / ".." / "plm" / "qr.py").as_uri(),
         "http://127.0.0.1:9/x",
         "https://example.org/x.png",
-        "data:image/svg+xml;base64,PHN2Zy8+",
-        "data:text/html,<img src=http://127.0.0.2:9/x>",
-        "data:image/png;base64,bm90IGEgcG5n",  # says PNG, is not one
+        "data:image/png;base64,iVBORw0KGgo=",
         "ftp://127.0.0.1/x",
         "file://evil.example/etc/passwd",
     ):

@@ -19,12 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from ..qr import qr_data_uri
+from ..qr import qr_svg
 from .fetcher import SafeURLFetcher
 from .fonts import REPO_ROOT, STATIC_DIR
 
@@ -60,9 +60,7 @@ def jinja_env() -> Environment:
     )
     env.filters["mm"] = _mm
     env.filters["pt"] = _pt
-    env.globals["qr_image"] = lambda text, css_class: Markup(
-        f'<img class="{escape(css_class)}" src="{qr_data_uri(text)}" alt="">'
-    )
+    env.globals["qr_svg"] = lambda text, css_class=None: Markup(qr_svg(text, css_class=css_class))
     return env
 
 

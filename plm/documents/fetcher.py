@@ -9,7 +9,6 @@ other local files, ``..`` tricks, symlinks out of the allowed places -- raises
 
 from __future__ import annotations
 
-import base64
 import mimetypes
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,9 +37,6 @@ _TYPES = {
 }
 
 
-_PNG_DATA = "data:image/png;base64,"
-
-
 class RefusedURL(ValueError):
     """Raised for every URL the document may not load."""
 
@@ -63,15 +59,6 @@ class SafeURLFetcher(URLFetcher):
         return path.is_relative_to(self._static) and path != self._static
 
     def fetch(self, url, headers=None):  # noqa: D401 - WeasyPrint API
-        if str(url).startswith(_PNG_DATA):
-            # The QR images the templates embed; inline data never reaches the network.
-            try:
-                body = base64.b64decode(str(url)[len(_PNG_DATA):], validate=True)
-            except ValueError:
-                raise RefusedURL("invalid data URL")
-            if not body.startswith(b"\x89PNG"):
-                raise RefusedURL("data URL is not a PNG")
-            return URLFetcherResponse("data:image/png", body=body, headers={"Content-Type": "image/png"})
         parts = urlsplit(str(url))
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise RefusedURL(f"refused URL: {str(url)[:200]}")
