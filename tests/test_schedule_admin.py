@@ -187,3 +187,23 @@ def test_demo_has_exactly_the_one_deliberate_conflict(demo_event):
     found = service.find_conflicts(demo_event, service.event_sessions(db.session, demo_event),
                                    service.signup_counts(db.session, demo_event))
     assert [(c.kind, sorted(s.title for s in c.sessions)) for c in found] == [("room", sorted(DEMO_CONFLICT_TITLES))]
+
+
+def test_another_events_room_or_track_is_a_404(client, login, event):
+    from datetime import date
+
+    from plm.models import Event
+
+    other = Event(slug="plm-other", name="Other", starts_on=date(2030, 1, 1), ends_on=date(2030, 1, 2))
+    db.session.add(other)
+    db.session.flush()
+    room = Room(event_id=other.id, name="Ruang Lain")
+    track = Track(event_id=other.id, name="Lain")
+    db.session.add_all([room, track])
+    db.session.commit()
+    login("admin")
+    assert client.get(f"{BASE}/rooms/{room.id}").status_code == 404
+    assert client.get(f"{BASE}/tracks/{track.id}").status_code == 404
+    assert client.post(f"{BASE}/rooms/{room.id}/delete").status_code == 404
+    assert client.get(f"{BASE}/rooms/999999").status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Room)) == 1

@@ -144,6 +144,14 @@ def _session_or_404(event: Event, session_id: int) -> EventSession:
     return item
 
 
+def _of_event_or_404(model, event: Event, object_id: int):
+    """A room or track of this event; another event's id is a 404 like a missing one."""
+    item = db.session.get(model, object_id)
+    if item is None or item.event_id != event.id:
+        abort(404)
+    return item
+
+
 def _domain() -> str:
     host = urlsplit(request.host_url).hostname or "plm.local"
     return current_app.config.get("PLM_ICAL_DOMAIN") or host
@@ -452,9 +460,7 @@ def rooms(slug: str):
 @admin_required
 def edit_room(slug: str, room_id: int):
     event = get_event_or_404(slug)
-    room = db.session.get(Room, room_id)
-    if room is None or room.event_id != event.id:
-        abort(404)
+    room = _of_event_or_404(Room, event, room_id)
     return _save_room(event, room)
 
 
@@ -477,9 +483,7 @@ def _save_room(event: Event, room: Optional[Room]):
 @admin_required
 def delete_room(slug: str, room_id: int):
     event = get_event_or_404(slug)
-    room = db.session.get(Room, room_id)
-    if room is None or room.event_id != event.id:
-        abort(404)
+    room = _of_event_or_404(Room, event, room_id)
     if ConfirmForm().validate_on_submit():
         try:
             service.delete_room(db.session, event, room, current_user)
@@ -501,9 +505,7 @@ def tracks(slug: str):
 @admin_required
 def edit_track(slug: str, track_id: int):
     event = get_event_or_404(slug)
-    track = db.session.get(Track, track_id)
-    if track is None or track.event_id != event.id:
-        abort(404)
+    track = _of_event_or_404(Track, event, track_id)
     return _save_track(event, track)
 
 
@@ -527,9 +529,7 @@ def _save_track(event: Event, track: Optional[Track]):
 @admin_required
 def delete_track(slug: str, track_id: int):
     event = get_event_or_404(slug)
-    track = db.session.get(Track, track_id)
-    if track is None or track.event_id != event.id:
-        abort(404)
+    track = _of_event_or_404(Track, event, track_id)
     if ConfirmForm().validate_on_submit():
         service.delete_track(db.session, event, track, current_user)
         db.session.commit()
