@@ -15,6 +15,7 @@ import io
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -215,11 +216,29 @@ def render_chunks(
     image_cache: dict = {}
     merger = _Merger()
     done = 0
-    for chunk in chunked(items, chunk_size):
-        merger.add(render_html(build_html(chunk), stylesheets, allowed_files, image_cache))
-        done += len(chunk)
-        if total > chunk_size:
-            gc.collect()
-        if progress is not None:
-            progress(done, total)
-    return merger.result()
+    with _collect_young_only():
+        for chunk in chunked(items, chunk_size):
+            merger.add(render_html(build_html(chunk), stylesheets, allowed_files, image_cache))
+            done += len(chunk)
+            if total > chunk_size:
+                gc.collect()
+            if progress is not None:
+                progress(done, total)
+        return merger.result()
+
+
+@contextmanager
+def _collect_young_only():
+    """Hide what already lives in the process (modules, fonts, the app) from the
+    garbage collector while a batch renders.
+
+    WeasyPrint makes millions of short-lived objects, and every full collection
+    would walk the whole long-lived heap again: in a 350-badge batch that was a
+    fifth of the time.  Only what the batch creates is collected; the frozen
+    objects go back under normal collection afterwards.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
