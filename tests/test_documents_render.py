@@ -168,10 +168,29 @@ def test_qr_matrix_svg_png():
     with Image.open(io.BytesIO(png)) as im:
         assert im.size == (29 * 4, 29 * 4)
         assert _decode(im.convert("L")) == ["PLM15-7K3Q-9XDA"]
-    # odd input does not crash
-    assert qr_matrix("") and qr_svg("Ünïcødé 😀 محمد")
-    with pytest.raises(ValueError):
-        qr_matrix("x" * 5000)
+    # odd input does not crash; nothing to encode and too much are clear errors
+    assert qr_svg("Ünïcødé 😀 محمد")
+    for text in ("", "x" * 5000):
+        with pytest.raises(ValueError):
+            qr_matrix(text)
+    with pytest.raises(TypeError):
+        qr_matrix(b"PLM15")
+
+
+@pytest.mark.parametrize("text", ["PLM15-7K3Q-9XDA", "PLM1:PLM-2015:ABCDEFGH23:ABCDEFGHJKLMN",
+                                  "PLM1:PEER-LEARNING-MEETING-BALI:ABCDEFGH23:ABCDEFGHJKLMN",
+                                  "https://plm.example.org/verify/PLM15-7K3Q-9XDA"])
+def test_qr_uses_the_smallest_version_and_decodes(text):
+    """Cross-check against the pure-Python `qrcode` encoder: same version (so the
+    same module size on a badge), and an independent decoder reads it back."""
+    import qrcode
+
+    reference = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    reference.add_data(text)
+    reference.make(fit=True)
+    assert len(qr_matrix(text)) == 17 + 4 * reference.version
+    with Image.open(io.BytesIO(qr_png(text, box_size=4))) as im:
+        assert _decode(im.convert("L")) == [text]
 
 
 def test_qr_svg_covers_exactly_the_dark_modules():
