@@ -288,7 +288,7 @@ def render_badges(
     badges: Iterable[BadgeData],
     layout: str = "a6",
     *,
-    chunk_size: int = 48,
+    chunk_size: int = 32,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """Render *badges* to one PDF in *layout* (``a6``, ``a7``, ``card``,

@@ -173,7 +173,7 @@ def render_certificates(
     signatories: Sequence[Signatory],
     certs: Iterable[CertificateData],
     *,
-    chunk_size: int = 50,
+    chunk_size: int = 32,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """Render one A4 landscape certificate per item of *certs* into one PDF."""

@@ -4,15 +4,14 @@
 * one :class:`~weasyprint.text.fonts.FontConfiguration` and parsed
   :class:`~weasyprint.CSS` objects, cached for the life of the process, so a
   warm render does not re-read fonts or re-parse stylesheets;
-* chunked rendering (a bounded number of items per WeasyPrint document) and a
-  merge of the chunks with pypdf, with a progress callback per chunk.
+* chunked rendering (a bounded number of items per WeasyPrint document), each
+  chunk joined to the result as soon as it is rendered (:mod:`.pdfjoin`), with
+  a progress callback per chunk.
 """
 
 from __future__ import annotations
 
 import gc
-import io
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,13 +20,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from ..qr import qr_svg
 from .fetcher import SafeURLFetcher
 from .fonts import REPO_ROOT, STATIC_DIR
+from .pdfjoin import PdfConcatenator
 
 __all__ = ["StyleClasses", "TEMPLATE_DIR", "jinja_env", "stylesheet", "render_chunks", "merge_pdfs", "file_url", "chunked"]
 
@@ -151,51 +150,26 @@ def merge_pdfs(parts: Iterable[bytes]) -> bytes:
 
 
 class _Merger:
-    """Collects chunk PDFs and concatenates them at the end.
-
-    While chunks are being rendered their bytes wait in a temporary file, so
-    memory does not grow with the count; the pypdf writer is only built after
-    the last WeasyPrint document is gone, and reuses that freed memory.  A
-    single chunk is returned untouched.
-    """
+    """Joins chunk PDFs as they arrive (see :mod:`.pdfjoin`); a single chunk is returned untouched."""
 
     def __init__(self):
         self._first: bytes | None = None
-        self._spool = None
-        self._sizes: list[int] = []
+        self._joined: PdfConcatenator | None = None
 
     def add(self, pdf: bytes) -> None:
-        if self._first is None and self._spool is None:
+        if self._first is None and self._joined is None:
             self._first = pdf
             return
-        if self._spool is None:
-            self._spool = tempfile.TemporaryFile()
-            self._store(self._first)
+        if self._joined is None:
+            self._joined = PdfConcatenator()
+            self._joined.add(self._first)
             self._first = None
-        self._store(pdf)
-
-    def _store(self, pdf: bytes) -> None:
-        self._spool.write(pdf)
-        self._sizes.append(len(pdf))
+        self._joined.add(pdf)
 
     def result(self) -> bytes:
-        if self._spool is None:
+        if self._joined is None:
             return self._first or b""
-        gc.collect()
-        writer = PdfWriter()
-        with self._spool as spool:
-            spool.seek(0)
-            for size in self._sizes:
-                writer.append(PdfReader(io.BytesIO(spool.read(size))))
-        self._spool = None
-        # Write to a temporary file and drop the writer before reading the
-        # result back: one copy of the output in memory, not two or three.
-        with tempfile.TemporaryFile() as out:
-            writer.write(out)
-            del writer
-            gc.collect()
-            out.seek(0)
-            return out.read()
+        return self._joined.result()
 
 
 def render_chunks(

@@ -1,0 +1,104 @@
+"""Joining chunk PDFs as they arrive, and the batch's garbage-collector guard: real WeasyPrint, pypdf, pdftoppm."""
+
+from __future__ import annotations
+
+import gc
+import io
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from plm.documents.engine import merge_pdfs, render_chunks, render_html, stylesheet
+from plm.documents.pdfjoin import PdfConcatenator
+
+pytestmark = pytest.mark.nodb
+
+
+def _chunk(first: int, count: int, lang: str = "id", link: bool = False) -> bytes:
+    pages = "".join(
+        f'<section style="page-break-after: always"><h1>Halaman {n}</h1><p>Ni Luh Putu Ayu {n}</p>'
+        + ('<p><a href="https://plm.example.org/verify/X">verifikasi</a> <a href="#top">atas</a></p>' if link else "")
+        + "</section>"
+        for n in range(first, first + count)
+    )
+    html = f'<html lang="{lang}"><head><title>Sertifikat {first}</title></head><body id="top">{pages}</body></html>'
+    return render_html(html, [stylesheet("fonts.css")])
+
+
+def _texts(pdf: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
+    return [page.extract_text() for page in reader.pages]
+
+
+def test_pages_keep_their_order_fonts_and_text():
+    parts = [_chunk(1, 3), _chunk(4, 2), _chunk(6, 4)]
+    joined = merge_pdfs(parts)
+    texts = _texts(joined)  # strict pypdf: a bad xref or object number is an error (warnings are errors)
+    assert len(texts) == 9
+    for n, text in enumerate(texts, start=1):
+        assert f"Halaman {n}" in text and f"Ni Luh Putu Ayu {n}" in text
+    reader = PdfReader(io.BytesIO(joined))
+    assert reader.trailer["/Root"]["/Lang"] == "id"
+    assert reader.metadata.title == "Sertifikat 1"  # the first chunk's document information
+    for page in reader.pages:
+        assert page["/Parent"].indirect_reference == reader.trailer["/Root"].raw_get("/Pages")
+        assert page["/Resources"]["/Font"]  # every page still has its fonts
+
+
+def test_one_part_is_returned_untouched_and_none_gives_empty():
+    part = _chunk(1, 2)
+    assert merge_pdfs([part]) == part
+    assert merge_pdfs([]) == b""
+
+
+def test_link_annotations_survive():
+    joined = merge_pdfs([_chunk(1, 1, link=True), _chunk(2, 1, link=True)])
+    reader = PdfReader(io.BytesIO(joined), strict=True)
+    for page in reader.pages:
+        uris = [a.get_object()["/A"]["/URI"] for a in page.get("/Annots", []) if "/A" in a.get_object()]
+        assert "https://plm.example.org/verify/X" in uris
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils missing")
+def test_poppler_renders_every_page_without_complaint(tmp_path):
+    joined = merge_pdfs([_chunk(1, 2), _chunk(3, 2)])
+    path = tmp_path / "joined.pdf"
+    path.write_bytes(joined)
+    result = subprocess.run(["pdftoppm", "-r", "20", "-png", str(path), str(tmp_path / "p")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stderr == ""
+    assert len(list(tmp_path.glob("p-*.png"))) == 4
+
+
+def test_concatenator_writes_parts_as_they_arrive():
+    """The parts are not kept: memory holds offsets, not PDFs."""
+    joiner = PdfConcatenator()
+    part = _chunk(1, 2)
+    joiner.add(part)
+    size_after_one = joiner._out.tell()
+    joiner.add(part)
+    assert joiner._out.tell() > size_after_one > len(part) // 2
+    assert len(_texts(joiner.result())) == 4
+
+
+def test_batch_hides_the_old_heap_from_the_collector_only_while_it_renders():
+    assert gc.get_freeze_count() == 0
+    seen = []
+
+    def build(chunk):
+        seen.append(gc.get_freeze_count())
+        return f"<p>{chunk[0]}</p>"
+
+    pdf = render_chunks(list(range(3)), 1, build, [stylesheet("fonts.css")])
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 3
+    assert all(count > 0 for count in seen)
+    assert gc.get_freeze_count() == 0
+
+    def broken(chunk):
+        raise RuntimeError("template error")
+
+    with pytest.raises(RuntimeError):
+        render_chunks([1, 2], 1, broken, [stylesheet("fonts.css")])
+    assert gc.get_freeze_count() == 0
