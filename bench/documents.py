@@ -250,6 +250,33 @@ def case_app_certificates(n: int) -> dict:
     return t.result(bytes=len(pdf), count=len(certs))
 
 
+def case_app_job_badges(n: int) -> dict:
+    """What the staff page starts: a queued badge job run by `plm.documents.job_child` in its own
+    process (interpreter start, app, imports, render, file written), timed from enqueue to "done".
+    Peak RSS is the child's, where the render happens."""
+    from plm.auth.service import create_user
+    from plm.documents import jobs, service
+    from plm.extensions import db
+    from plm.models import Event
+
+    app = _app_with_people(n)
+    with app.app_context():
+        event = db.session.query(Event).one()
+        user = create_user(db.session, "admin@bench.example", "admin", "bench-password-1")
+        with _Timer() as t:
+            job = jobs.enqueue(db.session, "badges", event, user,
+                               {"selection": service.BadgeSelection().to_params(), "layout": "a6"}, total=n)
+            db.session.commit()
+            ran = jobs.run_pending(app, subprocesses=True)
+        job = db.session.get(jobs.Job, job.id)
+        if ran != 1 or job.status != "done":
+            raise RuntimeError(f"job {job.status}: {job.error}")
+        size = os.path.getsize(jobs.result_file(app, job))
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": t.seconds, "cpu": t.cpu + child.ru_utime + child.ru_stime, "bytes": size,
+            "child_rss_mb": child.ru_maxrss / 1024}
+
+
 def case_app_single(n: int) -> dict:
     """GET /staff/events/<slug>/participants/<id>/badge.pdf as an organizer, warm (median)."""
     from plm.auth.service import create_user
@@ -276,7 +303,12 @@ def case_app_single(n: int) -> dict:
     return {"seconds": statistics.median(times), "cpu": statistics.median(cpus), "max": max(times), "cold": cold}
 
 
-CASES = {"app_badges": case_app_badges, "app_certificates": case_app_certificates, "app_single": case_app_single, "badges": case_badges, "certificates": case_certificates, "single": case_single, "baseline": case_baseline}
+#: pretix 2026.8's badge export (reportlab, one badge a page), 350 badges on this kind of machine
+#: (from the issue; pretix is not installed here).
+PRETIX_BADGES_350_SECONDS = (2.6, 3.1)
+PRETIX_BADGES_350_RSS_MB = 238
+
+CASES = {"app_badges": case_app_badges, "app_job_badges": case_app_job_badges, "app_certificates": case_app_certificates, "app_single": case_app_single, "badges": case_badges, "certificates": case_certificates, "single": case_single, "baseline": case_baseline}
 
 
 def run_child(case: str, n: int) -> dict:
@@ -312,6 +344,7 @@ def main() -> int:
         plan.append(("certificates", n, "render_certificates (A4 landscape)"))
     plan.append(("single", 20, "render_single_badge, warm (median of 20)"))
     plan.append(("app_badges", 350, "app: badges from the database (job path)"))
+    plan.append(("app_job_badges", 350, "app: badge job in child process, end to end"))
     plan.append(("app_certificates", 350, "app: certificates from check-ins (job path)"))
     plan.append(("app_single", 20, "app: GET …/badge.pdf, warm (median of 20)"))
 
@@ -329,7 +362,10 @@ def main() -> int:
         extra = f"   (max {res['max']:.3f} s, cold {res['cold']:.2f} s)" if case in ("single", "app_single") else ""
         if "count" in res:
             n = res["count"]
-        print(f"{label:<44}{n:>6}{res['seconds']:>10.3f}{res['cpu']:>9.3f}{res['peak_rss_mb']:>8.0f} MB{size:>11}{extra}", flush=True)
+        rss = res.get("child_rss_mb", res["peak_rss_mb"])
+        if "child_rss_mb" in res:
+            extra = "   (RSS: the child's; CPU: both processes)"
+        print(f"{label:<44}{n:>6}{res['seconds']:>10.3f}{res['cpu']:>9.3f}{rss:>8.0f} MB{size:>11}{extra}", flush=True)
 
     def ok(key):
         return key in results and "error" not in results[key]
@@ -344,12 +380,19 @@ def main() -> int:
             a, z = results[(case, 350)], results[(case, 3500)]
             print(f"{case} 350 -> 3500: time x{z['seconds'] / a['seconds']:.1f}, "
                   f"peak RSS x{z['peak_rss_mb'] / a['peak_rss_mb']:.2f}")
+    if ok(("app_badges", 350)):
+        app = results[("app_badges", 350)]
+        low, high = PRETIX_BADGES_350_SECONDS
+        print(f"app badges 350 vs pretix 2026.8 badge export ({low}-{high} s, {PRETIX_BADGES_350_RSS_MB} MB; the issue's "
+              f"figure for this kind of machine, not measured in this run): time x{app['seconds'] / high:.1f}-"
+              f"x{app['seconds'] / low:.1f}, peak RSS x{app['peak_rss_mb'] / PRETIX_BADGES_350_RSS_MB:.2f}")
     targets = [
         (("badges", 350), "seconds", 8.0), (("certificates", 350), "seconds", 12.0),
         (("badges", 350), "peak_rss_mb", 160), (("certificates", 350), "peak_rss_mb", 160),
         (("single", 20), "seconds", 0.4), (("app_badges", 350), "seconds", 8.0),
         (("app_badges", 350), "peak_rss_mb", 160), (("app_certificates", 350), "seconds", 12.0),
-        (("app_certificates", 350), "peak_rss_mb", 160), (("app_single", 20), "seconds", 1.0),
+        (("app_certificates", 350), "peak_rss_mb", 160), (("app_job_badges", 350), "seconds", 8.0),
+        (("app_job_badges", 350), "child_rss_mb", 160), (("app_single", 20), "seconds", 1.0),
     ]
     misses = [f"{k[0]} {k[1]} {field} {results[k][field]:.2f} > {limit}"
               for k, field, limit in targets if ok(k) and results[k][field] > limit]
