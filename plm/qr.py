@@ -39,6 +39,7 @@ def _matrix(text: str) -> tuple[tuple[bool, ...], ...]:
         raise TypeError("qr text must be a str")
     if not text:
         raise ValueError("nothing to put in a QR code")
+    text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate has no UTF-8: "?"
     try:
         symbol = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     except ValueError as exc:  # "Input too long for ECC level M ..."

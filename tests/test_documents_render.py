@@ -169,7 +169,7 @@ def test_qr_matrix_svg_png():
         assert im.size == (29 * 4, 29 * 4)
         assert _decode(im.convert("L")) == ["PLM15-7K3Q-9XDA"]
     # odd input does not crash; nothing to encode and too much are clear errors
-    assert qr_svg("Ünïcødé 😀 محمد")
+    assert qr_svg("Ünïcødé 😀 محمد") and qr_svg("a\x00b \ud800")
     for text in ("", "x" * 5000):
         with pytest.raises(ValueError):
             qr_matrix(text)
