@@ -61,6 +61,11 @@ JOB_POLL_SECONDS = 3
 JOB_STALE_MINUTES = 60  # a job "running" longer than this when a worker starts is marked failed
 JOB_SUBPROCESS = True  # render each job in a child process (keeps the web process's GIL free for requests)
 JOB_TIMEOUT_SECONDS = 3600
+# A job's child process runs at this niceness, so door check-ins win the CPU while a batch renders.
+JOB_NICE = 10
+# Processes a batch render may use in the job child and the CLI: 2 forks a helper that renders every
+# other chunk (about twice as fast on two cores; each process peaks at about the same RSS). 1 = one process.
+DOCUMENT_RENDER_PROCESSES = 2
 
 # The public certificate check /verify/<serial>, per client address.
 VERIFY_RATE_LIMIT = "30 per minute"

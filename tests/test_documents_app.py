@@ -469,6 +469,31 @@ def test_certificate_job_run_by_run_pending(app, event, schedule_factory, attend
     assert pages == 2 and all(s in text for s in serials) and len(serials) == 2
 
 
+def test_badge_job_in_its_child_process_with_a_render_helper(app, event, schedule_factory, make_user):
+    """The web's path: `plm.documents.job_child` renders a three-chunk batch with a forked helper
+    (DOCUMENT_RENDER_PROCESSES = 2) and then still writes to the database it shares with the helper."""
+    from plm.documents import jobs
+
+    assert app.config["DOCUMENT_RENDER_PROCESSES"] == 2
+    names = [f"Peserta Nomor {i:02d}" for i in range(70)]
+    for i, name in enumerate(names):
+        schedule_factory.person(name, email=f"n{i}@t.example")
+    organizer = make_user("organizer", "door@test.example")
+    job_id = jobs.enqueue(db.session, "badges", event, organizer,
+                          {"selection": {"statuses": ["registered"], "sort": "name"}, "layout": "a6"}).id
+    event_id = event.id
+    db.session.commit()
+    assert jobs.run_pending(app, subprocesses=True) == 1  # ends with db.session.remove()
+    job = db.session.get(Job, job_id)
+    assert (job.status, job.error) == ("done", "") and job.progress == job.total == 70
+    from pathlib import Path
+    reader = PdfReader(io.BytesIO(Path(jobs.result_file(app, job)).read_bytes()), strict=True)
+    assert len(reader.pages) == 18  # 4 badges a sheet
+    texts = [page.extract_text() for page in reader.pages]
+    assert "Peserta Nomor 00" in texts[0] and "Peserta Nomor 69" in texts[-1]
+    assert all(db.session.scalars(select(Participant.badge_printed_at).where(Participant.event_id == event_id)))
+
+
 # ------------------------------------------------------------------ CLI
 
 def test_cli_badges_and_certificates_exit_codes(app, event, schedule_factory, attend, tmp_path):
@@ -489,11 +514,13 @@ def test_cli_badges_and_certificates_exit_codes(app, event, schedule_factory, at
     assert result.exit_code == 1  # all printed now
     result = runner.invoke(args=["plm", "badges", "--event", event.slug, "-o", str(out), "--role", "king"])
     assert result.exit_code == 2
+    result = runner.invoke(args=["plm", "badges", "--event", event.slug, "-o", str(out), "--processes", "3"])
+    assert result.exit_code == 2 and "--processes" in result.output
 
     certs = tmp_path / "certs.pdf"
     result = runner.invoke(args=["plm", "certificates", "--event", event.slug, "-o", str(certs), "--session", "999999"])
     assert result.exit_code == 1 and "no session" in result.output
-    result = runner.invoke(args=["plm", "certificates", "--event", event.slug, "-o", str(certs)])
+    result = runner.invoke(args=["plm", "certificates", "--event", event.slug, "-o", str(certs), "--processes", "1"])
     assert result.exit_code == 0, result.output
     pages, text = _pdf_text(certs.read_bytes())
     serials = db.session.scalars(select(Certificate.serial)).all()

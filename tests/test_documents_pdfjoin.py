@@ -102,3 +102,41 @@ def test_batch_hides_the_old_heap_from_the_collector_only_while_it_renders():
     with pytest.raises(RuntimeError):
         render_chunks([1, 2], 1, broken, [stylesheet("fonts.css")])
     assert gc.get_freeze_count() == 0
+
+
+def _numbered_pages(count: int) -> list[int]:
+    return list(range(1, count + 1))
+
+
+def _build(chunk):
+    return "".join(f'<p style="page-break-after: always">Halaman {n}</p>' for n in chunk)
+
+
+def test_a_helper_process_renders_every_other_chunk_to_the_same_pdf():
+    import multiprocessing
+
+    calls = {1: [], 2: []}
+    pdfs = {
+        n: render_chunks(_numbered_pages(9), 2, _build, [stylesheet("fonts.css")],
+                         progress=lambda d, t, n=n: calls[n].append((d, t)), processes=n)
+        for n in (1, 2)
+    }
+    assert pdfs[1] == pdfs[2]  # byte for byte
+    assert [f"Halaman {n}" in text for n, text in enumerate(_texts(pdfs[2]), start=1)] == [True] * 9
+    assert calls[1] == calls[2] == [(2, 9), (4, 9), (6, 9), (8, 9), (9, 9)]
+    assert multiprocessing.active_children() == []
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_failing_chunk_in_the_helper_fails_the_batch():
+    import multiprocessing
+
+    def build(chunk):
+        if 3 in chunk:  # the second chunk: rendered by the helper
+            raise RuntimeError("template error in the helper")
+        return _build(chunk)
+
+    with pytest.raises(RuntimeError, match="in the helper"):
+        render_chunks(_numbered_pages(8), 2, build, [stylesheet("fonts.css")], processes=2)
+    assert multiprocessing.active_children() == []
+    assert gc.get_freeze_count() == 0

@@ -290,9 +290,12 @@ def render_badges(
     *,
     chunk_size: int = 32,
     progress: Callable[[int, int], None] | None = None,
+    processes: int = 1,
 ) -> bytes:
     """Render *badges* to one PDF in *layout* (``a6``, ``a7``, ``card``,
-    ``single``, ``single-card``); *progress(done, total)* is called per chunk."""
+    ``single``, ``single-card``); *progress(done, total)* is called per chunk;
+    *processes* = 2 forks a helper (single-threaded callers only, see
+    :func:`~.engine.render_chunks`)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown badge layout {layout!r}; choose one of {sorted(LAYOUTS)}")
     lay = LAYOUTS[layout]
@@ -302,7 +305,7 @@ def render_badges(
     allowed = [event.logo_path] if event.logo_path else []
     # An empty list still gives a valid PDF: one blank page.
     return render_chunks(
-        items or [None], chunk, _builder(event, lay), _stylesheets(lay), allowed, progress
+        items or [None], chunk, _builder(event, lay), _stylesheets(lay), allowed, progress, processes
     )
 
 

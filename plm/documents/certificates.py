@@ -175,8 +175,10 @@ def render_certificates(
     *,
     chunk_size: int = 32,
     progress: Callable[[int, int], None] | None = None,
+    processes: int = 1,
 ) -> bytes:
-    """Render one A4 landscape certificate per item of *certs* into one PDF."""
+    """Render one A4 landscape certificate per item of *certs* into one PDF
+    (*processes*: as for :func:`~.engine.render_chunks`)."""
     lang = normalise_lang(event.lang)
     signatories = list(signatories or [])[:3]
     ev = _event_view(event, signatories, lang)
@@ -192,4 +194,4 @@ def render_certificates(
     allowed = [p for p in allowed if p]
     items = list(certs)
     styles = [stylesheet("fonts.css"), stylesheet("certificates.css")]
-    return render_chunks(items or [None], chunk_size, build, styles, allowed, progress)
+    return render_chunks(items or [None], chunk_size, build, styles, allowed, progress, processes)

@@ -57,6 +57,16 @@ class _Bar:
         self.done = done
 
 
+def _processes(ctx, param, value: int | None) -> int:
+    return value if value is not None else int(current_app.config.get("DOCUMENT_RENDER_PROCESSES") or 1)
+
+
+_processes_option = click.option(
+    "--processes", type=click.IntRange(1, 2), callback=_processes,
+    help="1 = render in this process; 2 = a helper process renders every other chunk "
+         "(default: DOCUMENT_RENDER_PROCESSES, 2).")
+
+
 def _split(values: tuple[str, ...]) -> list[str]:
     return [item for value in values for item in re.split(r"[\s,;]+", value) if item]
 
@@ -73,7 +83,8 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--sort", type=click.Choice(service.BADGE_SORTS), default="name", show_default=True)
 @click.option("--layout", type=click.Choice(service.BADGE_LAYOUTS), default="a6", show_default=True)
 @click.option("--no-mark", is_flag=True, help="Do not record the badges as printed.")
-def badges_command(slug, path, roles, ids, provinces, statuses, unprinted, sort, layout, no_mark) -> None:
+@_processes_option
+def badges_command(slug, path, roles, ids, provinces, statuses, unprinted, sort, layout, no_mark, processes) -> None:
     """Badge sheets for a selection of participants; records when each badge was printed."""
     event = _event(slug)
     selection = service.BadgeSelection(roles=list(roles), provinces=list(provinces),
@@ -89,7 +100,7 @@ def badges_command(slug, path, roles, ids, provinces, statuses, unprinted, sort,
     with _Bar(len(people), "Badges") as bar:
         pdf = service.render_badge_pdf(db.session, event, people, secret=current_app.config["SECRET_KEY"],
                                        upload_folder=current_app.config["UPLOAD_FOLDER"], layout=layout,
-                                       progress=bar, mark_printed=not no_mark)
+                                       progress=bar, mark_printed=not no_mark, processes=processes)
     _write(path, pdf)
     db.session.commit()
     click.echo(f"Wrote {len(people)} badges ({layout}) to {path}.")
@@ -99,7 +110,8 @@ def badges_command(slug, path, roles, ids, provinces, statuses, unprinted, sort,
 @click.option("--event", "slug", required=True, help="Event slug.")
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False, writable=True))
 @click.option("--session", "session_id", type=int, help="Only the participants of this session (its id).")
-def certificates_command(slug: str, path: str, session_id: int | None) -> None:
+@_processes_option
+def certificates_command(slug: str, path: str, session_id: int | None, processes: int | None) -> None:
     """Certificates for everyone eligible (issues serials the first time; revoked ones are left out)."""
     event = _event(slug)
     if session_id is not None:
@@ -117,7 +129,7 @@ def certificates_command(slug: str, path: str, session_id: int | None) -> None:
     db.session.commit()
     with _Bar(len(certs), "Certificates") as bar:
         pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"],
-                                             progress=bar)
+                                             progress=bar, processes=processes)
     _write(path, pdf)
     not_eligible = len(rows) - sum(1 for r in rows if r.eligibility.eligible)
     click.echo(f"Wrote {len(certs)} certificates to {path} ({not_eligible} not eligible).")
@@ -130,7 +142,8 @@ def run_jobs_command(once: bool) -> None:
     from plm.documents import jobs
 
     if once:
-        count = jobs.run_pending(current_app._get_current_object())
+        app = current_app._get_current_object()
+        count = jobs.run_pending(app, processes=int(app.config.get("DOCUMENT_RENDER_PROCESSES") or 1))
         click.echo(f"Ran {count} jobs.")
         return
     worker = jobs.Worker(current_app._get_current_object())

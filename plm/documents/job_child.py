@@ -2,12 +2,15 @@
 parent's plain config values as JSON on stdin.
 
 The web process's worker thread starts this and waits, so the CPU-heavy WeasyPrint render never holds
-the web process's GIL: request threads (door check-ins) keep their latency while a batch renders.
+the web process's GIL: request threads (door check-ins) keep their latency while a batch renders. The child
+lowers its priority (JOB_NICE) so the door wins the CPU too, and, being single-threaded, may fork a render
+helper (DOCUMENT_RENDER_PROCESSES).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 
@@ -20,9 +23,12 @@ def main(argv: list[str]) -> int:
     from plm.extensions import db
 
     app = create_app(config)
+    niceness = int(app.config.get("JOB_NICE") or 0)
+    if niceness > 0:
+        os.nice(niceness)
     with app.app_context():
         try:
-            status = run_job(app, db.session, job_id)
+            status = run_job(app, db.session, job_id, int(app.config.get("DOCUMENT_RENDER_PROCESSES") or 1))
         finally:
             db.session.remove()
             db.engine.dispose()

@@ -131,7 +131,7 @@ def _set_total(session: Session, job_id: int, total: int) -> None:
     session.commit()
 
 
-def _badges(app: Flask, session: Session, job: Job, event: Event) -> bytes:
+def _badges(app: Flask, session: Session, job: Job, event: Event, processes: int) -> bytes:
     selection = service.BadgeSelection.from_params(job.params.get("selection") or {})
     layout = job.params.get("layout") or "a6"
     people = service.select_badges(session, event, selection)
@@ -142,12 +142,12 @@ def _badges(app: Flask, session: Session, job: Job, event: Event) -> bytes:
     ids = [p.id for p in people]
     pdf = service.render_badge_pdf(session, event, people, secret=app.config["SECRET_KEY"],
                                    upload_folder=app.config["UPLOAD_FOLDER"], layout=layout,
-                                   progress=_progress(session, job_id), mark_printed=False)
+                                   progress=_progress(session, job_id), mark_printed=False, processes=processes)
     service.mark_badges_printed(session, ids)
     return pdf
 
 
-def _certificates(app: Flask, session: Session, job: Job, event: Event) -> bytes:
+def _certificates(app: Flask, session: Session, job: Job, event: Event, processes: int) -> bytes:
     user = session.get(User, job.user_id) if job.user_id else None
     if user is None or not user.active:
         raise JobError("forbidden")
@@ -163,14 +163,15 @@ def _certificates(app: Flask, session: Session, job: Job, event: Event) -> bytes
     session.commit()  # serials are issued before the long render: no write lock held meanwhile
     _set_total(session, job_id, len(certs))
     return service.render_certificate_pdf(event, certs, upload_folder=app.config["UPLOAD_FOLDER"],
-                                          progress=_progress(session, job_id))
+                                          progress=_progress(session, job_id), processes=processes)
 
 
 HANDLERS = {"badges": _badges, "certificates": _certificates}
 
 
-def run_job(app: Flask, session: Session, job_id: int) -> str:
-    """Run a claimed job to the end; returns its final status. Never raises for a job's own failure."""
+def run_job(app: Flask, session: Session, job_id: int, processes: int = 1) -> str:
+    """Run a claimed job to the end; returns its final status. Never raises for a job's own failure.
+    *processes* > 1 (a forked render helper) only in a single-threaded process: never a web process."""
     job = session.get(Job, job_id)
     if job is None:
         return "missing"
@@ -178,7 +179,7 @@ def run_job(app: Flask, session: Session, job_id: int) -> str:
         event = session.get(Event, job.event_id)
         if event is None:
             raise JobError("no_event")
-        pdf = HANDLERS[job.kind](app, session, job, event)
+        pdf = HANDLERS[job.kind](app, session, job, event, processes)
         folder = job_folder(app)
         os.makedirs(folder, exist_ok=True)
         name = f"{job.kind}-{event.slug}-{job_id}-{secrets.token_hex(6)}.pdf"
@@ -233,8 +234,9 @@ def run_in_child(app: Flask, job_id: int) -> str:
     return job.status if job else "missing"
 
 
-def run_pending(app: Flask, limit: Optional[int] = None, *, subprocesses: bool = False) -> int:
-    """Claim and run queued jobs until none is left (or *limit*); returns how many ran. Needs an app context."""
+def run_pending(app: Flask, limit: Optional[int] = None, *, subprocesses: bool = False, processes: int = 1) -> int:
+    """Claim and run queued jobs until none is left (or *limit*); returns how many ran. Needs an app context.
+    *processes* applies when a job runs in this process (see `run_job`); a child process reads its config."""
     count = 0
     while limit is None or count < limit:
         job_id = claim_next(db.session)
@@ -243,7 +245,7 @@ def run_pending(app: Flask, limit: Optional[int] = None, *, subprocesses: bool =
         if subprocesses:
             run_in_child(app, job_id)
         else:
-            run_job(app, db.session, job_id)
+            run_job(app, db.session, job_id, processes)
         db.session.remove()
         count += 1
     return count

@@ -170,8 +170,9 @@ def mark_badges_printed(session: Session, participant_ids: Iterable[int], when: 
 
 def render_badge_pdf(session: Session, event: Event, people: list[Participant], *, secret: str, upload_folder: str,
                      layout: str = "a6", progress: Optional[Callable[[int, int], None]] = None,
-                     mark_printed: bool = True) -> bytes:
-    """The badges of *people* (already selected and sorted) as one PDF; records when they were printed."""
+                     mark_printed: bool = True, processes: int = 1) -> bytes:
+    """The badges of *people* (already selected and sorted) as one PDF; records when they were printed.
+    *processes* > 1 only from single-threaded processes (the job child, the CLI)."""
     from plm.documents.badges import render_badges
 
     if layout not in BADGE_LAYOUTS:
@@ -179,7 +180,7 @@ def render_badge_pdf(session: Session, event: Event, people: list[Participant], 
     info = event_info(event, upload_folder, lang="id")
     items = [badge_data(secret, p) for p in people]
     ids = [p.id for p in people]
-    pdf = render_badges(info, items, layout, progress=progress)
+    pdf = render_badges(info, items, layout, progress=progress, processes=processes)
     if mark_printed:
         mark_badges_printed(session, ids)
     return pdf
@@ -503,11 +504,11 @@ def prepare_certificates(session: Session, event: Event, chosen: list[tuple[Part
 
 
 def render_certificate_pdf(event: Event, certs: list[CertificateData], *, upload_folder: str,
-                           progress: Optional[Callable[[int, int], None]] = None) -> bytes:
+                           progress: Optional[Callable[[int, int], None]] = None, processes: int = 1) -> bytes:
     from plm.documents.certificates import render_certificates
 
     return render_certificates(event_info(event, upload_folder), signatories_of(event, upload_folder), certs,
-                               progress=progress)
+                               progress=progress, processes=processes)
 
 
 def set_override(session: Session, event: Event, participant: Participant, value: Optional[bool], reason: str,
