@@ -216,7 +216,7 @@ def run_load(port: int, data: dict, clients: int, seconds: float, rate: float = 
 
     return {"requests": len(latencies), "wall": wall, "rate": len(latencies) / wall, "p50": pct(50), "p95": pct(95),
             "p99": pct(99), "max": latencies[-1] * 1000 if latencies else float("nan"), "results": results,
-            "errors": errors}
+            "errors": errors, "latencies": latencies}
 
 
 def report(title: str, out: dict) -> None:
