@@ -64,7 +64,7 @@ JOB_TIMEOUT_SECONDS = 3600
 # A job's child process runs at this niceness, so door check-ins win the CPU while a batch renders.
 JOB_NICE = 10
 # Processes a batch render may use in the job child and the CLI: 2 forks a helper that renders every
-# other chunk (about twice as fast on two cores; each process peaks at about the same RSS). 1 = one process.
+# other chunk (0.6-0.7 of the time on two cores; each process peaks at about the same RSS). 1 = one process.
 DOCUMENT_RENDER_PROCESSES = 2
 
 # The public certificate check /verify/<serial>, per client address.

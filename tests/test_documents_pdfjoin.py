@@ -140,3 +140,17 @@ def test_a_failing_chunk_in_the_helper_fails_the_batch():
         render_chunks(_numbered_pages(8), 2, build, [stylesheet("fonts.css")], processes=2)
     assert multiprocessing.active_children() == []
     assert gc.get_freeze_count() == 0
+
+
+def test_a_failure_here_stops_the_helper_at_once():
+    import multiprocessing
+
+    def progress(done, total):
+        if done >= 4:
+            raise KeyboardInterrupt  # e.g. Ctrl+C in `flask plm badges` while the helper works
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        render_chunks(_numbered_pages(12), 2, _build, [stylesheet("fonts.css")], progress=progress, processes=2)
+    assert caught.value is not None  # the traceback is still alive here, and the helper already gone
+    assert multiprocessing.active_children() == []
+    assert gc.get_freeze_count() == 0

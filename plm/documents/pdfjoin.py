@@ -101,6 +101,10 @@ class PdfConcatenator:
                 ref = pending.pop()
                 self._write(numbers[ref.idnum], renumber(ref.get_object()))
 
+    def close(self) -> None:
+        """Drop the temporary file (after `result`, or when the batch failed)."""
+        self._out.close()
+
     def result(self) -> bytes:
         """The whole PDF; the concatenator cannot be used afterwards."""
         kids = ArrayObject(IndirectObject(n, 0, None) for n in self._pages)
