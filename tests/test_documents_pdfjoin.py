@@ -154,3 +154,21 @@ def test_a_failure_here_stops_the_helper_at_once():
     assert caught.value is not None  # the traceback is still alive here, and the helper already gone
     assert multiprocessing.active_children() == []
     assert gc.get_freeze_count() == 0
+
+
+def test_a_helper_that_dies_fails_the_batch():
+    import multiprocessing
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    parent = os.getpid()
+
+    def build(chunk):
+        if os.getpid() != parent:
+            os._exit(9)  # the helper is killed (e.g. by the out-of-memory killer)
+        return _build(chunk)
+
+    with pytest.raises(BrokenProcessPool):
+        render_chunks(_numbered_pages(6), 2, build, [stylesheet("fonts.css")], processes=2)
+    assert multiprocessing.active_children() == []
+    assert gc.get_freeze_count() == 0
