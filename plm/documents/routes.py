@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import (
     Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for,
@@ -268,6 +269,20 @@ def _back(slug: str):
                     else url_for("documents.certificates", slug=slug))
 
 
+def _decide(slug: str, decision: Callable[[], str]):
+    """Run an admin's decision on a certificate: commit it and flash the message it returns, or roll back
+    and flash why it was refused; either way back to the list."""
+    try:
+        message = decision()
+    except service.DocumentError as exc:
+        db.session.rollback()
+        flash(error_text(exc.code), "error")
+        return _back(slug)
+    db.session.commit()
+    flash(message, "success")
+    return _back(slug)
+
+
 @bp.route("/staff/events/<slug>/certificates/<public_id>/override", methods=["POST"])
 @admin_required
 def certificate_override(slug: str, public_id: str):
@@ -278,15 +293,12 @@ def certificate_override(slug: str, public_id: str):
         flash(_("Give a reason of at most 500 characters."), "error")
         return _back(slug)
     value = {"rule": None, "yes": True, "no": False}[form.decision.data]
-    try:
+
+    def override() -> str:
         service.set_override(db.session, event, participant, value, form.reason.data, current_user)
-    except service.DocumentError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code), "error")
-        return _back(slug)
-    db.session.commit()
-    flash(_("Saved for %(name)s.", name=participant.full_name), "success")
-    return _back(slug)
+        return _("Saved for %(name)s.", name=participant.full_name)
+
+    return _decide(slug, override)
 
 
 @bp.route("/staff/events/<slug>/certificates/<public_id>/revoke", methods=["POST"])
@@ -295,17 +307,14 @@ def certificate_revoke(slug: str, public_id: str):
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
     form = RevokeForm()
-    try:
+
+    def revoke() -> str:
         if not form.validate_on_submit():
             raise service.DocumentError("reason_required")
         cert = service.revoke(db.session, event, participant, form.reason.data, current_user)
-    except service.DocumentError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code), "error")
-        return _back(slug)
-    db.session.commit()
-    flash(_("Certificate %(serial)s revoked.", serial=cert.serial), "success")
-    return _back(slug)
+        return _("Certificate %(serial)s revoked.", serial=cert.serial)
+
+    return _decide(slug, revoke)
 
 
 @bp.route("/staff/events/<slug>/certificates/<public_id>/reinstate", methods=["POST"])
@@ -315,15 +324,12 @@ def certificate_reinstate(slug: str, public_id: str):
     participant = _participant_or_404(event, public_id)
     if not ReinstateForm().validate_on_submit():
         abort(400)
-    try:
+
+    def reinstate() -> str:
         cert = service.reinstate(db.session, event, participant, current_user)
-    except service.DocumentError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code), "error")
-        return _back(slug)
-    db.session.commit()
-    flash(_("Certificate %(serial)s is valid again.", serial=cert.serial), "success")
-    return _back(slug)
+        return _("Certificate %(serial)s is valid again.", serial=cert.serial)
+
+    return _decide(slug, reinstate)
 
 
 @bp.route("/staff/events/<slug>/certificates/settings", methods=["GET", "POST"])
