@@ -13,7 +13,7 @@ export FLASK_APP := wsgi
 
 # Debian packages: what the app needs to render PDFs, and what the tests need besides.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libzbar0 postgresql
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libzbar0 postgresql caddy
 
 .PHONY: run venue test test-sqlite test-postgres bench translations debs-run debs-test clean
 
