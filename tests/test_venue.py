@@ -73,3 +73,86 @@ def test_door_setup_without_a_local_ca(make_app, tmp_path):
     response = client.get("/door-setup")
     assert response.status_code == 200 and "plm-venue-ca.crt" not in response.get_data(as_text=True)
     assert client.get("/door-setup/plm-venue-ca.crt").status_code == 404
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(url: str, process, context=None) -> None:
+    import time
+    import urllib.request
+
+    for _ in range(150):  # bounded: 30 s
+        try:
+            urllib.request.urlopen(url, timeout=2, context=context).read()
+            return
+        except OSError:
+            assert process.poll() is None, f"{process.args[0]} exited at start"
+            time.sleep(0.2)
+    pytest.fail(f"{url} did not answer")
+
+
+def _half_sent(port: int, context, count: int) -> list:
+    """Connections that started a request and stop: half in the headers, half in an announced body."""
+    import socket
+
+    held = []
+    for index in range(count):
+        raw = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock = context.wrap_socket(raw, server_hostname="127.0.0.1") if context else raw
+        start = "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a"
+        if index % 2:
+            start = "POST /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n{"
+        sock.sendall(start.encode())
+        held.append(sock)
+    return held
+
+
+@pytest.mark.skipif(not shutil.which("caddy"), reason="`make test` installs Debian's caddy")
+def test_slow_clients_do_not_starve_gunicorn_behind_the_venue_proxy(tmp_path):
+    """Issue 12.6: 24 half-sent requests take all 8 threads of bare gunicorn (make run), so the next
+    request gets no answer; behind make venue's Caddy the same 24 do not, and it is answered."""
+    import os
+    import ssl
+    import sys
+    import urllib.request
+
+    from tests.conftest import DATABASE_URL, ROOT
+
+    app_port, https_port, http_port = _free_port(), _free_port(), _free_port()
+    env = dict(os.environ, PLM_SECRET_KEY="k", PLM_INSTANCE_PATH=str(tmp_path), PLM_BIND=f"127.0.0.1:{app_port}",
+               PLM_WORKERS="1", PLM_THREADS="8", PLM_SQLALCHEMY_DATABASE_URI=DATABASE_URL, PLM_ACCESS_LOG=os.devnull,
+               PLM_JOB_WORKER="false")
+    gunicorn = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cert, key = tls.ensure_server_cert(tmp_path / "venue", ["127.0.0.1"])
+    (tmp_path / "Caddyfile").write_text(tls.caddyfile(
+        cert=cert, key=key, upstream=f"127.0.0.1:{app_port}", bind="127.0.0.1", https_port=https_port,
+        http_port=http_port, public_url=f"https://127.0.0.1:{https_port}", data_dir=tmp_path / "caddy-data"))
+    caddy = subprocess.Popen(["caddy", "run", "--adapter", "caddyfile", "--config", str(tmp_path / "Caddyfile")],
+                             env=dict(os.environ, XDG_DATA_HOME=str(tmp_path / "caddy-data"),
+                                      XDG_CONFIG_HOME=str(tmp_path / "caddy-config")),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    context = ssl.create_default_context(cafile=str(tmp_path / "venue" / "ca.crt"))
+    held = []
+    try:
+        _wait(f"http://127.0.0.1:{app_port}/readyz", gunicorn)
+        _wait(f"https://127.0.0.1:{https_port}/readyz", caddy, context)
+        held += _half_sent(https_port, context, 24)
+        with urllib.request.urlopen(f"https://127.0.0.1:{https_port}/readyz", timeout=30, context=context) as answer:
+            assert answer.status == 200
+        # The same against bare gunicorn: every thread waits for a half-sent request; no answer.
+        held += _half_sent(app_port, None, 24)
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{app_port}/readyz", timeout=3).read()
+    finally:
+        for sock in held:
+            sock.close()
+        for process in (caddy, gunicorn):
+            process.terminate()
+            process.wait(20)
