@@ -2,6 +2,7 @@
 #   make run    install into .venv, create/upgrade the database, load the demo when empty, serve on :5000
 #   make test   install test deps (Python and Debian), run the suite on SQLite and on a throwaway PostgreSQL
 #   make bench  print the benchmark figures
+#   make venue  like run, but HTTPS on the LAN address for the door phones' cameras (Caddy in front)
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,9 +13,9 @@ export FLASK_APP := wsgi
 
 # Debian packages: what the app needs to render PDFs, and what the tests need besides.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libzbar0 postgresql
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libzbar0 postgresql caddy
 
-.PHONY: run test test-sqlite test-postgres bench translations debs-run debs-test clean
+.PHONY: run venue test test-sqlite test-postgres bench translations debs-run debs-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,15 @@ run: debs-run $(VENV)/.runtime instance/config.py translations
 	@# PDF jobs run in its worker thread. More workers: PLM_WORKERS=2 make run.
 	PLM_BIND=$(HOST):$(PORT) PLM_WORKERS=$${PLM_WORKERS:-1} PLM_THREADS=$${PLM_THREADS:-8} \
 		$(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+
+# HTTPS on the venue LAN: a local CA (made once, in instance/venue/) and Caddy in front of gunicorn,
+# which buffers slow phones' requests. Prints the /door-setup address for the door phones.
+# VENUE_IP=... (default: this laptop's LAN address), VENUE_PORT=8443, VENUE_HTTP_PORT=8080.
+venue: debs-run $(VENV)/.runtime instance/config.py translations
+	@scripts/apt-ensure caddy openssl
+	$(BIN)/flask plm init
+	@if $(BIN)/flask plm is-empty; then $(BIN)/flask plm demo; else $(BIN)/flask plm demo-logins; fi
+	PORT=$(PORT) $(BIN)/python scripts/venue
 
 test: debs-test $(VENV)/.dev translations
 	@scripts/run-tests

@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from plm.documents.routes import bp as documents_bp
     from plm.registration.routes import bp as registration_bp
     from plm.schedule.routes import bp as schedule_bp
+    from plm.venue.routes import register as register_venue
 
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
@@ -131,3 +132,4 @@ def _register_blueprints(app: Flask) -> None:
     register_checkin(app)
     register_privacy(app)
     app.register_blueprint(documents_bp)
+    register_venue(app)

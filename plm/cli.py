@@ -97,10 +97,11 @@ def demo_logins_command() -> None:
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False, writable=True))
 def backup_command(path: str) -> None:
     """Write the whole database and uploaded images to a portable backup file."""
-    from plm.backup import write_backup
+    from plm.backup import backup_key, write_backup
 
     with db.engine.connect() as connection:
-        manifest = write_backup(connection, db.metadata.sorted_tables, path, current_app.config["UPLOAD_FOLDER"])
+        manifest = write_backup(connection, db.metadata.sorted_tables, path, current_app.config["UPLOAD_FOLDER"],
+                                key=backup_key(current_app.config["SECRET_KEY"]))
     total = sum(manifest["tables"].values())
     click.echo(f"Backed up {total} rows from {len(manifest['tables'])} tables to {path} "
                f"(schema {manifest['revision']}).")
@@ -109,20 +110,29 @@ def backup_command(path: str) -> None:
 @plm_cli.command("restore")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def restore_command(path: str, yes: bool) -> None:
-    """Replace the whole database with a backup (one transaction: all or nothing)."""
-    from plm.backup import BackupError, read_manifest, restore_backup
+@click.option("--unsigned", is_flag=True,
+              help="Accept a backup without a valid signature (made before signatures, or with another SECRET_KEY).")
+def restore_command(path: str, yes: bool, unsigned: bool) -> None:
+    """Replace the whole database with a backup (one transaction: all or nothing).
 
+    The backup must carry a signature made with this server's SECRET_KEY, else it is refused."""
+    from plm.backup import BackupError, backup_key, read_manifest, restore_backup
+
+    key = backup_key(current_app.config["SECRET_KEY"])
     try:
-        manifest = read_manifest(path)
+        manifest = read_manifest(path, key, unsigned)
     except BackupError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(f"{exc} (nothing was changed)")
+    if unsigned:
+        click.echo("Warning: --unsigned: the backup's signature is not checked; restore only a file you trust.",
+                   err=True)
     if not yes:
         click.confirm(f"Replace ALL data in this database with the backup of {manifest['created_at']}?", abort=True)
     db.session.remove()
     try:
         with db.engine.begin() as connection:
-            restored = restore_backup(connection, db.metadata.sorted_tables, path, current_app.config["UPLOAD_FOLDER"])
+            restored = restore_backup(connection, db.metadata.sorted_tables, path, current_app.config["UPLOAD_FOLDER"],
+                                      key=key, unsigned=unsigned)
     except BackupError as exc:
         raise click.ClickException(f"{exc} (nothing was changed)")
     click.echo(f"Restored {sum(restored.values())} rows into {len(restored)} tables.")

@@ -41,6 +41,12 @@ MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 # Absolute base URL for links in mails and QR codes when there is no request (CLI).
 PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
+# The venue LAN set-up (`make venue`, /door-setup): the local CA certificate the door phones install
+# (default <instance>/venue/ca.crt when it exists) and the plain-HTTP address of /door-setup that a phone
+# can open before it trusts the CA.
+VENUE_CA_CERT = None
+VENUE_SETUP_URL = None
+
 # Forms use PLM's catalogue for WTForms' messages (plm.forms.BaseForm), not WTForms' own.
 WTF_I18N_ENABLED = False
 

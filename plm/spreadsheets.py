@@ -1,14 +1,27 @@
-"""Reading the CSV and XLSX files people upload: whatever encoding and separator their spreadsheet used."""
+"""Reading the CSV and XLSX files people upload: whatever encoding and separator their spreadsheet used.
+
+Uploads are hostile until read: an XLSX is a zip whose members may inflate a thousandfold, and its
+declared `<dimension>` makes openpyxl build every row it claims. So every read here has hard caps
+(rows, columns, decompressed bytes, CSV field length) that do not trust what the file says about itself.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+import zipfile
+from typing import Any, Iterator
+
+# Caps for every import. The callers' own row limits are lower; these bound memory and time.
+MAX_COLUMNS = 100
+MAX_XLSX_UNPACKED = 64 * 1024 * 1024  # all zip members together, decompressed
+MAX_XLSX_MEMBERS = 1000
+MAX_FIELD = 64 * 1024  # one CSV cell
 
 
 class UnreadableSpreadsheet(ValueError):
-    """An XLSX file openpyxl cannot open."""
+    """The file cannot be read; str(exc) is a code: unreadable_xlsx, too_large, too_many_rows,
+    too_many_columns, field_too_long, unreadable_csv."""
 
 
 def decode_text(data: bytes) -> str:
@@ -31,18 +44,80 @@ def csv_reader(text: str):
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def xlsx_rows(data: bytes) -> list[list[Any]]:
-    """The first sheet's rows as lists of cell values (dates stay dates)."""
+def csv_rows(reader, max_rows: int, max_columns: int = MAX_COLUMNS) -> Iterator[list[str]]:
+    """The reader's rows, refusing a file past the caps instead of a 500 (`_csv.Error`) or a long stall.
+
+    Blank lines do not count towards `max_rows` (the callers skip them) but a file of nothing
+    else still stops at ten times the cap."""
+    taken = seen = 0
+    try:
+        for row in reader:
+            seen += 1
+            if any(len(value) > MAX_FIELD for value in row):
+                raise UnreadableSpreadsheet("field_too_long")
+            if any(value.strip() for value in row[max_columns:]):
+                raise UnreadableSpreadsheet("too_many_columns")
+            if any(value.strip() for value in row):
+                taken += 1
+            if taken > max_rows or seen > 10 * max_rows + 1000:
+                raise UnreadableSpreadsheet("too_many_rows")
+            yield row[:max_columns]
+    except csv.Error as exc:  # a field past csv.field_size_limit(), a NUL byte, ...
+        code = "field_too_long" if "field larger" in str(exc) else "unreadable_csv"
+        raise UnreadableSpreadsheet(code) from exc
+
+
+def check_zip(data: bytes, max_unpacked: int = MAX_XLSX_UNPACKED) -> None:
+    """Refuse a zip bomb before openpyxl opens it. zipfile stops each member at its declared size
+    (a member that inflates past it fails its CRC check), so the declared sizes are a hard bound."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise UnreadableSpreadsheet("unreadable_xlsx") from exc
+    if len(members) > MAX_XLSX_MEMBERS or sum(m.file_size for m in members) > max_unpacked:
+        raise UnreadableSpreadsheet("too_large")
+
+
+def xlsx_rows(data: bytes, max_rows: int = 20000, max_columns: int = MAX_COLUMNS) -> list[list[Any]]:
+    """The first sheet's rows as lists of cell values (dates stay dates), at most `max_rows` rows
+    that are not blank (else UnreadableSpreadsheet("too_many_rows")) and `max_columns` columns."""
     from openpyxl import load_workbook
 
+    check_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise UnreadableSpreadsheet(str(exc)) from exc
+        raise UnreadableSpreadsheet("unreadable_xlsx") from exc
+    rows: list[list[Any]] = []
+    taken = seen = 0
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # ignore the declared <dimension ref="A1:XFD1048576"/>
+        # Without a declared width each row is as wide as its last cell (at most 16,384, one row at a
+        # time): a filled cell past the cap is refused, empty formatted ones are dropped.
+        for row in sheet.iter_rows(values_only=True):
+            seen += 1
+            if any(value not in (None, "") for value in row[max_columns:]):
+                raise UnreadableSpreadsheet("too_many_columns")
+            if any(value not in (None, "") for value in row):
+                taken += 1
+            # Missing rows come back as blank ones: a single cell at row 1,048,576 stops here too.
+            if taken > max_rows or seen > 10 * max_rows + 1000:
+                raise UnreadableSpreadsheet("too_many_rows")
+            cells = list(row[:max_columns])
+            while cells and cells[-1] is None:
+                cells.pop()
+            rows.append(cells)
+    except UnreadableSpreadsheet:
+        raise
+    except Exception as exc:
+        raise UnreadableSpreadsheet("unreadable_xlsx") from exc
     finally:
         workbook.close()
+    while rows and all(value in (None, "") for value in rows[-1]):  # formatted but empty rows at the end
+        rows.pop()
+    return rows
 
 
 def is_xlsx(data: bytes, filename: str = "") -> bool:

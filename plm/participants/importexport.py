@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, CheckIn, Event, Participant, User, audit
 from plm.registration.service import clean_data, find_province, normalize_phone
-from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, decode_text, is_xlsx, xlsx_rows
+from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, csv_rows, decode_text, is_xlsx, xlsx_rows
 from plm.text import clean_line
 
 # The export's columns, in order; import reads the same names (extra columns are ignored).
@@ -46,7 +46,8 @@ MAX_ROWS = 20000
 
 
 class ImportFileError(ValueError):
-    """The file cannot be read at all (not CSV/XLSX, no header, too many rows)."""
+    """The file cannot be read at all: str(exc) is a code (empty, missing_columns, unsupported_format, and
+    plm.spreadsheets' unreadable_xlsx, too_large, too_many_rows, too_many_columns, field_too_long, unreadable_csv)."""
 
 
 @dataclass
@@ -87,20 +88,32 @@ REASON_TEXT = {
     "too_long": "too long",
     "duplicate_in_file": "same email as an earlier row of this file",
 }
+FILE_ERROR_TEXT = {  # the CLI's words for ImportFileError codes (the web page has translated ones)
+    "empty": "the file is empty",
+    "missing_columns": "the first row must name the columns; full_name and email are required",
+    "too_many_rows": f"too many rows (at most {MAX_ROWS:,})",
+    "too_many_columns": "too many columns (at most 100)",
+    "too_large": "the Excel file is too large once unpacked",
+    "field_too_long": "one cell is far too long (over 64,000 characters)",
+    "unreadable_xlsx": "the Excel file cannot be read; save it again as .xlsx or .csv",
+    "unreadable_csv": "the CSV file cannot be read; save it again as UTF-8 .csv or .xlsx",
+    "unsupported_format": "old .xls and .ods files are not supported; save as .xlsx or .csv",
+}
 
 
 # ---------------------------------------------------------------- reading files
 
 def read_rows(data: bytes, filename: str) -> list[list[Any]]:
-    """All rows of a CSV or XLSX file as lists of cells (first row: header)."""
-    if is_xlsx(data, filename):
-        try:
-            return xlsx_rows(data)
-        except UnreadableSpreadsheet as exc:
-            raise ImportFileError("unreadable_xlsx") from exc
+    """All rows of a CSV or XLSX file as lists of cells (first row: header), read under hard caps:
+    at most MAX_ROWS rows besides the header, whatever the file declares."""
     if (filename or "").lower().endswith((".xls", ".ods")):
         raise ImportFileError("unsupported_format")
-    return list(csv_reader(decode_text(data)))
+    try:
+        if is_xlsx(data, filename):
+            return xlsx_rows(data, max_rows=MAX_ROWS + 1)
+        return list(csv_rows(csv_reader(decode_text(data)), max_rows=MAX_ROWS + 1))
+    except UnreadableSpreadsheet as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 def _header_key(value: Any) -> str:

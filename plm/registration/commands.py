@@ -26,13 +26,13 @@ def _event(slug: str) -> Event:
 @click.option("--dry-run", is_flag=True, help="Check and report only; change nothing.")
 def import_participants_command(file: Path, slug: str, dry_run: bool) -> None:
     """Import participants from CSV or XLSX (the export's columns). Exits 1 when rows were refused."""
-    from plm.participants.importexport import ImportFileError, apply_import, format_report, plan_import
+    from plm.participants.importexport import FILE_ERROR_TEXT, ImportFileError, apply_import, format_report, plan_import
 
     event = _event(slug)
     try:
         plan = plan_import(db.session, event, file.read_bytes(), file.name)
     except ImportFileError as exc:
-        raise click.ClickException(f"cannot import {file.name}: {exc}")
+        raise click.ClickException(f"cannot import {file.name}: {FILE_ERROR_TEXT.get(str(exc), str(exc))}")
     for line in format_report(plan):
         click.echo(line)
     if dry_run:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from plm.models import Event, EventSession, Participant, Room, SESSION_KINDS, Track, User, audit
 from plm.schedule import service
-from plm.spreadsheets import csv_reader, decode_text
+from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, csv_rows, decode_text
 
 MAX_ROWS = 2000
 
@@ -100,29 +100,33 @@ def _parse_time(value: str) -> Optional[time]:
 
 
 def read_rows(data: bytes) -> tuple[list[dict[str, str]], list[str], list[int]]:
-    """Rows as {column: text}, the unknown headers, and each row's line number."""
+    """Rows as {column: text}, the unknown headers, and each row's line number. Raises
+    UnreadableSpreadsheet (too_many_rows, field_too_long, ...) past the caps of plm.spreadsheets."""
     reader = csv_reader(decode_text(data))
+    capped = csv_rows(reader, max_rows=MAX_ROWS + 1)
     try:
-        header = next(reader)
+        header = next(capped)
     except StopIteration:
         return [], [], []
     names = [HEADER_ALIASES.get(h.strip().lower().replace("-", " ").replace("  ", " "), "") for h in header]
     unknown = [h for h, n in zip(header, names) if not n and h.strip()]
     rows, lines = [], []
-    for values in reader:
+    for values in capped:
         if not any(v.strip() for v in values):
             continue
         rows.append({n: v.strip() for n, v in zip(names, values) if n})
         lines.append(reader.line_num)
-        if len(rows) > MAX_ROWS:
-            break
     return rows, unknown, lines
 
 
 def import_schedule(session: Session, event: Event, data: bytes, user: Optional[User], *,
                     dry_run: bool = False) -> ImportReport:
     report = ImportReport()
-    rows, _unknown, lines = read_rows(data)
+    try:
+        rows, _unknown, lines = read_rows(data)
+    except UnreadableSpreadsheet as exc:
+        report.header_error = str(exc)
+        return report
     if not rows:
         report.header_error = "empty"
         return report
