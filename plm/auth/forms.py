@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from plm.forms import BaseForm, strip_text
 from plm.models import STAFF_ROLES
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 
@@ -17,10 +18,10 @@ class TokenForm(BaseForm):
     submit = SubmitField(_l("Create token"))
 
 
-def _role_choices() -> list[tuple[str, str]]:
+def _role_choices() -> list[SelectChoice]:
     from plm.labels import STAFF_ROLE_LABELS
 
-    return [(role, str(STAFF_ROLE_LABELS[role])) for role in STAFF_ROLES]
+    return [SelectChoice(role, STAFF_ROLE_LABELS[role]) for role in STAFF_ROLES]
 
 
 class PasswordChangeForm(BaseForm):
@@ -53,6 +54,7 @@ class RoleForm(BaseForm):
 
 
 class ResetChoiceForm(BaseForm):
-    how = RadioField(_l("How"), choices=[("link", _l("A one-time link (valid 24 hours)")),
-                                         ("temporary", _l("A temporary password shown here"))], default="link")
+    how = RadioField(_l("How"), choices=[SelectChoice("link", _l("A one-time link (valid 24 hours)")),
+                                         SelectChoice("temporary", _l("A temporary password shown here"))],
+                     default="link")
     submit = SubmitField(_l("Reset password"))

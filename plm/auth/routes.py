@@ -204,7 +204,9 @@ def _account_or_404(user_id: int) -> User:
 def accounts():
     form = NewAccountForm()
     created = None
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
+        # A temporary password shown once to the admin; the owner changes it on their profile page.
         password = service.temporary_password()
         try:
             user = service.create_user(db.session, form.email.data, form.role.data, password, form.full_name.data or "",
@@ -214,12 +216,10 @@ def accounts():
             form.email.errors = [account_error(exc)]
         else:
             db.session.commit()
-            created = (user, password)
+            created, status = (user, password), 200
             form = NewAccountForm(formdata=None)
-    elif request.method == "POST":
-        return render_template("auth/accounts.html", rows=service.list_accounts(db.session), form=form,
-                               created=None), 400
-    return render_template("auth/accounts.html", rows=service.list_accounts(db.session), form=form, created=created)
+    return render_template("auth/accounts.html", rows=service.list_accounts(db.session), form=form,
+                           created=created), status
 
 
 def _account_page(user: User, *, shown_password=None, reset_link=None, status: int = 200, role_form=None):
