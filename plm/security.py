@@ -29,6 +29,8 @@ def proxy_networks(value: Any) -> list:
     """TRUSTED_PROXY_ADDRESSES as networks: a list, or a string separated by commas or spaces."""
     from plm import ConfigError
 
+    if value is not None and not isinstance(value, (list, tuple, set)):
+        value = str(value)  # e.g. a bare number parsed from PLM_TRUSTED_PROXY_ADDRESSES
     items: Iterable[str] = value.replace(",", " ").split() if isinstance(value, str) else (value or [])
     networks = []
     for item in items:
@@ -49,6 +51,8 @@ class TrustedProxyFix:
         self.fixed = ProxyFix(app, x_for=count, x_proto=count, x_host=count)
 
     def _trusted(self, peer: str) -> bool:
+        if not peer or peer.startswith("/"):
+            return True  # a Unix socket: only processes on this host can connect
         try:
             address = ipaddress.ip_address((peer or "").split("%", 1)[0])
         except ValueError:
