@@ -43,6 +43,46 @@ def create_user_command(email: str, role: str, password: str | None, full_name: 
     click.echo(f"Created {user.role} {user.email}.")
 
 
+@plm_cli.command("set-password")
+@click.argument("email")
+@click.option("--password", help="Prompted for when not given.")
+def set_password_command(email: str, password: str | None) -> None:
+    """Set a staff user's password; every session and remember cookie of the user ends at once."""
+    from plm.auth.service import AccountError, find_user, set_password
+
+    user = find_user(db.session, email)
+    if user is None:
+        raise click.ClickException(f"no user with email {email}")
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(db.session, user, password, how="cli")
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc))
+    db.session.commit()
+    note = "" if user.active else " The account is disabled: enable it on the staff accounts page."
+    click.echo(f"Password of {user.email} changed; their sessions ended.{note}")
+
+
+@plm_cli.command("disable-user")
+@click.argument("email")
+def disable_user_command(email: str) -> None:
+    """Disable a staff user: sessions, remember cookies and API tokens stop working at once."""
+    from plm.auth.service import AccountError, find_user, set_active
+
+    user = find_user(db.session, email)
+    if user is None:
+        raise click.ClickException(f"no user with email {email}")
+    try:
+        changed = set_active(db.session, user, False)
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc}: make another admin first (flask plm create-user ... --role admin)")
+    db.session.commit()
+    click.echo(f"Disabled {user.email}." if changed else f"{user.email} was already disabled.")
+
+
 @plm_cli.command("create-token")
 @click.argument("email")
 @click.option("--name", default="door scanner", help="A name for the device.")
@@ -76,21 +116,29 @@ def demo_command(start, reset: bool, count: int) -> None:
         raise click.ClickException(f"{exc} Use --reset to load it again.")
     click.echo(f"Loaded {summary['event']}: {summary['participants']} participants from "
                f"{summary['provinces']} provinces, {summary['sessions']} sessions, {summary['rooms']} rooms.")
-    print_demo_logins()
-
-
-def print_demo_logins() -> None:
-    from plm.demo_data import DEMO_STAFF
-
-    click.echo("Demo staff logins (http://127.0.0.1:5000/staff/login):")
-    for staff in DEMO_STAFF:
-        click.echo(f"  {staff['role']:<12} {staff['email']:<28} password: {staff['password']}")
+    logins = summary["logins"]
+    if logins:
+        click.echo(f"Demo staff logins ({current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/staff/login). "
+                   "The passwords are random for this database and shown only now:")
+        for login in logins:
+            click.echo(f"  {login['role']:<12} {login['email']:<28} password: {login['password']}")
+    else:
+        click.echo("The demo staff accounts already existed; their passwords are unchanged.")
 
 
 @plm_cli.command("demo-logins")
 def demo_logins_command() -> None:
-    """Print the demo staff logins again."""
-    print_demo_logins()
+    """List the demo staff accounts (their random passwords were shown once, when the demo was loaded)."""
+    from plm.auth.service import find_user
+    from plm.demo_data import DEMO_STAFF
+
+    click.echo("Demo staff accounts:")
+    for staff in DEMO_STAFF:
+        user = find_user(db.session, staff["email"])
+        state = "missing" if user is None else ("active" if user.active else "disabled")
+        click.echo(f"  {staff['role']:<12} {staff['email']:<28} {state}")
+    click.echo("Their passwords are random and were printed once, when the demo was loaded; they cannot be "
+               "shown again. To choose a new one: flask plm set-password EMAIL")
 
 
 @plm_cli.command("backup")

@@ -1,5 +1,7 @@
 """Default settings. Overridden by instance/config.py, then by PLM_* environment variables."""
 
+from datetime import timedelta
+
 # SQLite in the instance folder unless PLM_SQLALCHEMY_DATABASE_URI says otherwise;
 # create_app() fills in the absolute path.
 SQLALCHEMY_DATABASE_URI = None
@@ -13,6 +15,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+# "Keep me logged in" lasts this long (Flask-Login's default is a year). Logout, a password change and
+# disabling the account end it earlier (the user's session generation is part of the cookie).
+REMEMBER_COOKIE_DURATION = timedelta(days=14)
 
 WTF_CSRF_TIME_LIMIT = None  # forms stay valid while a participant types slowly on a phone
 
@@ -50,8 +55,12 @@ VENUE_SETUP_URL = None
 # Forms use PLM's catalogue for WTForms' messages (plm.forms.BaseForm), not WTForms' own.
 WTF_I18N_ENABLED = False
 
-# Behind a reverse proxy: how many proxies set X-Forwarded-* (0: trust none).
+# Behind a reverse proxy: how many proxies set X-Forwarded-* (0: trust none) ...
 TRUSTED_PROXIES = 0
+# ... and the addresses or networks those proxies connect from. X-Forwarded-* is read only when the
+# direct peer is one of them, so a client reaching the app directly cannot choose its own address
+# (for rate limits and logs). A list, or a string separated by commas or spaces.
+TRUSTED_PROXY_ADDRESSES = "127.0.0.1, ::1"
 
 # Logging: "text" or "json" (JSON lines with a request id); LOG_REQUESTS adds one line per request
 # with manage tokens redacted from paths.

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from plm import demo_data
 from plm.admin.service import ensure_day_checkpoints
-from plm.auth.service import create_user, find_user
+from plm.auth.service import create_user, find_user, temporary_password
 from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
 
 
@@ -104,9 +104,14 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     if leading is not None:
         leading.email = facilitator_login
 
+    # Random passwords per database, returned once for the CLI to print: a published demo password
+    # would open every server that ever loaded the demo.
+    logins = []
     for staff in demo_data.DEMO_STAFF:
         if find_user(session, staff["email"]) is None:
-            create_user(session, staff["email"], staff["role"], staff["password"], staff.get("name", ""))
+            password = temporary_password()
+            create_user(session, staff["email"], staff["role"], password, staff.get("name", ""))
+            logins.append({"role": staff["role"], "email": staff["email"], "password": password})
     session.flush()
     return {
         "event": event.name,
@@ -115,4 +120,5 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
         "provinces": len({p.province for p in participants}),
         "sessions": len(sessions),
         "rooms": len(rooms),
+        "logins": logins,
     }

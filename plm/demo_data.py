@@ -80,12 +80,10 @@ DEMO_EVENT: dict = {
 
 # Printed on the console by `flask plm demo`, so plain-text passwords are intended.
 DEMO_STAFF: list[dict[str, str]] = [
-    {"role": "admin", "email": "admin@plm.example", "password": "demo-admin-2015",
-     "name": "Admin PLM"},
-    {"role": "organizer", "email": "pintu@plm.example", "password": "demo-pintu-2015",
-     "name": "Petugas Pintu Registrasi"},
-    {"role": "facilitator", "email": "fasilitator@plm.example", "password": "demo-fasilitator-2015",
-     "name": "Fasilitator PerpuSeru"},
+    # No passwords here: load_demo() makes random ones and `flask plm demo` prints them once.
+    {"role": "admin", "email": "admin@plm.example", "name": "Admin PLM"},
+    {"role": "organizer", "email": "pintu@plm.example", "name": "Petugas Pintu Registrasi"},
+    {"role": "facilitator", "email": "fasilitator@plm.example", "name": "Fasilitator PerpuSeru"},
 ]
 
 # (name, colour). Colours are dark enough for white text on schedule chips.

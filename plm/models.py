@@ -107,6 +107,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Part of the Flask-Login id: raising it ends every session and remember cookie of this user
+    # (logout, password change, disabling).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A one-time password reset link (only its hash), made by an admin on the staff accounts page.
+    reset_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    reset_expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -122,6 +128,26 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role == Role.ADMIN.value or self.role in roles
+
+    def get_id(self) -> str:
+        # The loader accepts the id only with the current generation (plm.auth.routes.load_user).
+        return f"{self.id}:{self.session_generation or 0}"
+
+    def end_sessions(self) -> None:
+        """Every session cookie and remember cookie issued so far stops working."""
+        self.session_generation = (self.session_generation or 0) + 1
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per email (hashed, whether or not an account has it): the per-account back-off."""
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ApiToken(db.Model):
@@ -437,6 +463,10 @@ class Certificate(db.Model):
     hours: Mapped[Optional[float]] = mapped_column(Float)
     revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Set when what it was issued on no longer holds (e.g. the speaker role was taken away): an admin
+    # revokes it or confirms it; until then /verify says "under review".
+    review_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    review_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     participant: Mapped[Participant] = relationship(back_populates="certificate")
 

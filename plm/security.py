@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+from typing import Any, Callable, Iterable
+
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -22,11 +25,54 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (bool(request) and request.is_secure)
 
 
+def proxy_networks(value: Any) -> list:
+    """TRUSTED_PROXY_ADDRESSES as networks: a list, or a string separated by commas or spaces."""
+    from plm import ConfigError
+
+    if value is not None and not isinstance(value, (list, tuple, set)):
+        value = str(value)  # e.g. a bare number parsed from PLM_TRUSTED_PROXY_ADDRESSES
+    items: Iterable[str] = value.replace(",", " ").split() if isinstance(value, str) else (value or [])
+    networks = []
+    for item in items:
+        try:
+            networks.append(ipaddress.ip_network(str(item).strip(), strict=False))
+        except ValueError:
+            raise ConfigError(f"TRUSTED_PROXY_ADDRESSES: {item!r} is not an IP address or network")
+    return networks
+
+
+class TrustedProxyFix:
+    """ProxyFix only for requests whose direct peer is a configured proxy; everyone else's
+    X-Forwarded-* headers are ignored (not a way to pick one's own address for rate limits and logs)."""
+
+    def __init__(self, app: Callable, networks: list, count: int) -> None:
+        self.app = app
+        self.networks = networks
+        self.fixed = ProxyFix(app, x_for=count, x_proto=count, x_host=count)
+
+    def _trusted(self, peer: str) -> bool:
+        if not peer or peer.startswith("/"):
+            return True  # a Unix socket: only processes on this host can connect
+        try:
+            address = ipaddress.ip_address((peer or "").split("%", 1)[0])
+        except ValueError:
+            return False
+        if address.version == 6 and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        return any(address in network for network in self.networks)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Any:
+        if self._trusted(environ.get("REMOTE_ADDR", "")):
+            return self.fixed(environ, start_response)
+        return self.app(environ, start_response)
+
+
 def register(app: Flask) -> None:
     app.session_interface = HttpsAwareSessionInterface()
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        networks = proxy_networks(app.config.get("TRUSTED_PROXY_ADDRESSES"))
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, networks, proxies)
 
     @app.after_request
     def security_headers(response):

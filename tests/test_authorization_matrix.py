@@ -9,8 +9,9 @@ import re
 from tests.conftest import STAFF_PASSWORD
 
 # The door service worker is a static script (no data) that must live under /staff/ for its scope;
-# the OpenAPI document describes the API and holds no data.
-PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.logout", "checkin.door_service_worker", "api.openapi"}
+# the OpenAPI document describes the API and holds no data; a password reset link is its own credential.
+PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.logout", "checkin.door_service_worker", "api.openapi",
+                          "auth.reset_password"}
 ROLES = ("organizer", "facilitator", "admin")
 
 
@@ -72,7 +73,7 @@ def test_matrix(app, make_user, event):
 
 def test_every_staff_view_declares_its_roles(app):
     """A staff route without a role decorator would be open to any logged-in account; list them here on purpose."""
-    open_to_any_staff = {"auth.profile", "auth.revoke_token"}
+    open_to_any_staff = {"auth.profile", "auth.revoke_token", "auth.change_password"}
     for rule in _protected_rules(app):
         view = app.view_functions[rule.endpoint]
         if rule.endpoint in open_to_any_staff:

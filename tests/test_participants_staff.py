@@ -93,12 +93,12 @@ def test_edit_is_audited_with_who_and_what(client, event, people, login):
     url = f"/staff/events/{event.slug}/participants/{ayu.public_id}"
     data = {"full_name": "Ni Luh Ayu Lestari", "name_on_badge": "Ayu", "email": "ayu@example.id",
             "phone": "0812 3456 7890", "institution": "Perpustakaan Desa Ungasan", "institution_type": "village",
-            "province": "Bali", "role": "facilitator", "diet": "", "access_needs": ""}
+            "province": "Bali", "role": "committee", "diet": "", "access_needs": ""}
     assert client.post(url, data=data).status_code == 302
     db.session.refresh(ayu)
-    assert ayu.full_name == "Ni Luh Ayu Lestari" and ayu.role == "facilitator" and ayu.phone == "+6281234567890"
+    assert ayu.full_name == "Ni Luh Ayu Lestari" and ayu.role == "committee" and ayu.phone == "+6281234567890"
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "participant.update"))
-    assert entry.user_id == user.id and entry.detail["changes"]["role"] == ["participant", "facilitator"]
+    assert entry.user_id == user.id and entry.detail["changes"]["role"] == ["participant", "committee"]
     page = client.get(url).get_data(as_text=True)
     assert "participant.update" in page and user.email in page
     # another participant's email is refused next to the field

@@ -124,9 +124,13 @@ def test_demo_facilitator_login_sees_their_own_sessions(app, demo_event):
     from plm.demo_data import DEMO_STAFF
     from plm.models import EventSession, Participant
 
+    from plm.auth.service import find_user, set_password
+
     staff = next(s for s in DEMO_STAFF if s["role"] == "facilitator")
+    set_password(db.session, find_user(db.session, staff["email"]), "facilitator-pass")  # demo passwords are random
+    db.session.commit()
     client = app.test_client()
-    assert client.post("/staff/login", data={"email": staff["email"], "password": staff["password"]}).status_code == 302
+    assert client.post("/staff/login", data={"email": staff["email"], "password": "facilitator-pass"}).status_code == 302
     page = client.get(f"/staff/events/{demo_event.slug}/my-sessions").get_data(as_text=True)
     me = db.session.scalar(select(Participant).where(Participant.email == staff["email"]))
     led = [s for s in db.session.scalars(select(EventSession)) if me in s.facilitators]

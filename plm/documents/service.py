@@ -485,10 +485,11 @@ def certificate_data(event: Event, participant: Participant, cert: Certificate, 
 
 
 def certificates_to_print(session: Session, event: Event, participants: list[Participant]) -> list[tuple[Participant, Eligibility]]:
-    """The eligible ones among *participants* whose certificate is not revoked."""
+    """The eligible ones among *participants* whose certificate is not revoked nor under review."""
     rows = eligibility_rows(session, event, participants)
     return [(r.participant, r.eligibility) for r in rows
-            if r.eligibility.eligible and not (r.participant.certificate and r.participant.certificate.revoked_at)]
+            if r.eligibility.eligible and not (r.participant.certificate and (
+                r.participant.certificate.revoked_at or r.participant.certificate.review_at))]
 
 
 def prepare_certificates(session: Session, event: Event, chosen: list[tuple[Participant, Eligibility]], *,
@@ -539,13 +540,43 @@ def revoke(session: Session, event: Event, participant: Participant, reason: str
 
 
 def reinstate(session: Session, event: Event, participant: Participant, user: Optional[User]) -> Certificate:
+    """Make a revoked certificate, or one under review, valid again (an admin's decision, audited)."""
     cert = participant.certificate
-    if cert is None or cert.revoked_at is None:
+    if cert is None or (cert.revoked_at is None and cert.review_at is None):
         raise DocumentError("not_revoked")
     audit(session, "certificate.reinstate", user=user, event_id=event.id, target=cert, serial=cert.serial,
-          was_reason=cert.revoked_reason)
+          was_reason=cert.revoked_reason, was_review=cert.review_reason)
     cert.revoked_at = None
     cert.revoked_reason = ""
+    cert.review_at = None
+    cert.review_reason = ""
+    return cert
+
+
+def role_change_needs_admin(before: str, after: str) -> bool:
+    """Facilitators and speakers get a certificate by role: moving someone into or out of those roles
+    decides eligibility, so only an admin may do it (organisers may still switch participant/committee)."""
+    return before != after and (before in LEADER_ROLES or after in LEADER_ROLES)
+
+
+def review_after_role_change(session: Session, event: Event, participant: Participant, before: str,
+                             user: Optional[User]) -> Optional[Certificate]:
+    """After a role change: a valid certificate the participant no longer qualifies for is flagged for an
+    admin's review (verify page: "under review"); one that qualifies again loses the flag."""
+    cert = participant.certificate
+    if cert is None or cert.revoked_at is not None:
+        return None
+    eligible = eligibility_for(session, event, participant).eligible
+    if not eligible and cert.review_at is None:
+        cert.review_at = utcnow()
+        cert.review_reason = f"role {before} -> {participant.role}"[:500]
+        audit(session, "certificate.review", user=user, event_id=event.id, target=cert, serial=cert.serial,
+              reason=cert.review_reason)
+    elif eligible and cert.review_at is not None:
+        audit(session, "certificate.review_cleared", user=user, event_id=event.id, target=cert, serial=cert.serial,
+              was_reason=cert.review_reason)
+        cert.review_at = None
+        cert.review_reason = ""
     return cert
 
 
@@ -614,5 +645,7 @@ def counts(rows: list[Row]) -> dict[str, int]:
         "eligible": sum(1 for r in rows if r.eligibility.eligible),
         "issued": sum(1 for r in rows if r.participant.certificate is not None),
         "revoked": sum(1 for r in rows if r.participant.certificate is not None and r.participant.certificate.revoked_at),
+        "review": sum(1 for r in rows if r.participant.certificate is not None and r.participant.certificate.review_at
+                      and not r.participant.certificate.revoked_at),
     }
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from plm import outbox
 from plm.auth.decorators import admin_required, role_required
+from plm.documents import service as certificates
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, PARTICIPANT_STATUSES, MailMessage, Participant, audit
@@ -96,23 +97,36 @@ def participant_detail(slug: str, public_id: str):
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
     form = StaffParticipantForm(obj=participant)
+    status = 200
     if form.validate_on_submit():
         data = {name: form[name].data for name in registration.EDITABLE_FIELDS + ("email", "role")}
-        try:
-            changes = registration.update_details(db.session, participant, data, user=current_user,
-                                                  allow_email=True, allow_role=True)
-            db.session.commit()
-        except (registration.RegistrationError, IntegrityError):
-            db.session.rollback()
-            form.email.errors = list(form.email.errors) + [_("Another participant of this event already uses this address.")]
+        before_role = participant.role
+        if current_user.role != "admin" and certificates.role_change_needs_admin(before_role, form.role.data):
+            # The role decides certificate eligibility (facilitators and speakers get one by role).
+            form.role.errors = list(form.role.errors) + [
+                _("Only an admin can make someone a facilitator or speaker, or take that role away: it decides "
+                  "who gets a certificate. Nothing was saved.")]
+            status = 403
+            changes = None
         else:
+            try:
+                changes = registration.update_details(db.session, participant, data, user=current_user,
+                                                      allow_email=True, allow_role=True)
+                if "role" in changes:
+                    certificates.review_after_role_change(db.session, event, participant, before_role, current_user)
+                db.session.commit()
+            except (registration.RegistrationError, IntegrityError):
+                db.session.rollback()
+                changes = None
+                form.email.errors = list(form.email.errors) + [_("Another participant of this event already uses this address.")]
+        if changes is not None:
             flash(_("Saved.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("participants.participant_detail", slug=slug, public_id=participant.public_id))
     return render_template("participants/detail.html", event=event, participant=participant, form=form,
                            history=service.history(db.session, participant), statuses=PARTICIPANT_STATUSES,
                            qr=ticket_svg(participant) if participant.status == "registered" else None,
                            position=registration.waitlist_position(db.session, participant),
-                           placeholder=registration.has_placeholder_email(participant))
+                           placeholder=registration.has_placeholder_email(participant)), status
 
 
 @bp.route("/events/<slug>/participants/<public_id>/status", methods=["POST"])
