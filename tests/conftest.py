@@ -45,6 +45,9 @@ def base_config(**overrides) -> dict:
         "UPLOAD_FOLDER": os.path.join(_TMP, "uploads"),
         "MAIL_SERVER": None,
         "SERVER_NAME": None,
+        # The `event` fixture is four weeks ahead while tests scan now: the wrong-day rule is off unless a
+        # test turns it on (tests/test_checkin_security.py does).
+        "CHECKIN_DAY_MARGIN_HOURS": None,
     }
     config.update(overrides)
     return config
