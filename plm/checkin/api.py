@@ -104,7 +104,7 @@ def _checkpoint_arg(event) -> Checkpoint | None:
     raw = request.args.get("checkpoint", "")
     checkpoint = None
     if raw:
-        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # "²" and "١" are digits to isdigit(), not to int()
+        if not service.CHECKPOINT_ID_RE.match(raw):  # "²" and "١" are digits to isdigit(), not to int()
             raise service.CheckinError("invalid_field", "checkpoint must be a checkpoint id", field="checkpoint")
         checkpoint = db.session.get(Checkpoint, int(raw))
         if checkpoint is None or checkpoint.event_id != event.id:

@@ -52,6 +52,8 @@ FUTURE_SKEW = timedelta(minutes=5)
 MAX_SCANNED = 200
 PUBLIC_ID_RE = re.compile(r"^[A-Z2-9]{6,16}$")
 CLIENT_UUID_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+# A checkpoint id sent as text: what the OpenAPI document allows (no zero, no leading zeros, ASCII digits only).
+CHECKPOINT_ID_RE = re.compile(r"^[1-9][0-9]{0,8}\Z")
 
 
 class CheckinError(ValueError):
@@ -151,7 +153,7 @@ def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
     if len(code) > MAX_SCANNED:
         raise CheckinError("invalid_field", f"code is longer than {MAX_SCANNED} characters", field="code")
     checkpoint = body.get("checkpoint")
-    if isinstance(checkpoint, str) and checkpoint.isascii() and checkpoint.isdigit() and len(checkpoint) < 10:
+    if isinstance(checkpoint, str) and CHECKPOINT_ID_RE.match(checkpoint):
         checkpoint = int(checkpoint)
     if not isinstance(checkpoint, int) or isinstance(checkpoint, bool) or not 0 < checkpoint < 2**31:
         raise CheckinError("invalid_field", "checkpoint must be a checkpoint id", field="checkpoint")
