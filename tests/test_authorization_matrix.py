@@ -148,6 +148,7 @@ def test_facilitators_reach_only_their_own_sessions_at_the_door(app, make_user, 
                                    (other.slug, participant_code(SECRET, stranger), other_day_cp)):
         response = post(slug, code, checkpoint, fac)
         assert response.status_code == 403 and response.get_json()["error"] == "forbidden_checkpoint", checkpoint
+        assert response.get_json()["message"].startswith("Fasilitator hanya")  # read at the door, in Indonesian
     assert db.session.scalar(select(db.func.count(CheckIn.id))) == 0
     assert post(event.slug, participant_code(SECRET, signed), my_cp, fac).status_code == 201
     assert post(event.slug, participant_code(SECRET, outsider), day_cp, org).status_code == 201

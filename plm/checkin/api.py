@@ -24,8 +24,14 @@ door_staff = role_required("organizer", "facilitator")
 MAX_BODY = 10_000  # bytes: a scan is a few hundred
 
 
+# Refusals that a person at the door reads (the others are for the door's code and its developers).
+_ERROR_MESSAGES = {
+    "forbidden_checkpoint": _l("Facilitators can only use the check-in of their own sessions."),
+}
+
+
 def _error(exc: service.CheckinError):
-    body = {"error": exc.code, "message": str(exc)}
+    body = {"error": exc.code, "message": str(_ERROR_MESSAGES.get(exc.code, exc))}
     if exc.field:
         body["field"] = exc.field
     return jsonify(body), exc.status
