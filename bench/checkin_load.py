@@ -92,7 +92,10 @@ def free_port() -> int:
 
 def start_gunicorn(database_url: str, instance: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = dict(os.environ, PLM_SECRET_KEY=SECRET, PLM_SQLALCHEMY_DATABASE_URI=database_url, PLM_INSTANCE_PATH=instance)
+    # The demo is three weeks ahead and every day's door is scanned now: a margin wider than that keeps the
+    # wrong-day check on the hot path (it is computed for every scan) while letting every scan through.
+    env = dict(os.environ, PLM_SECRET_KEY=SECRET, PLM_SQLALCHEMY_DATABASE_URI=database_url, PLM_INSTANCE_PATH=instance,
+               PLM_CHECKIN_DAY_MARGIN_HOURS="2400")
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--log-level", "warning", "--keep-alive", "30"]
     if threads > 1:

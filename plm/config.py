@@ -84,3 +84,7 @@ DOCUMENT_RENDER_PROCESSES = 2
 
 # The public certificate check /verify/<serial>, per client address.
 VERIFY_RATE_LIMIT = "30 per minute"
+
+# Door check-in: a scan at a day (or session) checkpoint more than this many hours outside that day, in the
+# event's timezone, answers `wrong_day` unless staff send `"correction": true`. null switches the rule off.
+CHECKIN_DAY_MARGIN_HOURS = 3

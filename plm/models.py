@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -416,7 +417,8 @@ class CheckIn(db.Model):
     """One attendance fact. Unique per participant and checkpoint: a repeat scan is 'already'."""
 
     __tablename__ = "checkins"
-    __table_args__ = (UniqueConstraint("participant_id", "checkpoint_id"),)
+    # client_uuid is unique per checkpoint (so per event), not across events: see scan_log.
+    __table_args__ = (UniqueConstraint("participant_id", "checkpoint_id"), UniqueConstraint("checkpoint_id", "client_uuid"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
@@ -425,7 +427,9 @@ class CheckIn(db.Model):
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     device: Mapped[str] = mapped_column(String(60), default="")
     source: Mapped[str] = mapped_column(String(20), default="qr")
-    client_uuid: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    client_uuid: Mapped[Optional[str]] = mapped_column(String(64))
+    # A staff correction: recorded although the scan time was outside the checkpoint's day.
+    correction: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     participant: Mapped[Participant] = relationship(back_populates="checkins")
@@ -437,6 +441,8 @@ class ScanLog(db.Model):
     """Every scan attempt at a door, refused ones too, for disputes and idempotent retries."""
 
     __tablename__ = "scan_log"
+    # A retried client_uuid gets its first answer back: within one event, and only for the same caller.
+    __table_args__ = (UniqueConstraint("event_id", "client_uuid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -446,7 +452,7 @@ class ScanLog(db.Model):
     device: Mapped[str] = mapped_column(String(60), default="")
     scanned: Mapped[str] = mapped_column(String(200), default="")
     result: Mapped[str] = mapped_column(String(20))
-    client_uuid: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    client_uuid: Mapped[Optional[str]] = mapped_column(String(64))
     response: Mapped[Optional[dict]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

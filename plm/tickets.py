@@ -12,11 +12,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
 PREFIX = "PLM1"
 MAC_LENGTH = 13  # base32 characters: 65 bits
 MAX_CODE_LENGTH = 120
+# What a code can hold: a slug (letters, digits, dashes), a public id, a base32 MAC. Anything else
+# (a Cyrillic look-alike, an emoji, a stray space) is not a ticket, and is refused before any comparison.
+_SLUG_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+_PUBLIC_ID_RE = re.compile(r"^[A-Z0-9]{1,16}$")
+_MAC_RE = re.compile(r"^[A-Z2-7]{%d}$" % MAC_LENGTH)
 
 
 class TicketFormatError(ValueError):
@@ -55,23 +61,28 @@ def make_code(key: bytes, event_slug: str, public_id: str, ticket_secret: str) -
 def parse_code(text: str) -> TicketCode:
     """Split scanned text into its parts; raises TicketFormatError when it is not a ticket.
 
-    Keyboard-wedge scanners sometimes change case or add whitespace, so both are forgiven.
+    Keyboard-wedge scanners sometimes change case or add whitespace, so both are forgiven. Only ASCII
+    letters, digits and dashes pass: ``str.isalnum`` and ``upper`` accept far more (Cyrillic, Arabic
+    digits, ``ß`` → ``SS``), and a non-ASCII MAC made ``hmac.compare_digest`` raise.
     """
     if not isinstance(text, str) or len(text) > MAX_CODE_LENGTH:
         raise TicketFormatError("not a ticket code")
-    parts = text.strip().upper().split(":")
-    if len(parts) != 4 or parts[0] != PREFIX or not all(parts[1:]):
+    text = text.strip()
+    if not text.isascii():
+        raise TicketFormatError("not a ticket code")
+    parts = text.upper().split(":")
+    if len(parts) != 4 or parts[0] != PREFIX:
         raise TicketFormatError("not a ticket code")
     _, slug, public_id, mac = parts
-    if len(mac) != MAC_LENGTH or not public_id.isalnum():
+    if not (_SLUG_RE.match(slug) and _PUBLIC_ID_RE.match(public_id) and _MAC_RE.match(mac)):
         raise TicketFormatError("not a ticket code")
     return TicketCode(slug, public_id, mac)
 
 
 def verify(key: bytes, code: TicketCode, ticket_secret: str) -> bool:
-    """True when the MAC matches; compared in constant time."""
+    """True when the MAC matches; compared in constant time (as bytes: never a TypeError on odd text)."""
     expected = _mac(key, code.event_slug, code.public_id, ticket_secret)
-    return hmac.compare_digest(expected, code.mac)
+    return hmac.compare_digest(expected.encode(), code.mac.encode("utf-8", "surrogatepass"))
 
 
 def code_digest(code_text: str) -> str:

@@ -45,6 +45,9 @@ def base_config(**overrides) -> dict:
         "UPLOAD_FOLDER": os.path.join(_TMP, "uploads"),
         "MAIL_SERVER": None,
         "SERVER_NAME": None,
+        # The `event` fixture is four weeks ahead while tests scan now: the wrong-day rule is off unless a
+        # test turns it on (tests/test_checkin_security.py does).
+        "CHECKIN_DAY_MARGIN_HOURS": None,
     }
     config.update(overrides)
     return config
@@ -282,7 +285,8 @@ def gunicorn_server(migrated_database, tmp_path):
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         env = dict(os.environ, PLM_SECRET_KEY="test-secret-key", PLM_SQLALCHEMY_DATABASE_URI=DATABASE_URL,
-                   PLM_INSTANCE_PATH=str(tmp_path), PLM_RATELIMIT_ENABLED="false")
+                   PLM_INSTANCE_PATH=str(tmp_path), PLM_RATELIMIT_ENABLED="false",
+                   PLM_CHECKIN_DAY_MARGIN_HOURS="null")  # as in base_config(): the event is weeks ahead
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              "--threads", str(threads), "--log-level", "warning", "wsgi:app"],

@@ -13,6 +13,8 @@ from tests.conftest import STAFF_PASSWORD
 PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.logout", "checkin.door_service_worker", "api.openapi",
                           "auth.reset_password"}
 ROLES = ("organizer", "facilitator", "admin")
+# Lists that a facilitator reaches only for one of their own sessions' checkpoints: without one, 403 JSON.
+FACILITATOR_NEEDS_OWN_CHECKPOINT = {"checkin_api.checkin_snapshot"}
 
 
 def _protected_rules(app):
@@ -61,7 +63,9 @@ def test_matrix(app, make_user, event):
             view = app.view_functions[rule.endpoint]
             allowed = getattr(view, "allowed_roles", None)
             response = client.open(_url(rule, event.slug), method=_method(rule))
-            if allowed is not None and role != "admin" and role not in allowed:
+            if role == "facilitator" and rule.endpoint in FACILITATOR_NEEDS_OWN_CHECKPOINT:
+                assert response.status_code == 403 and response.is_json, f"{role} {rule.rule} -> {response.status_code}"
+            elif allowed is not None and role != "admin" and role not in allowed:
                 assert response.status_code == 403, f"{role} {rule.rule} -> {response.status_code}"
                 if rule.rule.startswith("/api/"):
                     assert response.is_json
@@ -79,3 +83,87 @@ def test_every_staff_view_declares_its_roles(app):
         if rule.endpoint in open_to_any_staff:
             continue
         assert getattr(view, "allowed_roles", None) is not None, f"{rule.endpoint} has no role_required"
+
+
+def test_facilitators_reach_only_their_own_sessions_at_the_door(app, make_user, event, schedule_factory):
+    """Issue 10: a facilitator's door token or login sees and checks in only at their own sessions."""
+    from sqlalchemy import select
+
+    from plm.auth.service import create_api_token
+    from plm.extensions import db
+    from plm.models import CheckIn, Checkpoint, Event, SessionSignup
+    from plm.admin.service import ensure_day_checkpoints
+    from plm.checkin.service import ensure_session_checkpoints
+    from plm.tickets import participant_code
+    from tests.test_checkin_api import SECRET
+
+    leader = schedule_factory.leader("Ayu Lestari", "ayu@test.example")
+    mine = schedule_factory.session("Literasi digital", signup=True, facilitators=[leader])
+    theirs = schedule_factory.session("Pojok baca", start="13:00", end="14:00", facilitators=[schedule_factory.leader("Budi", "budi@test.example")])
+    signed = schedule_factory.person("Sri Wahyuni", "sri@test.example")
+    outsider = schedule_factory.person("Made Oka", "made@test.example")
+    db.session.add(SessionSignup(session_id=mine.id, participant_id=signed.id))
+    other = Event(slug="plm-lain", name="Lain", starts_on=event.starts_on, ends_on=event.ends_on)
+    db.session.add(other)
+    db.session.flush()
+    ensure_day_checkpoints(db.session, other)
+    ensure_session_checkpoints(db.session, event)
+    db.session.commit()
+    cp = {c.session_id or ("day", c.event_id, c.day): c.id for c in db.session.scalars(select(Checkpoint))}
+    my_cp, their_cp = cp[mine.id], cp[theirs.id]
+    day_cp = cp[("day", event.id, event.starts_on)]
+    other_day_cp = cp[("day", other.id, other.starts_on)]
+    stranger = schedule_factory.person("Orang Lain", "lain@test.example")
+    stranger.event_id = other.id
+    db.session.commit()
+
+    facilitator = make_user("facilitator", "ayu@test.example")
+    organizer = make_user("organizer", "pintu@test.example")
+    db.session.commit()
+    fac = {"Authorization": "Bearer " + create_api_token(db.session, facilitator, "laptop")}
+    org = {"Authorization": "Bearer " + create_api_token(db.session, organizer, "pintu")}
+    db.session.commit()
+    client = app.test_client()
+    base = f"/api/v1/events/{event.slug}"
+
+    listed = client.get(f"{base}/checkpoints", headers=fac).get_json()["checkpoints"]
+    assert [c["id"] for c in listed] == [my_cp]
+    assert len(client.get(f"{base}/checkpoints", headers=org).get_json()["checkpoints"]) == 4 + 2
+
+    for query in ("", f"?checkpoint={day_cp}", f"?checkpoint={their_cp}"):
+        response = client.get(f"{base}/checkin-snapshot{query}", headers=fac)
+        assert response.status_code == 403 and response.get_json()["error"] == "forbidden_checkpoint", query
+        response = client.get(f"{base}/participants?q=sri{query.replace('?', '&')}", headers=fac)
+        assert response.status_code == 403, query
+    snap = client.get(f"{base}/checkin-snapshot?checkpoint={my_cp}", headers=fac).get_json()
+    assert [row[0] for row in snap["participants"]] == [signed.public_id]  # not the whole roster
+    assert len(client.get(f"{base}/checkin-snapshot?checkpoint={my_cp}", headers=org).get_json()["participants"]) == 4
+    assert client.get(f"{base}/participants?q=made&checkpoint={my_cp}", headers=fac).get_json()["results"] == []
+    assert client.get(f"{base}/participants?q=made&checkpoint={my_cp}", headers=org).get_json()["results"]
+
+    def post(slug, code, checkpoint, headers):
+        return client.post(f"/api/v1/events/{slug}/checkins", json={"code": code, "checkpoint": checkpoint}, headers=headers)
+
+    for slug, code, checkpoint in ((event.slug, participant_code(SECRET, signed), day_cp),
+                                   (event.slug, participant_code(SECRET, signed), their_cp),
+                                   (other.slug, participant_code(SECRET, stranger), other_day_cp)):
+        response = post(slug, code, checkpoint, fac)
+        assert response.status_code == 403 and response.get_json()["error"] == "forbidden_checkpoint", checkpoint
+        assert response.get_json()["message"].startswith("Fasilitator hanya")  # read at the door, in Indonesian
+    assert db.session.scalar(select(db.func.count(CheckIn.id))) == 0
+    assert post(event.slug, participant_code(SECRET, signed), my_cp, fac).status_code == 201
+    assert post(event.slug, participant_code(SECRET, outsider), day_cp, org).status_code == 201
+
+    stats = client.get(f"{base}/stats", headers=fac).get_json()
+    assert [c["id"] for c in stats["checkpoints"]] == [my_cp]
+    assert {s["checkpoint"] for s in stats["last_scans"]} == {my_cp}
+    assert stats["current_day"] is None and stats["provinces"] == [] and stats["arrivals"] == []
+    assert len(client.get(f"{base}/stats", headers=org).get_json()["checkpoints"]) == 6
+
+    # The staff pages (cookie login) show the facilitator only their own checkpoint too.
+    from tests.conftest import STAFF_PASSWORD
+
+    page = app.test_client()
+    page.post("/staff/login", data={"email": facilitator.email, "password": STAFF_PASSWORD})
+    door = page.get(f"/staff/events/{event.slug}/door").get_data(as_text=True)
+    assert "Literasi digital" in door and "Pojok baca" not in door

@@ -91,8 +91,9 @@ def test_offline_queues_replayed_twice_concurrently(app, event, make_user, gunic
     token = create_api_token(db.session, user, "door")
     people = [add_participant(event, f"Peserta {i}") for i in range(12)]
     cp = day_checkpoint(event)
-    db.session.commit()
     start = utcnow() - timedelta(hours=1)
+    event.registration_opens_at = start - timedelta(days=1)  # a scan may not predate it
+    db.session.commit()
     queue_a = [{"code": participant_code(SECRET, p), "checkpoint": cp.id, "client_uuid": str(uuid.uuid4()),
                 "scanned_at": (start + timedelta(minutes=i)).isoformat(), "device": "A", "source": "offline-sync"}
                for i, p in enumerate(people[:8])]

@@ -105,6 +105,33 @@ def test_the_document_is_openapi_3_with_valid_schemas():
         REGISTRY.resolver(BASE).lookup(ref)
 
 
+@pytest.mark.nodb
+def test_array_schemas_are_openapi_3_1_not_3_0():
+    """JSON Schema 2020-12 (OpenAPI 3.1): a tuple is `prefixItems` (+ `items`: false); `items` is one schema
+    or a boolean, never the old array form; no 3.0-only `nullable`. Checked for every schema in the document."""
+    def walk(node, where):
+        if isinstance(node, dict):
+            assert "nullable" not in node, where
+            if "items" in node:
+                assert isinstance(node["items"], (dict, bool)), where
+            if "prefixItems" in node:
+                assert isinstance(node["prefixItems"], list) and node.get("type") == "array", where
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+
+    walk(DOC, "#")
+    rows = DOC["components"]["schemas"]["Snapshot"]["properties"]["participants"]["items"]
+    validator = Draft202012Validator(rows)
+    assert validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", ""])
+    assert validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "08:12", 1])
+    assert not validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "", 1, "extra"])
+    checkpoint = DOC["components"]["schemas"]["ScanRequest"]["properties"]["checkpoint"]
+    assert not Draft202012Validator(checkpoint).is_valid("0") and not Draft202012Validator(checkpoint).is_valid(0)
+
+
 def test_it_is_served_and_every_api_route_is_documented_and_vice_versa(app, client):
     served = client.get("/api/v1/openapi.json")
     assert served.status_code == 200 and served.mimetype == "application/json"
@@ -124,8 +151,10 @@ def test_every_operation_answers_with_the_documented_shapes(app, client, make_us
     api = Conformance()
     organizer = make_user("organizer", "pintu-oa@test.example")
     other_door = make_user("organizer", "pintu2-oa@test.example")
+    facilitator = make_user("facilitator", "fasilitator-oa@test.example")
     bearer = {"Authorization": f"Bearer {create_api_token(db.session, organizer, 'Pintu 1')}"}
     other_bearer = {"Authorization": f"Bearer {create_api_token(db.session, other_door, 'Pintu 2')}"}
+    facilitator_bearer = {"Authorization": f"Bearer {create_api_token(db.session, facilitator, 'Laptop')}"}
     db.session.commit()
     slug = event.slug
     cp = day_checkpoint(event)
@@ -182,6 +211,9 @@ def test_every_operation_answers_with_the_documented_shapes(app, client, make_us
                  {"code": "x", "checkpoint": True}, {"code": "x", "checkpoint": cp.id, "client_uuid": "short"},
                  {"code": "x", "checkpoint": cp.id, "device": "d" * 61}, {"code": "x", "checkpoint": cp.id, "source": "fax"},
                  {"code": "x", "checkpoint": cp.id, "override": "yes"}, {"code": "x", "checkpoint": cp.id, "scanned_at": "yesterday"},
+                 {"code": "x", "checkpoint": "0"}, {"code": "x", "checkpoint": "0" + str(cp.id)},
+                 {"code": "x", "checkpoint": cp.id, "correction": 1},
+                 {"code": "x", "checkpoint": cp.id, "scanned_at": "2001-01-01T00:00:00Z"},
                  {"code": "x", "checkpoint": cp.id, "scanned_at": "2999-01-01T00:00:00Z"},
                  {"code": "x", "checkpoint": 999999}]:
         response = call("POST", checkins, json=body)
@@ -191,6 +223,15 @@ def test_every_operation_answers_with_the_documented_shapes(app, client, make_us
     call("POST", checkins, data="x" * 10_001, content_type="application/json")
     call("POST", "/api/v1/events/no-such-event/checkins", json={"code": "x", "checkpoint": cp.id})
     call("POST", checkins, json={"code": code0, "checkpoint": cp.id}, headers={})
+    # A bare public id: invalid from a camera, a check-in as a staff entry.
+    bare = call("POST", checkins, json={"code": people[3].public_id, "checkpoint": cp.id}).json
+    assert bare["result"] == "invalid" and bare["reason"] == "public_id_needs_manual"
+    assert call("POST", checkins, json={"code": people[3].public_id, "checkpoint": cp.id, "source": "manual"}).status_code == 201
+    # The same client_uuid from another account: 409. A facilitator at a door that is not theirs: 403.
+    assert call("POST", checkins, json={"code": code0, "checkpoint": cp.id, "client_uuid": first_uuid},
+                headers=other_bearer).json["error"] == "client_uuid_conflict"
+    assert call("POST", checkins, json={"code": code0, "checkpoint": cp.id},
+                headers=facilitator_bearer).json["error"] == "forbidden_checkpoint"
 
     # undo
     mine = ok.json["checkin_id"]
@@ -204,9 +245,10 @@ def test_every_operation_answers_with_the_documented_shapes(app, client, make_us
     # search
     found = call("GET", f"/api/v1/events/{slug}/participants?q=peserta%20uji&checkpoint={cp.id}").json["results"]
     assert len(found) == 4 and any(hit["checked_in_at"] for hit in found)
-    for query in ("q=a", "q=" + "x" * 101, "q=ab&checkpoint=abc", "q=ab&checkpoint=999999", ""):
+    for query in ("q=a", "q=" + "x" * 101, "q=ab&checkpoint=abc", "q=ab&checkpoint=999999", "q=ab&checkpoint=0", ""):
         assert call("GET", f"/api/v1/events/{slug}/participants?{query}").status_code == 422, query
     call("GET", "/api/v1/events/no-such-event/participants?q=ab")
+    call("GET", f"/api/v1/events/{slug}/participants?q=ab&checkpoint={cp.id}", headers=facilitator_bearer)
     call("GET", f"/api/v1/events/{slug}/participants?q=ab", headers={})
 
     # snapshot: plain, gzip, for a session checkpoint, 304, refusals
@@ -217,6 +259,10 @@ def test_every_operation_answers_with_the_documented_shapes(app, client, make_us
     assert call("GET", f"/api/v1/events/{slug}/checkin-snapshot?checkpoint={cp.id}",
                 headers={**bearer, "If-None-Match": snap.headers["ETag"]}).status_code == 304
     call("GET", f"/api/v1/events/{slug}/checkin-snapshot?checkpoint=x")
+    assert call("GET", f"/api/v1/events/{slug}/checkin-snapshot?checkpoint=0").json["error"] == "invalid_field"
+    call("GET", f"/api/v1/events/{slug}/checkin-snapshot", headers=facilitator_bearer)
+    assert call("GET", f"/api/v1/events/{slug}/checkpoints", headers=facilitator_bearer).json["checkpoints"] == []
+    assert call("GET", f"/api/v1/events/{slug}/stats", headers=facilitator_bearer).json["checkpoints"] == []
     call("GET", "/api/v1/events/no-such-event/checkin-snapshot")
     call("GET", f"/api/v1/events/{slug}/checkin-snapshot", headers={})
 

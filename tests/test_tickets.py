@@ -48,3 +48,21 @@ def test_code_fits_a_small_qr():
 
     code = tickets.make_code(KEY, "plm-2015", "ABCDEFGH23", "s")
     assert len(qr_matrix(code)) <= 29  # version 3 at most: 17 + 4 * version modules a side
+
+
+@pytest.mark.parametrize("text", [
+    "PLM1:PLM-2015:E3YUAW2LAU:CQGBG4QNBHR\u0410R",   # Cyrillic A in the MAC (issue 12): compare_digest raised
+    "PLM1:PLM-2015:E3YU\u0410W2LAU:CQGBG4QNBHRAR",   # ... in the public id (isalnum() says yes)
+    "PLM1:PLM-2015:E3YUAW2LAU:CQGBG4QNBH\u00dfR",    # ß: upper() makes it SS
+    "PLM1:PLM-2015:\u0661\u0662AW2LAU:CQGBG4QNBHRAR",  # Arabic-Indic digits
+    "PLM1:PLM-2015:E3YUAW2LAU:CQGBG4QNBHRA1",        # 1 is not base32
+    "PLM1:PLM 2015:E3YUAW2LAU:CQGBG4QNBHRAR", "PLM1:-:E3YUAW2LAU:CQGBG4QNBHRAR",
+])
+def test_anything_but_ascii_letters_digits_and_dashes_is_a_format_error(text):
+    with pytest.raises(tickets.TicketFormatError):
+        tickets.parse_code(text)
+
+
+def test_verify_never_raises_on_an_odd_mac():
+    code = tickets.TicketCode("PLM-2015", "ABCDEFGH23", "CQGBG4QNBHR\u0410R")
+    assert tickets.verify(KEY, code, "s") is False

@@ -3,7 +3,7 @@ staff accounts page, under /staff/."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -54,10 +54,17 @@ def load_user(user_id: str) -> User | None:
 
 @login_manager.request_loader
 def load_user_from_bearer(req) -> User | None:
+    """A Bearer token logs in to the JSON API only (/api/v1/...), never to staff pages and forms.
+
+    Flask-Login asks this only when no session (or remember) cookie names a user, so a token never
+    overrides a cookie; ``g.token_auth`` tells the CSRF check that this request carries no cookie login.
+    """
     header = req.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        return service.user_for_token(db.session, header[7:].strip())
-    return None
+    if not (header.startswith("Bearer ") and req.path.startswith("/api/v1/")):
+        return None
+    user = service.user_for_token(db.session, header[7:].strip())
+    g.token_auth = user is not None
+    return user
 
 
 @login_manager.unauthorized_handler

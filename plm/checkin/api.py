@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
@@ -20,10 +21,17 @@ from plm.models import Checkpoint
 bp = Blueprint("checkin_api", __name__, url_prefix="/api/v1/events/<slug>")
 
 door_staff = role_required("organizer", "facilitator")
+MAX_BODY = 10_000  # bytes: a scan is a few hundred
+
+
+# Refusals that a person at the door reads (the others are for the door's code and its developers).
+_ERROR_MESSAGES = {
+    "forbidden_checkpoint": _l("Facilitators can only use the check-in of their own sessions."),
+}
 
 
 def _error(exc: service.CheckinError):
-    body = {"error": exc.code, "message": str(exc)}
+    body = {"error": exc.code, "message": str(_ERROR_MESSAGES.get(exc.code, exc))}
     if exc.field:
         body["field"] = exc.field
     return jsonify(body), exc.status
@@ -33,7 +41,22 @@ _MESSAGES = {
     "ok": _l("Welcome"), "already": _l("Already checked in"), "unknown": _l("Unknown ticket"),
     "invalid": _l("Invalid ticket"), "cancelled": _l("Registration cancelled"),
     "wrong_event": _l("Ticket for another event"), "not_signed_up": _l("Not signed up for this session"),
+    "wrong_day": _l("This checkpoint is for another day"),
 }
+
+
+def _read_body() -> bytes | None:
+    """At most MAX_BODY bytes of the body, or None when it is longer (declared or sent chunked)."""
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return None
+    raw = request.stream.read(MAX_BODY + 1)  # a chunked body has no Content-Length: never read past the limit
+    return None if len(raw) > MAX_BODY else raw
+
+
+def _day_margin() -> timedelta | None:
+    """The wrong-day rule's margin (CHECKIN_DAY_MARGIN_HOURS); None switches the rule off."""
+    hours = current_app.config.get("CHECKIN_DAY_MARGIN_HOURS")
+    return None if hours is None else timedelta(hours=float(hours))
 
 
 @bp.route("/checkins", methods=["POST"])
@@ -41,14 +64,17 @@ _MESSAGES = {
 def create_checkin(slug: str):
     if len(slug) > 40:
         return error_response(404)
-    if request.content_length is not None and request.content_length > 10_000:
+    raw = _read_body()
+    if raw is None:
         return jsonify(error="too_large", message="the body is larger than 10 KB"), 413
-    body = request.get_json(silent=True, force=True)
-    if body is None:
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
         return jsonify(error="not_json", message="the body must be JSON"), 400
     try:
         scan = service.parse_scan_body(body)
-        answer, replayed = service.record_scan(db.session, current_app.config["SECRET_KEY"], slug, scan, current_user)
+        answer, replayed = service.record_scan(db.session, current_app.config["SECRET_KEY"], slug, scan, current_user,
+                                               day_margin=_day_margin())
     except service.CheckinError as exc:
         db.session.rollback()
         if exc.code == "unknown_checkpoint" and _find_event(slug) is None:
@@ -80,15 +106,27 @@ def delete_checkin(slug: str, checkin_id: int):
 
 
 def _checkpoint_arg(event) -> Checkpoint | None:
+    """The ?checkpoint= of a list request. Facilitators must name one of their own sessions' checkpoints."""
     raw = request.args.get("checkpoint", "")
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # "²" and "١" are digits to isdigit(), not to int()
-        raise service.CheckinError("invalid_field", "checkpoint must be a checkpoint id", field="checkpoint")
-    checkpoint = db.session.get(Checkpoint, int(raw))
-    if checkpoint is None or checkpoint.event_id != event.id:
-        raise service.CheckinError("unknown_checkpoint", "no such checkpoint in this event", field="checkpoint")
+    checkpoint = None
+    if raw:
+        if not service.CHECKPOINT_ID_RE.match(raw):  # "²" and "١" are digits to isdigit(), not to int()
+            raise service.CheckinError("invalid_field", "checkpoint must be a checkpoint id", field="checkpoint")
+        checkpoint = db.session.get(Checkpoint, int(raw))
+        if checkpoint is None or checkpoint.event_id != event.id:
+            raise service.CheckinError("unknown_checkpoint", "no such checkpoint in this event", field="checkpoint")
+    allowed = service.facilitator_checkpoint_ids(db.session, event.id, current_user)
+    if allowed is not None and (checkpoint is None or checkpoint.id not in allowed):
+        raise service.CheckinError("forbidden_checkpoint", "facilitators see only their own sessions' lists",
+                                   status=403, field="checkpoint")
     return checkpoint
+
+
+def _facilitator_roster(checkpoint: Checkpoint | None) -> set[str] | None:
+    """For a facilitator at a sign-up session: the public ids they may see; None: no limit."""
+    if checkpoint is None or current_user.role != "facilitator":
+        return None
+    return service.session_roster_ids(db.session, checkpoint)
 
 
 @bp.route("/participants")
@@ -104,7 +142,11 @@ def participants(slug: str):
         checkpoint = _checkpoint_arg(event)
     except service.CheckinError as exc:
         return _error(exc)
-    return jsonify(results=service.search_participants(db.session, event, query, checkpoint))
+    results = service.search_participants(db.session, event, query, checkpoint)
+    roster = _facilitator_roster(checkpoint)
+    if roster is not None:
+        results = [hit for hit in results if hit["id"] in roster]
+    return jsonify(results=results)
 
 
 @bp.route("/checkpoints")
@@ -112,7 +154,7 @@ def participants(slug: str):
 def checkpoints(slug: str):
     event = get_event_or_404(slug)
     out = []
-    for cp in service.checkpoints_for(db.session, event):
+    for cp in service.checkpoints_for_user(db.session, event, current_user):
         out.append({"id": cp.id, "kind": cp.kind, "name": cp.name, "day": cp.day.isoformat() if cp.day else None,
                     "session": cp.session_id,
                     "signup_required": bool(cp.session and cp.session.signup_required)})
@@ -127,11 +169,17 @@ def checkin_snapshot(slug: str):
         checkpoint = _checkpoint_arg(event)
     except service.CheckinError as exc:
         return _error(exc)
+    roster = _facilitator_roster(checkpoint)
     etag = service.snapshot_etag(db.session, event, checkpoint)
+    if roster is not None:  # a facilitator's copy holds fewer people: never the same validator
+        etag = etag[:-1] + '-f"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding, Cookie, Authorization"}
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         return Response(status=304, headers=headers)
     data = service.snapshot(db.session, current_app.config["SECRET_KEY"], event, checkpoint)
+    if roster is not None:
+        at = data["fields"].index("id")
+        data["participants"] = [row for row in data["participants"] if row[at] in roster]
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         raw = gzip.compress(raw, 6)
@@ -143,4 +191,4 @@ def checkin_snapshot(slug: str):
 @door_staff
 def checkin_stats(slug: str):
     event = get_event_or_404(slug)
-    return jsonify(service.stats(db.session, event))
+    return jsonify(service.stats_for_user(db.session, event, current_user))

@@ -46,7 +46,7 @@ def badge_url_template(slug: str) -> str | None:
 @door_staff
 def door(slug: str):
     event = get_event_or_404(slug)
-    checkpoints = service.checkpoints_for(db.session, event)
+    checkpoints = service.checkpoints_for_user(db.session, event, current_user)
     requested = request.args.get("checkpoint", "")
     chosen = next((c for c in checkpoints if str(c.id) == requested), None)
     config = {
@@ -83,7 +83,7 @@ def door_service_worker():
 @door_staff
 def dashboard(slug: str):
     event = get_event_or_404(slug)
-    data = service.stats(db.session, event)
+    data = service.stats_for_user(db.session, event, current_user)
     return render_template("checkin/dashboard.html", event=event, stats=data,
                            live_config={"stats": url_for("checkin_api.checkin_stats", slug=event.slug), "interval": 5000})
 

@@ -16,7 +16,7 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from plm import tickets
 from plm.models import (
+    AuditLog,
     CheckIn,
     Checkpoint,
     Event,
@@ -35,18 +36,24 @@ from plm.models import (
     SessionSignup,
     User,
     audit,
+    session_facilitators,
     utcnow,
 )
 from plm.text import clean_line, fold_for_search
 
-RESULTS = ("ok", "already", "unknown", "invalid", "cancelled", "wrong_event", "not_signed_up")
+RESULTS = ("ok", "already", "unknown", "invalid", "cancelled", "wrong_event", "not_signed_up", "wrong_day")
 SOURCES = ("qr", "manual", "walk-in", "offline-sync")
+# A bare public id (the "ticket number" printed under the QR) is a person typing it: accepted only from these
+# staff entries, never from a camera or a replayed camera scan, which must carry the full, verified code.
+STAFF_ENTRY_SOURCES = ("manual", "walk-in")
 UNDO_WINDOW = timedelta(minutes=15)
-# An offline scan may carry a time a little ahead of the server clock (phones drift).
+# An offline scan may carry a time a little off the server clock (phones drift), either way.
 FUTURE_SKEW = timedelta(minutes=5)
 MAX_SCANNED = 200
 PUBLIC_ID_RE = re.compile(r"^[A-Z2-9]{6,16}$")
 CLIENT_UUID_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+# A checkpoint id sent as text: what the OpenAPI document allows (no zero, no leading zeros, ASCII digits only).
+CHECKPOINT_ID_RE = re.compile(r"^[1-9][0-9]{0,8}\Z")
 
 
 class CheckinError(ValueError):
@@ -68,6 +75,7 @@ class ScanRequest:
     device: str = ""
     source: str = "qr"
     override: bool = False
+    correction: bool = False
 
 
 @dataclass
@@ -145,7 +153,7 @@ def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
     if len(code) > MAX_SCANNED:
         raise CheckinError("invalid_field", f"code is longer than {MAX_SCANNED} characters", field="code")
     checkpoint = body.get("checkpoint")
-    if isinstance(checkpoint, str) and checkpoint.isascii() and checkpoint.isdigit() and len(checkpoint) < 10:
+    if isinstance(checkpoint, str) and CHECKPOINT_ID_RE.match(checkpoint):
         checkpoint = int(checkpoint)
     if not isinstance(checkpoint, int) or isinstance(checkpoint, bool) or not 0 < checkpoint < 2**31:
         raise CheckinError("invalid_field", "checkpoint must be a checkpoint id", field="checkpoint")
@@ -162,9 +170,12 @@ def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
     override = body.get("override", False)
     if not isinstance(override, bool):
         raise CheckinError("invalid_field", "override must be true or false", field="override")
+    correction = body.get("correction", False)
+    if not isinstance(correction, bool):
+        raise CheckinError("invalid_field", "correction must be true or false", field="correction")
     scanned_at = parse_scanned_at(body.get("scanned_at"), now)
     return ScanRequest(code=code, checkpoint_id=checkpoint, client_uuid=client_uuid, scanned_at=scanned_at,
-                       device=" ".join(device.split()), source=source, override=override)
+                       device=" ".join(device.split()), source=source, override=override, correction=correction)
 
 
 def load_checkpoint(session: Session, event_slug: str, checkpoint_id: int) -> Optional[tuple[Checkpoint, Event]]:
@@ -187,18 +198,19 @@ _T_S, _T_SU, _T_CI = EventSession.__table__, SessionSignup.__table__, CheckIn.__
 _T_U, _T_LOG = User.__table__, ScanLog.__table__
 
 # The hot path's one read: checkpoint + event (by slug) + participant (by public id) + whether they signed
-# up for the session + their existing check-in here (and who made it) + a stored answer for this client_uuid.
+# up for the session + their existing check-in here (and who made it) + a stored answer for this client_uuid
+# in this event (unique per event), with the account that got it.
 # Built once, so SQLAlchemy compiles it once; parameters: cp, slug, pid, uuid.
 _SCAN_READ = (
     select(
-        _T_CP.c.id, _T_CP.c.kind, _T_CP.c.session_id, _T_EV.c.id.label("event_id"), _T_EV.c.slug,
-        _T_EV.c.timezone, _T_EV.c.ticket_key_version,
+        _T_CP.c.id, _T_CP.c.kind, _T_CP.c.session_id, _T_CP.c.day, _T_EV.c.id.label("event_id"), _T_EV.c.slug,
+        _T_EV.c.timezone, _T_EV.c.ticket_key_version, _T_EV.c.registration_opens_at, _T_EV.c.created_at,
         _T_P.c.id.label("pid"), _T_P.c.public_id, _T_P.c.full_name, _T_P.c.name_on_badge, _T_P.c.institution,
         _T_P.c.province, _T_P.c.role, _T_P.c.status, _T_P.c.ticket_secret,
-        _T_S.c.signup_required, _T_SU.c.id.label("signup_id"),
+        _T_S.c.signup_required, _T_S.c.starts_at.label("session_starts_at"), _T_SU.c.id.label("signup_id"),
         _T_CI.c.id.label("checkin_id"), _T_CI.c.checked_in_at, _T_CI.c.device.label("checkin_device"),
         _T_U.c.full_name.label("user_name"), _T_U.c.email.label("user_email"),
-        select(_T_LOG.c.response).where(_T_LOG.c.client_uuid == bindparam("uuid")).scalar_subquery().label("stored"),
+        _T_LOG.c.response.label("stored"), _T_LOG.c.user_id.label("stored_user"),
     )
     .select_from(
         _T_CP.join(_T_EV, and_(_T_EV.c.id == _T_CP.c.event_id, _T_EV.c.slug == bindparam("slug")))
@@ -207,6 +219,7 @@ _SCAN_READ = (
         .outerjoin(_T_SU, and_(_T_SU.c.session_id == _T_CP.c.session_id, _T_SU.c.participant_id == _T_P.c.id))
         .outerjoin(_T_CI, and_(_T_CI.c.participant_id == _T_P.c.id, _T_CI.c.checkpoint_id == _T_CP.c.id))
         .outerjoin(_T_U, _T_U.c.id == _T_CI.c.user_id)
+        .outerjoin(_T_LOG, and_(_T_LOG.c.event_id == _T_EV.c.id, _T_LOG.c.client_uuid == bindparam("uuid")))
     )
     .where(_T_CP.c.id == bindparam("cp"))
 )
@@ -222,7 +235,10 @@ _EARLIER = (
     .values(checked_in_at=bindparam("new_at", type_=CheckIn.checked_in_at.type), device=bindparam("new_device"),
             user_id=bindparam("new_user"))
 )
-_STORED = select(_T_LOG.c.response).where(_T_LOG.c.client_uuid == bindparam("uuid"))
+_STORED = select(_T_LOG.c.response, _T_LOG.c.user_id).where(
+    _T_LOG.c.event_id == bindparam("event_id"), _T_LOG.c.client_uuid == bindparam("uuid"))
+_STORED_BY_SLUG = (select(_T_LOG.c.response, _T_LOG.c.user_id).join(_T_EV, _T_EV.c.id == _T_LOG.c.event_id)
+                   .where(_T_EV.c.slug == bindparam("slug"), _T_LOG.c.client_uuid == bindparam("uuid")))
 _INSERTS: dict[str, tuple] = {}
 # SQLite has one writer at a time and its busy handler sleeps 1, 2, 5, 10... ms between retries: threads of
 # one process queue here instead (woken at once), which keeps the door's p99 low. PostgreSQL needs no lock.
@@ -259,21 +275,59 @@ def _name(full_name: Optional[str], email: Optional[str]) -> str:
     return full_name or (email or "").split("@")[0]
 
 
+def _stored_answer(stored: Optional[dict], stored_user: Optional[int], user_id: Optional[int]) -> Optional[dict]:
+    """A retried client_uuid's first answer, for the caller who got it; another account's uuid is refused."""
+    if stored is None:
+        return None
+    if stored_user != user_id:
+        raise CheckinError("client_uuid_conflict", "this client_uuid was used by another account", status=409,
+                           field="client_uuid")
+    return stored
+
+
+def checkpoint_day(row: Any) -> Optional[date]:
+    """The day a checkpoint belongs to, in the event's timezone: the door's day, or the session's."""
+    if row.kind == "day":
+        return row.day
+    if row.session_starts_at is not None:
+        return row.session_starts_at.astimezone(ZoneInfo(row.timezone)).date()
+    return None
+
+
+def outside_day(day: date, when: datetime, tz_name: str, margin: timedelta) -> bool:
+    """True when *when* is outside *day* (midnight to midnight in the event's timezone) widened by *margin*."""
+    tz = ZoneInfo(tz_name)
+    start = datetime.combine(day, time(0), tz) - margin
+    end = datetime.combine(day + timedelta(days=1), time(0), tz) + margin
+    return not start <= when < end
+
+
+def _facilitator_may_use(session: Session, user: User, event_id: int, checkpoint_id: int) -> bool:
+    allowed = facilitator_checkpoint_ids(session, event_id, user)
+    return allowed is None or checkpoint_id in allowed
+
+
 def record_scan(session: Session, app_secret: str, event_slug: str, scan: ScanRequest,
-                user: Optional[User]) -> tuple[dict, bool]:
+                user: Optional[User], day_margin: Optional[timedelta] = None) -> tuple[dict, bool]:
     """Judge one scan, record the check-in when it is new, log the attempt. Returns (answer, replayed).
 
-    Commits. Idempotent per ``client_uuid``: a retried request gets the stored first answer. An ok scan
-    costs one SELECT and two INSERTs; two doors racing for one badge are settled by the unique constraint.
+    Commits. Idempotent per (event, ``client_uuid``) and caller: a retried request gets the stored first
+    answer. An ok scan costs one SELECT and two INSERTs; two doors racing for one badge are settled by the
+    unique constraint. With *day_margin* set, a scan outside the checkpoint's day (± the margin) is
+    ``wrong_day`` unless ``scan.correction`` says a staff member records it on purpose.
     """
     slug = event_slug.lower()
     upper = scan.code.strip().upper()
     code: Optional[tickets.TicketCode] = None
     pid: Optional[str] = None
     result = ""
-    source = "qr"
+    source = scan.source
+    extra: dict[str, Any] = {}
     if not upper.startswith(tickets.PREFIX + ":") and PUBLIC_ID_RE.match(upper):
-        pid, source = upper, "manual"
+        if scan.source in STAFF_ENTRY_SOURCES:
+            pid = upper
+        else:  # a ticket number without its MAC, from a camera: the code was cut or stripped
+            result, extra["reason"] = "invalid", "public_id_needs_manual"
     else:
         try:
             code = tickets.parse_code(scan.code)
@@ -284,25 +338,32 @@ def record_scan(session: Session, app_secret: str, event_slug: str, scan: ScanRe
                 pid = code.public_id
             else:
                 result = "wrong_event"  # confirmed (or downgraded to invalid) below
-    if scan.source != "qr":
-        source = scan.source
+    user_id = user.id if user is not None else None
     conn = session.connection()
     row = conn.execute(_SCAN_READ, {"cp": scan.checkpoint_id, "slug": slug, "pid": pid, "uuid": scan.client_uuid}).first()
     if row is None:
         if scan.client_uuid:
-            stored = conn.execute(_STORED, {"uuid": scan.client_uuid}).scalar()
+            stored = conn.execute(_STORED_BY_SLUG, {"slug": slug, "uuid": scan.client_uuid}).first()
             if stored is not None:
-                return stored, True
+                return _stored_answer(stored[0], stored[1], user_id), True
         raise CheckinError("unknown_checkpoint", "no such checkpoint in this event", status=422, field="checkpoint")
-    if row.stored is not None:
-        return row.stored, True
+    if user is not None and user.role == "facilitator" and not _facilitator_may_use(session, user, row.event_id, row.id):
+        raise CheckinError("forbidden_checkpoint", "facilitators check in only at their own sessions", status=403,
+                           field="checkpoint")
+    replay = _stored_answer(row.stored, row.stored_user, user_id)
+    if replay is not None:
+        return replay, True
     now = utcnow()
+    if scan.scanned_at is not None:
+        # Registration opening (or, without one, the event's creation) minus a phone's clock error.
+        opened = min(t for t in (row.registration_opens_at or row.created_at, now) if t is not None)
+        if scan.scanned_at < opened - FUTURE_SKEW:
+            raise CheckinError("invalid_field", "scanned_at is before the event's registration opened",
+                               field="scanned_at")
     scanned_at = scan.scanned_at or now
     device = (scan.device or _who(user))[:60]
-    user_id = user.id if user is not None else None
     participant: Optional[dict] = None
     participant_id: Optional[int] = None
-    extra: dict[str, Any] = {}
     if result == "wrong_event":
         assert code is not None
         other = _other_event_participant(session, app_secret, code)
@@ -321,11 +382,18 @@ def record_scan(session: Session, app_secret: str, event_slug: str, scan: ScanRe
             participant = {"id": row.public_id, "name": row.name_on_badge or row.full_name, "full_name": row.full_name,
                            "institution": row.institution, "province": row.province, "role": row.role,
                            "status": row.status}
+            day = checkpoint_day(row) if day_margin is not None else None
             if row.status == "cancelled":
                 result = "cancelled"
             elif row.status != "registered":
                 result, extra["reason"] = "invalid", row.status  # e.g. still on the waiting list
-            elif row.kind == "session" and row.signup_required and row.signup_id is None and not scan.override:
+            elif day is not None and outside_day(day, scanned_at, row.timezone, day_margin):
+                if scan.correction:
+                    extra["correction"] = True
+                else:
+                    result, extra["day"] = "wrong_day", day.isoformat()
+            if not result and row.kind == "session" and row.signup_required and row.signup_id is None \
+                    and not scan.override:
                 result = "not_signed_up"
     with _write_lock(session):
         return _write_scan(session, conn, scan, row, result, participant, participant_id, extra, source, device,
@@ -347,14 +415,23 @@ def _write_scan(session: Session, conn: Any, scan: ScanRequest, row: Any, result
             inserted = conn.execute(insert_checkin, {
                 "participant_id": participant_id, "checkpoint_id": row.id, "checked_in_at": scanned_at,
                 "user_id": user_id, "device": device, "source": source, "client_uuid": scan.client_uuid,
-                "created_at": now}).scalar()
+                "correction": bool(extra.get("correction")), "created_at": now}).scalar()
         if inserted is not None:
             result, checkin_id, checked_at, by = "ok", inserted, scanned_at, device
+            if extra.get("correction"):
+                session.add(AuditLog(action="checkin.correction", user_id=user_id, event_id=row.event_id,
+                                     target_type="checkin", target_id=inserted, detail={
+                                         "checkpoint": row.id, "participant": participant["id"] if participant else None,
+                                         "scanned_at": iso(scanned_at), "device": device, "source": source}))
         else:
             result = "already"
             existing = (row.checkin_id, row.checked_in_at, row.checkin_device, row.user_name, row.user_email)
             if row.checkin_id is None:  # another door won the race a moment ago
-                existing = tuple(conn.execute(_EXISTING, {"participant_id": participant_id, "checkpoint_id": row.id}).first())
+                first = conn.execute(_EXISTING, {"participant_id": participant_id, "checkpoint_id": row.id}).first()
+                if first is None:  # no: this client_uuid is taken at this checkpoint (a retry racing its first try)
+                    session.rollback()
+                    return _stored_or_conflict(session, row.event_id, scan.client_uuid, user_id)
+                existing = tuple(first)
             checkin_id, checked_at = existing[0], existing[1]
             by = existing[2] or _name(existing[3], existing[4])
             if scan.scanned_at is not None and checked_at is not None and scan.scanned_at < checked_at:
@@ -375,11 +452,19 @@ def _write_scan(session: Session, conn: Any, scan: ScanRequest, row: Any, result
         "response": answer, "created_at": now}).scalar()
     if logged is None:  # the same client_uuid raced us: its first answer stands
         session.rollback()
-        stored = session.connection().execute(_STORED, {"uuid": scan.client_uuid}).scalar()
-        if stored is not None:
-            return stored, True
+        return _stored_or_conflict(session, row.event_id, scan.client_uuid, user_id)
     session.commit()
     return answer, False
+
+
+def _stored_or_conflict(session: Session, event_id: int, client_uuid: Optional[str],
+                        user_id: Optional[int]) -> tuple[dict, bool]:
+    """After losing a race on a client_uuid: the winner's answer (same caller), else a 409."""
+    stored = session.connection().execute(_STORED, {"event_id": event_id, "uuid": client_uuid}).first()
+    answer = _stored_answer(stored[0], stored[1], user_id) if stored is not None else None
+    if answer is None:
+        raise CheckinError("client_uuid_conflict", "this client_uuid is already in use", status=409, field="client_uuid")
+    return answer, True
 
 
 def _other_event_participant(session: Session, app_secret: str, code: tickets.TicketCode) -> Optional[Participant]:
@@ -622,6 +707,52 @@ def stats(session: Session, event: Event, now: Optional[datetime] = None) -> dic
         "current_day": current, "checkpoints": checkpoints, "arrivals": arrivals,
         "provinces": provinces, "institution_types": types, "last_scans": last_scans,
     }
+
+
+def facilitator_checkpoint_ids(session: Session, event_id: int, user: User) -> Optional[set[int]]:
+    """The checkpoints a facilitator may use: their own sessions'. None: no limit (organizers, admins)."""
+    if user.role != "facilitator":
+        return None
+    from plm.schedule.service import leader_ids_for_user
+
+    event = session.get(Event, event_id)
+    mine = leader_ids_for_user(session, event, user) if event is not None else set()
+    if not mine:
+        return set()
+    return set(session.scalars(
+        select(Checkpoint.id).join(session_facilitators, session_facilitators.c.session_id == Checkpoint.session_id)
+        .where(Checkpoint.event_id == event_id, Checkpoint.kind == "session",
+               session_facilitators.c.participant_id.in_(mine))))
+
+
+def checkpoints_for_user(session: Session, event: Event, user: User) -> list[Checkpoint]:
+    """checkpoints_for(), limited to a facilitator's own sessions."""
+    checkpoints = checkpoints_for(session, event)
+    allowed = facilitator_checkpoint_ids(session, event.id, user)
+    return checkpoints if allowed is None else [c for c in checkpoints if c.id in allowed]
+
+
+def session_roster_ids(session: Session, checkpoint: Checkpoint) -> Optional[set[str]]:
+    """Public ids of who belongs on a sign-up session's list (signed up, or already checked in there);
+    None for a day or an open session, where anyone may come."""
+    if checkpoint.kind != "session" or checkpoint.session is None or not checkpoint.session.signup_required:
+        return None
+    signed = select(SessionSignup.participant_id).where(SessionSignup.session_id == checkpoint.session_id)
+    checked = select(CheckIn.participant_id).where(CheckIn.checkpoint_id == checkpoint.id)
+    return set(session.scalars(select(Participant.public_id).where(
+        Participant.event_id == checkpoint.event_id, Participant.id.in_(signed.union(checked)))))
+
+
+def stats_for_user(session: Session, event: Event, user: User, now: Optional[datetime] = None) -> dict:
+    """stats(); a facilitator sees only their sessions' counts and scans, no event-wide breakdowns."""
+    data = stats(session, event, now)
+    allowed = facilitator_checkpoint_ids(session, event.id, user)
+    if allowed is None:
+        return data
+    data["checkpoints"] = [c for c in data["checkpoints"] if c["id"] in allowed]
+    data["last_scans"] = [s for s in data["last_scans"] if s["checkpoint"] in allowed]
+    data.update(current_day=None, arrivals=[], provinces=[], institution_types=[])
+    return data
 
 
 def new_client_uuid() -> str:

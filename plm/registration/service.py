@@ -328,17 +328,28 @@ def reinstate(session: Session, participant: Participant) -> None:
 
 
 def reissue_ticket(session: Session, participant: Participant, user: Optional[User]) -> None:
-    """A new ticket secret: the old QR code stops working (a lost or shared ticket)."""
+    """A new ticket secret and ticket number (public id): the old QR code stops working, and so does
+    its bare ticket number typed at the door (a lost or shared ticket)."""
     import secrets
 
+    from plm.models import new_public_id
+
+    old = participant.public_id
     participant.ticket_secret = secrets.token_hex(8)
+    participant.public_id = new_public_id()
     session.flush()
-    audit(session, "participant.reissue_ticket", user=user, event_id=participant.event_id, target=participant)
+    audit(session, "participant.reissue_ticket", user=user, event_id=participant.event_id, target=participant,
+          old_public_id=old, public_id=participant.public_id)
 
 
 def rotate_event_ticket_key(session: Session, event: Event, user: User) -> int:
-    """Re-issue every ticket of the event at once (the key derived from the app secret changes)."""
+    """Re-issue every ticket of the event at once: the key derived from the app secret changes, and every
+    participant gets a new ticket number, so neither a leaked code nor its bare number works any more."""
+    from plm.models import new_public_id
+
     event.ticket_key_version = (event.ticket_key_version or 1) + 1
+    for participant in session.scalars(select(Participant).where(Participant.event_id == event.id)):
+        participant.public_id = new_public_id()
     session.flush()
     audit(session, "event.rotate_ticket_key", user=user, event_id=event.id, target=event,
           version=event.ticket_key_version)
