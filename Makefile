@@ -11,6 +11,16 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
+# The public address for links in mails, tickets, certificates and calendars (PUBLIC_BASE_URL).
+# Unless PLM_PUBLIC_BASE_URL is set or instance/config.py has PUBLIC_BASE_URL: this machine's
+# address as served (its first LAN address when HOST is 0.0.0.0), with PORT.
+ifeq ($(origin PLM_PUBLIC_BASE_URL),undefined)
+ifeq ($(shell grep -s '^PUBLIC_BASE_URL' instance/config.py),)
+PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(or $(firstword $(shell hostname -I 2>/dev/null)),127.0.0.1),$(HOST))
+export PLM_PUBLIC_BASE_URL := http://$(PUBLIC_HOST):$(PORT)
+endif
+endif
+
 # Debian packages: what the app needs to render PDFs, and what the tests need besides.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libzbar0 postgresql caddy
@@ -37,7 +47,8 @@ debs-test:
 
 instance/config.py:
 	@mkdir -p instance
-	@$(PYTHON) -c "import secrets; print('SECRET_KEY = %r' % secrets.token_hex(32))" > $@
+	@# 0600: the key signs every ticket and session.
+	@umask 077 && $(PYTHON) -c "import secrets; print('SECRET_KEY = %r' % secrets.token_hex(32))" > $@
 	@echo "Wrote a new SECRET_KEY to $@"
 
 translations: $(VENV)/.runtime
@@ -47,6 +58,8 @@ run: debs-run $(VENV)/.runtime instance/config.py translations
 	$(BIN)/flask plm init
 	@if $(BIN)/flask plm is-empty; then $(BIN)/flask plm demo; else $(BIN)/flask plm demo-logins; fi
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "Links in mails, tickets and certificates use $$($(BIN)/python -c 'from plm import create_app; print(create_app().config["PUBLIC_BASE_URL"])')"
+	@echo "  (set PLM_PUBLIC_BASE_URL=https://... for the address participants and door phones use)"
 	@# One gthread worker: the lowest door latency on SQLite (see bench/checkin_load.py); background
 	@# PDF jobs run in its worker thread. More workers: PLM_WORKERS=2 make run.
 	PLM_BIND=$(HOST):$(PORT) PLM_WORKERS=$${PLM_WORKERS:-1} PLM_THREADS=$${PLM_THREADS:-8} \

@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SECRET = "bench-secret-key"
+# Production-like apps (no TESTING) refuse to start without a public address; door_during_batch imports this too.
+os.environ.setdefault("PLM_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
 
 def prepare(database_url: str, instance: str) -> dict:

@@ -80,9 +80,11 @@ def _finish_config(app: Flask) -> None:
                 "PLM_SECRET_KEY (e.g. python -c 'import secrets; print(secrets.token_hex(32))'). "
                 "`make run` writes one for you on first run."
             )
+    _finish_public_base_url(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "plm.sqlite3")
+    _create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in csrf_unless_token()
@@ -93,6 +95,44 @@ def _finish_config(app: Flask) -> None:
         # Error messages would otherwise quote the row values (names, emails, phones) into the logs.
         options.setdefault("hide_parameters", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _create_private_sqlite_file(uri: str) -> None:
+    """Create a new SQLite file readable by its owner only (0600): it holds names, contacts and
+    password hashes. SQLite gives its -wal and -shm files the same mode. An existing file is left as is."""
+    from sqlalchemy.engine import make_url
+
+    if not uri.startswith("sqlite"):
+        return
+    url = make_url(uri)
+    path = url.database
+    if not path or path == ":memory:" or path.startswith("file:") or url.query.get("uri"):
+        return
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError:
+        return  # no such folder, or read-only: SQLite itself will say so on first use
+    os.close(descriptor)
+
+
+def _finish_public_base_url(app: Flask) -> None:
+    from plm.links import DEV_BASE_URL, normalise_base_url
+
+    configured = app.config.get("PUBLIC_BASE_URL")
+    url = normalise_base_url(configured)
+    if url is None and configured:
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must be an address like https://plm.example.org, not {configured!r}.")
+    if url is None:
+        if not (app.debug or app.testing):
+            raise ConfigError(
+                "PUBLIC_BASE_URL is not set. Links in mails, tickets, certificates and calendars are built on it "
+                "(never on the request's Host header). Set PLM_PUBLIC_BASE_URL=https://your.public.address or put "
+                "PUBLIC_BASE_URL = '...' in instance/config.py. `make run` sets one for this machine.")
+        url = DEV_BASE_URL
+    app.config["PUBLIC_BASE_URL"] = url
 
 
 @sa_event.listens_for(Engine, "connect")

@@ -29,6 +29,8 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 LOGIN_RATE_LIMIT = "10 per minute"
 REGISTRATION_RATE_LIMIT = "20 per hour"
+# "Send my link again" per email address, whoever asks (on top of the per-client limit above).
+RESEND_LINK_EMAIL_RATE_LIMIT = "5 per hour"
 
 # Mail: with no MAIL_SERVER the messages stay in the outbox table, visible to admins.
 MAIL_SERVER = None
@@ -43,8 +45,10 @@ MAIL_DEFAULT_SENDER = "PLM <panitia@plm.example>"
 UPLOAD_FOLDER = None  # default: <instance>/uploads
 MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
-# Absolute base URL for links in mails and QR codes when there is no request (CLI).
-PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+# The public address every absolute link is built on (mails, QR codes, iCal, WhatsApp texts), e.g.
+# "https://plm.example.org"; never taken from the request. No default: outside debug/testing the app
+# refuses to start without it (`make run` sets one for the machine).
+PUBLIC_BASE_URL = None
 
 # The venue LAN set-up (`make venue`, /door-setup): the local CA certificate the door phones install
 # (default <instance>/venue/ca.crt when it exists) and the plain-HTTP address of /door-setup that a phone

@@ -9,6 +9,9 @@ from __future__ import annotations
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+
+from plm.text import clean_line
 
 # Extracted by pybabel so the catalogue carries them; WTForms asks for them by these exact texts.
 WTFORMS_MESSAGES = (
@@ -43,6 +46,18 @@ def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def single_line(value):
+    """Field filter for every one-line text field (BaseForm adds it): no CR/LF or other control
+    characters (an event name with a line break broke every mail header and the public iCal), no
+    invisible bidirectional overrides (a badge printed "amaN jpg.exe"); spaces collapsed."""
+    return clean_line(value) if isinstance(value, str) else value
+
+
+def is_single_line(field_class: type) -> bool:
+    """Text inputs of one line: string, email, search, tel, URL, hidden; not text areas or passwords."""
+    return issubclass(field_class, StringField) and not issubclass(field_class, (TextAreaField, PasswordField))
+
+
 class _BabelTranslations:
     def gettext(self, string: str) -> str:
         return gettext(string)
@@ -59,3 +74,9 @@ class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _BabelTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            field = unbound_field.bind(form=form, **options)
+            if is_single_line(unbound_field.field_class):
+                field.filters = (single_line, *field.filters)
+            return field

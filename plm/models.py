@@ -261,6 +261,9 @@ class Participant(db.Model):
     ticket_secret: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
     # The manage link token is shown once (page, mail); only its hash is kept.
     manage_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    # A re-sent link (public "send my link again") waits here and replaces manage_token_hash only
+    # when it is first opened, so whoever knows an address cannot kill its owner's working link.
+    pending_manage_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     waitlisted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     badge_printed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -279,9 +282,17 @@ class Participant(db.Model):
     )
 
     def issue_manage_token(self) -> str:
-        """Make a new manage token, keep its hash, return the token to show once."""
+        """Make a new manage token, keep its hash, return the token to show once; every older link stops."""
         token = new_token()
         self.manage_token_hash = hash_token(token)
+        self.pending_manage_token_hash = None
+        return token
+
+    def offer_manage_token(self) -> str:
+        """A new manage token that starts working now but replaces the current one only when first used
+        (plm.events.get_participant_by_token_or_404); an earlier offer that was never used stops."""
+        token = new_token()
+        self.pending_manage_token_hash = hash_token(token)
         return token
 
 

@@ -10,13 +10,63 @@ import uuid
 
 from flask import Flask, g, has_request_context, request
 
-# Manage links (/e/<slug>/me/<token>) and tokens in query strings are secrets.
-_SECRET_PATH = re.compile(r"(/me/)[^/?#]+")
-_SECRET_QUERY = re.compile(r"((?:token|password|secret)=)[^&]+", re.IGNORECASE)
+# URL path parameters that are secrets: manage links (/e/<slug>/me/<token>), the personal calendar
+# key (/e/<slug>/calendar/<public_id>/<key>.ics), the e-mail confirmation (/e/<slug>/confirm-email/<signed>).
+# Every parameter of every route is either here or in PUBLIC_URL_PARAMS (tests/test_request_log.py).
+SECRET_URL_PARAMS = frozenset({"token", "key", "signed"})
+PUBLIC_URL_PARAMS = frozenset({
+    "slug", "public_id", "serial", "code", "filename", "fmt", "session_id", "checkin_id", "job_id",
+    "message_id", "room_id", "track_id", "token_id",
+})
+
+# Before an app registers its routes (and for gunicorn's master): the known secret-bearing paths.
+_BASE_PATTERNS = [
+    re.compile(r"(/me/)[^/?#\s\"]+"),
+    re.compile(r"(/confirm-email/)[^/?#\s\"]+"),
+    re.compile(r"(/calendar/[^/?#\s\"]+/)[^/?#\s\"]+?(?=\.ics)"),
+]
+_rule_patterns: dict[str, re.Pattern] = {}
+_SECRET_QUERY = re.compile(r"((?:token|password|secret|key|signed)=)[^&\s\"]+", re.IGNORECASE)
+_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+_SEGMENT = r"[^/?#\s\"]+?"
+
+
+def _rule_pattern(rule: str) -> re.Pattern:
+    """A regex for one URL rule whose secret parameters are the capturing groups."""
+    parts, position = [], 0
+    for match in _PARAM.finditer(rule):
+        parts.append(re.escape(rule[position:match.start()]))
+        converter, name = match.group(1), match.group(2)
+        segment = r"[^?#\s\"]+?" if converter == "path" else _SEGMENT
+        parts.append(f"({segment})" if name in SECRET_URL_PARAMS else f"(?:{segment})")
+        position = match.end()
+    parts.append(re.escape(rule[position:]))
+    return re.compile(r"(?<![^\s\"])" + "".join(parts) + r"(?=[?#\s\"]|$)")
+
+
+def learn_secret_routes(rules) -> None:
+    """Redact the secret parameters of these URL rules (werkzeug Rule objects) from now on."""
+    for rule in rules:
+        if SECRET_URL_PARAMS & set(rule.arguments) and rule.rule not in _rule_patterns:
+            _rule_patterns[rule.rule] = _rule_pattern(rule.rule)
+
+
+def _redact_groups(match: re.Match) -> str:
+    text, start = [], match.start()
+    for index in range(1, (match.lastindex or 0) + 1):
+        text.append(match.string[start:match.start(index)] + "[redacted]")
+        start = match.end(index)
+    text.append(match.string[start:match.end()])
+    return "".join(text)
 
 
 def redact(path: str) -> str:
-    return _SECRET_QUERY.sub(r"\1[redacted]", _SECRET_PATH.sub(r"\1[redacted]", path))
+    """A path, query or request line with every secret-bearing part replaced by [redacted]."""
+    for pattern in _rule_patterns.values():
+        path = pattern.sub(_redact_groups, path)
+    for pattern in _BASE_PATTERNS:
+        path = pattern.sub(r"\1[redacted]", path)
+    return _SECRET_QUERY.sub(r"\1[redacted]", path)
 
 
 class RequestIdFilter(logging.Filter):
@@ -55,6 +105,8 @@ def register(app: Flask) -> None:
     logger.propagate = False
     app.logger.handlers[:] = [handler]
     request_logger = logging.getLogger("plm.requests")
+    # Every blueprint is registered by now (create_app registers logging after them).
+    learn_secret_routes(app.url_map.iter_rules())
 
     @app.before_request
     def assign_request_id() -> None:

@@ -85,4 +85,17 @@ def register(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if _carries_personal_data() and "no-store" not in headers.get("Cache-Control", ""):
+            # Not in the browser's cache of a shared computer, nor in any proxy's.
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+def _carries_personal_data() -> bool:
+    """Staff pages, the JSON API, and every page under a secret link (manage, calendar key, confirmation)."""
+    from plm.request_log import SECRET_URL_PARAMS
+
+    if request.path.startswith(("/staff/", "/api/")):
+        return True
+    rule = request.url_rule
+    return rule is not None and bool(SECRET_URL_PARAMS & set(rule.arguments))

@@ -26,6 +26,9 @@ from plm.extensions import db  # noqa: E402
 _TMP = tempfile.mkdtemp(prefix="plm-tests-")
 DATABASE_URL = os.environ.get("PLM_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/plm-test.sqlite3"
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+# Production-like apps and the gunicorn/CLI subprocesses refuse to start without it; the test
+# client's own host, so links in mails look like the pages the tests fetch.
+os.environ["PLM_PUBLIC_BASE_URL"] = "http://localhost"
 
 STAFF_PASSWORD = "correct-horse-battery"
 
@@ -190,7 +193,9 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = url  # links in pages and mails point where the browser can follow them
+    yield url
     server.shutdown()
     thread.join(5)
     server.server_close()

@@ -10,11 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plm.models import AuditLog, Checkpoint, Event, User
+from plm.text import clean_line, clean_multiline
 
 EVENT_FIELDS = (
     "name", "slug", "theme", "description", "venue", "address", "city", "timezone", "starts_on", "ends_on",
     "capacity", "allow_role_request", "contact_email", "contact_phone",
 )
+
+MULTILINE_EVENT_FIELDS = ("theme", "description")
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 
@@ -45,8 +48,8 @@ def apply_event_data(session: Session, event: Event, data: dict[str, Any], user:
     before = {f: str(getattr(event, f, None)) for f in EVENT_FIELDS} if event.id else {}
     for field in EVENT_FIELDS:
         value = data.get(field)
-        if isinstance(value, str):
-            value = value.strip()
+        if isinstance(value, str):  # also when called without a form (CLI, demo, tests)
+            value = clean_multiline(value) if field in MULTILINE_EVENT_FIELDS else clean_line(value)
         setattr(event, field, value if value is not None or field == "capacity" else "")
     event.registration_opens_at = to_utc(data.get("registration_opens_at"), event.timezone)
     event.registration_closes_at = to_utc(data.get("registration_closes_at"), event.timezone)

@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from plm import links
 from plm.cli import plm_cli
 from plm.documents import service
 from plm.extensions import db
@@ -125,7 +126,7 @@ def certificates_command(slug: str, path: str, session_id: int | None, processes
     chosen = service.certificates_to_print(db.session, event, people)
     if not chosen:
         raise click.ClickException(f"nobody is eligible ({len(rows)} checked); nothing written")
-    certs = service.prepare_certificates(db.session, event, chosen, base_url=current_app.config["PUBLIC_BASE_URL"])
+    certs = service.prepare_certificates(db.session, event, chosen, base_url=links.base_url())
     db.session.commit()
     with _Bar(len(certs), "Certificates") as bar:
         pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"],

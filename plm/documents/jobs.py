@@ -29,6 +29,7 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from plm import links
 from plm.documents import service
 from plm.extensions import db
 from plm.models import Event, Job, User, utcnow
@@ -159,7 +160,7 @@ def _certificates(app: Flask, session: Session, job: Job, event: Event, processe
     if not chosen:
         raise JobError("empty")
     job_id = job.id
-    certs = service.prepare_certificates(session, event, chosen, base_url=app.config["PUBLIC_BASE_URL"])
+    certs = service.prepare_certificates(session, event, chosen, base_url=links.base_url(app))
     session.commit()  # serials are issued before the long render: no write lock held meanwhile
     _set_total(session, job_id, len(certs))
     return service.render_certificate_pdf(event, certs, upload_folder=app.config["UPLOAD_FOLDER"],

@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
+from plm import links
 from plm.auth.decorators import admin_required, role_required
 from plm.documents import jobs, service
 from plm.documents.forms import (
@@ -174,7 +175,8 @@ def badges(slug: str):
              "unprinted": db.session.scalar(base.where(Participant.badge_printed_at.is_(None)))}
     recent = db.session.scalars(select(Job).where(Job.event_id == event.id, Job.kind == "badges")
                                 .order_by(Job.id.desc()).limit(5)).all()
-    return render_template("documents/pages/badges.html", event=event, form=form, stats=stats, recent=recent)
+    return render_template("documents/pages/badges.html", event=event, form=form, stats=stats, recent=recent,
+                           **links.print_warning_context())
 
 
 # ------------------------------------------------------------------ certificates (staff)
@@ -220,7 +222,7 @@ def certificates(slug: str):
         rule_text=rule_text(event), is_admin=current_user.role == "admin",
         job_form=CertificateJobForm(formdata=None, session_id=session_id or ""),
         override_form=OverrideForm(formdata=None), revoke_form=RevokeForm(formdata=None),
-        reinstate_form=ReinstateForm(formdata=None))
+        reinstate_form=ReinstateForm(formdata=None), **links.print_warning_context())
 
 
 @bp.route("/staff/events/<slug>/certificates/print", methods=["POST"])
@@ -258,7 +260,7 @@ def staff_certificate_pdf(slug: str, public_id: str):
     chosen = service.certificates_to_print(db.session, event, [participant])
     if not chosen:
         abort(404)
-    certs = service.prepare_certificates(db.session, event, chosen, base_url=current_app.config["PUBLIC_BASE_URL"])
+    certs = service.prepare_certificates(db.session, event, chosen, base_url=links.base_url())
     db.session.commit()
     pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"])
     return _pdf(pdf, f"certificate-{certs[0].serial}.pdf")
@@ -473,7 +475,7 @@ def my_certificate_pdf(slug: str, token: str):
     chosen = service.certificates_to_print(db.session, event, [participant])
     if not chosen:
         abort(404)
-    certs = service.prepare_certificates(db.session, event, chosen, base_url=current_app.config["PUBLIC_BASE_URL"])
+    certs = service.prepare_certificates(db.session, event, chosen, base_url=links.base_url())
     db.session.commit()
     pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"])
     return _pdf(pdf, f"sertifikat-{certs[0].serial}.pdf", inline=False)

@@ -71,6 +71,7 @@ def _strip_personal_data(session: Session, participant: Participant) -> None:
     participant.diet = ""
     participant.access_needs = ""
     participant.manage_token_hash = None
+    participant.pending_manage_token_hash = None
     participant.ticket_secret = "anonymised"
     session.execute(delete(MailMessage).where(MailMessage.participant_id == participant.id))
     session.execute(update(AuditLog).where(AuditLog.target_type == "participant", AuditLog.target_id == participant.id)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Optional
 from urllib.parse import quote
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from plm import outbox
+from plm.links import absolute_url
 from plm.models import MailMessage, Participant
 from plm.qr import qr_png
 from plm.registration.service import has_placeholder_email, waitlist_position
@@ -18,17 +19,8 @@ from plm.registration.ticket import ticket_code, ticket_png
 QR_CID = "ticket-qr"
 
 
-def external_url(endpoint: str, **values) -> str:
-    """An absolute URL: from the request when there is one, else PUBLIC_BASE_URL (CLI, workers)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
-    with current_app.test_request_context(base_url=base or "http://localhost"):
-        return url_for(endpoint, _external=True, **values)
-
-
 def manage_url(event, token: str) -> str:
-    return external_url("registration.manage", slug=event.slug, token=token)
+    return absolute_url("registration.manage", slug=event.slug, token=token)
 
 
 def whatsapp_link(text: str, phone: str = "") -> str:

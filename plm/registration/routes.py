@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, send_from_directory, session,
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from plm import outbox
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
+from plm.links import absolute_url
 from plm.models import Event, Participant, utcnow
 from plm.registration import mails, service
 from plm.registration.forms import (
@@ -25,12 +26,20 @@ from plm.registration.ticket import ticket_code, ticket_pdf, ticket_png, ticket_
 
 bp = Blueprint("registration", __name__)
 
-NEW_REGISTRATION_KEY = "plm_new_registration"
 EMAIL_CHANGE_MAX_AGE = 3 * 24 * 3600
 
 
 def _registration_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _resend_email_limit() -> str:
+    return current_app.config["RESEND_LINK_EMAIL_RATE_LIMIT"]
+
+
+def _resend_email_key() -> str:
+    """Per address (from any client): nobody can fill a participant's inbox with link mails."""
+    return "resend-link:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
 @bp.route("/")
@@ -97,8 +106,9 @@ def register(slug: str):
                 duplicate = True
             else:
                 outbox.deliver_ids(db.session, [message.id] if message else [])
-                session[NEW_REGISTRATION_KEY] = {"slug": event.slug, "token": result.token}
-                return redirect(url_for("registration.registered", slug=event.slug))
+                # The token goes into the address, never into the session cookie (a signed, readable,
+                # replayable cookie would carry the secret of the link beyond this browser tab).
+                return redirect(url_for("registration.registered", slug=event.slug, token=result.token))
             if duplicate:
                 form.email.errors = list(form.email.errors) + [_("This email address is already registered for this event.")]
                 resend_form = ResendLinkForm(formdata=None, email=form.email.data)
@@ -108,18 +118,23 @@ def register(slug: str):
 
 
 @bp.route("/e/<slug>/registered")
-def registered(slug: str):
-    """The confirmation page: shows the personal link once (it is also in the mail)."""
+def registered_without_link(slug: str):
+    """The old confirmation address (it kept the link in the session cookie): the event's page."""
     event = get_event_or_404(slug, public=True)
-    data = session.pop(NEW_REGISTRATION_KEY, None)
-    if not data or data.get("slug") != event.slug:
-        return redirect(url_for("registration.event_home", slug=event.slug))
-    participant = get_participant_by_token_or_404(event, data["token"])
-    return render_template("registration/registered.html", **_ticket_context(event, participant, data["token"]))
+    return redirect(url_for("registration.event_home", slug=event.slug))
+
+
+@bp.route("/e/<slug>/me/<token>/registered")
+def registered(slug: str, token: str):
+    """The confirmation page: the personal link, the ticket and what to do next (it is also in the mail)."""
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    return render_template("registration/registered.html", **_ticket_context(event, participant, token))
 
 
 @bp.route("/e/<slug>/resend-link", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"])
+@limiter.limit(_resend_email_limit, methods=["POST"], key_func=_resend_email_key)
 def resend_link(slug: str):
     """Mail a new manage link to a registered address; the answer is the same whether or not it is."""
     event = get_event_or_404(slug, public=True)
@@ -128,12 +143,13 @@ def resend_link(slug: str):
         participant = service.find_by_email(db.session, event, form.email.data)
         message = None
         if participant is not None and not service.has_placeholder_email(participant):
-            token = participant.issue_manage_token()
+            # Offered, not issued: the working link stays valid until this one is opened.
+            token = participant.offer_manage_token()
             message = mails.queue_ticket_mail(db.session, participant, "new_link", token)
         db.session.commit()
         outbox.deliver_ids(db.session, [message.id] if message else [])
         flash(_("If this address is registered for the event, a new personal link is on its way to it. "
-                "The new link replaces older ones."), "info")
+                "Your current link keeps working until you open the new one."), "info")
         return redirect(url_for("registration.event_home", slug=event.slug))
     return render_template("registration/resend.html", event=event, form=form)
 
@@ -210,7 +226,7 @@ def change_email(slug: str, token: str):
         new_email = form.email.data
         payload = {"p": participant.public_id, "old": participant.email_normalized, "new": new_email}
         signed = _email_serializer().dumps(payload)
-        url = mails.external_url("registration.confirm_email", slug=event.slug, signed=signed)
+        url = absolute_url("registration.confirm_email", slug=event.slug, signed=signed)
         message = mails.queue_email_change(db.session, participant, new_email, url)
         db.session.commit()
         outbox.deliver_ids(db.session, [message.id])

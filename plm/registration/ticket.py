@@ -14,6 +14,7 @@ from typing import Optional
 from flask import current_app, render_template
 
 from plm.qr import qr_png, qr_svg
+from plm.text import clean_line
 from plm.tickets import participant_code
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/noto")
@@ -40,6 +41,7 @@ def _font(size: int, bold: bool = False):
 
 
 def _fit(draw, text: str, font, width: int) -> str:
+    text = clean_line(text)  # one line even for text stored before input was cleaned
     if draw.textlength(text, font=font) <= width:
         return text
     while text and draw.textlength(text + "…", font=font) > width:

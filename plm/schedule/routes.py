@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from plm import links
 from plm.auth.decorators import admin_required, role_required
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
@@ -153,8 +154,8 @@ def _of_event_or_404(model, event: Event, object_id: int):
 
 
 def _domain() -> str:
-    host = urlsplit(request.host_url).hostname or "plm.local"
-    return current_app.config.get("PLM_ICAL_DOMAIN") or host
+    """The iCal UID domain: the public address's host, never the request's Host header."""
+    return current_app.config.get("PLM_ICAL_DOMAIN") or urlsplit(links.base_url()).hostname or "plm.local"
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
@@ -222,7 +223,7 @@ def schedule_ics(slug: str):
     sessions = service.event_sessions(db.session, event)
     body = ical.schedule_calendar(
         event, sessions, name=event.name, domain=_domain(), kind_label=lambda k: SESSION_KIND_LABELS.get(k, k),
-        url_for_session=lambda s: url_for("schedule.session_detail", slug=event.slug, session_id=s.id, _external=True))
+        url_for_session=lambda s: links.absolute_url("schedule.session_detail", slug=event.slug, session_id=s.id))
     return _ics_response(body, f"{event.slug}.ics")
 
 
@@ -238,8 +239,8 @@ def _my_sessions_page(event: Event, token: str, status: int = 200, error: Option
     counts = service.signup_counts(db.session, event)
     open_sessions = [s for s in sessions if s.signup_required]
     mine = service.personal_sessions(event, sessions, participant, signed)
-    feed_url = url_for("schedule.personal_feed", slug=event.slug, public_id=participant.public_id,
-                       key=service.feed_key(current_app.config["SECRET_KEY"], participant), _external=True)
+    feed_url = links.absolute_url("schedule.personal_feed", slug=event.slug, public_id=participant.public_id,
+                                  key=service.feed_key(current_app.config["SECRET_KEY"], participant))
     return render_template(
         "schedule/my_sessions.html", event=event, participant=participant, token=token, published=published,
         open_sessions=open_sessions, mine=mine, signed=signed, counts=counts, feed_url=feed_url,
@@ -290,7 +291,7 @@ def personal_feed(slug: str, public_id: str, key: str):
     body = ical.schedule_calendar(
         event, mine, name=f"{event.name} – {participant.name_on_badge or participant.full_name}", domain=_domain(),
         kind_label=lambda k: SESSION_KIND_LABELS.get(k, k),
-        url_for_session=lambda s: url_for("schedule.session_detail", slug=event.slug, session_id=s.id, _external=True))
+        url_for_session=lambda s: links.absolute_url("schedule.session_detail", slug=event.slug, session_id=s.id))
     return _ics_response(body, f"{event.slug}-personal.ics")
 
 
