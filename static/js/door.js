@@ -524,6 +524,8 @@
     var box = $('door-notsent'), list = $('door-notsent-list');
     box.hidden = !notSent.length;
     $('door-notsent-title').textContent = fmt(T.notSent, {n: notSent.length});
+    $('door-notsent-chip').hidden = !notSent.length;
+    $('door-notsent-chip').textContent = fmt(T.notSent, {n: notSent.length});
     list.textContent = '';
     notSent.forEach(function (n) {
       var li = document.createElement('li');
@@ -707,10 +709,10 @@
       cameraMode(false); return;
     }
     loadScript(cfg.vendor).then(function () {
+      cameraMode(true);  // before the scanner is made: it shrinks a hidden video to nothing
       scanner = new window.QrScanner(video, function (result) { onCamera(result.data || result); },
         {returnDetailedScanResult: true, preferredCamera: 'environment', maxScansPerSecond: 8,
          highlightScanRegion: false, onDecodeError: function () {}});
-      cameraMode(true);
       return scanner.start();
     }).then(null, function () {
       // The camera's trouble is said beside its button: the last scan's panel stays as it was.
