@@ -104,6 +104,18 @@ def test_a_day_that_is_not_today_needs_a_confirmation_and_keeps_an_amber_banner(
     expect(banner).to_be_visible()
 
 
+def test_after_the_event_the_door_says_so(live_server, new_page, event, make_user, monkeypatch):
+    make_user("organizer", "pintu@test.example")
+    set_door_clock(monkeypatch, event, day_index=5)  # two days after the last day
+    page = new_page(width=360)
+    log_in(page, live_server, "pintu@test.example")
+    page.goto(door_url(live_server, event))
+    ready(page)
+    assert page.input_value("#door-checkpoint") == ""
+    expect(page.locator("#door-banner")).to_contain_text("Acara sudah selesai")
+    assert page.is_hidden("#door-today")
+
+
 def test_a_wrong_day_answer_shows_amber_and_records_only_when_confirmed(live_server, new_page, event, make_user):
     make_user("organizer", "pintu@test.example")
     p = add_participant(event, "Wayan Salah Hari")
