@@ -29,7 +29,8 @@
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   }
   function fold(s) {
-    return String(s || '').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    // As plm.text.fold_for_search: accents off, lower case, runs of spaces as one.
+    return String(s || '').normalize('NFKD').replace(/\p{Mn}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
   }
 
   /* SHA-256 (hex) in plain JS: crypto.subtle only exists on HTTPS/localhost, the door may be on plain LAN HTTP. */
