@@ -6,7 +6,9 @@ import hashlib
 import os
 from functools import lru_cache
 
-from flask import Blueprint, Flask, current_app, render_template, request, url_for
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -14,6 +16,7 @@ from plm.auth.decorators import role_required
 from plm.checkin import service
 from plm.events import get_event_or_404
 from plm.extensions import db
+from plm.models import utcnow
 from plm.navigation import add_staff_link, has_endpoint
 
 bp = Blueprint("checkin", __name__, url_prefix="/staff")
@@ -22,7 +25,7 @@ door_staff = role_required("organizer", "facilitator")
 
 # What the door's service worker caches; their content decides its cache version.
 DOOR_ASSETS = ("js/door.js", "js/door-sw.js", "css/plm.css", "vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js",
-               "vendor/qr-scanner-1.4.2/qr-scanner-worker.min.js")
+               "vendor/qr-scanner-1.4.2/qr-scanner-worker.min.js", "img/door-icon-192.png", "img/door-icon-512.png")
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +45,15 @@ def badge_url_template(slug: str) -> str | None:
     return url_for("documents.single_badge", slug=slug, public_id="PUBLICID")
 
 
+def checkpoint_day(checkpoint, tz: ZoneInfo) -> str | None:
+    """The event-local day a checkpoint belongs to (a day's entrance, or the day a session starts)."""
+    if checkpoint.kind == "day" and checkpoint.day:
+        return checkpoint.day.isoformat()
+    if checkpoint.session is not None and checkpoint.session.starts_at is not None:
+        return checkpoint.session.starts_at.astimezone(tz).date().isoformat()
+    return None
+
+
 @bp.route("/events/<slug>/door")
 @door_staff
 def door(slug: str):
@@ -49,14 +61,24 @@ def door(slug: str):
     checkpoints = service.checkpoints_for_user(db.session, event, current_user)
     requested = request.args.get("checkpoint", "")
     chosen = next((c for c in checkpoints if str(c.id) == requested), None)
+    tz = ZoneInfo(event.timezone)
+    days = {c.id: checkpoint_day(c, tz) for c in checkpoints}
+    day_list = sorted(d for c, d in ((c, days[c.id]) for c in checkpoints) if c.kind == "day" and d)
+    status_url = (url_for("participants.change_status", slug=event.slug, public_id="PUBLICID")
+                  if has_endpoint("participants.change_status") and current_user.role in ("admin", "organizer") else None)
     config = {
         "event": event.slug,
         "timezone": event.timezone,
+        # "Today" at the door comes from the server's clock in the event's timezone, not only the phone's.
+        "now": service.iso(utcnow()),
+        "firstDay": day_list[0] if day_list else None,
+        "lastDay": day_list[-1] if day_list else None,
         "api": url_for("checkin_api.create_checkin", slug=event.slug).rsplit("/", 1)[0],
         "checkpoint": chosen.id if chosen else None,
         "checkin": (request.args.get("checkin", "") or "")[:20],
         "walkIn": url_for("participants.walk_in", slug=event.slug),
         "badge": badge_url_template(event.slug),
+        "reinstate": status_url,
         "worker": url_for("checkin.door_service_worker"),
         "assets": door_assets_version(),
         "vendor": url_for("static", filename="vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js"),
@@ -64,7 +86,39 @@ def door(slug: str):
         "isAdmin": current_user.role == "admin",
     }
     return render_template("checkin/door.html", event=event, checkpoints=checkpoints, chosen=chosen, door_config=config,
-                           assets_version=door_assets_version())
+                           checkpoint_days=days, assets_version=door_assets_version())
+
+
+@bp.route("/events/<slug>/door.webmanifest")
+def door_manifest(slug: str):
+    """Web app manifest: the door page installs to a phone's home screen and opens full screen.
+
+    Public (browsers fetch manifests without cookies); it names the event and nothing else. The page
+    itself restores the last checkpoint and door name from the phone's storage.
+    """
+    event = get_event_or_404(slug)
+    start = url_for("checkin.door", slug=event.slug)
+    manifest = {
+        "name": f"{_l('Door check-in')} · {event.name}"[:100],
+        "short_name": str(_l("PLM door"))[:12],
+        "id": start,
+        "start_url": start,
+        "scope": "/staff/",
+        "display": "fullscreen",
+        "display_override": ["fullscreen", "standalone"],
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": "#1f6f4a",
+        "icons": [
+            {"src": url_for("static", filename="img/door-icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": url_for("static", filename="img/door-icon-512.png"), "sizes": "512x512", "type": "image/png",
+             "purpose": "any maskable"},
+        ],
+    }
+    response = jsonify(manifest)
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/door-sw.js")

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from plm import tickets
@@ -514,16 +514,51 @@ def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, no
     return {"undone": checkin_id, **detail}
 
 
+def match_rank(query: str, full_name: str, badge_name: str) -> int:
+    """How well a door search matches, best first; the door's offline search (door.js) ranks the same way.
+
+    0: a name starts with the query; 1: every query word starts a word of a name; 2: every query word is
+    inside a name; 3: found elsewhere (institution). Both sides folded with `fold_for_search`.
+    """
+    q = fold_for_search(query)
+    names = [fold_for_search(full_name), fold_for_search(badge_name)]
+    if any(n.startswith(q) for n in names if n):
+        return 0
+    words = q.split()
+    tokens = " ".join(names).split()
+    if all(any(t.startswith(w) for t in tokens) for w in words):
+        return 1
+    joined = " ".join(names)
+    if all(w in joined for w in words):
+        return 2
+    return 3
+
+
+# Enough candidates that the best matches are among them before they are ranked in Python.
+SEARCH_CANDIDATES = 200
+
+
 def search_participants(session: Session, event: Event, query: str, checkpoint: Optional[Checkpoint] = None,
                         limit: int = 20) -> list[dict]:
-    """Name/institution search at the door: accent- and case-insensitive, every word must match."""
-    words = fold_for_search(clean_line(query)).split()[:5]
+    """Name/institution search at the door: accent- and case-insensitive, every word must match.
+
+    Ranked by `match_rank` (name start, word start, inside a name, institution), then by name, so
+    "made" lists the Mades before someone from "Perpustakaan Madenan".
+    """
+    folded = fold_for_search(clean_line(query))
+    words = folded.split()[:5]
     conditions = [Participant.event_id == event.id]
     for word in words:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Participant.search_text.like(f"%{escaped}%", escape="\\"))
+        conditions.append(Participant.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+    # search_text starts with the folded full name: a coarse rank in SQL picks the candidates.
+    first = _like_escape(words[0]) if words else ""
+    coarse = case((Participant.search_text.like(f"{first}%", escape="\\"), 0),
+                  (Participant.search_text.like(f"% {first}%", escape="\\"), 1), else_=2)
     rows = session.scalars(
-        select(Participant).where(*conditions).order_by(Participant.full_name).limit(limit)).all()
+        select(Participant).where(*conditions).order_by(coarse, Participant.full_name, Participant.id)
+        .limit(SEARCH_CANDIDATES)).all()
+    rows = sorted(rows, key=lambda p: (match_rank(folded, p.full_name, p.name_on_badge), fold_for_search(p.full_name),
+                                       p.public_id))[:limit]
     checked: dict[int, CheckIn] = {}
     if checkpoint is not None and rows:
         for c in session.scalars(select(CheckIn).where(
@@ -537,6 +572,10 @@ def search_participants(session: Session, event: Event, query: str, checkpoint: 
         item["checked_in_local"] = local_hm(c.checked_in_at, event.timezone) if c else None
         out.append(item)
     return out
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def snapshot(session: Session, app_secret: str, event: Event, checkpoint: Optional[Checkpoint]) -> dict:
@@ -568,6 +607,7 @@ def snapshot(session: Session, app_secret: str, event: Event, checkpoint: Option
                  status_code.get(row.status, "w"), tickets.code_digest(code)]
         at = checked.get(row.id)
         entry.append(local_hm(at, event.timezone) if at else "")
+        entry.append(row.full_name)
         if signed is not None:
             entry.append(1 if row.id in signed else 0)
         people.append(entry)
@@ -575,7 +615,7 @@ def snapshot(session: Session, app_secret: str, event: Event, checkpoint: Option
         "event": event.slug, "prefix": f"{tickets.PREFIX}:{event.slug.upper()}:",
         "checkpoint": checkpoint.id if checkpoint else None,
         "signup_required": signed is not None,
-        "fields": ["id", "name", "institution", "province", "status", "digest", "checked_in_local"]
+        "fields": ["id", "name", "institution", "province", "status", "digest", "checked_in_local", "full_name"]
                   + (["signed_up"] if signed is not None else []),
         "digest": "sha256(upper(trim(code)))[:16] hex",
         "participants": people,

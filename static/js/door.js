@@ -29,7 +29,8 @@
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   }
   function fold(s) {
-    return String(s || '').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    // As plm.text.fold_for_search: accents off, lower case, runs of spaces as one.
+    return String(s || '').normalize('NFKD').replace(/\p{Mn}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
   }
 
   /* SHA-256 (hex) in plain JS: crypto.subtle only exists on HTTPS/localhost, the door may be on plain LAN HTTP. */
@@ -71,27 +72,139 @@
     };
   })();
 
+  /* ---- the event's clock: "today" comes from the server-rendered time, in the event's timezone ---- */
+  var clock = (function () {
+    var pageNow = Date.parse(cfg.now || ''), stored = load('clock', null), skew = 0;
+    // A page served by the service worker while offline carries an old time: keep the last fresh one then.
+    if (pageNow && (!stored || pageNow >= stored.server)) {
+      skew = pageNow - Date.now();
+      save('clock', {server: pageNow, skew: skew});
+    } else if (stored) {
+      skew = stored.skew;
+    }
+    var ymd = new Intl.DateTimeFormat('en-CA', {year: 'numeric', month: '2-digit', day: '2-digit', timeZone: cfg.timezone || undefined});
+    return {
+      now: function () { return Date.now() + skew; },
+      today: function () {
+        var parts = {};
+        ymd.formatToParts(new Date(Date.now() + skew)).forEach(function (x) { parts[x.type] = x.value; });
+        return parts.year + '-' + parts.month + '-' + parts.day;
+      }
+    };
+  })();
+  var dayLabel = new Intl.DateTimeFormat(document.documentElement.lang || 'id', {weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC'});
+  function showDay(iso) { return iso ? dayLabel.format(new Date(iso + 'T12:00:00Z')) : ''; }
+
   /* ---- state ---- */
   var select = $('door-checkpoint'), doorName = $('door-name'), codeInput = $('door-code');
-  var checkpoint = cfg.checkpoint || load('checkpoint', null);
+  var checkpoint = null, correction = false;
   var queue = load('queue', []);
+  var notSent = load('notsent', []);
   var recent = load('recent', []);
   var snap = null, byDigest = {}, byId = {}, local = {};
-  var offlineUntil = 0, syncing = false, loginNeeded = false;
+  var offlineUntil = 0, syncing = false, loginNeeded = false, cameraOn = false;
   doorName.value = store.getItem('plm.door.name') || '';
 
-  function checkpointOption() { return select.querySelector('option[value="' + checkpoint + '"]'); }
-  if (checkpoint && !checkpointOption()) checkpoint = null;
-  select.value = checkpoint ? String(checkpoint) : '';
+  function option(id) { return id ? select.querySelector('option[value="' + id + '"]') : null; }
+  function optionDay(id) { var o = option(id); return o ? o.getAttribute('data-day') || '' : ''; }
+  function optionLabel(id) { var o = option(id); return o ? o.textContent.trim() : ''; }
+  function todaysDay() {
+    var today = clock.today();
+    var o = select.querySelector('option[data-kind="day"][data-day="' + today + '"]');
+    return o ? o.value : null;
+  }
+  function isToday(id) { var d = optionDay(id); return !d || d === clock.today(); }
+
+  /* Use a checkpoint; one that is not today only after the volunteer confirmed it (then scans carry correction). */
+  function useCheckpoint(id, confirmed) {
+    checkpoint = id && option(id) ? String(id) : null;
+    correction = !!(checkpoint && confirmed && !isToday(checkpoint));
+    select.value = checkpoint || '';
+    save('choice', checkpoint ? {id: checkpoint, date: clock.today(), confirmed: correction} : null);
+    loadSnapshot();
+    updateWalkIn();
+    showBanner();
+  }
+
+  function choose(id) {
+    if (!id || isToday(id)) { hideConfirm(); useCheckpoint(id, false); refreshSnapshot(); return; }
+    askConfirm(id);
+  }
+
+  function askConfirm(id) {
+    var label = optionLabel(id);
+    $('door-confirm-text').textContent = fmt(T.notToday, {checkpoint: label, today: showDay(clock.today())}) + ' ' + T.notTodayAsk;
+    $('door-confirm-yes').textContent = fmt(T.notTodayYes, {checkpoint: label.split(' · ')[0]});
+    $('door-confirm').hidden = false;
+    $('door-confirm').setAttribute('data-checkpoint', id);
+    select.value = checkpoint || '';
+  }
+  function hideConfirm() { $('door-confirm').hidden = true; $('door-confirm').removeAttribute('data-checkpoint'); }
+  $('door-confirm-yes').addEventListener('click', function () {
+    var id = $('door-confirm').getAttribute('data-checkpoint');
+    hideConfirm();
+    useCheckpoint(id, true);
+    refreshSnapshot();
+  });
+  $('door-confirm-no').addEventListener('click', function () { hideConfirm(); select.value = checkpoint || ''; });
+  $('door-today').addEventListener('click', function () { choose(todaysDay()); });
+
+  function showBanner() {
+    var banner = $('door-banner'), text = '', today = clock.today(), back = false;
+    if (correction) {
+      text = fmt(T.notTodayBanner, {checkpoint: optionLabel(checkpoint)});
+      back = !!todaysDay();
+    } else if (!todaysDay() && cfg.firstDay && today < cfg.firstDay) {
+      text = fmt(T.beforeEvent, {day: showDay(cfg.firstDay)});
+    } else if (!todaysDay() && cfg.lastDay && today > cfg.lastDay) {
+      text = fmt(T.afterEvent, {day: showDay(cfg.lastDay)});
+    } else if (!todaysDay() && cfg.firstDay && !checkpoint) {
+      text = T.noDayToday;
+    }
+    banner.hidden = !text;
+    banner.className = 'door-banner' + (correction ? ' is-correction' : '');
+    $('door-banner-text').textContent = text;
+    $('door-today').hidden = !back;
+    document.body.classList.toggle('door-correction', correction);
+  }
+
+  /* The door opens on today's entrance; a choice made today (also a confirmed other day) holds until midnight. */
+  function startCheckpoint() {
+    var choice = load('choice', null), today = clock.today();
+    var kept = choice && choice.date === today && option(choice.id) ? choice : null;
+    var wanted = cfg.checkpoint ? String(cfg.checkpoint) : kept ? String(kept.id) : null;
+    if (wanted && option(wanted)) {
+      if (isToday(wanted)) { useCheckpoint(wanted, false); return; }
+      if (kept && String(kept.id) === wanted && kept.confirmed) { useCheckpoint(wanted, true); return; }
+      useCheckpoint(todaysDay(), false);
+      askConfirm(wanted);
+      return;
+    }
+    useCheckpoint(todaysDay(), false);
+  }
+
+  var lastToday = null;
+  function watchMidnight() {
+    var today = clock.today();
+    if (lastToday && today !== lastToday && !correction) {
+      var next = todaysDay();
+      if (next !== checkpoint && (!checkpoint || optionDay(checkpoint) === lastToday)) { useCheckpoint(next, false); refreshSnapshot(); }
+    }
+    lastToday = today;
+    showBanner();
+  }
 
   function loadSnapshot() {
     snap = checkpoint ? load('snap.' + checkpoint, null) : null;
     byDigest = {}; byId = {};
     local = checkpoint ? load('local.' + checkpoint, {}) : {};
     if (snap && snap.data) {
+      var f = snap.data.fields || [], at = function (name, fallback) { var i = f.indexOf(name); return i < 0 ? fallback : i; };
+      var iFull = at('full_name', -1), iSigned = at('signed_up', 7);
       snap.data.participants.forEach(function (row) {
         var p = {id: row[0], name: row[1], institution: row[2], province: row[3], status: row[4],
-                 digest: row[5], at: row[6], signed: snap.data.signup_required ? row[7] === 1 : true};
+                 digest: row[5], at: row[6], full_name: iFull >= 0 ? row[iFull] : row[1],
+                 signed: snap.data.signup_required ? row[iSigned] === 1 : true};
         byDigest[p.digest] = p; byId[p.id] = p;
       });
     }
@@ -163,7 +276,7 @@
       if (code.indexOf(snap.data.prefix) !== 0) return {result: 'wrong_event', participant: null};
       p = byDigest[sha256(code).slice(0, 16)];
       if (!p) return {result: byId[code.split(':')[2]] ? 'invalid' : 'unknown', participant: null};
-    } else if (/^[A-Z2-9]{6,16}$/.test(code)) {
+    } else if (item.source !== 'qr' && /^[A-Z2-9]{6,16}$/.test(code)) {
       p = byId[code];
       if (!p) return {result: 'unknown', participant: null};
     } else {
@@ -179,7 +292,7 @@
       at = hm.format(new Date(item.scanned_at));
       local[p.id] = at; save('local.' + checkpoint, local);
     }
-    return {result: result, participant: {id: p.id, name: p.name, institution: p.institution, province: p.province},
+    return {result: result, participant: {id: p.id, name: p.name, full_name: p.full_name, institution: p.institution, province: p.province},
             checked_in_local: at || null, by: result === 'already' ? '' : item.device, reason: p.status === 'w' ? 'waitlisted' : undefined};
   }
 
@@ -200,10 +313,17 @@
     if (navigator.vibrate) navigator.vibrate(kind === 'ok' ? 80 : kind === 'warn' ? [60, 60, 60] : 400);
   }
 
-  var idleTimer = null;
+  var idleTimer = null, timings = [];
+  function idle() {
+    var box = $('door-result');
+    box.className = 'door-result is-idle';
+    box.removeAttribute('data-result');
+    $('door-result-title').textContent = T.ready;
+    $('door-result-name').textContent = ''; $('door-result-detail').textContent = ''; $('door-result-actions').textContent = '';
+  }
   function show(answer, item, offline) {
     var r = answer.result, box = $('door-result'), p = answer.participant;
-    var tone = r === 'ok' ? 'ok' : (r === 'already' || r === 'not_signed_up' || r === 'queued') ? 'warn' : 'bad';
+    var tone = r === 'ok' ? 'ok' : (r === 'already' || r === 'not_signed_up' || r === 'queued' || r === 'wrong_day') ? 'warn' : 'bad';
     box.className = 'door-result is-' + tone + (offline ? ' is-offline' : '');
     box.setAttribute('data-result', r);
     var title;
@@ -213,13 +333,19 @@
     else title = T[r] || answer.message || r;
     $('door-result-title').textContent = title + (offline ? ' · ' + T.offline : '');
     $('door-result-name').textContent = p ? p.name : '';
-    $('door-result-detail').textContent = p && r !== 'wrong_event' ? [p.institution, p.province].filter(Boolean).join(' · ') : '';
+    var detail = p && r !== 'wrong_event' ? [p.full_name && p.full_name !== p.name ? p.full_name : '', p.institution, p.province].filter(Boolean).join(' · ') : '';
+    if (r === 'wrong_day') detail = answer.message || T.wrongDayDetail;
+    $('door-result-detail').textContent = detail;
     var actions = $('door-result-actions');
     actions.textContent = '';
     if (r === 'not_signed_up' && item) {
-      addButton(actions, T.override, 'btn btn-primary', function () {
-        handle(item.code, item.source, {override: true});
-      });
+      addButton(actions, T.override, 'btn btn-primary', function () { handle(item.code, item.source, {override: true}); });
+    }
+    if (r === 'wrong_day' && item) {
+      addButton(actions, T.recordAnyway, 'btn btn-warn', function () { handle(item.code, item.source, {correction: true}); });
+    }
+    if (r === 'ok' && answer.checkin_id && item) {
+      addButton(actions, T.undo, 'btn btn-undo', function () { undo(findRecent(item.client_uuid)); });
     }
     if (cfg.badge && p && (r === 'ok' || r === 'already')) {
       var a = document.createElement('a');
@@ -227,14 +353,10 @@
       a.href = cfg.badge.replace('PUBLICID', encodeURIComponent(p.id));
       actions.appendChild(a);
     }
+    if (item && item.t0) timings.push(performance.now() - item.t0);
     beep(tone);
     clearTimeout(idleTimer);
-    idleTimer = setTimeout(function () {
-      box.className = 'door-result is-idle';
-      box.removeAttribute('data-result');
-      $('door-result-title').textContent = T.ready;
-      $('door-result-name').textContent = ''; $('door-result-detail').textContent = ''; actions.textContent = '';
-    }, 8000);
+    idleTimer = setTimeout(idle, 8000);
   }
 
   function addButton(parent, label, cls, onclick) {
@@ -245,9 +367,12 @@
     return b;
   }
 
+  function findRecent(uuid_) { return recent.filter(function (e) { return e.uuid === uuid_; })[0]; }
+
   function remember(item, answer, offline) {
     recent.unshift({uuid: item.client_uuid, at: item.scanned_at, result: answer.result, offline: !!offline,
                     name: answer.participant ? answer.participant.name : item.code.slice(0, 40),
+                    pid: answer.participant ? answer.participant.id : null,
                     checkin: answer.checkin_id || null, checkpoint: item.checkpoint});
     recent = recent.slice(0, 20);
     save('recent', recent);
@@ -267,26 +392,41 @@
       li.appendChild(document.createTextNode(entry.name + ' — ' + (T[entry.result] || entry.result) + (entry.offline ? ' (' + T.queued + ')' : '')));
       var fresh = Date.now() - new Date(entry.at).getTime() < 15 * 60 * 1000;
       if (entry.checkin && entry.result === 'ok' && (fresh || cfg.isAdmin)) {
-        addButton(li, T.undo, 'btn btn-small btn-danger', function () { undo(entry); });
+        addButton(li, T.undo, 'btn btn-small btn-undo', function () { undo(entry); });
       }
       list.appendChild(li);
     });
   }
 
+  /* Undo works on the check-in id; the device's own record is cleared for that participant id, never by name. */
   function undo(entry) {
+    if (!entry || !entry.checkin) return;
     api('DELETE', '/checkins/' + entry.checkin, undefined, 5000).then(function (r) {
       if (r.status === 200 || r.status === 404) {
         entry.result = 'undone'; entry.checkin = null;
-        var p = Object.keys(byId).filter(function (id) { return byId[id].name === entry.name; })[0];
-        if (p) { delete local[p]; byId[p].at = ''; save('local.' + checkpoint, local); }
+        var cpLocal = load('local.' + entry.checkpoint, {});
+        if (entry.pid) {
+          delete cpLocal[entry.pid]; save('local.' + entry.checkpoint, cpLocal);
+          if (String(entry.checkpoint) === String(checkpoint)) { delete local[entry.pid]; if (byId[entry.pid]) byId[entry.pid].at = ''; }
+        }
         save('recent', recent); renderRecent();
+        clearTimeout(idleTimer);
         $('door-result').className = 'door-result is-warn';
+        $('door-result').setAttribute('data-result', 'undone');
         $('door-result-title').textContent = T.undone; $('door-result-name').textContent = entry.name;
         $('door-result-detail').textContent = ''; $('door-result-actions').textContent = '';
+        idleTimer = setTimeout(idle, 8000);
       } else {
         $('door-result-title').textContent = T.undoFailed + ': ' + ((r.body && r.body.message) || r.status);
       }
     }, function () { $('door-result-title').textContent = T.undoFailed + ' · ' + T.offline; });
+  }
+
+  function announce(answer) {
+    // For other door modules (e.g. the signature pad): a check-in was just recorded on the server.
+    if (answer.result === 'ok' && answer.checkin_id) {
+      document.dispatchEvent(new CustomEvent('plm:checked-in', {detail: {checkin_id: answer.checkin_id, participant: answer.participant}}));
+    }
   }
 
   /* ---- the scan itself ---- */
@@ -297,6 +437,8 @@
     var item = {code: code.slice(0, 200), checkpoint: Number(checkpoint), client_uuid: uuid(), scanned_at: new Date().toISOString(),
                 device: doorName.value.trim().slice(0, 60), source: source || 'qr'};
     if (opts && opts.override) item.override = true;
+    if (correction || (opts && opts.correction)) item.correction = true;
+    Object.defineProperty(item, 't0', {value: opts && opts.t0, enumerable: false});
     var goOffline = function () {
       markOffline();
       var judged = judgeOffline(item);
@@ -312,6 +454,7 @@
         if (p && (r.body.result === 'ok' || r.body.result === 'already')) { local[p.id] = r.body.checked_in_local; save('local.' + checkpoint, local); }
         show(r.body, item, false);
         remember(item, r.body, false);
+        announce(r.body);
       } else if (r.status === 401) {
         loginNeeded = true; goOffline();
       } else if (r.status >= 500 || r.status === 429 || !r.body) {
@@ -323,32 +466,103 @@
     }, goOffline);
   }
 
+  /* ---- sending the queue: one item the server keeps refusing is put aside, the rest keep flowing ---- */
+  var MAX_TRIES = 3;
+  function transient(status) { return status === 408 || status === 429 || status === 502 || status === 503 || status === 504; }
+  function setAside(item, reason) {
+    queue = queue.filter(function (q) { return q.client_uuid !== item.client_uuid; });
+    save('queue', queue);
+    notSent.push({item: item, reason: String(reason).slice(0, 200), at: new Date().toISOString()});
+    save('notsent', notSent);
+    var entry = findRecent(item.client_uuid);
+    if (entry) { entry.offline = false; entry.result = 'not_sent'; save('recent', recent); }
+  }
+  function reasonOf(r) {
+    return (r.body && (r.body.message || r.body.error)) ? (r.body.message || r.body.error) + ' (' + r.status + ')' : 'HTTP ' + r.status;
+  }
+
   function flush() {
     if (syncing || !queue.length || loginNeeded && !navigator.onLine) return;
     syncing = true;
-    var item = queue[0];
-    var body = {};
-    Object.keys(item).forEach(function (k) { body[k] = item[k]; });
-    if (body.source === 'qr') body.source = 'offline-sync';
-    api('POST', '/checkins', body, 8000).then(function (r) {
-      syncing = false;
-      if (r.status === 401) { loginNeeded = true; showNet(); return; }
-      if (r.status >= 500 || r.status === 429 || !r.body) { markOffline(); return; }
-      loginNeeded = false;
-      queue.shift(); save('queue', queue);
-      recent.forEach(function (entry) {
-        if (entry.uuid === item.client_uuid) {
-          entry.offline = false;
-          if (r.body.result) { entry.result = r.body.result; entry.checkin = r.body.checkin_id || null; }
+    var pending = queue.slice();  // one pass; what comes back refused is retried on the next pass
+    var done = function () { syncing = false; showNet(); renderRecent(); renderNotSent(); };
+    var next = function () {
+      if (!pending.length) { done(); if (!queue.length) refreshSnapshot(); return; }
+      var item = pending.shift();
+      var body = {};
+      Object.keys(item).forEach(function (k) { if (k !== 'tries') body[k] = item[k]; });
+      if (body.source === 'qr') body.source = 'offline-sync';
+      api('POST', '/checkins', body, 8000).then(function (r) {
+        if (r.status === 401) { loginNeeded = true; done(); return; }
+        if (transient(r.status) || (r.status >= 500 && !r.body)) { markOffline(); done(); return; }  // server away: all wait
+        loginNeeded = false; offlineUntil = 0;
+        if (r.status >= 500) {
+          item.tries = (item.tries || 0) + 1;
+          if (item.tries >= MAX_TRIES) setAside(item, reasonOf(r) + ' · ' + fmt(T.tries, {n: item.tries}));
+          else save('queue', queue);
+        } else if (r.status >= 400) {
+          setAside(item, reasonOf(r));
+        } else if (r.body && r.body.result === 'wrong_day') {
+          setAside(item, r.body.message || T.wrong_day);
+        } else {
+          queue = queue.filter(function (q) { return q.client_uuid !== item.client_uuid; });
+          save('queue', queue);
+          var entry = findRecent(item.client_uuid);
+          if (entry) {
+            entry.offline = false;
+            if (r.body.result) { entry.result = r.body.result; entry.checkin = r.body.checkin_id || null; }
+            save('recent', recent);
+          }
         }
-      });
-      save('recent', recent); renderRecent();
-      offlineUntil = 0; showNet();
-      if (queue.length) flush(); else refreshSnapshot();
-    }, function () { syncing = false; markOffline(); });
+        showNet();
+        next();
+      }, function () { markOffline(); done(); });
+    };
+    next();
   }
 
+  function renderNotSent() {
+    var box = $('door-notsent'), list = $('door-notsent-list');
+    box.hidden = !notSent.length;
+    $('door-notsent-title').textContent = fmt(T.notSent, {n: notSent.length});
+    $('door-notsent-chip').hidden = !notSent.length;
+    $('door-notsent-chip').textContent = fmt(T.notSent, {n: notSent.length});
+    list.textContent = '';
+    notSent.forEach(function (n) {
+      var li = document.createElement('li');
+      var code = document.createElement('code'); code.textContent = n.item.code.slice(0, 60);
+      li.appendChild(document.createTextNode(hm.format(new Date(n.item.scanned_at)) + ' '));
+      li.appendChild(code);
+      var why = document.createElement('span'); why.className = 'small'; why.textContent = n.reason;
+      li.appendChild(why);
+      list.appendChild(li);
+    });
+  }
+  function csvCell(v) {
+    var s = String(v == null ? '' : v);
+    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;  // no formulas when opened in a spreadsheet
+    return '"' + s.replace(/"/g, '""') + '"';
+  }
+  $('door-notsent-csv').addEventListener('click', function () {
+    var rows = [['scanned_at', 'code', 'checkpoint', 'door', 'source', 'client_uuid', 'reason']];
+    notSent.forEach(function (n) {
+      rows.push([n.item.scanned_at, n.item.code, n.item.checkpoint, n.item.device, n.item.source, n.item.client_uuid, n.reason]);
+    });
+    var text = '\ufeff' + rows.map(function (r) { return r.map(csvCell).join(','); }).join('\r\n') + '\r\n';
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], {type: 'text/csv;charset=utf-8'}));
+    a.download = 'plm-not-sent-' + cfg.event + '-' + new Date().toISOString().slice(0, 10) + '.csv';
+    document.body.appendChild(a); a.click(); a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+  });
+  $('door-notsent-retry').addEventListener('click', function () {
+    notSent.forEach(function (n) { n.item.tries = 0; queue.push(n.item); });
+    notSent = []; save('notsent', notSent); save('queue', queue);
+    renderNotSent(); showNet(); flush();
+  });
+
   /* ---- inputs ---- */
+  function focusCode() { if (!cameraOn) codeInput.focus(); }  // no soft keyboard over the camera view
   $('door-wedge').addEventListener('submit', function (e) {
     e.preventDefault();
     var value = codeInput.value;
@@ -357,14 +571,7 @@
     codeInput.focus();
   });
 
-  select.addEventListener('change', function () {
-    checkpoint = select.value || null;
-    save('checkpoint', checkpoint);
-    loadSnapshot();
-    refreshSnapshot();
-    updateWalkIn();
-    codeInput.focus();
-  });
+  select.addEventListener('change', function () { choose(select.value || null); focusCode(); });
   doorName.addEventListener('change', function () { store.setItem('plm.door.name', doorName.value.trim().slice(0, 60)); });
 
   // A keyboard-wedge scanner types into whatever has focus: bring the focus back to the code field.
@@ -374,30 +581,48 @@
     if (e.key && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) codeInput.focus();
   });
 
+  /* ---- name search: ranked like the server's (plm.checkin.service.match_rank) ---- */
   var searchTimer = null;
   $('door-q').addEventListener('input', function () {
     clearTimeout(searchTimer);
+    if ($('door-q').value.trim().length < 2) { search(); return; }  // an emptied box clears at once
     searchTimer = setTimeout(search, 250);
   });
   $('door-search').addEventListener('submit', function (e) { e.preventDefault(); search(); });
 
+  function matchRank(q, fullName, badge) {
+    var names = [fold(fullName), fold(badge)];
+    if (names.some(function (n) { return n && n.indexOf(q) === 0; })) return 0;
+    var words = q.split(' '), joined = names.join(' '), tokens = joined.split(/\s+/);
+    if (words.every(function (w) { return tokens.some(function (t) { return t.indexOf(w) === 0; }); })) return 1;
+    if (words.every(function (w) { return joined.indexOf(w) >= 0; })) return 2;
+    return 3;
+  }
+  function searchOffline(q) {
+    var folded = fold(q), words = folded.split(' ').slice(0, 5);
+    return Object.keys(byId).map(function (id) { return byId[id]; }).filter(function (p) {
+      var hay = fold(p.full_name + ' ' + p.name + ' ' + p.institution);
+      return words.every(function (w) { return hay.indexOf(w) >= 0; });
+    }).map(function (p) {
+      return {p: p, rank: matchRank(folded, p.full_name, p.name), key: fold(p.full_name)};
+    }).sort(function (a, b) {
+      return a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || (a.p.id < b.p.id ? -1 : 1);
+    }).slice(0, 20).map(function (x) {
+      var p = x.p;
+      return {id: p.id, name: p.name, full_name: p.full_name, institution: p.institution, province: p.province,
+              status: {r: 'registered', w: 'waitlisted', c: 'cancelled'}[p.status], checked_in_local: local[p.id] || p.at};
+    });
+  }
+
   function search() {
     var q = $('door-q').value.trim(), hits = $('door-hits');
     if (q.length < 2) { hits.textContent = ''; if (q) addHint(hits, T.typeMore); return; }
-    var local_ = function () {
-      var words = fold(q).split(/\s+/);
-      var rows = Object.keys(byId).map(function (id) { return byId[id]; }).filter(function (p) {
-        var hay = fold(p.name + ' ' + p.institution);
-        return words.every(function (w) { return hay.indexOf(w) >= 0; });
-      }).slice(0, 20).map(function (p) {
-        return {id: p.id, name: p.name, institution: p.institution, province: p.province,
-                status: {r: 'registered', w: 'waitlisted', c: 'cancelled'}[p.status], checked_in_local: local[p.id] || p.at};
-      });
-      renderHits(rows);
-    };
-    if (Date.now() < offlineUntil) { local_(); return; }
+    var current = function () { return $('door-q').value.trim() === q; };  // answers for an older query are dropped
+    var offline = function () { if (current()) renderHits(searchOffline(q)); };
+    if (Date.now() < offlineUntil) { offline(); return; }
     api('GET', '/participants?q=' + encodeURIComponent(q) + (checkpoint ? '&checkpoint=' + checkpoint : ''))
-      .then(function (r) { if (r.status === 200) renderHits(r.body.results); else local_(); }, function () { markOffline(); local_(); });
+      .then(function (r) { if (r.status !== 200) offline(); else if (current()) renderHits(r.body.results); },
+            function () { markOffline(); offline(); });
   }
 
   function addHint(list, text) {
@@ -410,30 +635,57 @@
     if (!rows.length) { addHint(hits, T.noResults); return; }
     rows.forEach(function (p) {
       var li = document.createElement('li');
+      li.className = 'hit-' + (p.status || 'registered');
       var text = document.createElement('div');
-      var name = document.createElement('strong'); name.textContent = p.name;
-      var sub = document.createElement('span'); sub.className = 'muted small';
+      text.className = 'hit-text';
+      var name = document.createElement('strong'); name.className = 'hit-name'; name.textContent = p.full_name || p.name;
+      text.appendChild(name);
+      if (p.name && p.full_name && p.name !== p.full_name) {
+        var badge = document.createElement('span'); badge.className = 'hit-badge'; badge.textContent = fmt(T.badgeName, {name: p.name});
+        text.appendChild(badge);
+      }
+      var sub = document.createElement('span'); sub.className = 'muted small hit-sub';
       sub.textContent = [p.institution, p.province].filter(Boolean).join(' · ') +
-        (p.status && p.status !== 'registered' ? ' · ' + (T[p.status] || p.status) : '') +
         (p.checked_in_local ? ' · ' + fmt(T.checkedAt, {time: p.checked_in_local}) : '');
-      text.appendChild(name); text.appendChild(document.createElement('br')); text.appendChild(sub);
+      text.appendChild(sub);
+      if (p.status && p.status !== 'registered') {
+        var st = document.createElement('span'); st.className = 'hit-status';
+        st.textContent = p.status === 'cancelled' ? T.cancelledHit : p.status === 'waitlisted' ? T.waitlistedHit : p.status;
+        text.appendChild(st);
+      }
       li.appendChild(text);
-      addButton(li, T.checkIn, 'btn btn-primary btn-small', function () {
-        handle(p.id, 'manual');
-        $('door-q').value = ''; hits.textContent = '';
-        codeInput.focus();
-      });
+      var done = function () { $('door-q').value = ''; hits.textContent = ''; focusCode(); };
+      if (!p.status || p.status === 'registered') {
+        addButton(li, T.checkIn, 'btn btn-primary btn-small', function () { handle(p.id, 'manual'); done(); });
+      } else if (p.status === 'cancelled' && cfg.reinstate) {
+        var armed = false;
+        var b = addButton(li, T.reinstate, 'btn btn-small btn-reinstate', function () {
+          if (!armed) { armed = true; b.textContent = T.reinstateSure; b.classList.add('is-armed'); return; }
+          reinstate(p).then(function (ok) {
+            if (ok) { handle(p.id, 'manual'); done(); } else { b.textContent = T.reinstateFailed; b.disabled = true; }
+          });
+        });
+      }
       hits.appendChild(li);
     });
   }
 
-  /* ---- camera ---- */
-  var scanner = null, lastCamera = {code: '', t: 0};
+  // A deliberate two-tap action: the participant's staff page status form (organisers), then the check-in.
+  function reinstate(p) {
+    var body = new URLSearchParams({status: 'registered', csrf_token: csrf});
+    return fetch(cfg.reinstate.replace('PUBLICID', encodeURIComponent(p.id)), {
+      method: 'POST', credentials: 'same-origin', body: body, headers: {'X-CSRFToken': csrf}
+    }).then(function (r) { return r.ok; }, function () { return false; });
+  }
+
+  /* ---- camera: the main view while on; the result is laid over the preview ---- */
+  var scanner = null, lastCamera = {code: '', seen: 0};
   function onCamera(text) {
     var now = Date.now();
-    if (text === lastCamera.code && now - lastCamera.t < SAME_CODE_MS) return;  // same badge still in view
-    lastCamera = {code: text, t: now};
-    handle(text, 'qr');
+    // The same ticket still in view (or just taken away) is not a new scan: each sighting extends the hold.
+    if (text === lastCamera.code && now - lastCamera.seen < SAME_CODE_MS) { lastCamera.seen = now; return; }
+    lastCamera = {code: text, seen: now};
+    handle(text, 'qr', {t0: performance.now()});
   }
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
@@ -443,24 +695,32 @@
       document.head.appendChild(s);
     });
   }
+  function cameraMode(on) {
+    cameraOn = on;
+    $('door').classList.toggle('is-camera', on);
+    $('door-video').hidden = !on;
+    $('door-camera-btn').textContent = on ? T.cameraStop : T.cameraStart;
+    if (on) { if (document.activeElement && document.activeElement.blur) document.activeElement.blur(); window.scrollTo(0, 0); }
+  }
   $('door-camera-btn').addEventListener('click', function () {
-    var btn = this, video = $('door-video');
+    var video = $('door-video'), msg = $('door-camera-msg');
+    msg.hidden = true;
     if (scanner) {
       scanner.stop(); scanner.destroy(); scanner = null;
-      video.hidden = true; btn.textContent = T.cameraStart; return;
+      cameraMode(false); return;
     }
     loadScript(cfg.vendor).then(function () {
-      video.hidden = false;
+      cameraMode(true);  // before the scanner is made: it shrinks a hidden video to nothing
       scanner = new window.QrScanner(video, function (result) { onCamera(result.data || result); },
         {returnDetailedScanResult: true, preferredCamera: 'environment', maxScansPerSecond: 8,
          highlightScanRegion: false, onDecodeError: function () {}});
       return scanner.start();
-    }).then(function () {
-      btn.textContent = T.cameraStop;
-    }, function () {
-      video.hidden = true; scanner = null;
-      $('door-result').className = 'door-result is-bad';
-      $('door-result-title').textContent = T.cameraError;
+    }).then(null, function () {
+      // The camera's trouble is said beside its button: the last scan's panel stays as it was.
+      if (scanner) { try { scanner.destroy(); } catch (e) { /* already gone */ } }
+      scanner = null;
+      cameraMode(false);
+      msg.textContent = T.cameraError; msg.hidden = false;
     });
   });
 
@@ -480,13 +740,14 @@
       return caches.open('plm-door-' + cfg.assets).then(function (cache) { return cache.add(window.location.pathname); });
     }).then(function () { return true; }, function () { return false; });
   }
-  loadSnapshot();
+  startCheckpoint();
+  lastToday = clock.today();
   renderRecent();
-  updateWalkIn();
+  renderNotSent();
   showNet();
   refreshSnapshot();
   setInterval(refreshSnapshot, SNAPSHOT_EVERY);
-  setInterval(function () { showNet(); flush(); }, SYNC_EVERY);
+  setInterval(function () { showNet(); flush(); watchMidnight(); }, SYNC_EVERY);
   flush();
   if (cfg.checkin) {
     // Back from the walk-in form: check the new participant in here.
@@ -495,7 +756,9 @@
     }
     handle(cfg.checkin, 'walk-in');
   }
-  codeInput.focus();
+  focusCode();
   window.plmDoor = {pageCached: typeof pageCached === 'undefined' ? Promise.resolve(false) : pageCached,
-                  queue: function () { return queue.slice(); }, flush: flush, refreshSnapshot: refreshSnapshot, sha256: sha256};
+                  queue: function () { return queue.slice(); }, notSent: function () { return notSent.slice(); },
+                  flush: flush, refreshSnapshot: refreshSnapshot, sha256: sha256, today: clock.today,
+                  timings: function () { return timings.slice(); }, searchOffline: searchOffline};
 })();

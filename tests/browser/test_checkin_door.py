@@ -26,9 +26,32 @@ def log_in(page, base, email):
 
 def open_door(page, base, event, checkpoint, door_name="Pintu 1"):
     page.goto(f"{base}/staff/events/{event.slug}/door?checkpoint={checkpoint.id}")
+    page.wait_for_function("window.plmDoor")
+    if page.is_visible("#door-confirm"):  # the checkpoint is not today (see door_clock): confirm it, as a volunteer would
+        page.click("#door-confirm-yes")
     page.fill("#door-name", door_name)
     page.dispatch_event("#door-name", "change")
     expect(page.locator("#door-snap")).to_contain_text(re.compile(r"\d+ peserta"))
+
+
+def set_door_clock(monkeypatch, event, day_index=0, hour=9, minute=0, days_before=0):
+    """The server's clock for the door page: `hour` o'clock in the event's timezone on day `day_index`."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    import plm.checkin.routes
+
+    local = datetime.combine(event.starts_on + timedelta(days=day_index - days_before), time(hour, minute),
+                             tzinfo=ZoneInfo(event.timezone))
+    monkeypatch.setattr(plm.checkin.routes, "utcnow", lambda: local.astimezone(ZoneInfo("UTC")))
+    return local
+
+
+@pytest.fixture(autouse=True)
+def door_clock(request, monkeypatch):
+    """Door tests run on the event's first day, unless they set the clock themselves."""
+    if "event" in request.fixturenames:
+        set_door_clock(monkeypatch, request.getfixturevalue("event"))
 
 
 def wedge(page, code):
