@@ -36,8 +36,8 @@ from plm.documents.data import (  # noqa: E402
     role_label,
     text_colour_on,
 )
-from plm.documents.fetcher import RefusedURL, SafeURLFetcher  # noqa: E402
-from plm.documents.fonts import FONT_BOLD, FONT_REGULAR, SAFETY, fit_font_size, text_width  # noqa: E402
+from plm.pdf.fetcher import RefusedURL, SafeURLFetcher  # noqa: E402
+from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR, SAFETY, fit_font_size, text_width  # noqa: E402
 from plm.qr import qr_matrix, qr_png, qr_svg  # noqa: E402
 
 MM = 72 / 25.4
