@@ -31,6 +31,7 @@ from plm.models import (
     SessionSignup, User, audit, random_code, session_facilitators, utcnow,
 )
 from plm.tickets import participant_code
+from plm.text import fold_for_search
 
 LEADER_ROLES = ("facilitator", "speaker")
 BADGE_LAYOUTS = ("a6", "a7", "card", "single")
@@ -359,6 +360,27 @@ def eligibility_rows(session: Session, event: Event, participants: Optional[list
         att = attendance.get(p.id, Attendance())
         rows.append(Row(p, att, evaluate(event, p, att, hours_for(att, programme, lengths))))
     rows.sort(key=lambda r: (r.participant.full_name.casefold(), r.participant.id))
+    return rows
+
+
+CERTIFICATE_PAGE_SIZE = 50
+
+
+def filter_rows(rows: list[Row], show: str, q: str) -> list[Row]:
+    """The certificates page's filters: eligible or not, and a search in name, institution, province and
+    serial (accents and case ignored), so a 3,500-person event is found page by page, not in one 5 MB page."""
+    if show == "eligible":
+        rows = [r for r in rows if r.eligibility.eligible]
+    elif show == "not":
+        rows = [r for r in rows if not r.eligibility.eligible]
+    needle = fold_for_search(q)
+    if needle:
+        def text_of(row: Row) -> str:
+            p = row.participant
+            serial = p.certificate.serial if p.certificate is not None else ""
+            return fold_for_search(" ".join((p.full_name, p.institution or "", p.province or "", serial)))
+
+        rows = [r for r in rows if needle in text_of(r)]
     return rows
 
 
