@@ -52,6 +52,14 @@ BROKEN_WORDS_JS = r"""
 }
 """
 
+# The innermost elements sticking out on the right: what makes a page wider than the phone.
+WIDEST_JS = r"""
+(width) => Array.from(document.querySelectorAll('body *')).filter(el => {
+  const r = el.getBoundingClientRect();
+  return r.right > width + 1 && r.width > 0 && !Array.from(el.children).some(c => c.getBoundingClientRect().right > width + 1);
+}).slice(0, 5).map(el => '<' + el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + '>')
+"""
+
 # Elements that scroll sideways inside the page (a table in a scroll box): on a phone a table is cards.
 SIDE_SCROLL_JS = r"""
 () => Array.from(document.querySelectorAll('body *')).filter(el => {
@@ -119,7 +127,7 @@ def check_page(page, axe_source: str) -> list[str]:
     width = page.evaluate("window.innerWidth")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     if scroll_width > width:
-        problems.append(f"page is {scroll_width}px wide")
+        problems.append(f"page is {scroll_width}px wide: " + ", ".join(page.evaluate(WIDEST_JS, width)))
     problems += [f"scrolls sideways: {el}" for el in page.evaluate(SIDE_SCROLL_JS)]
     problems += [f"word broken: {word}" for word in page.evaluate(BROKEN_WORDS_JS)]
     if not page.evaluate("typeof window.axe !== 'undefined'"):
@@ -170,7 +178,7 @@ def test_every_page_fits_a_phone_keeps_words_whole_and_passes_axe(app, live_serv
 
     context = new_context()
     walk(context, "public", public, only_allowed=False)
-    walk(context, "participant", participant + [f"/e/{slug}/schedule?me={token}"], only_allowed=False)
+    walk(context, "participant", participant + [f"/e/{slug}/schedule?token={token}"], only_allowed=False)
     context.close()
     for role in ("admin", "organizer", "facilitator"):
         context = new_context()
