@@ -34,3 +34,33 @@ def test_certificates_page_search_ignores_case_and_accents(client, login, event)
     assert html.count('class="not-eligible"') == 1
     assert "Ni Luh Ayu Saraswati" in html and "Peserta 0001" not in html
     assert 'value="SARASWATÍ"' in html
+
+
+def test_summary_judges_everyone_as_the_full_rows_do(app):
+    """The page's aggregate query and the per-person evaluation (used to print) agree on every person."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from plm.checkin.commands import simulate_attendance
+    from plm.demo import load_demo
+    from plm.documents import service
+    from plm.models import Event, EventSession, SessionSignup
+
+    load_demo(db.session, date.today() - timedelta(days=5), count=60)
+    event = db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
+    event.certificate_min_session_percent = 50
+    simulate_attendance(db.session, event)
+    people = service.event_participants(db.session, event)
+    people[0].certificate_override, people[0].certificate_override_reason = False, "tidak hadir"
+    people[1].status = "cancelled"
+    workshop = db.session.scalar(select(EventSession).where(EventSession.event_id == event.id,
+                                                            EventSession.signup_required.is_(True)))
+    if db.session.scalar(select(SessionSignup).filter_by(session_id=workshop.id, participant_id=people[2].id)) is None:
+        db.session.add(SessionSignup(session_id=workshop.id, participant_id=people[2].id))
+    db.session.commit()
+    full = {r.participant.id: r.eligibility.eligible for r in service.eligibility_rows(db.session, event)}
+    summary = {line.id: line.eligible for line in service.eligibility_summary(db.session, event)}
+    assert summary == full
+    assert set(full.values()) == {True, False}
+    assert summary[people[0].id] is False and people[1].id not in summary
