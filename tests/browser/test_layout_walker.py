@@ -122,7 +122,7 @@ def page_urls(app, values: dict) -> list[str]:
     return urls
 
 
-def check_page(page, axe_source: str) -> list[str]:
+def check_page(page, axe_source: str | None) -> list[str]:
     problems = []
     width = page.evaluate("window.innerWidth")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -130,6 +130,8 @@ def check_page(page, axe_source: str) -> list[str]:
         problems.append(f"page is {scroll_width}px wide: " + ", ".join(page.evaluate(WIDEST_JS, width)))
     problems += [f"scrolls sideways: {el}" for el in page.evaluate(SIDE_SCROLL_JS)]
     problems += [f"word broken: {word}" for word in page.evaluate(BROKEN_WORDS_JS)]
+    if axe_source is None:
+        return problems
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source + "\n;true")
     result = page.evaluate("""async () => {
@@ -141,9 +143,11 @@ def check_page(page, axe_source: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
-def test_every_page_fits_a_phone_keeps_words_whole_and_passes_axe(app, live_server, browser, walk_event, lang):
-    axe_source = AXE.read_text(encoding="utf-8")
+@pytest.mark.parametrize("lang,width", [("id", 360), ("en", 360), ("id", 1280)])
+def test_every_page_fits_a_phone_keeps_words_whole_and_passes_axe(app, live_server, browser, walk_event, lang, width):
+    """At 360 px everything is checked; at 1280 px (a laptop) the same walk looks for broken words and
+    overflow only ("Terdafta/r" in a status pill was seen at 1280 too)."""
+    axe_source = AXE.read_text(encoding="utf-8") if width == WIDTH else None
     urls = page_urls(app, walk_event)
     slug, token = walk_event["slug"], walk_event["token"]
     staff = [u for u in urls if u.startswith("/staff/") and u != "/staff/login"]
@@ -168,11 +172,12 @@ def test_every_page_fits_a_phone_keeps_words_whole_and_passes_axe(app, live_serv
             walked += 1
             problems = check_page(page, axe_source)
             if problems:
-                failures[f"{lang} {who} {path}"] = problems
+                failures[f"{lang} {width}px {who} {path}"] = problems
         page.close()
 
     def new_context():
-        context = browser.new_context(viewport={"width": WIDTH, "height": 740}, locale=f"{lang}-ID")
+        context = browser.new_context(viewport={"width": width, "height": 740 if width == WIDTH else 900},
+                                      locale=f"{lang}-ID")
         context.new_page().goto(live_server + f"/lang/{lang}?next=/")
         return context
 
@@ -219,3 +224,5 @@ def test_screenshots_of_the_busy_pages_at_360(live_server, new_page, walk_event)
     for name, path in SCREENSHOTS.items():
         page.goto(live_server + path.format(slug=walk_event["slug"]))
         screenshot(page, f"walker-{name}-360")
+        # The admin header (brand, five links) takes at most two lines on a phone, not three.
+        assert page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height") < 100, path
