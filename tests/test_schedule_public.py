@@ -42,6 +42,9 @@ def test_now_and_next_in_the_event_timezone(client, event, schedule_factory):
     tz = ZoneInfo(event.timezone)
     html = client.get(f"/e/plm-test/schedule?day={running.starts_at.astimezone(tz).date().isoformat()}").get_data(as_text=True)
     assert "badge-now" in html
+    # A "now" line at the top of the day jumps to the running session in the list.
+    now_line = html.split('class="now-next"')[1].split("</nav>")[0]
+    assert f'href="#s-{running.id}"' in now_line and "Sedang Jalan" in now_line and f'id="s-{running.id}"' in html
     later = client.get(f"/e/plm-test/schedule?day={upcoming.starts_at.astimezone(tz).date().isoformat()}").get_data(as_text=True)
     assert "badge-next" in later
     # The list shows event-local wall-clock times.

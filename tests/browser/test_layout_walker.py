@@ -96,7 +96,7 @@ def walk_event(app):
     job = Job(kind="badges", event_id=event.id, user_id=admin.id, params={}, status="done", total=30, progress=30)
     db.session.add(job)
     db.session.commit()
-    from plm.models import MailMessage, Room, Track
+    from plm.models import Checkpoint, MailMessage, Room, Track
 
     return {
         "event": event, "slug": event.slug, "public_id": person.public_id, "token": token,
@@ -105,6 +105,8 @@ def walk_event(app):
         "track_id": db.session.scalar(select(Track.id).where(Track.event_id == event.id)),
         "message_id": db.session.scalar(select(MailMessage.id)),
         "job_id": job.id,
+        "checkpoint_id": db.session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
+                                                                      Checkpoint.kind == "day")),
     }
 
 
