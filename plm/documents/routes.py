@@ -200,7 +200,7 @@ def _scoped(event, session_id):
 def certificates(slug: str):
     event = get_event_or_404(slug)
     session_id = _session_arg()
-    # Everyone in scope is judged from one aggregate query (counts, filters, pages); full rows with
+    # Everyone in scope is judged from a few grouped queries (counts, filters, pages); full rows with
     # their checks are built for the one page shown.
     everyone = current_user.role == "admin" and session_id is None
     scope = None if everyone else [p.id for p in _scoped(event, session_id)]
