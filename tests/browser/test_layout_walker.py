@@ -228,3 +228,18 @@ def test_screenshots_of_the_busy_pages_at_360(live_server, new_page, walk_event)
         screenshot(page, f"walker-{name}-360")
         # The admin header (brand, five links) takes at most two lines on a phone, not three.
         assert page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height") < 100, path
+
+
+def test_the_walker_sees_a_word_broken_in_the_middle_and_nothing_else(new_page):
+    """The detector itself: "Terdafta/r" in a narrow pill is caught; words wrapped between them, or after
+    a hyphen, are not; a .breakable token may break."""
+    page = new_page(width=WIDTH)
+    page.set_content("""<body style="font:16px sans-serif">
+      <p id="broken" style="width:50px;overflow-wrap:anywhere">Terdaftar</p>
+      <p style="width:90px">Sudah hadir hari ini</p>
+      <p style="width:70px">check-in pintu</p>
+      <p class="breakable" style="width:50px;overflow-wrap:anywhere">plm-77243d50f8e74be3.ics</p>
+    </body>""")
+    assert page.evaluate(BROKEN_WORDS_JS) == ["Terdaftar in <p>"]
+    page.set_content('<body><div style="width:500px">wide</div></body>')
+    assert page.evaluate("document.documentElement.scrollWidth") > WIDTH
