@@ -687,13 +687,3 @@ def save_settings(session: Session, event: Event, data: dict[str, Any], signator
           after={"rule": rule_of(event), "language": event.certificate_language,
                  "prefix": event.certificate_serial_prefix, "colours": event.role_colours,
                  "signatories": event.signatories})
-
-
-def counts(rows: list[Row]) -> dict[str, int]:
-    return {
-        "total": len(rows),
-        "eligible": sum(1 for r in rows if r.eligibility.eligible),
-        "issued": sum(1 for r in rows if r.participant.certificate is not None),
-        "revoked": sum(1 for r in rows if r.participant.certificate is not None and r.participant.certificate.revoked_at),
-    }
-
