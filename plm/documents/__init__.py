@@ -10,7 +10,6 @@ The renderers are pure functions: plain data in (:class:`EventInfo`, :class:`Bad
 
 from .data import (  # noqa: F401  (light: no WeasyPrint import)
     DEFAULT_ROLE_COLOURS,
-    ROLE_LABELS,
     ROLES,
     BadgeData,
     CertificateData,
@@ -30,7 +29,7 @@ _LAZY = {
 
 __all__ = [
     "BadgeData", "CertificateData", "DEFAULT_ROLE_COLOURS", "EventInfo", "ROLES",
-    "ROLE_LABELS", "Signatory", "role_colour", "role_label", *_LAZY,
+    "Signatory", "role_colour", "role_label", *_LAZY,
 ]
 
 
