@@ -24,7 +24,6 @@ _LAZY = {
     "render_single_badge": ".badges",
     "LAYOUTS": ".badges",
     "render_certificates": ".certificates",
-    "fit_font_size": "plm.pdf.fonts",
 }
 
 __all__ = [
