@@ -24,9 +24,11 @@ from plm.registration.service import clean_data, find_province, normalize_phone
 from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, decode_text, is_xlsx, xlsx_rows
 from plm.text import clean_line
 
-# The export's columns, in order; import reads the same names (extra columns are ignored).
+# The export's columns, in order; import reads the same names (extra columns are ignored). Each stored
+# code (institution type, role, status) has its label in the reader's language beside it; import reads the code.
 COLUMNS = ["public_id", "full_name", "name_on_badge", "email", "phone", "institution", "institution_type",
-           "province", "role", "status", "diet", "access_needs", "registered_at", "source", "checked_in"]
+           "institution_type_label", "province", "role", "role_label", "status", "status_label", "diet",
+           "access_needs", "registered_at", "source", "checked_in"]
 IMPORTED_FIELDS = ["full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
                    "role", "diet", "access_needs"]
 # Headers people type in partner spreadsheets.
@@ -306,36 +308,79 @@ def neutralize(value: Any) -> Any:
     return value
 
 
-def export_rows(session: Session, event: Event) -> Iterable[list[Any]]:
+def phone_for_csv(value: str) -> str:
+    """A stored E.164 number as people write it, in a form no spreadsheet turns into a number or formula.
+
+    Indonesian numbers in national form with dashes (0812-3456-7890: the leading 0 stays, no quote
+    needed); other countries as 00 and the international form (00 44 20 7946 0958). Import reads both.
+    """
+    import phonenumbers
+
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "ID")
+    except phonenumbers.NumberParseException:
+        return value
+    if number.country_code == 62:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return "00 " + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL).lstrip("+")
+
+
+def export_rows(session: Session, event: Event, query: Optional[Any] = None) -> Iterable[list[Any]]:
+    """Raw rows (not neutralised) of the participants the staff list shows for `query` (all when None)."""
+    from plm.labels import INSTITUTION_TYPE_LABELS, PARTICIPANT_ROLE_LABELS, STATUS_LABELS
+    from plm.participants.service import SORTS, ListQuery, list_conditions
+
+    query = query or ListQuery()
     checked_in = exists().where(CheckIn.participant_id == Participant.id)
-    query = (select(Participant, checked_in.label("checked_in"))
-             .where(Participant.event_id == event.id).order_by(Participant.full_name, Participant.id))
+    statement = (select(Participant, checked_in.label("checked_in"))
+                 .where(*list_conditions(event, query)).order_by(*SORTS[query.sort]))
     zone = ZoneInfo(event.timezone)
-    for participant, is_in in session.execute(query):
+    for participant, is_in in session.execute(statement):
         registered = participant.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        yield [neutralize(v) for v in (
+        yield [
             participant.public_id, participant.full_name, participant.name_on_badge, participant.email,
-            participant.phone, participant.institution, participant.institution_type, participant.province,
-            participant.role, participant.status, participant.diet, participant.access_needs, registered,
-            participant.source, "yes" if is_in else "no")]
+            participant.phone, participant.institution, participant.institution_type,
+            str(INSTITUTION_TYPE_LABELS.get(participant.institution_type, participant.institution_type)),
+            participant.province, participant.role,
+            str(PARTICIPANT_ROLE_LABELS.get(participant.role, participant.role)), participant.status,
+            str(STATUS_LABELS.get(participant.status, participant.status)), participant.diet,
+            participant.access_needs, registered, participant.source, "yes" if is_in else "no"]
 
 
-def export_csv(session: Session, event: Event) -> bytes:
+PHONE_COLUMN = COLUMNS.index("phone")
+
+
+def export_csv(session: Session, event: Event, query: Optional[Any] = None) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows(export_rows(session, event))
+    for row in export_rows(session, event, query):
+        row[PHONE_COLUMN] = phone_for_csv(row[PHONE_COLUMN])
+        writer.writerow([neutralize(value) for value in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def export_xlsx(session: Session, event: Event) -> bytes:
+def export_xlsx(session: Session, event: Event, query: Optional[Any] = None) -> bytes:
+    """Every value a text cell, shown as typed (+62…, names): a text cell is never run as a formula, and
+    one that looks like a formula is marked quote-prefixed, as Excel does for text typed after an apostrophe,
+    so editing it in Excel keeps it text."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="participants")
     sheet.append(COLUMNS)
-    for row in export_rows(session, event):
-        sheet.append(row)
+    for row in export_rows(session, event, query):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            if value.startswith(FORMULA_START):
+                cell.quotePrefix = True
+            cells.append(cell)
+        sheet.append(cells)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

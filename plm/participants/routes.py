@@ -272,10 +272,11 @@ def import_participants(slug: str):
 @admin_required
 def export_participants(slug: str, fmt: str):
     event = get_event_or_404(slug)
+    query = service.ListQuery.from_args(request.args)  # what the list shows: same search, filters and order
     if fmt == "csv":
-        body, mimetype = importexport.export_csv(db.session, event), "text/csv; charset=utf-8"
+        body, mimetype = importexport.export_csv(db.session, event, query), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        body = importexport.export_xlsx(db.session, event)
+        body = importexport.export_xlsx(db.session, event, query)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)
