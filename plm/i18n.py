@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Optional
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_interval, format_time
 from flask import Flask, current_app, redirect, request
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
@@ -62,14 +64,32 @@ def local_date(value: Optional[date], fmt: str = "long") -> str:
     return format_date(value, fmt, locale=str(get_locale()))
 
 
-def date_range(start: date, end: date) -> str:
-    """'18–21 Mei 2015' style ranges in the current language."""
-    locale = str(get_locale())
+def format_date_range(start: date, end: date, locale: str) -> str:
+    """A span of days as the language writes it: '21–24 Desember 2026', 'December 21–24, 2026',
+    '30 Desember 2026 – 2 Januari 2027'. No Flask needed (PDFs, mails, the CLI use it too).
+
+    CLDR's interval patterns (what babel.dates.format_interval uses) for the skeleton yMMMd, with the
+    month written in full; format_interval itself when a locale has no such pattern.
+    """
     if start == end:
         return format_date(start, "long", locale=locale)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{format_date(start, 'd', locale=locale)}–{format_date(end, 'long', locale=locale)}"
-    return f"{format_date(start, 'd MMMM', locale=locale)} – {format_date(end, 'long', locale=locale)}"
+    if end < start:
+        start, end = end, start
+    field = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+    try:
+        parts = Locale.parse(locale).interval_formats["yMMMd"][field]
+    except (KeyError, TypeError):
+        return format_interval(start, end, "yMMMd", locale=locale)
+    full = [_FULL_MONTH.sub("MMMM", str(part)) for part in parts]
+    return "".join(format_date(day, pattern, locale=locale) for day, pattern in zip((start, end), full))
+
+
+_FULL_MONTH = re.compile(r"(?<!M)MMM(?!M)")
+
+
+def date_range(start: date, end: date) -> str:
+    """format_date_range in the current language (the template global and filter)."""
+    return format_date_range(start, end, str(get_locale()))
 
 
 def register(app: Flask) -> None:
@@ -77,6 +97,7 @@ def register(app: Flask) -> None:
         event_datetime=event_datetime,
         event_time=event_time,
         local_date=local_date,
+        date_range=date_range,
     )
     from plm.labels import label_globals
 

@@ -53,13 +53,10 @@ class DocumentError(Exception):
 # ---------------------------------------------------------------------------------------------
 
 def date_text(start: date, end: date, lang: str) -> str:
-    """'18–21 Mei 2015' / '18–21 May 2015' in the certificate language (no request needed)."""
-    locale = "en" if lang == "en" else "id"
-    if start == end:
-        return format_date(start, "long", locale=locale)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{format_date(start, 'd', locale=locale)}–{format_date(end, 'long', locale=locale)}"
-    return f"{format_date(start, 'd MMMM', locale=locale)} – {format_date(end, 'long', locale=locale)}"
+    """'18–21 Mei 2015' / 'May 18–21, 2015' in the certificate language (no request needed)."""
+    from plm.i18n import format_date_range
+
+    return format_date_range(start, end, "en" if lang == "en" else "id")
 
 
 def upload_path(upload_folder: str, relative: Optional[str]) -> Optional[str]:
