@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Optional
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -52,6 +52,50 @@ def event_datetime(value: Optional[datetime], event_or_tz: object, fmt: str = "m
     return format_datetime(value, fmt, tzinfo=_zone(event_or_tz), locale=str(get_locale()))
 
 
+# Indonesia's own zone names, used in both languages (what people say and what invitations print).
+INDONESIAN_ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+# Typed in the event form: the zone names and the IANA names they stand for.
+ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+
+
+def zone_abbreviation(event_or_tz: object, value: Optional[datetime] = None, locale: Optional[str] = None) -> str:
+    """WIB / WITA / WIT for Indonesian zones, else Babel's short name or offset."""
+    zone = _zone(event_or_tz)
+    if zone.key in INDONESIAN_ZONES:
+        return INDONESIAN_ZONES[zone.key]
+    return format_datetime(value or datetime.now(zone), "z", tzinfo=zone, locale=locale or str(get_locale()))
+
+
+def format_moment(value: datetime, event_or_tz: object, locale: str) -> str:
+    """A date and time to the minute with the zone: '19 Desember 2026 23.59 WITA',
+    'December 19, 2026, 11:59 PM WITA'. No seconds: nobody registers to the second."""
+    zone = _zone(event_or_tz)
+    babel_locale = Locale.parse(locale)
+    return "{} {}".format(
+        babel_locale.datetime_formats["long"].format(
+            format_time(value, "short", tzinfo=zone, locale=locale), format_date(value.astimezone(zone), "long", locale=locale)),
+        zone_abbreviation(zone.key, value, locale))
+
+
+def event_moment(value: Optional[datetime], event_or_tz: object) -> str:
+    """format_moment in the current language (template filter)."""
+    return format_moment(value, event_or_tz, str(get_locale())) if value is not None else ""
+
+
+def last_open_minute(closes_at: datetime) -> datetime:
+    """Registration closes at an instant (stored, exclusive: closed from then on); people read a deadline
+    as the last minute still open, '19 December 23:59' rather than '20 December 00:00'."""
+    return closes_at - DEADLINE_STEP
+
+
+DEADLINE_STEP = timedelta(minutes=1)
+
+
+def deadline(value: Optional[datetime], event_or_tz: object) -> str:
+    """'19 Desember 2026 23.59 WITA' for a registration closing at 20 December 00:00 (template filter)."""
+    return event_moment(last_open_minute(value), event_or_tz) if value is not None else ""
+
+
 def event_time(value: Optional[datetime], event_or_tz: object, fmt: str = "HH:mm") -> str:
     if value is None:
         return ""
@@ -98,6 +142,8 @@ def register(app: Flask) -> None:
         event_time=event_time,
         local_date=local_date,
         date_range=date_range,
+        event_moment=event_moment,
+        deadline=deadline,
     )
     from plm.labels import label_globals
 
