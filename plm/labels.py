@@ -19,6 +19,18 @@ INSTITUTION_TYPE_LABELS = {
     "other": _l("Other"),
 }
 STATUS_LABELS = {"registered": _l("Registered"), "waitlisted": _l("Waiting list"), "cancelled": _l("Cancelled")}
+MAIL_STATUS_LABELS = {
+    "queued": _l("Waiting to be sent"), "sent": _l("Sent"), "failed": _l("Not sent (failed)"),
+    "logged": _l("Kept here (no mail server)"),
+}
+# Participant fields as people call them: import reports and change lists never show column codes.
+FIELD_LABELS = {
+    "public_id": _l("Ticket number"), "full_name": _l("Full name"), "name_on_badge": _l("Name on badge"),
+    "email": _l("Email"), "phone": _l("WhatsApp / phone"), "institution": _l("Institution"),
+    "institution_type": _l("Type of institution"), "province": _l("Province"), "role": _l("Role"),
+    "status": _l("Status"), "diet": _l("Dietary needs"), "access_needs": _l("Accessibility needs"),
+    "registered_at": _l("Registered at"), "source": _l("Source"), "checked_in": _l("Checked in"),
+}
 SESSION_KIND_LABELS = {"plenary": _l("Plenary"), "sharing": _l("Sharing session"), "workshop": _l("Workshop"), "break": _l("Break")}
 
 
@@ -33,4 +45,6 @@ def label_globals() -> dict:
         "institution_type_label": lambda v: str(INSTITUTION_TYPE_LABELS.get(v, v)),
         "status_label": lambda v: str(STATUS_LABELS.get(v, v)),
         "session_kind_label": lambda v: str(SESSION_KIND_LABELS.get(v, v)),
+        "mail_status_label": lambda v: str(MAIL_STATUS_LABELS.get(v, v)),
+        "field_label": lambda v: str(FIELD_LABELS.get(v, v)),
     }

@@ -82,7 +82,13 @@ def check_text(check: service.Check, staff: bool = True) -> str:
     if check.code == "any_day":
         return _("attended %(n)s of %(total)s days (at least 1 needed)", n=p["n"], total=p["total"])
     if check.code == "session_percent":
-        return _("attended %(n)s of %(total)s signed-up sessions, %(pct)s%% (at least %(need)s%% needed)", **p)
+        from babel.numbers import format_percent
+        from flask_babel import get_locale
+
+        locale = str(get_locale())
+        return _("attended %(n)s of %(total)s signed-up sessions, %(pct)s (at least %(need)s needed)", n=p["n"],
+                 total=p["total"], pct=format_percent(p["pct"] / 100, locale=locale),
+                 need=format_percent(p["need"] / 100, locale=locale))
     if check.code == "sessions":
         return _("attended %(n)s of %(total)s signed-up sessions (at least %(need)s needed)", **p)
     if check.code == "role":

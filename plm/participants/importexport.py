@@ -57,6 +57,7 @@ class RowIssue:
     column: str
     reason: str  # code: missing_name, bad_email, missing_email, unknown_province, bad_phone, duplicate_in_file, ...
     value: str = ""
+    other_row: Optional[int] = None  # duplicate_in_file: the earlier row with the same email
 
 
 @dataclass
@@ -243,7 +244,7 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
                 issues.append(RowIssue(index, "registered_at", "bad_date", _cell_text(cells["registered_at"])))
         key = email.lower()
         if email and key in seen and not any(i.column == "email" for i in issues):
-            issues.append(RowIssue(index, "email", "duplicate_in_file", f"{email} (row {seen[key]})"))
+            issues.append(RowIssue(index, "email", "duplicate_in_file", email, other_row=seen[key]))
         if issues:
             plan.refused.extend(issues)
             continue
@@ -295,6 +296,8 @@ def format_report(plan: ImportPlan) -> list[str]:
         lines.append("ignored columns: " + ", ".join(plan.ignored_columns))
     for issue in plan.refused:
         value = f" ({issue.value})" if issue.value else ""
+        if issue.other_row:
+            value += f" (row {issue.other_row})"
         lines.append(f"refused row {issue.row}, column {issue.column}: {REASON_TEXT.get(issue.reason, issue.reason)}{value}")
     return lines
 

@@ -49,6 +49,7 @@ REASON_LABELS = {
     "bad_date": _l("Not a date"),
     "too_long": _l("Too long"),
     "duplicate_in_file": _l("Same email as an earlier row of this file"),
+    "bad_text": _l("Contains characters the badges and certificates cannot print"),
 }
 
 

@@ -267,7 +267,7 @@ def cancel(session: Session, participant: Participant, *, user: Optional[User] =
     released = release_signups(session, participant)
     session.flush()
     audit(session, "participant.cancel", user=user, event_id=event.id, target=participant,
-          previous=previous, by="staff" if user else "participant", released_sessions=released)
+          previous=previous, by="staff" if user else "participant", **({"released_sessions": released} if released else {}))
     return promote_waitlisted(session, event, user=user) if previous == "registered" else []
 
 
@@ -323,7 +323,7 @@ def set_status(session: Session, participant: Participant, status: str, user: Us
         participant.cancelled_at = None
     session.flush()
     audit(session, "participant.status", user=user, event_id=participant.event_id, target=participant,
-          previous=previous, status=status, released_sessions=released)
+          previous=previous, status=status, **({"released_sessions": released} if released else {}))
     promoted = [participant] if status == "registered" and previous == "waitlisted" else []
     if previous == "registered" and status == "waitlisted":
         promoted += promote_waitlisted(session, participant.event, user=user)
