@@ -19,6 +19,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from plm.documents.fonts import PRINTED_LENGTHS, unprintable
 from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, CheckIn, Event, Participant, User, audit
 from plm.registration.service import clean_data, find_province, normalize_phone
 from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, decode_text, is_xlsx, xlsx_rows
@@ -88,6 +89,7 @@ REASON_TEXT = {
     "bad_role": "unknown role",
     "bad_date": "not a date",
     "too_long": "too long",
+    "bad_text": "characters the badge and certificate fonts cannot print",
     "duplicate_in_file": "same email as an earlier row of this file",
 }
 
@@ -202,8 +204,12 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
         values: dict[str, Any] = {key: _cell_text(cells.get(key)) for key in IMPORTED_FIELDS if key in cells}
         if not values.get("full_name"):
             issues.append(RowIssue(index, "full_name", "missing_name"))
-        elif len(values["full_name"]) > 300:
-            issues.append(RowIssue(index, "full_name", "too_long", values["full_name"][:40]))
+        for key, limit in PRINTED_LENGTHS.items():  # printed on badges and certificates: the forms' rule
+            text = values.get(key, "")
+            if len(text) > limit:
+                issues.append(RowIssue(index, key, "too_long", text[:40]))
+            elif unprintable(text):
+                issues.append(RowIssue(index, key, "bad_text", " ".join(unprintable(text)[:10])))
         email = values.get("email", "").replace(" ", "")
         if not email:
             issues.append(RowIssue(index, "email", "missing_email"))
@@ -233,7 +239,7 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
             if choice is None:
                 issues.append(RowIssue(index, "role", "bad_role", values["role"]))
             values["role"] = choice or "participant"
-        for key in ("institution", "name_on_badge", "diet", "access_needs"):
+        for key in ("diet", "access_needs"):
             if len(values.get(key, "")) > 300:
                 issues.append(RowIssue(index, key, "too_long", values[key][:40]))
         registered_at = None
