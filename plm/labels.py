@@ -31,7 +31,7 @@ FIELD_LABELS = {
     "status": _l("Status"), "diet": _l("Dietary needs"), "access_needs": _l("Accessibility needs"),
     "registered_at": _l("Registered at"), "source": _l("Source"), "checked_in": _l("Checked in"),
 }
-SESSION_KIND_LABELS = {"plenary": _l("Plenary"), "sharing": _l("Sharing session"), "workshop": _l("Workshop"), "break": _l("Break")}
+SESSION_KIND_LABELS = {"plenary": _l("Plenary"), "sharing": _l("Sharing session"), "workshop": _l("Workshop"), "registration": _l("Registration desk"), "break": _l("Break")}
 
 
 def role_label(value: str) -> str:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from plm.documents.data import BadgeData, CertificateData, EventInfo, Signatory, _valid_hex
 from plm.models import (
+    NON_PROGRAMME_KINDS,
     PARTICIPANT_ROLES, PARTICIPANT_STATUSES, Certificate, CheckIn, Checkpoint, Event, EventSession, Participant,
     SessionSignup, User, audit, random_code, session_facilitators, utcnow,
 )
@@ -232,7 +233,8 @@ def _programme(session: Session, event: Event) -> tuple[dict, dict]:
     """Per local day, merged (start, end) intervals of the non-break sessions; and each session's length in hours."""
     tz = ZoneInfo(event.timezone)
     rows = session.execute(select(EventSession.id, EventSession.starts_at, EventSession.ends_at).where(
-        EventSession.event_id == event.id, EventSession.kind != "break", EventSession.cancelled_at.is_(None))).all()
+        EventSession.event_id == event.id, EventSession.kind.not_in(NON_PROGRAMME_KINDS),
+        EventSession.cancelled_at.is_(None))).all()
     by_day: dict[date, list] = {}
     lengths = {}
     for sid, start, end in rows:

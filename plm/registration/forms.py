@@ -31,6 +31,11 @@ def province_choices(blank=True):
     return ([SelectChoice("", _l("— choose your province —"))] if blank else []) + choices
 
 
+def staff_province_choices():
+    """The same list for forms staff fill in about someone else (walk-in, staff edit)."""
+    return [SelectChoice("", _l("— choose the province —"))] + province_choices(blank=False)
+
+
 def institution_type_choices():
     return [SelectChoice(value, INSTITUTION_TYPE_LABELS[value]) for value in INSTITUTION_TYPES]
 
@@ -104,7 +109,7 @@ class WalkInForm(PhoneMixin, BaseForm):
     full_name = StringField(_l("Full name"), filters=[_line], validators=[DataRequired(), Printable("full_name")],
                             description=_l("As it should appear on the certificate (at most 100 characters)."))
     institution = StringField(_l("Institution"), filters=[_line], validators=[Optional(), Printable("institution")])
-    province = SelectField(_l("Province"), choices=province_choices, validators=[Optional()])
+    province = SelectField(_l("Province"), choices=staff_province_choices, validators=[Optional()])
     phone = TelField(_l("WhatsApp / phone"), filters=[_line], validators=[Optional(), Length(max=40)])
     email = EmailField(_l("Email (optional)"), filters=[_email],
                        validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
@@ -120,4 +125,4 @@ class StaffParticipantForm(DetailsForm):
     phone = TelField(_l("WhatsApp / phone"), filters=[_line], validators=[Optional(), Length(max=40)])
     institution = StringField(_l("Institution"), filters=[_line], validators=[Optional(), Printable("institution")],
                               description=_l("At most 100 characters."))
-    province = SelectField(_l("Province"), choices=province_choices, validators=[Optional()])
+    province = SelectField(_l("Province"), choices=staff_province_choices, validators=[Optional()])

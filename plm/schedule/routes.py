@@ -550,7 +550,7 @@ def import_message(code: str) -> str:
         "end_before_start": _("The session must end after it starts."),
         "no_title": _("Title is empty."),
         "title_too_long": _("Title is longer than 300 characters."),
-        "bad_kind": _("Kind must be plenary, sharing, workshop or break."),
+        "bad_kind": _("Kind must be plenary, sharing, workshop, registration or break."),
         "bad_capacity": _("Capacity must be a whole number of at least 1."),
         "bad_signup": _("Sign-up must be yes or no."),
         "unknown_facilitator": _("%(email)s is not a facilitator or speaker of this event.", email=value),
