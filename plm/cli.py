@@ -80,9 +80,13 @@ def demo_command(start, reset: bool, count: int) -> None:
 
 
 def print_demo_logins() -> None:
+    """The logins with the address to open: PUBLIC_BASE_URL (`make run` sets it from HOST and PORT)."""
+    from flask import current_app
+
     from plm.demo_data import DEMO_STAFF
 
-    click.echo("Demo staff logins (http://127.0.0.1:5000/staff/login):")
+    base = str(current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    click.echo(f"Demo staff logins ({base}/staff/login):")
     for staff in DEMO_STAFF:
         click.echo(f"  {staff['role']:<12} {staff['email']:<28} password: {staff['password']}")
 

@@ -48,7 +48,8 @@ def load_provinces() -> list[dict[str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 DEMO_EVENT: dict = {
-    "name": "Peer Learning Meeting 2015",
+    # A demo, with dates near today: the name says so, and what it is modelled on (the slug stays plm-2015).
+    "name": "PLM Demo (meniru PLM 2015, Bali)",
     "slug": "plm-2015",
     "theme": (
         "Membangun Komitmen Bersama untuk Pengembangan Perpustakaan Berbasis Teknologi "

@@ -175,7 +175,7 @@ def test_diet_and_access_needs_are_mostly_empty(people):
 
 def test_event_and_staff():
     event = demo_data.DEMO_EVENT
-    assert event["slug"] == "plm-2015" and event["name"] == "Peer Learning Meeting 2015"
+    assert event["slug"] == "plm-2015" and event["name"] == "PLM Demo (meniru PLM 2015, Bali)"
     assert event["timezone"] == "Asia/Makassar" and event["capacity"] == 400 and event["days"] == 4
     assert event["original_start"] == datetime.date(2015, 5, 18)
     assert event["contact_email"].endswith(".example")

@@ -155,6 +155,7 @@ def badge_data(secret: str, participant: Participant) -> BadgeData:
     return BadgeData(
         name_on_badge=participant.name_on_badge or participant.full_name, institution=participant.institution,
         province=participant.province, role=participant.role, ticket_code=participant_code(secret, participant),
+        ticket_number=participant.public_id,
     )
 
 

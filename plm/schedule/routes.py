@@ -28,7 +28,7 @@ from plm.auth.decorators import admin_required, role_required
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
 from plm.labels import SESSION_KIND_LABELS
-from plm.models import Event, EventSession, Room, Track, utcnow
+from plm.models import SESSION_KINDS, Event, EventSession, Room, Track, utcnow
 from plm.navigation import add_manage_link, add_public_link, add_staff_link
 from plm.schedule import csvio, ical, pdf, service
 from plm.schedule.forms import ConfirmForm, ImportForm, RoomForm, SessionForm, TrackForm
@@ -594,7 +594,11 @@ def schedule_pdf_bytes(event: Event) -> bytes:
     days = [(day, service.day_grid(event, sessions, rooms, day))
             for day in service.days_with_sessions(event, sessions)
             if service.sessions_on(event, sessions, day)]
-    return pdf.schedule_pdf(event=event, days=days, generated=utcnow())
+    # Colour by track when the schedule has tracks (sessions without one keep their kind's colour).
+    used = {s.track_id for s in sessions if s.track_id is not None}
+    tracks = [t for t in service.tracks_of(db.session, event) if t.id in used]
+    kinds = [k for k in SESSION_KINDS if any(s.kind == k for s in sessions if s.track_id is None)]
+    return pdf.schedule_pdf(event=event, days=days, tracks=tracks, kinds=kinds, generated=utcnow())
 
 
 @bp.route("/staff/events/<slug>/schedule.pdf")
