@@ -82,13 +82,13 @@ def event_moment(value: Optional[datetime], event_or_tz: object) -> str:
     return format_moment(value, event_or_tz, str(get_locale())) if value is not None else ""
 
 
+DEADLINE_STEP = timedelta(minutes=1)
+
+
 def last_open_minute(closes_at: datetime) -> datetime:
     """Registration closes at an instant (stored, exclusive: closed from then on); people read a deadline
     as the last minute still open, '19 December 23:59' rather than '20 December 00:00'."""
     return closes_at - DEADLINE_STEP
-
-
-DEADLINE_STEP = timedelta(minutes=1)
 
 
 def deadline(value: Optional[datetime], event_or_tz: object) -> str:
@@ -106,6 +106,9 @@ def local_date(value: Optional[date], fmt: str = "long") -> str:
     if value is None:
         return ""
     return format_date(value, fmt, locale=str(get_locale()))
+
+
+_FULL_MONTH = re.compile(r"(?<!M)MMM(?!M)")
 
 
 def format_date_range(start: date, end: date, locale: str) -> str:
@@ -126,9 +129,6 @@ def format_date_range(start: date, end: date, locale: str) -> str:
         return format_interval(start, end, "yMMMd", locale=locale)
     full = [_FULL_MONTH.sub("MMMM", str(part)) for part in parts]
     return "".join(format_date(day, pattern, locale=locale) for day, pattern in zip((start, end), full))
-
-
-_FULL_MONTH = re.compile(r"(?<!M)MMM(?!M)")
 
 
 def date_range(start: date, end: date) -> str:

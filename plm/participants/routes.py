@@ -33,7 +33,7 @@ organizer_required = role_required("organizer")
 STASH_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 IMPORT_ERRORS = {
     "empty": _l("The file is empty."),
-    "missing_columns": _l("The first row must name the columns; full_name and email are required."),
+    "missing_columns": _l("The first row must name the columns: a name column (headed “nama” or “nama lengkap”) and an “email” column are required."),
     "too_many_rows": _l("The file has too many rows (at most 20,000)."),
     "unreadable_xlsx": _l("The Excel file cannot be read. Save it again as .xlsx or .csv."),
     "unsupported_format": _l("Old .xls and .ods files are not supported. Save the file as .xlsx or .csv."),
