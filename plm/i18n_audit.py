@@ -77,6 +77,12 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
     person = session.scalar(select(Participant).where(Participant.event_id == event.id,
                                                       Participant.status == "registered").order_by(Participant.id))
     token = person.issue_manage_token()
+    # A history worth reading on the participant's page: an edit and two status changes.
+    from plm.registration import service as registration
+
+    registration.update_details(session, person, {"institution": (person.institution or "TBM") + " Baru"}, user=user)
+    registration.set_status(session, person, "waitlisted", user)
+    registration.set_status(session, person, "registered", user)
     workshop = session.scalar(select(EventSession).where(EventSession.event_id == event.id)
                               .order_by(EventSession.signup_required.desc(), EventSession.id))
     room = session.scalar(select(Room).where(Room.event_id == event.id))
