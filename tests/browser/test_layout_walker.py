@@ -21,7 +21,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 WIDTH = 360
 
 # Not HTML pages (files, feeds, JSON, scripts) or pages that only redirect: nothing to lay out.
-NOT_PAGES = re.compile(r"(\.(pdf|png|ics|json|csv|css|js|xlsx|<fmt>)$|/download$|/logo$|^/api/|^/static/|^/lang/"
+NOT_PAGES = re.compile(r"(\.(pdf|png|ics|json|webmanifest|csv|css|js|xlsx|<fmt>)$|/download$|/logo$|^/api/|^/static/|^/lang/"
                        r"|^/healthz$|^/readyz$|/confirm-email/)")
 
 # Finds, in one pass over the page's text nodes, every word whose letters sit on more than one line.
@@ -81,7 +81,7 @@ def walk_event(app):
     from plm.models import Event, EventSession, Job, SessionSignup, User
     from plm.outbox import queue
 
-    load_demo(db.session, date.today() - timedelta(days=1), count=30)
+    summary = load_demo(db.session, date.today() - timedelta(days=1), count=30)
     event = db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
     simulate_attendance(db.session, event)
     people = [p for p in event.participants if p.role == "participant"]
@@ -104,7 +104,8 @@ def walk_event(app):
         "room_id": db.session.scalar(select(Room.id).where(Room.event_id == event.id)),
         "track_id": db.session.scalar(select(Track.id).where(Track.event_id == event.id)),
         "message_id": db.session.scalar(select(MailMessage.id)),
-        "job_id": job.id,
+        "job_id": job.id, "user_id": admin.id,
+        "passwords": {login["email"]: login["password"] for login in summary["logins"]},
         "checkpoint_id": db.session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                       Checkpoint.kind == "day")),
     }
@@ -157,7 +158,7 @@ def test_every_page_fits_a_phone_keeps_words_whole_and_passes_axe(app, live_serv
     participant = [u for u in urls if f"/me/{token}" in u]
     from plm import demo_data
 
-    passwords = {s["email"]: s["password"] for s in demo_data.DEMO_STAFF}
+    passwords = walk_event["passwords"]
     emails = {s["role"]: s["email"] for s in demo_data.DEMO_STAFF}
     failures: dict[str, list[str]] = {}
     walked = 0
@@ -220,7 +221,7 @@ def test_screenshots_of_the_busy_pages_at_360(live_server, new_page, walk_event)
     admin = next(s for s in demo_data.DEMO_STAFF if s["role"] == "admin")
     page.goto(live_server + "/staff/login")
     page.fill("input[name=email]", admin["email"])
-    page.fill("input[name=password]", admin["password"])
+    page.fill("input[name=password]", walk_event["passwords"][admin["email"]])
     page.click("main button[type=submit]")
     page.wait_for_url("**/staff/**")
     for name, path in SCREENSHOTS.items():
