@@ -198,22 +198,28 @@ def run_job(app: Flask, session: Session, job_id: int, processes: int = 1) -> st
         return "failed"
 
 
-def _plain_config(app: Flask) -> dict:
+def plain_config(app: Flask) -> dict:
     """The config values a child process needs to build the same app (JSON-able scalars only)."""
     return {k: v for k, v in app.config.items() if isinstance(v, (str, int, float, bool, type(None)))}
 
 
-def run_in_child(app: Flask, job_id: int) -> str:
-    """Run a claimed job in `python -m plm.jobs.child`; the calling thread only waits."""
+def run_module(module: str, *args: str, input, timeout: float, text: bool = False) -> subprocess.CompletedProcess:
+    """`python -m module args` from the project root, output captured; the calling thread only waits
+    (the GIL is free for request threads). Used for jobs and for renders a request waits for."""
     from plm import PROJECT_ROOT
 
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
+    return subprocess.run([sys.executable, "-m", module, *args], input=input, text=text, cwd=str(PROJECT_ROOT),
+                          env=env, capture_output=True, timeout=timeout)
+
+
+def run_in_child(app: Flask, job_id: int) -> str:
+    """Run a claimed job in `python -m plm.jobs.child`; the calling thread only waits."""
     timeout = float(app.config.get("JOB_TIMEOUT_SECONDS", 3600))
     try:
-        proc = subprocess.run([sys.executable, "-m", "plm.jobs.child", str(job_id)],
-                              input=json.dumps(_plain_config(app)), text=True, cwd=str(PROJECT_ROOT), env=env,
-                              capture_output=True, timeout=timeout)
+        proc = run_module("plm.jobs.child", str(job_id), input=json.dumps(plain_config(app)), timeout=timeout,
+                          text=True)
         failed = proc.returncode != 0
         if failed:
             log.error("job %s: child exited with %s: %s", job_id, proc.returncode, proc.stderr[-2000:])
