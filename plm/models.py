@@ -94,7 +94,6 @@ PARTICIPANT_ROLES = ["participant", "facilitator", "speaker", "committee"]
 INSTITUTION_TYPES = ["provincial", "regency_city", "village", "tbm", "other"]
 PARTICIPANT_STATUSES = ["registered", "waitlisted", "cancelled"]
 SESSION_KINDS = ["plenary", "sharing", "workshop", "break"]
-CHECKIN_SOURCES = ["qr", "manual", "walk-in", "offline-sync"]
 
 
 class User(UserMixin, db.Model):

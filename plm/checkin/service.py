@@ -742,9 +742,31 @@ def checkpoints_for(session: Session, event: Event) -> list[Checkpoint]:
 def stats(session: Session, event: Event, now: Optional[datetime] = None) -> dict:
     """Counts per checkpoint, arrivals per 10 minutes, per province and institution type, last scans."""
     now = now or utcnow()
-    tz = ZoneInfo(event.timezone)
-    expected_all = session.scalar(select(func.count(Participant.id)).where(
+    registered = session.scalar(select(func.count(Participant.id)).where(
         Participant.event_id == event.id, Participant.status == "registered")) or 0
+    checkpoints = _checkpoint_counts(session, event, registered)
+    current = _current_day(checkpoints, now.astimezone(ZoneInfo(event.timezone)).date())
+    arrivals: list[dict] = []
+    provinces: list[dict] = []
+    types: list[dict] = []
+    if current is not None:
+        arrivals = _arrivals(session, event, current["id"])
+        provinces = [{"province": value or "-", "expected": expected, "checked_in": checked}
+                     for value, expected, checked in _registered_by(session, event, current["id"], Participant.province,
+                                                                    busiest_first=True)]
+        types = [{"institution_type": value, "expected": expected, "checked_in": checked}
+                 for value, expected, checked in _registered_by(session, event, current["id"],
+                                                                Participant.institution_type)]
+    return {
+        "event": event.slug, "generated_at": iso(now), "registered": registered,
+        "current_day": current, "checkpoints": checkpoints, "arrivals": arrivals,
+        "provinces": provinces, "institution_types": types, "last_scans": _last_scans(session, event),
+    }
+
+
+def _checkpoint_counts(session: Session, event: Event, registered: int) -> list[dict]:
+    """Every checkpoint with its check-ins and whom it expects: the registered (a day), the signed-up or
+    the room's capacity (a session)."""
     counts = dict(session.execute(
         select(CheckIn.checkpoint_id, func.count(CheckIn.id)).join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id)
         .where(Checkpoint.event_id == event.id).group_by(CheckIn.checkpoint_id)).all())
@@ -752,71 +774,74 @@ def stats(session: Session, event: Event, now: Optional[datetime] = None) -> dic
         select(SessionSignup.session_id, func.count(SessionSignup.id)).join(
             EventSession, EventSession.id == SessionSignup.session_id)
         .where(EventSession.event_id == event.id).group_by(SessionSignup.session_id)).all())
-    checkpoints = []
+    tz = ZoneInfo(event.timezone)
+    out = []
     for cp in checkpoints_for(session, event):
         checked = counts.get(cp.id, 0)
+        s = cp.session
         if cp.kind == "day":
-            expected = expected_all
-            label = cp.day.isoformat() if cp.day else cp.name
+            expected, label = registered, cp.day.isoformat() if cp.day else cp.name
         else:
-            s = cp.session
             expected = signups.get(cp.session_id) if s is not None and s.signup_required else (s.capacity if s else None)
             label = cp.name
-        checkpoints.append({
+        out.append({
             "id": cp.id, "kind": cp.kind, "name": label, "day": cp.day.isoformat() if cp.day else None,
-            "starts_at": iso(cp.session.starts_at) if cp.session else None,
-            "starts_local": cp.session.starts_at.astimezone(tz).strftime("%d/%m %H:%M") if cp.session else None,
-            "room": cp.session.room.name if cp.session and cp.session.room else None,
+            "starts_at": iso(s.starts_at) if s else None,
+            "starts_local": s.starts_at.astimezone(tz).strftime("%d/%m %H:%M") if s else None,
+            "room": s.room.name if s and s.room else None,
             "checked_in": checked, "expected": expected,
             "percent": round(100 * checked / expected, 1) if expected else None,
         })
-    # Today's (or the latest) day checkpoint: arrivals per 10 minutes, per province and institution type.
-    today = now.astimezone(tz).date()
+    return out
+
+
+def _current_day(checkpoints: list[dict], today: date) -> Optional[dict]:
+    """Today's day checkpoint; else the latest day with check-ins; else the first day."""
     days = [c for c in checkpoints if c["kind"] == "day"]
     current = next((c for c in days if c["day"] == today.isoformat()), None)
     if current is None and days:
         with_data = [c for c in days if c["checked_in"]]
         current = with_data[-1] if with_data else days[0]
-    arrivals: list[dict] = []
-    provinces: list[dict] = []
-    types: list[dict] = []
-    if current is not None:
-        times = session.scalars(select(CheckIn.checked_in_at).where(CheckIn.checkpoint_id == current["id"])).all()
-        buckets: dict[str, int] = {}
-        for t in times:
-            local = t.astimezone(tz)
-            key = f"{local.hour:02d}:{local.minute // 10 * 10:02d}"
-            buckets[key] = buckets.get(key, 0) + 1
-        arrivals = [{"slot": k, "count": v} for k, v in sorted(buckets.items())]
-        by_province = session.execute(
-            select(Participant.province, func.count(Participant.id),
-                   func.count(CheckIn.id))
-            .select_from(Participant)
-            .outerjoin(CheckIn, and_(CheckIn.participant_id == Participant.id, CheckIn.checkpoint_id == current["id"]))
-            .where(Participant.event_id == event.id, Participant.status == "registered")
-            .group_by(Participant.province).order_by(func.count(CheckIn.id).desc(), Participant.province)).all()
-        provinces = [{"province": r[0] or "-", "expected": r[1], "checked_in": r[2]} for r in by_province]
-        by_type = session.execute(
-            select(Participant.institution_type, func.count(Participant.id), func.count(CheckIn.id))
-            .select_from(Participant)
-            .outerjoin(CheckIn, and_(CheckIn.participant_id == Participant.id, CheckIn.checkpoint_id == current["id"]))
-            .where(Participant.event_id == event.id, Participant.status == "registered")
-            .group_by(Participant.institution_type).order_by(Participant.institution_type)).all()
-        types = [{"institution_type": r[0], "expected": r[1], "checked_in": r[2]} for r in by_type]
-    last = session.execute(
+    return current
+
+
+def _arrivals(session: Session, event: Event, checkpoint_id: int) -> list[dict]:
+    """Check-ins per 10 minutes of the event's local time."""
+    tz = ZoneInfo(event.timezone)
+    buckets: dict[str, int] = {}
+    for t in session.scalars(select(CheckIn.checked_in_at).where(CheckIn.checkpoint_id == checkpoint_id)):
+        local = t.astimezone(tz)
+        key = f"{local.hour:02d}:{local.minute // 10 * 10:02d}"
+        buckets[key] = buckets.get(key, 0) + 1
+    return [{"slot": k, "count": v} for k, v in sorted(buckets.items())]
+
+
+def _registered_by(session: Session, event: Event, checkpoint_id: int, column: Any,
+                   busiest_first: bool = False) -> list[Any]:
+    """(value, registered, checked in at the checkpoint) per value of a participant column, by value;
+    *busiest_first*: most checked in first (the long province list is read from the top)."""
+    checked = func.count(CheckIn.id)
+    order = (checked.desc(), column) if busiest_first else (column,)
+    return session.execute(
+        select(column, func.count(Participant.id), checked)
+        .select_from(Participant)
+        .outerjoin(CheckIn, and_(CheckIn.participant_id == Participant.id, CheckIn.checkpoint_id == checkpoint_id))
+        .where(Participant.event_id == event.id, Participant.status == "registered")
+        .group_by(column).order_by(*order)).all()
+
+
+def _last_scans(session: Session, event: Event) -> list[dict]:
+    """The ten latest scans; a wrong-event scan shows no one (the ticket holder is another event's)."""
+    rows = session.execute(
         select(ScanLog, Participant.full_name, Participant.public_id)
         .outerjoin(Participant, Participant.id == ScanLog.participant_id)
         .where(ScanLog.event_id == event.id).order_by(ScanLog.id.desc()).limit(10)).all()
-    last_scans = [{
+    return [{
         "at": iso(log.created_at), "local": local_hm(log.created_at, event.timezone), "result": log.result,
-        "name": name if log.result != "wrong_event" else None, "participant": public_id if log.result != "wrong_event" else None,
+        "name": name if log.result != Result.WRONG_EVENT else None,
+        "participant": public_id if log.result != Result.WRONG_EVENT else None,
         "checkpoint": log.checkpoint_id, "by": log.device,
-    } for log, name, public_id in last]
-    return {
-        "event": event.slug, "generated_at": iso(now), "registered": expected_all,
-        "current_day": current, "checkpoints": checkpoints, "arrivals": arrivals,
-        "provinces": provinces, "institution_types": types, "last_scans": last_scans,
-    }
+    } for log, name, public_id in rows]
 
 
 def facilitator_checkpoint_ids(session: Session, event_id: int, user: User) -> Optional[set[int]]:
