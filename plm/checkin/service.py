@@ -125,7 +125,8 @@ def local_hm(value: Optional[datetime], tz_name: str) -> Optional[str]:
     return value.astimezone(ZoneInfo(tz_name)).strftime("%H:%M") if value else None
 
 
-def participant_dict(p: Participant) -> dict:
+def participant_dict(p: Any) -> dict:
+    """A participant as the API shows them; *p* is a Participant or a row with its columns (the scan's read)."""
     return {
         "id": p.public_id, "name": p.name_on_badge or p.full_name, "full_name": p.full_name,
         "institution": p.institution, "province": p.province, "role": p.role, "status": p.status,
@@ -351,14 +352,23 @@ def record_scan(session: Session, app_secret: str, event_slug: str, scan: ScanRe
         return _check_in(session, conn, attempt)
 
 
+class _Refused(Exception):
+    """The first rule a scan fails: its result code and the answer's extra fields."""
+
+    def __init__(self, result: Result, **extra: Any):
+        super().__init__(result)
+        self.result = result
+        self.extra = extra
+
+
 @dataclass(frozen=True, slots=True)
 class _Ticket:
     """What the scanned text says before the database is asked: whom to look up, and what is wrong already."""
 
     public_id: Optional[str] = None
     code: Optional[tickets.TicketCode] = None  # a full code, its MAC still to verify
-    problem: Optional[Result] = None  # invalid from the text alone, or wrong_event still to confirm
-    reason: Optional[str] = None
+    refused: Optional[_Refused] = None  # wrong from the text alone
+    other_event: bool = False  # a code of another event: wrong_event when it is genuine there
 
 
 def _read_ticket(scan: ScanRequest, slug: str) -> _Ticket:
@@ -368,13 +378,13 @@ def _read_ticket(scan: ScanRequest, slug: str) -> _Ticket:
         if scan.source in STAFF_ENTRY_SOURCES:
             return _Ticket(public_id=upper)
         # A ticket number without its MAC, from a camera: the code was cut or stripped.
-        return _Ticket(problem=Result.INVALID, reason="public_id_needs_manual")
+        return _Ticket(refused=_Refused(Result.INVALID, reason="public_id_needs_manual"))
     try:
         code = tickets.parse_code(scan.code)
     except tickets.TicketFormatError:
-        return _Ticket(problem=Result.INVALID)
+        return _Ticket(refused=_Refused(Result.INVALID))
     if code.event_slug != slug.upper():
-        return _Ticket(code=code, problem=Result.WRONG_EVENT)
+        return _Ticket(code=code, other_event=True)
     return _Ticket(public_id=code.public_id, code=code)
 
 
@@ -391,15 +401,6 @@ class _Attempt:
     participant: Optional[dict] = None
     participant_id: Optional[int] = None
     extra: dict = field(default_factory=dict)  # more answer fields: reason, day, correction, override
-
-
-class _Refused(Exception):
-    """The first rule a scan fails: its result code and the answer's extra fields."""
-
-    def __init__(self, result: Result, **extra: Any):
-        super().__init__(result)
-        self.result = result
-        self.extra = extra
 
 
 def _replay_or_unknown_checkpoint(conn: Any, slug: str, client_uuid: Optional[str],
@@ -426,19 +427,18 @@ def _judge(session: Session, app_secret: str, ticket: _Ticket, attempt: _Attempt
            day_margin: Optional[timedelta]) -> None:
     """The rules in order; raises _Refused at the first that fails, and fills in the participant on the way."""
     row, scan = attempt.row, attempt.scan
-    if ticket.problem is Result.WRONG_EVENT:
+    if ticket.refused is not None:
+        raise ticket.refused
+    if ticket.other_event:
         attempt.participant = _wrong_event_participant(session, app_secret, ticket.code)
-    if ticket.problem is not None:
-        raise _Refused(ticket.problem, **({"reason": ticket.reason} if ticket.reason else {}))
+        raise _Refused(Result.WRONG_EVENT)
     if row.pid is None:
         raise _Refused(Result.UNKNOWN)
     if ticket.code is not None and not tickets.verify(
             cached_event_key(app_secret, row.slug, row.ticket_key_version or 1), ticket.code, row.ticket_secret):
         raise _Refused(Result.INVALID)
     attempt.participant_id = row.pid
-    attempt.participant = {
-        "id": row.public_id, "name": row.name_on_badge or row.full_name, "full_name": row.full_name,
-        "institution": row.institution, "province": row.province, "role": row.role, "status": row.status}
+    attempt.participant = participant_dict(row)
     if row.status == "cancelled":
         raise _Refused(Result.CANCELLED)
     if row.status != "registered":
