@@ -196,7 +196,7 @@ def anonymise_command(slug: str, yes: bool) -> None:
     from plm.models import Event
     from plm.privacy.service import PrivacyError, anonymise_event
 
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    event = db.session.scalar(select(Event).where(Event.slug == slug.lower()))
     if event is None:
         raise click.ClickException(f"no event with slug {slug}")
     if not yes:
