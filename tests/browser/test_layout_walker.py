@@ -81,7 +81,7 @@ def walk_event(app):
     from plm.models import Event, EventSession, Job, SessionSignup, User
     from plm.outbox import queue
 
-    load_demo(db.session, date.today() - timedelta(days=1), count=30)
+    logins = load_demo(db.session, date.today() - timedelta(days=1), count=30)["logins"]
     event = db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
     simulate_attendance(db.session, event)
     people = [p for p in event.participants if p.role == "participant"]
@@ -100,6 +100,7 @@ def walk_event(app):
 
     return {
         "event": event, "slug": event.slug, "public_id": person.public_id, "token": token,
+        "passwords": {login["email"]: login["password"] for login in logins},  # the demo's random ones
         "session_id": signup_session.id, "serial": certificate.serial,
         "room_id": db.session.scalar(select(Room.id).where(Room.event_id == event.id)),
         "track_id": db.session.scalar(select(Track.id).where(Track.event_id == event.id)),
@@ -155,10 +156,10 @@ def test_every_page_fits_a_phone_keeps_words_whole_and_passes_axe(app, live_serv
     staff = [u for u in urls if u.startswith("/staff/") and u != "/staff/login"]
     public = [u for u in urls if u not in staff and f"/me/{token}" not in u]
     participant = [u for u in urls if f"/me/{token}" in u]
-    from plm import demo_data
+    from plm.demo.data import DEMO_STAFF
 
-    passwords = {s["email"]: s["password"] for s in demo_data.DEMO_STAFF}
-    emails = {s["role"]: s["email"] for s in demo_data.DEMO_STAFF}
+    passwords = walk_event["passwords"]
+    emails = {s["role"]: s["email"] for s in DEMO_STAFF}
     failures: dict[str, list[str]] = {}
     walked = 0
 
@@ -214,13 +215,13 @@ SCREENSHOTS = {
 
 def test_screenshots_of_the_busy_pages_at_360(live_server, new_page, walk_event):
     """PLM_SCREENSHOT_DIR=... keeps them for a look by eye."""
-    from plm import demo_data
+    from plm.demo.data import DEMO_STAFF
 
     page = new_page(width=WIDTH)
-    admin = next(s for s in demo_data.DEMO_STAFF if s["role"] == "admin")
+    admin = next(s for s in DEMO_STAFF if s["role"] == "admin")
     page.goto(live_server + "/staff/login")
     page.fill("input[name=email]", admin["email"])
-    page.fill("input[name=password]", admin["password"])
+    page.fill("input[name=password]", walk_event["passwords"][admin["email"]])
     page.click("main button[type=submit]")
     page.wait_for_url("**/staff/**")
     for name, path in SCREENSHOTS.items():
