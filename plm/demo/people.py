@@ -427,7 +427,7 @@ class _Institutions:
         self.rng = rng
         self.forms: dict[str, str] = {}
 
-    def _library(self, key: str, forms: tuple[str, ...], **fields: str) -> str:
+    def _library(self, key: str, forms: list[str], **fields: str) -> str:
         if key not in self.forms:
             self.forms[key] = self.rng.choice(forms)
         return self.forms[key].format(**fields)
