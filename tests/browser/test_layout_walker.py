@@ -21,7 +21,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 WIDTH = 360
 
 # Not HTML pages (files, feeds, JSON, scripts) or pages that only redirect: nothing to lay out.
-NOT_PAGES = re.compile(r"(\.(pdf|png|ics|json|csv|css|js|xlsx|<fmt>)$|/download$|/logo$|^/api/|^/static/|^/lang/"
+NOT_PAGES = re.compile(r"(\.(pdf|png|ics|json|webmanifest|csv|css|js|xlsx|<fmt>)$|/download$|/logo$|^/api/|^/static/|^/lang/"
                        r"|^/healthz$|^/readyz$|/confirm-email/)")
 
 # Finds, in one pass over the page's text nodes, every word whose letters sit on more than one line.
@@ -81,7 +81,7 @@ def walk_event(app):
     from plm.models import Event, EventSession, Job, SessionSignup, User
     from plm.outbox import queue
 
-    logins = load_demo(db.session, date.today() - timedelta(days=1), count=30)["logins"]
+    summary = load_demo(db.session, date.today() - timedelta(days=1), count=30)
     event = db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
     simulate_attendance(db.session, event)
     people = [p for p in event.participants if p.role == "participant"]
@@ -100,12 +100,12 @@ def walk_event(app):
 
     return {
         "event": event, "slug": event.slug, "public_id": person.public_id, "token": token,
-        "passwords": {login["email"]: login["password"] for login in logins},  # the demo's random ones
         "session_id": signup_session.id, "serial": certificate.serial,
         "room_id": db.session.scalar(select(Room.id).where(Room.event_id == event.id)),
         "track_id": db.session.scalar(select(Track.id).where(Track.event_id == event.id)),
         "message_id": db.session.scalar(select(MailMessage.id)),
-        "job_id": job.id,
+        "job_id": job.id, "user_id": admin.id,
+        "passwords": {login["email"]: login["password"] for login in summary["logins"]},
         "checkpoint_id": db.session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                       Checkpoint.kind == "day")),
     }
