@@ -21,14 +21,14 @@ def test_load_demo_creates_the_known_demo(app):
     summary = load_demo(db.session, date(2015, 5, 18))
     db.session.commit()
     logins = summary.pop("logins")
-    assert summary == {"event": "Peer Learning Meeting 2015", "slug": "plm-2015", "participants": 350,
+    assert summary == {"event": "PLM Demo (meniru PLM 2015, Bali)", "slug": "plm-2015", "participants": 350,
                        "provinces": 16, "sessions": 60, "rooms": 9}
     assert [(login["role"], login["email"]) for login in logins] == [
         ("admin", "admin@plm.example"), ("organizer", "pintu@plm.example"),
         ("facilitator", "fasilitator@plm.example")]
     assert len({login["password"] for login in logins}) == 3  # random, one each
     assert (count(Event), count(Room), count(Track), count(EventSession), count(User)) == (1, 9, 5, 60, 3)
-    # A checkpoint for each of the four days and each session that is not a break.
+    # A checkpoint for each of the four days and each session that is programme (not a break or the desk).
     assert count(Checkpoint) == 4 + 49
     assert db.session.scalar(select(func.count()).select_from(session_facilitators)) == 97
 

@@ -16,7 +16,7 @@ from plm.admin.service import ensure_day_checkpoints
 from plm.auth.service import create_user, find_user, temporary_password
 from plm.demo.data import DEMO_EVENT, DEMO_ROOMS, DEMO_STAFF, DEMO_TRACKS, demo_schedule
 from plm.demo.people import generate_participants
-from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
+from plm.models import NON_PROGRAMME_KINDS, Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
 
 
 class DemoExists(RuntimeError):
@@ -94,7 +94,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     session.add_all(sessions)
     session.flush()
     for event_session in sessions:
-        if event_session.kind != "break":
+        if event_session.kind not in NON_PROGRAMME_KINDS:
             session.add(Checkpoint(event_id=event.id, kind="session", session_id=event_session.id,
                                    name=event_session.title[:300]))
         event_session.published_state = {
