@@ -125,9 +125,11 @@ def test_array_schemas_are_openapi_3_1_not_3_0():
     walk(DOC, "#")
     rows = DOC["components"]["schemas"]["Snapshot"]["properties"]["participants"]["items"]
     validator = Draft202012Validator(rows)
-    assert validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", ""])
-    assert validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "08:12", 1])
-    assert not validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "", 1, "extra"])
+    assert validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "", "Ayu Lestari"])
+    assert validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "08:12", "Ayu Lestari", 1])
+    assert not validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "", "Ayu Lestari", 1,
+                                   "extra"])
+    assert not validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", ""])
     checkpoint = DOC["components"]["schemas"]["ScanRequest"]["properties"]["checkpoint"]
     assert not Draft202012Validator(checkpoint).is_valid("0") and not Draft202012Validator(checkpoint).is_valid(0)
 
