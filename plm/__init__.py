@@ -131,3 +131,6 @@ def _register_blueprints(app: Flask) -> None:
     register_checkin(app)
     register_privacy(app)
     app.register_blueprint(documents_bp)
+    from plm.attendance import init_app as init_attendance
+
+    init_attendance(app)

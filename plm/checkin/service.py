@@ -40,7 +40,7 @@ from plm.models import (
 from plm.text import clean_line, fold_for_search
 
 RESULTS = ("ok", "already", "unknown", "invalid", "cancelled", "wrong_event", "not_signed_up")
-SOURCES = ("qr", "manual", "walk-in", "offline-sync")
+SOURCES = ("qr", "manual", "walk-in", "offline-sync", "paper")
 UNDO_WINDOW = timedelta(minutes=15)
 # An offline scan may carry a time a little ahead of the server clock (phones drift).
 FUTURE_SKEW = timedelta(minutes=5)
