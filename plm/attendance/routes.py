@@ -72,7 +72,7 @@ def _checkpoint_or_404(event: Event, checkpoint_id: int) -> Checkpoint:
         abort(404)
     if checkpoint.kind == "day":
         if current_user.role not in ("admin", "organizer"):
-            abort(403)
+            abort(404)  # the door's days are not a facilitator's business
     elif checkpoint.session is None or not service.may_take(db.session, current_user, checkpoint.session):
         abort(403)
     return checkpoint
@@ -315,8 +315,7 @@ def get_signature(slug: str, checkin_id: int):
         return jsonify(error=exc.code, message=str(exc)), exc.status
     if item is None:
         return jsonify(error="not_found", message="no signature for this check-in"), 404
-    return Response(item.svg, mimetype="image/svg+xml", headers={
-        "Cache-Control": "private, no-store", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+    return jsonify(checkin_id=item.checkin_id, points=item.points, svg=item.svg)
 
 
 @api.route("/checkins/<int:checkin_id>/signature", methods=["DELETE"])
