@@ -35,7 +35,7 @@ list.addEventListener('submit', async (event) => {
   if (row.classList.contains('is-busy')) return;
   row.classList.add('is-busy');
   try {
-    const response = await fetch(form.action, {
+    const response = await fetch(form.getAttribute('action'), {
       method: 'POST', body: new FormData(form), credentials: 'same-origin',
       headers: { Accept: 'application/json' },
     });
