@@ -231,7 +231,7 @@ def test_day_sheet_pdf_rows_names_pages_signature(event, people, admin, schedule
         assert name in flat
     assert "Hadiningrat" in flat  # the long name wraps inside its cell, all of it printed
     assert re.search(r"Jumlah dalam daftar 4", flat) and re.search(r"Hadir 2", flat)
-    assert "Tanda tangan digital 1" in flat and "(kertas)" in flat
+    assert "Tanda tangan digital 1" in flat and "kertas" in flat
     # Rows 1..4 for people, 5..7 blank for walk-ins.
     assert all(re.search(rf"(^|\s){n}(\s|$)", text) for n in range(1, 8))
     # The signature is drawn as vector paths in the page.
@@ -291,3 +291,14 @@ def test_renderer_wraps_long_unbroken_names_inside_the_page():
     info = sheets.SheetInfo(event_name="PLM", subtitle="Hari ke-1")
     text = _pdf(sheets.render_sheet_pdf(info, rows, blank_rows=0))[1]
     assert text.replace("\n", "").count("X") >= 120
+
+
+def test_erasing_a_participant_removes_their_signature_keeps_the_checkin(event, people, admin):
+    from plm.privacy.service import erase_participant
+
+    checkin_id = service.mark(db.session, SECRET, event, _day(event), people["ayu"].public_id, admin)["checkin_id"]
+    service.save_signature(db.session, event, checkin_id, _stroke_body(), admin)
+    erase_participant(db.session, db.session.get(Participant, people["ayu"].id))
+    db.session.commit()
+    assert db.session.get(CheckInSignature, checkin_id) is None
+    assert db.session.get(CheckIn, checkin_id) is not None

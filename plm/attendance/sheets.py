@@ -24,7 +24,7 @@ TEXT = {
     "id": {
         "title": "DAFTAR HADIR", "day": "Hari ke-{n}", "session": "Sesi", "room": "Ruang",
         "no": "No.", "name": "Nama", "institution": "Instansi / Lembaga", "province": "Provinsi",
-        "time": "Jam hadir", "signature": "Tanda tangan", "paper": "✓ (kertas)",
+        "time": "Jam hadir", "signature": "Tanda tangan", "paper": "✓ kertas",
         "page": "Halaman", "of": "dari", "total_listed": "Jumlah dalam daftar", "total_present": "Hadir",
         "total_signed": "Tanda tangan digital", "known": "Mengetahui,", "committee": "Panitia Penyelenggara",
         "blank": "Baris kosong untuk peserta yang datang tanpa terdaftar", "printed": "Dicetak",
@@ -34,7 +34,7 @@ TEXT = {
     "en": {
         "title": "ATTENDANCE LIST", "day": "Day {n}", "session": "Session", "room": "Room",
         "no": "No.", "name": "Name", "institution": "Institution", "province": "Province",
-        "time": "Time in", "signature": "Signature", "paper": "✓ (paper)",
+        "time": "Time in", "signature": "Signature", "paper": "✓ paper",
         "page": "Page", "of": "of", "total_listed": "Listed", "total_present": "Present",
         "total_signed": "Signed on screen", "known": "Acknowledged by,", "committee": "Organising committee",
         "blank": "Blank rows for walk-ins", "printed": "Printed",
