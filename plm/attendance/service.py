@@ -324,7 +324,10 @@ def save_signature(session: Session, event: Event, checkin_id: int, body: object
     item.points = sum(len(s) for s in strokes)
     item.user_id = user.id if user is not None else None
     item.created_at = utcnow()
-    session.commit()
+    # On SQLite, queue behind the door's scans in this process instead of in SQLite's sleeping busy
+    # handler, so a signature upload does not add milliseconds to the next scan's answer.
+    with checkin._write_lock(session):
+        session.commit()
     return item
 
 
