@@ -213,3 +213,29 @@ def test_cli_unknown_event(app, tmp_path):
     result = app.test_cli_runner().invoke(
         args=["plm", "attendance-sheets", "--event", "nope", "--day", "1", "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code != 0 and "no event" in result.output
+
+
+def test_sheet_pdf_renders_in_a_child_process(make_app, setup):
+    """Outside tests the web process never renders the sheet itself (its GIL serves the door)."""
+    child_app = make_app(ATTENDANCE_RENDER_CHILD=True)
+    from plm.attendance import routes
+
+    with child_app.app_context():
+        child = child_app.test_client()
+        from tests.conftest import STAFF_PASSWORD
+        from plm.auth.service import create_user
+
+        create_user(db.session, "kid@test.example", "organizer", STAFF_PASSWORD)
+        db.session.commit()
+        child.post("/staff/login", data={"email": "kid@test.example", "password": STAFF_PASSWORD})
+        day = service.day_checkpoint(db.session, setup["event"], 1)
+        calls = []
+        original = routes._render_pdf_in_child
+        routes._render_pdf_in_child = lambda *a: calls.append(a) or original(*a)
+        try:
+            response = child.get(f"/staff/events/plm-test/attendance/sheet?checkpoint={day.id}&sort=province")
+        finally:
+            routes._render_pdf_in_child = original
+        assert response.status_code == 200 and calls
+        text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+        assert "Budi Santoso" in text and "Jawa Timur (2)" in text

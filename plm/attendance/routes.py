@@ -3,6 +3,12 @@ paper entry, partner logos) and the signature API under /api/v1/events/<slug>/ch
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import subprocess
+import sys
+
 from flask import (
     Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
 )
@@ -22,6 +28,7 @@ bp = Blueprint("attendance", __name__, url_prefix="/staff/events/<slug>/attendan
 api = Blueprint("attendance_api", __name__, url_prefix="/api/v1/events/<slug>")
 
 staff = role_required("organizer", "facilitator")
+log = logging.getLogger(__name__)
 
 MAX_SIGNATURE_BODY = 200_000
 
@@ -158,14 +165,49 @@ def sheet(slug: str):
         return error_response(422, detail=_("Choose a list, an order and a paper size."))
     checkpoint = _checkpoint_or_404(event, form.checkpoint.data)
     fmt = form.format.data
-    body = service.render_sheet(db.session, event, checkpoint, upload_folder=current_app.config["UPLOAD_FOLDER"],
-                                fmt=fmt, sort=form.sort.data, orientation=form.orientation.data,
-                                blank_rows=form.blank.data if form.blank.data is not None else 10)
+    options = {"sort": form.sort.data, "orientation": form.orientation.data,
+               "blank": form.blank.data if form.blank.data is not None else 10}
+    if fmt == "pdf" and _render_in_child():
+        body = _render_pdf_in_child(checkpoint, options)
+        if body is None:
+            return error_response(503, detail=_("The attendance sheet could not be made just now. Try again."))
+    else:
+        body = service.render_sheet(db.session, event, checkpoint, upload_folder=current_app.config["UPLOAD_FOLDER"],
+                                    fmt=fmt, sort=options["sort"], orientation=options["orientation"],
+                                    blank_rows=options["blank"])
     mimetype = "application/pdf" if fmt == "pdf" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     filename = service.sheet_filename(event, checkpoint, fmt)
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
+def _render_in_child() -> bool:
+    """PDFs render in a child process (see render_child.py) unless ATTENDANCE_RENDER_CHILD is false;
+    under TESTING only when it is set to true."""
+    setting = current_app.config.get("ATTENDANCE_RENDER_CHILD")
+    return (not current_app.testing) if setting is None else bool(setting)
+
+
+def _render_pdf_in_child(checkpoint: Checkpoint, options: dict) -> bytes | None:
+    """This request thread only waits (GIL released) while a child process renders the sheet."""
+    from plm import PROJECT_ROOT
+    from plm.documents.jobs import _plain_config
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
+    request_body = json.dumps({"config": _plain_config(current_app), "checkpoint": checkpoint.id, **options})
+    try:
+        proc = subprocess.run([sys.executable, "-m", "plm.attendance.render_child"], input=request_body.encode(),
+                              cwd=str(PROJECT_ROOT), env=env, capture_output=True,
+                              timeout=float(current_app.config.get("ATTENDANCE_RENDER_TIMEOUT", 300)))
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.error("attendance sheet: render child failed: %s", exc)
+        return None
+    if proc.returncode != 0 or not proc.stdout.startswith(b"%PDF"):
+        log.error("attendance sheet: render child exited with %s: %s", proc.returncode, proc.stderr[-2000:])
+        return None
+    return proc.stdout
 
 
 # ---------------------------------------------------------------------------------------------
