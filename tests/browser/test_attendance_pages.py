@@ -107,3 +107,30 @@ def test_signature_drawn_at_the_door_is_stored(live_server, new_page, event, sch
     assert stored.svg.startswith("<svg") and "<path d=\"M" in stored.svg
     assert db.session.scalar(select(func.count(CheckIn.id))) == 1
     assert page.external_requests == [] and page.console_errors == []
+
+
+def test_paper_entry_select_all_on_this_page_at_360(live_server, new_page, event, schedule_factory, make_user):
+    make_user("organizer", "pintu@test.example")
+    for i in range(55):
+        schedule_factory.person(f"Peserta Kertas {i:02d}", email=f"k{i}@test.example")
+    cp = day_checkpoint(event)
+    page = new_page(width=360)
+    log_in(page, live_server, "pintu@test.example")
+    page.goto(f"{live_server}/staff/events/plm-test/attendance/")
+    assert not has_horizontal_overflow(page)
+    screenshot(page, "attendance-index-360")
+    page.locator(".att-days a", has_text="Isi dari daftar kertas").first.click()
+    page.wait_for_url(f"**/attendance/paper/{cp.id}")
+    expect(page.locator("input.paper-id")).to_have_count(50)
+    page.check("#paper-all")
+    assert page.locator("input.paper-id:checked").count() == 50
+    screenshot(page, "attendance-paper-360")
+    page.click("text=Simpan yang dicentang sebagai hadir")
+    expect(page.locator(".flash-success")).to_contain_text("50 baru")
+    db.session.expire_all()
+    sources = db.session.scalars(select(CheckIn.source).where(CheckIn.checkpoint_id == cp.id)).all()
+    assert sources == ["paper"] * 50
+    expect(page.locator("input.paper-id")).to_have_count(0)  # everyone on page 1 is present now
+    page.locator("form", has=page.locator("button", has_text="Batalkan")).locator("button").first.click()
+    expect(page.locator(".flash-success")).to_contain_text("50 kehadiran dihapus")
+    assert page.external_requests == [] and page.console_errors == []
