@@ -69,3 +69,8 @@ DOCUMENT_RENDER_PROCESSES = 2
 
 # The public certificate check /verify/<serial>, per client address.
 VERIFY_RATE_LIMIT = "30 per minute"
+
+# Daftar hadir PDFs downloaded from the web render in a child process at JOB_NICE (the request thread
+# waits with the GIL free for the door). None = on except under TESTING.
+ATTENDANCE_RENDER_CHILD = None
+ATTENDANCE_RENDER_TIMEOUT = 300
