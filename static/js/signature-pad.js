@@ -6,18 +6,8 @@
 // (kept per device). Signatures that cannot be sent yet wait in localStorage and go when back online.
 
 const config = JSON.parse(document.getElementById('door-config')?.textContent || 'null');
-const TEXTS = {
-  id: {
-    toggle: 'Minta tanda tangan setelah check-in', prompt: 'Tanda tangan: {name}', save: 'Simpan',
-    clear: 'Ulangi', skip: 'Lewati', saved: 'Tanda tangan tersimpan', failed: 'Belum terkirim: dicoba lagi nanti',
-    empty: 'Belum ada tanda tangan',
-  },
-  en: {
-    toggle: 'Ask for a signature after check-in', prompt: 'Signature: {name}', save: 'Save', clear: 'Clear',
-    skip: 'Skip', saved: 'Signature saved', failed: 'Not sent yet: will retry', empty: 'Nothing drawn yet',
-  },
-};
-const t = TEXTS[(document.documentElement.lang || 'id').startsWith('en') ? 'en' : 'id'];
+// The texts come translated from the door template (flask_babel), on this script's data-texts attribute.
+const t = JSON.parse(document.querySelector('script[data-texts][src*="signature-pad"]')?.dataset.texts || '{}');
 const STORE = 'plm.signature.enabled';
 const QUEUE = 'plm.signature.queue';
 const MAX_POINTS = 2500;

@@ -69,6 +69,7 @@ def test_signature_drawn_at_the_door_is_stored(live_server, new_page, event, sch
     page = new_page(width=360)
     log_in(page, live_server, "pintu@test.example")
     open_door(page, live_server, event, cp)
+    expect(page.locator(".sig-toggle")).to_have_text("Minta tanda tangan setelah check-in")  # translated texts
     page.check("#sig-enabled")
     assert page.evaluate("localStorage.getItem('plm.signature.enabled')") == "1"
     # A check-in, then the event the door page sends after each ok scan.
@@ -84,7 +85,7 @@ def test_signature_drawn_at_the_door_is_stored(live_server, new_page, event, sch
     assert answer["result"] == "ok"
     panel = page.locator("#sig-panel")
     expect(panel).to_be_visible()
-    expect(panel).to_contain_text("Ni Luh Putu Ayu")
+    expect(panel.locator(".sig-prompt")).to_have_text("Tanda tangan: Ni Luh Putu Ayu")
     assert not has_horizontal_overflow(page)
     box = page.locator("#sig-canvas").bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + 100)
