@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from plm.attendance import service
 from plm.extensions import db
-from plm.models import AuditLog, CheckIn, CheckInSignature, Checkpoint, Event
+from plm.models import AuditLog, CheckIn, CheckInSignature, Event
 
 STROKES = {"width": 320, "height": 160, "strokes": [[[10, 10], [40, 60], [90, 30], [150, 90]]]}
 
@@ -29,10 +29,6 @@ def setup(app, event, schedule_factory):
     db.session.add(SessionSignup(session_id=mine.id, participant_id=budi.id))
     db.session.commit()
     return {"mine": mine, "other": other, "budi": budi, "event": event}
-
-
-def _checkpoint(session_id):
-    return db.session.scalar(select(Checkpoint).where(Checkpoint.session_id == session_id))
 
 
 def test_facilitator_sees_only_own_sessions(client, login, setup):
