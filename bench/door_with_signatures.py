@@ -1,6 +1,6 @@
 """Door latency with the signature pad on: the check-in load of bench/checkin_load.py (20 scanners,
-300 scans/s offered, gunicorn) run twice on a fresh database each time, once alone and once while
-signature pads upload drawn signatures (PUT .../checkins/<id>/signature, ~150 points each).
+300 scans/s offered, gunicorn, the demo's door day), in alternating phases alone and while signature
+pads upload drawn signatures (PUT .../checkins/<id>/signature, ~150 points each).
 
     .venv/bin/python bench/door_with_signatures.py [--seconds 10] [--signatures-per-second 10]
     scripts/with-postgres .venv/bin/python bench/door_with_signatures.py --postgres
@@ -102,17 +102,22 @@ def pads(port: int, token: str, ids: list[int], per_second: float, stop: threadi
     return threads
 
 
-def run(database_url: str, args, with_pads: bool) -> tuple[dict, dict]:
+def run(database_url: str, args) -> tuple[dict, dict, dict]:
+    """One server, one database; phases of scans alone and scans with pads uploading alternate (so a
+    change in what else runs on the machine hits both alike), each phase continuing the door's day
+    where the previous one stopped."""
     instance = tempfile.mkdtemp(prefix="plm-bench-")
     uploads: dict = {"latencies": [], "status": {}}
+    merged = {False: [], True: []}
+    summary: dict = {False: {"requests": 0, "wall": 0.0, "results": {}, "errors": {}},
+                     True: {"requests": 0, "wall": 0.0, "results": {}, "errors": {}}}
+    original_items = load.work_items
     try:
-        if database_url.startswith("sqlite"):
-            path = database_url.removeprefix("sqlite:///")
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(path + suffix):
-                    os.unlink(path + suffix)
         data = load.prepare(database_url, instance)
         ids = seed_checkins(database_url)
+        everything = original_items(data, random.Random(6))
+        done = [0]
+        load.work_items = lambda _data, _rng: everything[done[0]:]
         process, port = load.start_gunicorn(database_url, instance, args.workers, args.threads)
         try:
             warm = http.client.HTTPConnection("127.0.0.1", port)
@@ -120,23 +125,42 @@ def run(database_url: str, args, with_pads: bool) -> tuple[dict, dict]:
                 warm.request("GET", "/api/v1/me", headers={"Authorization": f"Bearer {data['token']}"})
                 warm.getresponse().read()
             warm.close()
-            stop = threading.Event()
-            threads = pads(port, data["token"], ids, args.signatures_per_second, stop, uploads) if with_pads else []
-            out = load.run_load(port, data, args.clients, args.seconds, rate=args.rate)
-            stop.set()
-            for t in threads:
-                t.join()
+            for phase in range(2 * args.rounds):
+                with_pads = phase % 2 == 1
+                stop = threading.Event()
+                threads = pads(port, data["token"], ids, args.signatures_per_second, stop, uploads) if with_pads else []
+                out = load.run_load(port, data, args.clients, args.seconds / (2 * args.rounds) * 2, rate=args.rate)
+                stop.set()
+                for t in threads:
+                    t.join()
+                done[0] += out["requests"]
+                merged[with_pads].extend(out["latencies"])
+                total = summary[with_pads]
+                total["requests"] += out["requests"]
+                total["wall"] += out["wall"]
+                for key in ("results", "errors"):
+                    for k, v in out[key].items():
+                        total[key][k] = total[key].get(k, 0) + v
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(15)
     finally:
+        load.work_items = original_items
         shutil.rmtree(instance, ignore_errors=True)
-    return out, uploads
+    results = []
+    for mode in (False, True):
+        lat = sorted(merged[mode])
+        pct = lambda p: lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000 if lat else float("nan")  # noqa: E731
+        total = summary[mode]
+        results.append({**total, "rate": total["requests"] / total["wall"] if total["wall"] else 0.0,
+                        "p50": pct(50), "p95": pct(95), "p99": pct(99), "max": lat[-1] * 1000 if lat else float("nan")})
+    return results[0], results[1], uploads
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=10, help="per mode, split over the rounds")
+    parser.add_argument("--rounds", type=int, default=2, help="alternations of 'alone' and 'with pads'")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -148,13 +172,12 @@ def main() -> None:
     url = os.environ["PLM_TEST_DATABASE_URL"] if args.postgres else f"sqlite:///{directory}/bench.sqlite3"
     label = "PostgreSQL" if args.postgres else "SQLite"
     try:
-        alone, _ = run(url, args, with_pads=False)
-        signed, uploads = run(url, args, with_pads=True)
+        alone, signed, uploads = run(url, args)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     print(f"{label}: gunicorn {args.workers} x {args.threads} threads, {args.clients} scanners at {args.rate:.0f} scans/s offered")
-    load.report("scans alone", alone)
-    load.report(f"scans while 4 pads upload {args.signatures_per_second:g} signatures/s", signed)
+    load.report(f"scans alone ({args.rounds} phases)", alone)
+    load.report(f"scans while 4 pads upload {args.signatures_per_second:g} signatures/s ({args.rounds} phases)", signed)
     lat = sorted(uploads["latencies"])
     if lat:
         pct = lambda p: lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000  # noqa: E731
