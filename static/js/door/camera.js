@@ -1,5 +1,4 @@
-/* The phone camera as the door's main view (the vendored qr-scanner, loaded on first use); the result panel
-   is laid over the preview. The same ticket still in view is not a new scan. */
+/* The camera as the main view (vendored qr-scanner, loaded on first use), the result laid over it. */
 
 const SAME_CODE_MS = 3000;
 

@@ -1,7 +1,5 @@
-/* The door's offline rules, pure (no DOM, no storage): judging a scan against the snapshot and ranking a
-   name search. They mirror plm/checkin/service.py (record_scan, match_rank), plm/tickets.py (parse_code,
-   code_digest) and plm/text.py (fold_for_search); tests/data/door_judging_cases.json holds the cases both
-   sides must answer alike (tests/js/door_judging.test.mjs and tests/test_door_judging_cases.py). */
+/* The door's offline rules, pure (no DOM): as plm/checkin/service.py, plm/tickets.py, plm/text.py.
+   Both sides answer the cases in tests/data/door_judging_cases.json (node --test tests/js/, pytest). */
 
 export const PUBLIC_ID_RE = /^[A-Z2-9]{6,16}$/;
 const MAX_CODE_LENGTH = 120;
@@ -74,7 +72,7 @@ export function outsideDay(day, when, timeZone, marginHours) {
   return !(localDay(t - m, timeZone) <= day && day <= localDay(t + m, timeZone));
 }
 
-/* The snapshot's rows (GET .../checkin-snapshot) as participants, looked up by code digest and by id. */
+/* The snapshot's rows as participants, by code digest and by id. */
 export function indexSnapshot(data) {
   const byDigest = {}, byId = {};
   if (!data) return {byDigest, byId};
@@ -100,11 +98,8 @@ export function parseCode(text) {
   return {slug: parts[1], id: parts[2], mac: parts[3], text: parts.join(':')};
 }
 
-/* Judge one scan offline, in the server's order (record_scan): the code, then cancelled, not registered,
-   wrong day, not signed up, already, ok. *data* is the snapshot, *index* its indexSnapshot, *local* the
-   times this phone checked people in here ({id: "HH:MM"}); *ctx*: {hm, day, timeZone, dayMarginHours}
-   (day: the checkpoint's event-local day, when the wrong-day rule applies). Returns the answer, with
-   `record: true` when the caller should note the check-in in *local*. */
+/* One scan, in record_scan's order. *local*: this phone's check-ins here ({id: "HH:MM"}); *ctx*: {hm, day,
+   timeZone, dayMarginHours}. `record: true`: the caller notes the check-in in *local*. */
 export function judge(item, data, index, local, ctx) {
   ctx = ctx || {};
   if (!data) return {result: 'queued', participant: null};
@@ -139,8 +134,7 @@ export function judge(item, data, index, local, ctx) {
   return answer;
 }
 
-/* As service.match_rank: 0 a name starts with the query, 1 every word starts a name word, 2 every word is
-   inside a name, 3 elsewhere (institution). *q* is already folded. */
+/* As service.match_rank (*q* folded). */
 export function matchRank(q, fullName, badge) {
   const names = [fold(fullName), fold(badge)];
   if (names.some((n) => n && n.indexOf(q) === 0)) return 0;
@@ -150,7 +144,7 @@ export function matchRank(q, fullName, badge) {
   return 3;
 }
 
-/* The offline name search, ranked like service.search_participants: every word somewhere, best match first. */
+/* As service.search_participants: every word somewhere, best match first. */
 export function searchOffline(index, local, q, limit) {
   const folded = fold(q), words = folded.split(' ').slice(0, 5);
   return Object.keys(index.byId).map((id) => index.byId[id]).filter((p) => {

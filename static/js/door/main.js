@@ -1,6 +1,5 @@
-/* PLM door scanner: camera (the vendored qr-scanner), USB/Bluetooth keyboard scanner, name search; judges
-   scans against an offline snapshot when the network is slow or gone (judge.js), queues them and sends them
-   when it returns (queue.js). This module holds the page together: checkpoint and day, scans, undo, search. */
+/* PLM door scanner: camera, keyboard-wedge scanner, name search; offline it judges against a snapshot
+   (judge.js) and queues (queue.js). Here: checkpoint and day, scans, undo, search, start. */
 import {indexSnapshot, judge, localDay, searchOffline as rankOffline, sha256} from './judge.js';
 import {apiClient, createSync, notSentCsv, storage} from './queue.js';
 import {setupCamera} from './camera.js';

@@ -1,6 +1,5 @@
-/* The door's storage (localStorage, per event) and its queue: scans judged offline wait here and are sent
-   (same client_uuid, original time) when the server answers again; one item the server keeps refusing is
-   set aside in the not-sent list, the rest keep flowing. */
+/* Storage (localStorage, per event) and the queue: offline scans are sent later (same client_uuid, time);
+   one the server keeps refusing is set aside in the not-sent list, the rest keep flowing. */
 
 export const MAX_TRIES = 3;
 
@@ -18,7 +17,7 @@ export function storage(event) {
   };
 }
 
-/* JSON calls to the check-in API with a timeout; resolves {status, body, headers}, rejects when unreachable. */
+/* JSON calls with a timeout: {status, body, headers}, or a rejection when unreachable. */
 export function apiClient(base, csrf, defaultTimeout) {
   return function api(method, path, body, timeout) {
     const ctrl = window.AbortController ? new AbortController() : null;
@@ -42,8 +41,7 @@ function reasonOf(r) {
   return (r.body && (r.body.message || r.body.error)) ? (r.body.message || r.body.error) + ' (' + r.status + ')' : 'HTTP ' + r.status;
 }
 
-/* The sender. *state* holds queue, notSent, recent, loginNeeded, offlineUntil (shared with the page);
-   *hooks*: markOffline, changed (redraw), refreshSnapshot, findRecent, triesText(n), wrongDayText. */
+/* *state*: queue, notSent, recent, loginNeeded, offlineUntil (shared with main.js). */
 export function createSync(state, store, api, hooks) {
   let syncing = false;
 

@@ -1,5 +1,4 @@
-/* What the door shows: the result panel (colour, sound, vibration), the recent scans, the not-sent list,
-   search hits and the network line. Drawing only; what a button does comes from main.js. */
+/* Drawing: result panel (colour, sound, vibration), recent scans, not-sent list, hits, network line. */
 import {hmFormatter} from './judge.js';
 
 export const $ = (id) => document.getElementById(id);
