@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from plm import demo_data
 from plm.admin.service import ensure_day_checkpoints
 from plm.auth.service import create_user, find_user, temporary_password
-from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
+from plm.models import NON_PROGRAMME_KINDS, Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
 
 
 class DemoExists(RuntimeError):
@@ -90,7 +90,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     session.add_all(sessions)
     session.flush()
     for event_session in sessions:
-        if event_session.kind != "break":
+        if event_session.kind not in NON_PROGRAMME_KINDS:
             session.add(Checkpoint(event_id=event.id, kind="session", session_id=event_session.id,
                                    name=event_session.title[:300]))
         event_session.published_state = {

@@ -48,7 +48,8 @@ def load_provinces() -> list[dict[str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 DEMO_EVENT: dict = {
-    "name": "Peer Learning Meeting 2015",
+    # A demo, with dates near today: the name says so, and what it is modelled on (the slug stays plm-2015).
+    "name": "PLM Demo (meniru PLM 2015, Bali)",
     "slug": "plm-2015",
     "theme": (
         "Membangun Komitmen Bersama untuk Pengembangan Perpustakaan Berbasis Teknologi "
@@ -144,7 +145,7 @@ _BALL, _JIM, _ULU, _NUS, _KUT, _SAN, _PEC, _FOY, _RES = (name for name, _, _ in 
 # (day_index, start, end, room, title, kind, track, capacity, signup_required, facilitators, description)
 _SCHEDULE: tuple[tuple, ...] = (
     # Day 1 (Senin): arrival, registration, opening.
-    (0, "12:00", "15:00", _FOY, "Registrasi Peserta dan Pengambilan Perlengkapan", "break", None, None, False, 0,
+    (0, "12:00", "15:00", _FOY, "Registrasi Peserta dan Pengambilan Perlengkapan", "registration", None, None, False, 0,
      "Peserta melapor di meja provinsi masing-masing, menerima tanda pengenal, tas, dan kunci kamar."),
     (0, "15:00", "15:30", _FOY, "Rehat Kopi", "break", None, None, False, 0,
      "Kopi, teh, dan jajanan Bali."),

@@ -175,7 +175,7 @@ def test_diet_and_access_needs_are_mostly_empty(people):
 
 def test_event_and_staff():
     event = demo_data.DEMO_EVENT
-    assert event["slug"] == "plm-2015" and event["name"] == "Peer Learning Meeting 2015"
+    assert event["slug"] == "plm-2015" and event["name"] == "PLM Demo (meniru PLM 2015, Bali)"
     assert event["timezone"] == "Asia/Makassar" and event["capacity"] == 400 and event["days"] == 4
     assert event["original_start"] == datetime.date(2015, 5, 18)
     assert event["contact_email"].endswith(".example")
@@ -202,12 +202,12 @@ def test_sessions_are_well_formed(schedule):
         assert TIME_RE.match(s.start) and TIME_RE.match(s.end), s
         assert s.end > s.start, s
         assert s.room in rooms, s
-        assert s.kind in ("plenary", "sharing", "workshop", "break"), s
+        assert s.kind in ("plenary", "sharing", "workshop", "registration", "break"), s
         assert s.track is None or s.track in tracks, s
         assert s.date == datetime.date(2015, 5, 18) + datetime.timedelta(days=s.day_index)
         if s.kind == "workshop":
             assert s.signup_required and 25 <= s.capacity <= 30 and s.capacity <= rooms[s.room], s
-        if s.kind == "break":
+        if s.kind in ("break", "registration"):
             assert s.facilitator_count == 0 and s.track is None
         else:
             assert s.facilitator_count >= 1
@@ -250,3 +250,14 @@ def test_first_and_last_day_shape(schedule):
     day4 = [s for s in schedule if s.day_index == 3]
     closing = [s for s in day4 if s.kind == "plenary"][-1]
     assert "Penutupan" in closing.title and closing.end == "12:00"
+
+
+def test_registration_desk_is_its_own_kind_not_a_break():
+    """Issue 14, item 13: "Registrasi Peserta" is the registration desk, not typed as a break; like a
+    break it is not programme (no checkpoint, no certificate hours)."""
+    from plm.demo_data import demo_schedule
+    from plm.models import NON_PROGRAMME_KINDS
+
+    desk = [s for s in demo_schedule() if s.title.startswith("Registrasi Peserta")]
+    assert desk and all(s.kind == "registration" for s in desk)
+    assert "registration" in NON_PROGRAMME_KINDS

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from plm import tickets
 from plm.models import (
+    NON_PROGRAMME_KINDS,
     AuditLog,
     CheckIn,
     Checkpoint,
@@ -641,11 +642,11 @@ def snapshot_etag(session: Session, event: Event, checkpoint: Optional[Checkpoin
 
 
 def ensure_session_checkpoints(session: Session, event: Event) -> None:
-    """A checkpoint per non-break session, created when first needed (sessions are added any time)."""
+    """A checkpoint per programme session (not breaks or the registration desk), created when first needed."""
     existing = set(session.scalars(select(Checkpoint.session_id).where(
         Checkpoint.event_id == event.id, Checkpoint.kind == "session")))
     missing = session.scalars(select(EventSession).where(
-        EventSession.event_id == event.id, EventSession.kind != "break",
+        EventSession.event_id == event.id, EventSession.kind.not_in(NON_PROGRAMME_KINDS),
         EventSession.id.not_in(existing) if existing else True)).all()
     for s in missing:
         session.add(Checkpoint(event_id=event.id, kind="session", session_id=s.id, name=s.title[:300]))

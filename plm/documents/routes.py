@@ -70,8 +70,8 @@ def error_text(code: str) -> str:
 def _add_links(state) -> None:
     app = state.app
     add_staff_link(app, "documents.badges", _l("Badges"), roles=("organizer",), order=40)
-    add_staff_link(app, "documents.certificates", _l("Certificates"), roles=("facilitator",), order=41)
-    add_staff_link(app, "documents.certificate_settings", _l("Certificate settings"), roles=("admin",), order=42)
+    add_staff_link(app, "documents.certificates", _l("Certificates"), roles=("facilitator",), order=41, moment="after")
+    add_staff_link(app, "documents.certificate_settings", _l("Certificate settings"), roles=("admin",), order=42, moment="after")
     add_manage_link(app, "documents.my_documents", _l("Badge and certificate"), order=30)
     jobs.register(app)
 
@@ -83,7 +83,13 @@ def check_text(check: service.Check, staff: bool = True) -> str:
     if check.code == "any_day":
         return _("attended %(n)s of %(total)s days (at least 1 needed)", n=p["n"], total=p["total"])
     if check.code == "session_percent":
-        return _("attended %(n)s of %(total)s signed-up sessions, %(pct)s%% (at least %(need)s%% needed)", **p)
+        from babel.numbers import format_percent
+        from flask_babel import get_locale
+
+        locale = str(get_locale())
+        return _("attended %(n)s of %(total)s signed-up sessions, %(pct)s (at least %(need)s needed)", n=p["n"],
+                 total=p["total"], pct=format_percent(p["pct"] / 100, locale=locale),
+                 need=format_percent(p["need"] / 100, locale=locale))
     if check.code == "sessions":
         return _("attended %(n)s of %(total)s signed-up sessions (at least %(need)s needed)", **p)
     if check.code == "role":
@@ -202,22 +208,30 @@ def _scoped(event, session_id):
 def certificates(slug: str):
     event = get_event_or_404(slug)
     session_id = _session_arg()
-    people = _scoped(event, session_id)
-    rows = service.eligibility_rows(db.session, event, people)
+    # Everyone in scope is judged from a few grouped queries (counts, filters, pages); full rows with
+    # their checks are built for the one page shown.
+    everyone = current_user.role == "admin" and session_id is None
+    scope = None if everyone else [p.id for p in _scoped(event, session_id)]
+    lines = service.eligibility_summary(db.session, event, scope)
     show = request.args.get("show", "all")
-    if show == "eligible":
-        shown = [r for r in rows if r.eligibility.eligible]
-    elif show == "not":
-        shown = [r for r in rows if not r.eligibility.eligible]
-    else:
-        show, shown = "all", rows
+    if show not in ("eligible", "not"):
+        show = "all"
+    q = (request.args.get("q") or "")[:200].strip()
+    shown = service.filter_summary(lines, show, q)
+    pages = max(1, -(-len(shown) // service.CERTIFICATE_PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    first = (page - 1) * service.CERTIFICATE_PAGE_SIZE
+    page_ids = [line.id for line in shown[first:first + service.CERTIFICATE_PAGE_SIZE]]
+    rows = service.eligibility_rows(db.session, event, service.participants_by_ids(db.session, page_ids))
+    args = {k: v for k, v in (("session", session_id), ("show", show if show != "all" else None), ("q", q)) if v}
     sessions = service.sessions_led_by(db.session, event, current_user)
     chosen = db.session.get(EventSession, session_id) if session_id else None
     recent = db.session.scalars(select(Job).where(
         Job.event_id == event.id, Job.kind == "certificates",
         True if current_user.role == "admin" else Job.user_id == current_user.id).order_by(Job.id.desc()).limit(5)).all()
     return render_template(
-        "documents/pages/certificates.html", event=event, rows=shown, counts=service.counts(rows), show=show,
+        "documents/pages/certificates.html", event=event, rows=rows,
+        matching=len(shown), page=page, pages=pages, args=args, q=q, counts=service.summary_counts(lines), show=show,
         sessions=sessions, chosen=chosen, session_id=session_id, check_text=check_text, recent=recent,
         rule_text=rule_text(event), is_admin=current_user.role == "admin",
         job_form=CertificateJobForm(formdata=None, session_id=session_id or ""),
@@ -399,10 +413,21 @@ def _job_or_404(job_id: int) -> Job:
     return job
 
 
+def _job_pages(job: Job) -> int:
+    """Sheets in the PDF: badges are several to an A4 page (by layout), a certificate is one page."""
+    if job.kind != "badges":
+        return job.total
+    from plm.documents.badges import LAYOUTS
+
+    layout = LAYOUTS.get((job.params or {}).get("layout") or "a6", LAYOUTS["a6"])
+    return -(-job.total // layout.per_page)
+
+
 def _job_json(job: Job) -> dict:
     done = job.status == "done" and jobs.result_file(current_app, job) is not None
     return {
         "id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress, "total": job.total,
+        "pages": _job_pages(job),
         "download_url": url_for("documents.job_download", job_id=job.id) if done else None,
         "message": error_text(job.error) if job.status == "failed" else "",
     }

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from plm.models import (
+    NON_PROGRAMME_KINDS,
     Checkpoint,
     CheckIn,
     Event,
@@ -435,6 +436,18 @@ def day_grid(event: Event, sessions: list[EventSession], rooms: list[Room], day:
     return DayGrid(columns, rows)
 
 
+def filter_sessions(sessions: Iterable[EventSession], track_id: Optional[int], room_id: Optional[int]) -> list[EventSession]:
+    """The public schedule's filters. Plenaries and breaks are for everyone: a track filter keeps them."""
+    result = []
+    for item in sessions:
+        if track_id is not None and item.track_id != track_id and item.kind not in ("plenary", "break"):
+            continue
+        if room_id is not None and item.room_id != room_id:
+            continue
+        result.append(item)
+    return result
+
+
 def now_and_next(sessions: Iterable[EventSession], now: Optional[datetime] = None) -> tuple[set[int], set[int]]:
     """Ids of the sessions running now, and of those starting next (the earliest start still ahead, same day)."""
     now = now or utcnow()
@@ -540,7 +553,7 @@ def personal_sessions(event: Event, sessions: Iterable[EventSession], participan
     result = []
     for item in sessions:
         leads = any(p.id == participant.id for p in item.facilitators)
-        if item.id in signed or leads or item.kind in ("plenary", "break"):
+        if item.id in signed or leads or item.kind == "plenary" or item.kind in NON_PROGRAMME_KINDS:
             result.append(item)
     return result
 
@@ -583,7 +596,7 @@ def can_see_signups(session: Session, user: User, event_session: EventSession) -
 
 
 def sessions_for_user(session: Session, event: Event, user: User) -> list[EventSession]:
-    sessions = [s for s in event_sessions(session, event) if s.kind != "break"]
+    sessions = [s for s in event_sessions(session, event) if s.kind not in NON_PROGRAMME_KINDS]
     if user.role == "admin":
         return sessions
     mine = leader_ids_for_user(session, event, user)

@@ -5,6 +5,8 @@
   var T = JSON.parse(document.getElementById('live-texts').textContent);
   var $ = function (id) { return document.getElementById(id); };
   var lastOk = null;
+  // 0,8 % in Indonesian, 0.8% in English: the page's language decides, not the browser's.
+  var percent = new Intl.NumberFormat(document.documentElement.lang || 'id', {style: 'percent', maximumFractionDigits: 1});
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -20,7 +22,13 @@
   }
   function fill(id, rows) {
     var body = $(id); body.textContent = '';
-    rows.forEach(function (r) { body.appendChild(r); });
+    // Each cell names its column: on a phone the table is a stack of cards (plm.css) with these labels.
+    var head = body.parentNode.tHead;
+    var labels = head ? Array.prototype.map.call(head.rows[0].cells, function (th) { return th.textContent; }) : [];
+    rows.forEach(function (r) {
+      Array.prototype.forEach.call(r.cells, function (td, i) { if (i > 0 && labels[i]) td.setAttribute('data-label', labels[i]); });
+      body.appendChild(r);
+    });
   }
 
   function render(data) {
@@ -33,7 +41,7 @@
         .format(new Date(c.day + 'T00:00:00Z'));
       card.appendChild(el('p', 'live-day-name', fmt(T.day, {n: n}) + ' · ' + dayName));
       card.appendChild(el('p', 'live-day-count', String(c.checked_in)));
-      card.appendChild(el('p', 'live-day-of', T.of + ' ' + c.expected + (c.percent != null ? ' · ' + c.percent + '%' : '')));
+      card.appendChild(el('p', 'live-day-of', T.of + ' ' + c.expected + (c.percent != null ? ' · ' + percent.format(c.percent / 100) : '')));
       var meter = el('div', 'live-meter'); var fillBar = el('span');
       fillBar.style.width = Math.min(100, c.percent || 0) + '%';
       meter.appendChild(fillBar); card.appendChild(meter);
