@@ -41,11 +41,6 @@ def _zone(event_or_tz: object) -> ZoneInfo:
     return ZoneInfo(name or current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
-def local_time(value: datetime, event_or_tz: object) -> datetime:
-    """A UTC datetime as wall-clock time at the event."""
-    return value.astimezone(_zone(event_or_tz))
-
-
 def event_datetime(value: Optional[datetime], event_or_tz: object, fmt: str = "medium") -> str:
     if value is None:
         return ""

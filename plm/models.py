@@ -96,7 +96,6 @@ PARTICIPANT_STATUSES = ["registered", "waitlisted", "cancelled"]
 SESSION_KINDS = ["plenary", "sharing", "workshop", "registration", "break"]
 # Slots on the schedule that are not programme: no attendance checkpoint, no certificate hours, shown to everyone.
 NON_PROGRAMME_KINDS = ("registration", "break")
-CHECKIN_SOURCES = ["qr", "manual", "walk-in", "offline-sync"]
 
 
 class User(UserMixin, db.Model):

@@ -59,7 +59,7 @@ def test_schedule_pdf_has_a_legend_and_track_colours(client, event, schedule_fac
 
 
 def test_demo_is_named_as_a_demo_and_logins_follow_the_configured_address(make_app):
-    from plm.demo_data import DEMO_EVENT
+    from plm.demo.data import DEMO_EVENT
 
     assert DEMO_EVENT["slug"] == "plm-2015" and "Demo" in DEMO_EVENT["name"] and "2015" in DEMO_EVENT["name"]
     app = make_app(PUBLIC_BASE_URL="http://127.0.0.1:5610")

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from plm.models import (
-    AuditLog, Certificate, CheckIn, Checkpoint, Event, EventSession, MailMessage, Participant, SessionSignup,
+    AuditLog, CheckIn, Checkpoint, Event, EventSession, MailMessage, Participant, SessionSignup,
     User, audit, utcnow,
 )
 
@@ -107,7 +107,3 @@ def anonymise_event(session: Session, event: Event, *, by: Optional[User] = None
     session.execute(delete(MailMessage).where(MailMessage.event_id == event.id))
     audit(session, "event.anonymise", user=by, event_id=event.id, target=event, participants=len(participants))
     return len(participants)
-
-
-def certificate_is_anonymised(certificate: Certificate) -> bool:
-    return certificate.participant.email.endswith("@anonymised.invalid")
