@@ -98,7 +98,7 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
     return {"slug": event.slug, "public_id": person.public_id, "token": token,
             "session_id": workshop.id if workshop else None, "room_id": room.id if room else None,
             "track_id": track.id if track else None, "message_id": mails[0].id, "serial": certificate.serial,
-            "job_id": job.id, "fmt": "csv"}
+            "job_id": job.id, "fmt": "csv", "user_id": user.id}
 
 
 def audit_pages(app: Any, client: Any, values: dict[str, Any], *,

@@ -63,11 +63,12 @@ class Source(StrEnum):
     MANUAL = "manual"
     WALK_IN = "walk-in"
     OFFLINE_SYNC = "offline-sync"
+    PAPER = "paper"
 
 
 # A bare public id (the "ticket number" printed under the QR) is a person typing it: accepted only from these
-# staff entries, never from a camera or a replayed camera scan, which must carry the full, verified code.
-STAFF_ENTRY_SOURCES = (Source.MANUAL, Source.WALK_IN)
+# staff entries (typed, walk-in, ticked off a signed paper sheet), never from a camera or a replayed camera scan, which must carry the full, verified code.
+STAFF_ENTRY_SOURCES = (Source.MANUAL, Source.WALK_IN, Source.PAPER)
 UNDO_WINDOW = timedelta(minutes=15)
 # An offline scan may carry a time a little off the server clock (phones drift), either way.
 FUTURE_SKEW = timedelta(minutes=5)

@@ -12,7 +12,7 @@ from tests.browser.test_checkin_door import count_checkins, door_clock, log_in, 
 from tests.browser.test_door_venue import CHECKINS, door_url, ready, wait_until
 from tests.test_checkin_api import SECRET, add_participant, day_checkpoint
 
-MODULES = ("main", "judge", "queue", "camera", "ui")
+MODULES = ("door/main", "door/judge", "door/queue", "door/camera", "door/ui", "signature-pad")
 
 
 def test_the_door_reloads_without_network_from_its_cached_modules(live_server, new_page, event, make_user):
@@ -27,7 +27,7 @@ def test_the_door_reloads_without_network_from_its_cached_modules(live_server, n
         const key = (await caches.keys()).find((k) => k.indexOf('plm-door-') === 0);
         const cache = await caches.open(key);
         const urls = (await cache.keys()).map((r) => new URL(r.url).pathname);
-        return names.filter((n) => urls.indexOf('/static/js/door/' + n + '.js') >= 0);
+        return names.filter((n) => urls.indexOf('/static/js/' + n + '.js') >= 0);
     }""", list(MODULES))
     assert cached == list(MODULES)
     page.context.set_offline(True)

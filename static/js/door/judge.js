@@ -4,7 +4,7 @@
 export const PUBLIC_ID_RE = /^[A-Z2-9]{6,16}$/;
 const MAX_CODE_LENGTH = 120;
 const SLUG_RE = /^[A-Z0-9][A-Z0-9-]{0,39}$/, TICKET_ID_RE = /^[A-Z0-9]{1,16}$/, MAC_RE = /^[A-Z2-7]{13}$/;
-const STAFF_ENTRY_SOURCES = ['manual', 'walk-in'];
+const STAFF_ENTRY_SOURCES = ['manual', 'walk-in', 'paper'];
 export const STATUS = {r: 'registered', w: 'waitlisted', c: 'cancelled'};
 
 /* As plm.text.fold_for_search: accents off, case folded, runs of spaces as one. */
