@@ -83,7 +83,8 @@ def test_open_sharing_session_lists_only_who_came(event, people, schedule_factor
 
 def test_tap_and_undo(event, people, schedule_factory, make_user):
     facilitator = make_user("facilitator", "fasil@test.example")
-    item = schedule_factory.session("Sesi A")
+    leader = schedule_factory.leader("Fasil", email="fasil@test.example")
+    item = schedule_factory.session("Sesi A", facilitators=[leader])
     cp = service.session_checkpoint(db.session, event, item)
     assert service.mark(db.session, SECRET, event, cp, people["ayu"].public_id.lower(), facilitator)["result"] == "ok"
     assert service.mark(db.session, SECRET, event, cp, people["ayu"].public_id, facilitator)["result"] == "already"

@@ -587,7 +587,7 @@ def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, no
 
 
 def match_rank(query: str, full_name: str, badge_name: str) -> int:
-    """How well a door search matches, best first; the door's offline search (door.js) ranks the same way.
+    """How well a door search matches, best first; the door's offline search (static/js/door/judge.js) ranks the same way.
 
     0: a name starts with the query; 1: every query word starts a word of a name; 2: every query word is
     inside a name; 3: found elsewhere (institution). Both sides folded with `fold_for_search`.
