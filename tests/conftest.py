@@ -1,5 +1,10 @@
 """Shared fixtures: a real database (SQLite file, or PostgreSQL when PLM_TEST_DATABASE_URL is set),
-migrated once per run with the real Alembic migrations and emptied after each test."""
+migrated once per run with the real Alembic migrations and emptied after each test.
+
+Under pytest-xdist (`-n 2`, scripts/run-tests) every worker has a database of its own: its own SQLite
+file, or on PostgreSQL its own database `plm_test_gw0`, `plm_test_gw1`, ... on the server in
+PLM_TEST_DATABASE_URL, so tests that empty the tables never see another worker's rows. Helpers shared by
+test modules live in tests/helpers.py."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,9 +28,17 @@ sys.path.insert(0, str(ROOT))
 from plm import create_app  # noqa: E402
 from plm.extensions import db  # noqa: E402
 
-_TMP = tempfile.mkdtemp(prefix="plm-tests-")
-DATABASE_URL = os.environ.get("PLM_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/plm-test.sqlite3"
-IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+# "gw0", "gw1", ... in a pytest-xdist worker; "" in a plain `pytest` run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_TMP = tempfile.mkdtemp(prefix=f"plm-tests-{WORKER or 'main'}-")
+# The server's own database (scripts/with-postgres makes `plm_test`); workers get one each beside it.
+SERVER_DATABASE_URL = os.environ.get("PLM_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/plm-test.sqlite3"
+IS_POSTGRES = SERVER_DATABASE_URL.startswith("postgresql")
+if IS_POSTGRES and WORKER:
+    _url = make_url(SERVER_DATABASE_URL)
+    DATABASE_URL = _url.set(database=f"{_url.database}_{WORKER}").render_as_string(hide_password=False)
+else:
+    DATABASE_URL = SERVER_DATABASE_URL
 # Production-like apps and the gunicorn/CLI subprocesses refuse to start without it; the test
 # client's own host, so links in mails look like the pages the tests fetch.
 os.environ["PLM_PUBLIC_BASE_URL"] = "http://localhost"
@@ -36,6 +49,16 @@ STAFF_PASSWORD = "correct-horse-battery"
 def pytest_configure(config):
     config.addinivalue_line("markers", "nodb: needs no database; run once (on the SQLite pass)")
     config.addinivalue_line("markers", "browser: drives headless Chromium")
+    config.addinivalue_line("markers", "serial: must run alone, never beside other tests (stops the shared "
+                                       "PostgreSQL, kill -9 bursts); scripts/run-tests runs them after the parallel pass")
+
+
+def pytest_collection_modifyitems(items):
+    # Browser tests share one xdist worker (`--dist loadgroup`): one Chromium at a time on the 2 cores,
+    # and their waits are not starved by a second browser.
+    for item in items:
+        if "/browser/" in str(item.fspath) and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def base_config(**overrides) -> dict:
@@ -71,7 +94,15 @@ class FreshContextClient(FlaskClient):
 @pytest.fixture(scope="session")
 def migrated_database():
     """Run the real migrations once on an empty database."""
-    if IS_POSTGRES:
+    if IS_POSTGRES and DATABASE_URL != SERVER_DATABASE_URL:
+        # This xdist worker's own database, made afresh on the same server.
+        name = make_url(DATABASE_URL).database
+        server = create_engine(SERVER_DATABASE_URL, isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        server.dispose()
+    elif IS_POSTGRES:
         engine = create_engine(DATABASE_URL)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))

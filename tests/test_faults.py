@@ -34,7 +34,7 @@ from tests.conftest import DATABASE_URL, IS_POSTGRES, ROOT
 from tests.test_checkin_api import SECRET, day_checkpoint
 from tests.test_registration_public import form_data
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.serial]  # kill -9 and stopping PostgreSQL: alone
 
 
 # ------------------------------------------------------------------ a killable gunicorn
