@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
@@ -27,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from plm import create_app  # noqa: E402
 from plm.extensions import db  # noqa: E402
+from tests.helpers import STAFF_PASSWORD  # noqa: E402,F401 (tests import it from here too)
 
 # "gw0", "gw1", ... in a pytest-xdist worker; "" in a plain `pytest` run.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -39,11 +42,19 @@ if IS_POSTGRES and WORKER:
     DATABASE_URL = _url.set(database=f"{_url.database}_{WORKER}").render_as_string(hide_password=False)
 else:
     DATABASE_URL = SERVER_DATABASE_URL
+# Hypothesis: in CI (CI=true) every run tries the same examples (derandomize: the seed is a hash of the
+# test), so a failure there fails again on a rerun and prints its @reproduce_failure blob; Hypothesis
+# allows no example database with derandomize. On a developer's machine examples are random and the
+# failing ones are kept in .hypothesis/examples (under the repository, not in git) and tried first next run.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("dev", database=DirectoryBasedExampleDatabase(str(ROOT / ".hypothesis" / "examples")))
+hypothesis_settings.load_profile(os.environ.get("PLM_HYPOTHESIS_PROFILE")
+                                 or ("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"))
+
 # Production-like apps and the gunicorn/CLI subprocesses refuse to start without it; the test
 # client's own host, so links in mails look like the pages the tests fetch.
 os.environ["PLM_PUBLIC_BASE_URL"] = "http://localhost"
 
-STAFF_PASSWORD = "correct-horse-battery"
 
 
 def pytest_configure(config):
@@ -53,12 +64,11 @@ def pytest_configure(config):
                                        "PostgreSQL, kill -9 bursts); scripts/run-tests runs them after the parallel pass")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_itemcollected(item):
     # Browser tests share one xdist worker (`--dist loadgroup`): one Chromium at a time on the 2 cores,
-    # and their waits are not starved by a second browser.
-    for item in items:
-        if "/browser/" in str(item.fspath) and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+    # and their waits are not starved by a second browser. (Marked here, before xdist reads the groups.)
+    if "/browser/" in str(item.fspath) and not item.get_closest_marker("xdist_group"):
+        item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def base_config(**overrides) -> dict:
@@ -190,6 +200,12 @@ def login(client, make_user):
 
 
 @pytest.fixture
+def door(client, login, event):
+    """The test client logged in as door staff (an organizer)."""
+    return login("organizer")
+
+
+@pytest.fixture
 def event(app):
     """A small open event four weeks from now."""
     from plm.admin.service import ensure_day_checkpoints
@@ -309,7 +325,6 @@ def gunicorn_server(migrated_database, tmp_path):
     """gunicorn_server(workers=2, threads=4) serves the app from a real gunicorn process on the test
     database (what production runs); yields the base URL. Stopped before the tables are emptied."""
     import signal
-    import socket
     import subprocess
     import time
     import urllib.request
@@ -317,16 +332,18 @@ def gunicorn_server(migrated_database, tmp_path):
     processes = []
 
     def start(workers: int = 2, threads: int = 4) -> str:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        from tests.helpers import listening_socket
+
+        sock = listening_socket()  # bound to port 0 here, served by gunicorn through fd://
+        port = sock.getsockname()[1]
         env = dict(os.environ, PLM_SECRET_KEY="test-secret-key", PLM_SQLALCHEMY_DATABASE_URI=DATABASE_URL,
                    PLM_INSTANCE_PATH=str(tmp_path), PLM_RATELIMIT_ENABLED="false",
                    PLM_CHECKIN_DAY_MARGIN_HOURS="null")  # as in base_config(): the event is weeks ahead
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            [sys.executable, "-m", "gunicorn", "--bind", f"fd://{sock.fileno()}", "--workers", str(workers),
              "--threads", str(threads), "--log-level", "warning", "wsgi:app"],
-            cwd=str(ROOT), env=env)
+            cwd=str(ROOT), env=env, pass_fds=[sock.fileno()])
+        sock.close()  # gunicorn holds its own copy
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -17,8 +18,9 @@ from plm.extensions import db
 from plm.models import CheckIn, Participant, ScanLog
 from plm.tickets import participant_code
 from tests.browser.conftest import has_horizontal_overflow, screenshot
-from tests.browser.test_checkin_door import count_checkins, door_clock, log_in, set_door_clock, wedge  # noqa: F401
-from tests.test_checkin_api import SECRET, add_participant, day_checkpoint
+from tests.helpers import SECRET, add_participant, count_checkins, day_checkpoint, log_in, set_door_clock, wedge
+
+pytestmark = pytest.mark.usefixtures("door_clock")  # the event's first day unless a test sets the clock (conftest)
 
 CHECKINS = "**/api/v1/events/*/checkins"
 
