@@ -19,10 +19,16 @@ class Link:
     label: Callable[[], str] | str
     roles: tuple[str, ...] = ()  # empty: every staff role
     order: int = 50
+    moment: str = "before"  # on the staff dashboard: "before" the event, at the "door", "after" it
 
 
-def add_staff_link(app: Flask, endpoint: str, label, roles: tuple[str, ...] = (), order: int = 50) -> None:
-    app.extensions.setdefault("plm_staff_links", []).append(Link(endpoint, label, roles, order))
+MOMENTS = ("before", "door", "after")
+
+
+def add_staff_link(app: Flask, endpoint: str, label, roles: tuple[str, ...] = (), order: int = 50,
+                   moment: str = "before") -> None:
+    assert moment in MOMENTS, moment
+    app.extensions.setdefault("plm_staff_links", []).append(Link(endpoint, label, roles, order, moment))
 
 
 def add_public_link(app: Flask, endpoint: str, label, order: int = 50) -> None:
@@ -45,9 +51,11 @@ def manage_links(event, token: str) -> list[dict]:
     return _resolve(current_app.extensions.get("plm_manage_links", []), event, token=token)
 
 
-def staff_event_links(event) -> list[dict]:
+def staff_event_links(event, moment: str | None = None) -> list[dict]:
+    """The staff links of *event* the current user may open; only those of one *moment* when given."""
     links = current_app.extensions.get("plm_staff_links", [])
-    allowed = [l for l in links if not l.roles or current_user.has_role(*l.roles)]
+    allowed = [l for l in links if (not l.roles or current_user.has_role(*l.roles))
+               and (moment is None or l.moment == moment)]
     return _resolve(allowed, event)
 
 

@@ -42,6 +42,9 @@ def test_now_and_next_in_the_event_timezone(client, event, schedule_factory):
     tz = ZoneInfo(event.timezone)
     html = client.get(f"/e/plm-test/schedule?day={running.starts_at.astimezone(tz).date().isoformat()}").get_data(as_text=True)
     assert "badge-now" in html
+    # A "now" line at the top of the day jumps to the running session in the list.
+    now_line = html.split('class="now-next"')[1].split("</nav>")[0]
+    assert f'href="#s-{running.id}"' in now_line and "Sedang Jalan" in now_line and f'id="s-{running.id}"' in html
     later = client.get(f"/e/plm-test/schedule?day={upcoming.starts_at.astimezone(tz).date().isoformat()}").get_data(as_text=True)
     assert "badge-next" in later
     # The list shows event-local wall-clock times.
@@ -115,3 +118,57 @@ def test_demo_schedule_public_page(client, demo_event):
     assert "Ruang Kuta" in html and "Lokakarya" in html
     assert "badge-warn" not in html and "badge-bad" not in html  # nothing changed since the demo published it
     assert isinstance(day, date)
+
+
+# ---- issue 14: filters, "my sessions" first, calendar links ----
+
+def _day_html(client, event, query=""):
+    return client.get(f"/e/plm-test/schedule?day={event.starts_on.isoformat()}{query}").get_data(as_text=True)
+
+
+def test_public_schedule_filters_by_track_and_room_without_javascript(client, event, schedule_factory):
+    tik, advokasi = schedule_factory.track("Layanan TIK"), schedule_factory.track("Advokasi", "#b3261e")
+    kuta, sanur = schedule_factory.room("Ruang Kuta"), schedule_factory.room("Ruang Sanur", position=1)
+    schedule_factory.session("Sesi Komputer", room=kuta, track=tik)
+    schedule_factory.session("Sesi Anggaran", room=sanur, track=advokasi)
+    schedule_factory.session("Pleno Pembukaan", kind="plenary", start="08:00", end="09:00", room=kuta)
+    schedule_factory.publish()
+    html = _day_html(client, event, f"&track={tik.id}")
+    assert "Sesi Komputer" in html and "Sesi Anggaran" not in html and "Pleno Pembukaan" in html
+    assert f'<option value="{tik.id}" selected>' in html and '<form method="get"' in html
+    assert f"track={tik.id}" in html.split('class="day-nav"')[1].split("</nav>")[0]  # day tabs keep the filter
+    html = _day_html(client, event, f"&room={sanur.id}")
+    assert "Sesi Anggaran" in html and "Sesi Komputer" not in html and "Pleno Pembukaan" not in html
+    html = _day_html(client, event, "&room=999999&track=abc")  # unknown ids: no filter, no error
+    assert "Sesi Anggaran" in html and "Sesi Komputer" in html
+
+
+def test_public_schedule_opened_from_the_manage_page_shows_my_sessions_first(client, event, schedule_factory):
+    from plm.models import SessionSignup
+
+    schedule_factory.session("Sesi Saya", start="13:00", end="14:00", signup=True, room=schedule_factory.room())
+    schedule_factory.session("Sesi Orang Lain", start="10:00", end="11:00")
+    schedule_factory.publish()
+    person = schedule_factory.person("Sri Wahyuni")
+    token = person.issue_manage_token()
+    db.session.add(SessionSignup(session_id=db.session.query(EventSession).filter_by(title="Sesi Saya").one().id,
+                                 participant_id=person.id))
+    db.session.commit()
+    manage = client.get(f"/e/plm-test/me/{token}").get_data(as_text=True)
+    assert f"/e/plm-test/schedule?token={token}" in manage
+    html = _day_html(client, event, f"&token={token}")
+    mine = html.split('class="mine"')[1].split("</section>")[0]
+    assert "Sesi Saya" in mine and "Sesi Orang Lain" not in mine
+    assert html.index("Sesi Saya") < html.index("Sesi Orang Lain")
+    assert f'name="token" value="{token}"' in html
+    stale = _day_html(client, event, "&token=not-a-token")
+    assert 'class="mine"' not in stale and "Sesi Orang Lain" in stale and 'name="token"' not in stale
+
+
+def test_public_schedule_offers_an_https_ics_download_beside_webcal(client, event, schedule_factory):
+    schedule_factory.session("Sesi")
+    schedule_factory.publish()
+    html = client.get(f"/e/plm-test/schedule?day={event.starts_on.isoformat()}",
+                      base_url="https://plm.example.org").get_data(as_text=True)
+    assert 'href="https://plm.example.org/e/plm-test/schedule.ics"' in html
+    assert 'href="webcal://plm.example.org/e/plm-test/schedule.ics"' in html

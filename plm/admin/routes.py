@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from plm.admin import service
 from plm.admin.forms import ConfirmForm, EventForm
 from plm.auth.decorators import admin_required, staff_required
 from plm.events import get_event_or_404
 from plm.extensions import db
-from plm.models import Event, Participant
+from plm.models import Event
 
 bp = Blueprint("admin", __name__, url_prefix="/staff")
 
@@ -26,11 +26,9 @@ EVENT_ERRORS = {
 @bp.route("/")
 @staff_required
 def dashboard():
-    counts = dict(db.session.execute(
-        select(Participant.event_id, func.count()).where(Participant.status != "cancelled").group_by(Participant.event_id)
-    ).all())
     events = db.session.scalars(select(Event).order_by(Event.archived, Event.starts_on.desc())).all()
-    return render_template("admin/dashboard.html", events=events, counts=counts)
+    return render_template("admin/dashboard.html", events=events,
+                           numbers=service.dashboard_numbers(db.session, list(events)))
 
 
 @bp.route("/events/")

@@ -143,5 +143,5 @@ def dashboard(slug: str):
 
 
 def register_links(app: Flask) -> None:
-    add_staff_link(app, "checkin.door", _l("Door check-in"), roles=("organizer", "facilitator"), order=20)
-    add_staff_link(app, "checkin.dashboard", _l("Live attendance"), roles=("organizer", "facilitator"), order=21)
+    add_staff_link(app, "checkin.door", _l("Door check-in"), roles=("organizer", "facilitator"), order=20, moment="door")
+    add_staff_link(app, "checkin.dashboard", _l("Live attendance"), roles=("organizer", "facilitator"), order=21, moment="door")

@@ -70,8 +70,8 @@ def error_text(code: str) -> str:
 def _add_links(state) -> None:
     app = state.app
     add_staff_link(app, "documents.badges", _l("Badges"), roles=("organizer",), order=40)
-    add_staff_link(app, "documents.certificates", _l("Certificates"), roles=("facilitator",), order=41)
-    add_staff_link(app, "documents.certificate_settings", _l("Certificate settings"), roles=("admin",), order=42)
+    add_staff_link(app, "documents.certificates", _l("Certificates"), roles=("facilitator",), order=41, moment="after")
+    add_staff_link(app, "documents.certificate_settings", _l("Certificate settings"), roles=("admin",), order=42, moment="after")
     add_manage_link(app, "documents.my_documents", _l("Badge and certificate"), order=30)
     jobs.register(app)
 
@@ -202,22 +202,30 @@ def _scoped(event, session_id):
 def certificates(slug: str):
     event = get_event_or_404(slug)
     session_id = _session_arg()
-    people = _scoped(event, session_id)
-    rows = service.eligibility_rows(db.session, event, people)
+    # Everyone in scope is judged from a few grouped queries (counts, filters, pages); full rows with
+    # their checks are built for the one page shown.
+    everyone = current_user.role == "admin" and session_id is None
+    scope = None if everyone else [p.id for p in _scoped(event, session_id)]
+    lines = service.eligibility_summary(db.session, event, scope)
     show = request.args.get("show", "all")
-    if show == "eligible":
-        shown = [r for r in rows if r.eligibility.eligible]
-    elif show == "not":
-        shown = [r for r in rows if not r.eligibility.eligible]
-    else:
-        show, shown = "all", rows
+    if show not in ("eligible", "not"):
+        show = "all"
+    q = (request.args.get("q") or "")[:200].strip()
+    shown = service.filter_summary(lines, show, q)
+    pages = max(1, -(-len(shown) // service.CERTIFICATE_PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    first = (page - 1) * service.CERTIFICATE_PAGE_SIZE
+    page_ids = [line.id for line in shown[first:first + service.CERTIFICATE_PAGE_SIZE]]
+    rows = service.eligibility_rows(db.session, event, service.participants_by_ids(db.session, page_ids))
+    args = {k: v for k, v in (("session", session_id), ("show", show if show != "all" else None), ("q", q)) if v}
     sessions = service.sessions_led_by(db.session, event, current_user)
     chosen = db.session.get(EventSession, session_id) if session_id else None
     recent = db.session.scalars(select(Job).where(
         Job.event_id == event.id, Job.kind == "certificates",
         True if current_user.role == "admin" else Job.user_id == current_user.id).order_by(Job.id.desc()).limit(5)).all()
     return render_template(
-        "documents/pages/certificates.html", event=event, rows=shown, counts=service.counts(rows), show=show,
+        "documents/pages/certificates.html", event=event, rows=rows,
+        matching=len(shown), page=page, pages=pages, args=args, q=q, counts=service.summary_counts(lines), show=show,
         sessions=sessions, chosen=chosen, session_id=session_id, check_text=check_text, recent=recent,
         rule_text=rule_text(event), is_admin=current_user.role == "admin",
         job_form=CertificateJobForm(formdata=None, session_id=session_id or ""),

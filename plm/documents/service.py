@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Optional
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -31,6 +31,7 @@ from plm.models import (
     SessionSignup, User, audit, random_code, session_facilitators, utcnow,
 )
 from plm.tickets import participant_code
+from plm.text import fold_for_search
 
 LEADER_ROLES = ("facilitator", "speaker")
 BADGE_LAYOUTS = ("a6", "a7", "card", "single")
@@ -308,15 +309,21 @@ def evaluate(event: Event, participant: Participant, att: Attendance, hours: Opt
     up for fewer). With no rule set, one day at the door is enough. Facilitators and speakers are
     eligible by role; an admin override (with reason) wins over everything but a cancelled registration.
     """
-    days_total = len(event.days)
+    return judge(event, participant, len(att.days), len(att.signed_up), att.signed_up_attended, hours)
+
+
+def judge(event: Event, participant: Any, n_days: int, signed: int, attended: int,
+          hours: Optional[float] = None, *, days_total: Optional[int] = None, rule: Optional[dict] = None) -> Eligibility:
+    """`evaluate` on counts: days at the door, live sessions signed up for, and of those attended.
+    *participant* needs only status, role and the override fields (an ORM row or a SQL row);
+    *days_total* and *rule* may be passed in when judging thousands of people against one event."""
+    if days_total is None:
+        days_total = len(event.days)
     checks: list[Check] = []
     if participant.status != "registered":
         checks.append(Check("status", False, {"status": participant.status}))
         return Eligibility(False, "status", checks, hours)
-    rule = rule_of(event)
-    n_days = len(att.days)
-    signed = len(att.signed_up)
-    attended = att.signed_up_attended
+    rule = rule or rule_of(event)
     if rule["min_days"]:
         need = min(rule["min_days"], days_total) if days_total else rule["min_days"]
         checks.append(Check("days", n_days >= need, {"n": n_days, "total": days_total, "need": need}))
@@ -362,6 +369,76 @@ def eligibility_rows(session: Session, event: Event, participants: Optional[list
     return rows
 
 
+CERTIFICATE_PAGE_SIZE = 50
+
+
+@dataclass
+class Summary:
+    """One line of the certificates page before it is shown: enough to filter, count and page."""
+    id: int
+    full_name: str
+    institution: str
+    province: str
+    serial: str
+    revoked: bool
+    eligible: bool
+    under_review: bool = False
+
+
+def eligibility_summary(session: Session, event: Event, participant_ids: Optional[list[int]] = None) -> list[Summary]:
+    """Everyone's eligibility (or *participant_ids*'), sorted by name, from four grouped queries: no
+    ORM objects and no per-person attendance sets, so 3,500 people cost tens of milliseconds, not seconds.
+    Same rule as `eligibility_rows` (both go through `judge`); the page shows full rows for one page only."""
+    live = select(EventSession.id).where(EventSession.event_id == event.id, EventSession.cancelled_at.is_(None))
+    days = dict(session.execute(
+        select(CheckIn.participant_id, func.count()).join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id)
+        .where(Checkpoint.event_id == event.id, Checkpoint.kind == "day", Checkpoint.day.is_not(None))
+        .group_by(CheckIn.participant_id)).all())
+    signed = dict(session.execute(
+        select(SessionSignup.participant_id, func.count()).where(SessionSignup.session_id.in_(live))
+        .group_by(SessionSignup.participant_id)).all())
+    attended = dict(session.execute(
+        select(SessionSignup.participant_id, func.count())
+        .join(Checkpoint, Checkpoint.session_id == SessionSignup.session_id)
+        .join(CheckIn, (CheckIn.checkpoint_id == Checkpoint.id) & (CheckIn.participant_id == SessionSignup.participant_id))
+        .where(SessionSignup.session_id.in_(live)).group_by(SessionSignup.participant_id)).all())
+    query = (select(Participant.id, Participant.full_name, Participant.institution, Participant.province,
+                    Participant.status, Participant.role, Participant.certificate_override,
+                    Participant.certificate_override_reason, Certificate.serial, Certificate.revoked_at, Certificate.review_at)
+             .outerjoin(Certificate, Certificate.participant_id == Participant.id)
+             .where(Participant.event_id == event.id, Participant.status != "cancelled"))
+    if participant_ids is not None:
+        query = query.where(Participant.id.in_(participant_ids))
+    days_total, rule = len(event.days), rule_of(event)
+    result = [Summary(r.id, r.full_name, r.institution or "", r.province or "", r.serial or "", r.revoked_at is not None,
+                      judge(event, r, days.get(r.id, 0), signed.get(r.id, 0), attended.get(r.id, 0),
+                            days_total=days_total, rule=rule).eligible,
+                      r.review_at is not None and r.revoked_at is None)
+              for r in session.execute(query)]
+    result.sort(key=lambda r: (r.full_name.casefold(), r.id))
+    return result
+
+
+def summary_counts(lines: list[Summary]) -> dict[str, int]:
+    return {"total": len(lines), "eligible": sum(1 for r in lines if r.eligible),
+            "issued": sum(1 for r in lines if r.serial), "revoked": sum(1 for r in lines if r.revoked),
+            "review": sum(1 for r in lines if r.under_review)}
+
+
+def filter_summary(lines: list[Summary], show: str, q: str) -> list[Summary]:
+    """The certificates page's filters: eligible or not, and a search in name, institution, province and
+    serial (accents and case ignored), so a 3,500-person event is found page by page, not in one 5 MB page."""
+    if show == "eligible":
+        lines = [r for r in lines if r.eligible]
+    elif show == "not":
+        lines = [r for r in lines if not r.eligible]
+    needle = fold_for_search(q)
+    if needle:
+        lines = [r for r in lines
+                 if needle in fold_for_search(" ".join((r.full_name, r.institution, r.province, r.serial)))]
+    return lines
+
+
 def eligibility_for(session: Session, event: Event, participant: Participant) -> Eligibility:
     return eligibility_rows(session, event, [participant])[0].eligibility
 
@@ -393,6 +470,13 @@ def session_participants(session: Session, event_session: EventSession) -> list[
         Participant.event_id == event_session.event_id, Participant.status != "cancelled",
         (Participant.id.in_(checked)) | (Participant.id.in_(signed))).options(selectinload(Participant.certificate)))
     return [p for p in people if p.id not in leaders]
+
+
+def participants_by_ids(session: Session, ids: list[int]) -> list[Participant]:
+    if not ids:
+        return []
+    return list(session.scalars(select(Participant).where(Participant.id.in_(ids))
+                                .options(selectinload(Participant.certificate))))
 
 
 def event_participants(session: Session, event: Event) -> list[Participant]:
@@ -637,15 +721,3 @@ def save_settings(session: Session, event: Event, data: dict[str, Any], signator
           after={"rule": rule_of(event), "language": event.certificate_language,
                  "prefix": event.certificate_serial_prefix, "colours": event.role_colours,
                  "signatories": event.signatories})
-
-
-def counts(rows: list[Row]) -> dict[str, int]:
-    return {
-        "total": len(rows),
-        "eligible": sum(1 for r in rows if r.eligibility.eligible),
-        "issued": sum(1 for r in rows if r.participant.certificate is not None),
-        "revoked": sum(1 for r in rows if r.participant.certificate is not None and r.participant.certificate.revoked_at),
-        "review": sum(1 for r in rows if r.participant.certificate is not None and r.participant.certificate.review_at
-                      and not r.participant.certificate.revoked_at),
-    }
-

@@ -63,7 +63,7 @@ def _add_links(state) -> None:
 
     app = state.app
     add_staff_link(app, "participants.participant_list", _l("Participants"), roles=("organizer",), order=10)
-    add_staff_link(app, "participants.walk_in", _l("Walk-in"), roles=("organizer",), order=20)
+    add_staff_link(app, "participants.walk_in", _l("Walk-in"), roles=("organizer",), order=20, moment="door")
 
 
 # ------------------------------------------------------------------ list

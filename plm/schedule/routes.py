@@ -22,6 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
 from plm import links
@@ -41,8 +42,9 @@ bp = Blueprint("schedule", __name__)
 def _register_links(state) -> None:
     app = state.app
     add_staff_link(app, "schedule.admin_grid", _l("Schedule"), roles=("admin",), order=30)
-    add_staff_link(app, "schedule.facilitator_sessions", _l("My sessions"), roles=("facilitator",), order=31)
+    add_staff_link(app, "schedule.facilitator_sessions", _l("My sessions"), roles=("facilitator",), order=31, moment="door")
     add_public_link(app, "schedule.public_schedule", _l("Schedule"), order=20)
+    add_manage_link(app, "schedule.public_schedule", _l("Schedule"), order=29)
     add_manage_link(app, "schedule.my_sessions", _l("My sessions"), order=30)
     # Globals (not a context processor) so imported macros see them too.
     app.jinja_env.globals.update(
@@ -183,16 +185,48 @@ def public_schedule(slug: str):
     sessions = service.event_sessions(db.session, event)
     days = service.days_with_sessions(event, sessions)
     day = _chosen_day(event, days)
-    todays = service.sessions_on(event, sessions, day)
-    grid = service.day_grid(event, sessions, service.rooms_of(db.session, event), day)
+    rooms, tracks = service.rooms_of(db.session, event), service.tracks_of(db.session, event)
+    track_id = _id_arg("track", {t.id for t in tracks})
+    room_id = _id_arg("room", {r.id for r in rooms})
+    shown = service.filter_sessions(sessions, track_id, room_id)
+    todays = service.sessions_on(event, shown, day)
+    grid = service.day_grid(event, shown, [r for r in rooms if room_id in (None, r.id)], day)
     running, upcoming = service.now_and_next(sessions)
     counts = service.signup_counts(db.session, event)
+    # Opened from the manage page (?token=, redacted in the logs like every manage link): their sessions first.
+    token = (request.args.get("token") or "")[:100]
+    participant = _participant_or_none(event, token)
+    mine = []
+    if participant is not None:
+        signed = service.signed_up_ids(db.session, participant)
+        mine = [s for s in todays if s.id in signed or any(p.id == participant.id for p in s.facilitators)]
+    ics_url = url_for("schedule.schedule_ics", slug=event.slug, _external=True)
+    keep = {k: v for k, v in (("track", track_id), ("room", room_id), ("token", token if participant else None)) if v}
     return render_template(
         "schedule/public.html", event=event, days=days, day=day, sessions=todays, grid=grid,
         running=running, upcoming=upcoming, counts=counts, draft=event.schedule_published_at is None,
         changes={s.id: service.changes_since_publication(event, s) for s in todays},
-        tracks=service.tracks_of(db.session, event),
+        tracks=tracks, rooms=rooms, track_id=track_id, room_id=room_id, keep=keep, mine=mine,
+        participant=participant, token=token if participant else "",
+        now_items=[s for s in todays if s.id in running or s.id in upcoming],
+        ics_url=ics_url, webcal_url="webcal://" + ics_url.split("://", 1)[1],
     )
+
+
+def _id_arg(name: str, allowed: set[int]) -> Optional[int]:
+    """A filter's id from the query string; anything else (text, another event's id) means no filter."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 and int(value) in allowed else None
+
+
+def _participant_or_none(event: Event, token: str):
+    """The participant of a manage token, or None: a stale link still shows the schedule."""
+    if not token:
+        return None
+    try:
+        return get_participant_by_token_or_404(event, token)
+    except NotFound:
+        return None
 
 
 @bp.route("/e/<slug>/schedule/<int:session_id>")

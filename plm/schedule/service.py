@@ -435,6 +435,18 @@ def day_grid(event: Event, sessions: list[EventSession], rooms: list[Room], day:
     return DayGrid(columns, rows)
 
 
+def filter_sessions(sessions: Iterable[EventSession], track_id: Optional[int], room_id: Optional[int]) -> list[EventSession]:
+    """The public schedule's filters. Plenaries and breaks are for everyone: a track filter keeps them."""
+    result = []
+    for item in sessions:
+        if track_id is not None and item.track_id != track_id and item.kind not in ("plenary", "break"):
+            continue
+        if room_id is not None and item.room_id != room_id:
+            continue
+        result.append(item)
+    return result
+
+
 def now_and_next(sessions: Iterable[EventSession], now: Optional[datetime] = None) -> tuple[set[int], set[int]]:
     """Ids of the sessions running now, and of those starting next (the earliest start still ahead, same day)."""
     now = now or utcnow()

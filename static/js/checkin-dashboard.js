@@ -20,7 +20,13 @@
   }
   function fill(id, rows) {
     var body = $(id); body.textContent = '';
-    rows.forEach(function (r) { body.appendChild(r); });
+    // Each cell names its column: on a phone the table is a stack of cards (plm.css) with these labels.
+    var head = body.parentNode.tHead;
+    var labels = head ? Array.prototype.map.call(head.rows[0].cells, function (th) { return th.textContent; }) : [];
+    rows.forEach(function (r) {
+      Array.prototype.forEach.call(r.cells, function (td, i) { if (i > 0 && labels[i]) td.setAttribute('data-label', labels[i]); });
+      body.appendChild(r);
+    });
   }
 
   function render(data) {
