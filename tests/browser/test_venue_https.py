@@ -25,6 +25,7 @@ HOST = "plm.venue.test"
 
 
 def free_port() -> int:
+    """For Caddy, which cannot be handed a socket nor report a port 0: bound, released, then given to it."""
     import socket
 
     with socket.socket() as probe:
