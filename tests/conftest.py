@@ -56,19 +56,11 @@ hypothesis_settings.load_profile(os.environ.get("PLM_HYPOTHESIS_PROFILE")
 os.environ["PLM_PUBLIC_BASE_URL"] = "http://localhost"
 
 
-
 def pytest_configure(config):
     config.addinivalue_line("markers", "nodb: needs no database; run once (on the SQLite pass)")
     config.addinivalue_line("markers", "browser: drives headless Chromium")
     config.addinivalue_line("markers", "serial: must run alone, never beside other tests (stops the shared "
-                                       "PostgreSQL, kill -9 bursts); scripts/run-tests runs them after the parallel pass")
-
-
-def pytest_itemcollected(item):
-    # Browser tests share one xdist worker (`--dist loadgroup`): one Chromium at a time on the 2 cores,
-    # and their waits are not starved by a second browser. (Marked here, before xdist reads the groups.)
-    if "/browser/" in str(item.fspath) and not item.get_closest_marker("xdist_group"):
-        item.add_marker(pytest.mark.xdist_group("browser"))
+                                       "PostgreSQL, kill -9 bursts); scripts/run-tests runs them after the parallel step")
 
 
 def base_config(**overrides) -> dict:
