@@ -51,8 +51,11 @@ instance/config.py:
 	@umask 077 && $(PYTHON) -c "import secrets; print('SECRET_KEY = %r' % secrets.token_hex(32))" > $@
 	@echo "Wrote a new SECRET_KEY to $@"
 
+# English is the source language: its catalogue is empty on purpose, so only Indonesian's statistics are shown.
 translations: $(VENV)/.runtime
-	@$(BIN)/pybabel compile --use-fuzzy -d plm/translations -D messages --statistics 2>&1 | grep -v '^$$' || true
+	@$(BIN)/pybabel compile --use-fuzzy -d plm/translations -D messages --statistics 2>&1 \
+		| grep -v -e '^$$' -e 'translations/en/' || true
+	@echo "English is the source language (no translation needed)."
 
 run: debs-run $(VENV)/.runtime instance/config.py translations
 	$(BIN)/flask plm init

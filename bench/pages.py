@@ -38,7 +38,7 @@ def main() -> None:
         from flask_migrate import upgrade
         from sqlalchemy import select
 
-        from plm import demo_data
+        from plm.demo.data import DEMO_STAFF
         from plm.checkin.commands import simulate_attendance
         from plm.demo import load_demo
         from plm.documents import service as documents
@@ -46,7 +46,8 @@ def main() -> None:
 
         upgrade()
         started = time.perf_counter()
-        load_demo(db.session, date.today() - timedelta(days=2), count=PARTICIPANTS)
+        logins = load_demo(db.session, date.today() - timedelta(days=2), count=PARTICIPANTS)["logins"]
+        passwords = {login["email"]: login["password"] for login in logins}  # random, as for every demo
         event = db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
         simulate_attendance(db.session, event)
         db.session.commit()
@@ -65,9 +66,9 @@ def main() -> None:
             "track_id": db.session.scalar(select(Track.id).where(Track.event_id == event.id).limit(1)),
             "message_id": db.session.scalar(select(MailMessage.id).limit(1)),
         }
-        admin = next(s for s in demo_data.DEMO_STAFF if s["role"] == "admin")
+        admin = next(s for s in DEMO_STAFF if s["role"] == "admin")
         client = app.test_client()
-        client.post("/staff/login", data={"email": admin["email"], "password": admin["password"]})
+        client.post("/staff/login", data={"email": admin["email"], "password": passwords[admin["email"]]})
 
         paths = []
         for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -83,9 +84,10 @@ def main() -> None:
         base = f"/staff/events/{event.slug}"
         paths += [f"{base}/certificates?show=not", f"{base}/certificates?q=ayu", f"{base}/certificates?page=60",
                   f"{base}/participants?q=ayu", f"{base}/participants?page=60"]
-        facilitator = next(s for s in demo_data.DEMO_STAFF if s["role"] == "facilitator")
+        facilitator = next(s for s in DEMO_STAFF if s["role"] == "facilitator")
         as_facilitator = app.test_client()
-        as_facilitator.post("/staff/login", data={"email": facilitator["email"], "password": facilitator["password"]})
+        as_facilitator.post("/staff/login",
+                            data={"email": facilitator["email"], "password": passwords[facilitator["email"]]})
         runs = [("admin", client, path) for path in paths]
         runs += [("facilitator", as_facilitator, f"{base}/{page}") for page in ("certificates", "my-sessions")]
         failures = 0

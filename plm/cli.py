@@ -130,7 +130,7 @@ def demo_command(start, reset: bool, count: int) -> None:
 def demo_logins_command() -> None:
     """List the demo staff accounts (their random passwords were shown once, when the demo was loaded)."""
     from plm.auth.service import find_user
-    from plm.demo_data import DEMO_STAFF
+    from plm.demo.data import DEMO_STAFF
 
     click.echo("Demo staff accounts:")
     for staff in DEMO_STAFF:
@@ -196,7 +196,7 @@ def anonymise_command(slug: str, yes: bool) -> None:
     from plm.models import Event
     from plm.privacy.service import PrivacyError, anonymise_event
 
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    event = db.session.scalar(select(Event).where(Event.slug == slug.lower()))
     if event is None:
         raise click.ClickException(f"no event with slug {slug}")
     if not yes:

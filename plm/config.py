@@ -28,7 +28,15 @@ LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 LOGIN_RATE_LIMIT = "10 per minute"
-REGISTRATION_RATE_LIMIT = "20 per hour"
+# Registration limits count what identifies abuse, not a delegation registering from one office
+# network or a mobile carrier's shared (CGNAT) address: per client address, successful registrations
+# only, with room for a whole provincial delegation; per email address, submissions that passed the
+# form checks; and a flood ceiling on every POST from one address. A refused POST keeps what was typed.
+REGISTRATION_RATE_LIMIT = "200 per hour"
+REGISTRATION_EMAIL_RATE_LIMIT = "5 per hour"
+REGISTRATION_FLOOD_LIMIT = "1000 per hour"
+# "Send my link again" and e-mail changes send mail: per client address, every POST.
+LINK_MAIL_RATE_LIMIT = "20 per hour"
 # "Send my link again" per email address, whoever asks (on top of the per-client limit above).
 RESEND_LINK_EMAIL_RATE_LIMIT = "5 per hour"
 

@@ -75,6 +75,8 @@ def register(app: Flask) -> None:
         code = exc.code or 500
         if code < 400:
             return exc
+        if code == 429 and getattr(exc, "response", None) is not None:
+            return exc.response  # a page's own answer to a limit, e.g. the form kept with what was typed
         response = error_response(code)
         if code == 429 and exc.get_response().headers.get("Retry-After"):
             body, status = response

@@ -41,6 +41,32 @@ def _plural_messages() -> None:  # pragma: no cover - only for extraction
     ngettext("'%(value)s' is not a valid choice for this field.", "'%(value)s' are not valid choices for this field.", 1)
 
 
+class Printable:
+    """Validator for the fields printed on badges and certificates (full name, name on badge, institution):
+    only characters the shipped fonts draw, and at most what fits (plm.documents.fonts.PRINTED_LENGTHS).
+    Registration, the participant's and staff's edit forms and walk-ins use it; the import checks the same."""
+
+    def __init__(self, field_name: str):
+        from plm.documents.fonts import PRINTED_LENGTHS
+
+        self.max = PRINTED_LENGTHS[field_name]
+        self.field_flags = {"maxlength": self.max}
+
+    def __call__(self, form, field) -> None:
+        from wtforms.validators import StopValidation
+
+        from plm.documents.fonts import unprintable
+
+        text = field.data or ""
+        if len(text) > self.max:
+            raise StopValidation(gettext("At most %(max)s characters, so that it fits on the badge and certificate "
+                                         "(now %(n)s).", max=self.max, n=len(text)))
+        missing = unprintable(text)
+        if missing:
+            raise StopValidation(gettext("These characters cannot be printed on the badge and certificate: "
+                                         "%(chars)s. Please remove them.", chars=" ".join(missing[:10])))
+
+
 def strip_text(value):
     """Field filter: phones autocomplete a trailing space; nobody means it."""
     return value.strip() if isinstance(value, str) else value

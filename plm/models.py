@@ -93,8 +93,9 @@ STAFF_ROLES = [r.value for r in Role]
 PARTICIPANT_ROLES = ["participant", "facilitator", "speaker", "committee"]
 INSTITUTION_TYPES = ["provincial", "regency_city", "village", "tbm", "other"]
 PARTICIPANT_STATUSES = ["registered", "waitlisted", "cancelled"]
-SESSION_KINDS = ["plenary", "sharing", "workshop", "break"]
-CHECKIN_SOURCES = ["qr", "manual", "walk-in", "offline-sync"]
+SESSION_KINDS = ["plenary", "sharing", "workshop", "registration", "break"]
+# Slots on the schedule that are not programme: no attendance checkpoint, no certificate hours, shown to everyone.
+NON_PROGRAMME_KINDS = ("registration", "break")
 
 
 class User(UserMixin, db.Model):

@@ -9,9 +9,10 @@ from tests.conftest import STAFF_PASSWORD
 from tests.helpers import rule_url
 
 # The door service worker is a static script (no data) that must live under /staff/ for its scope;
-# the OpenAPI document describes the API and holds no data; a password reset link is its own credential.
+# the OpenAPI document describes the API and holds no data; a password reset link is its own credential;
+# the door's web app manifest is fetched by browsers without cookies and names only the event.
 PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.logout", "checkin.door_service_worker", "api.openapi",
-                          "auth.reset_password"}
+                          "auth.reset_password", "checkin.door_manifest"}
 ROLES = ("organizer", "facilitator", "admin")
 # Lists that a facilitator reaches only for one of their own sessions' checkpoints: without one, 403 JSON.
 FACILITATOR_NEEDS_OWN_CHECKPOINT = {"checkin_api.checkin_snapshot"}

@@ -1,11 +1,14 @@
-"""The demo data is realistic, complete and deterministic (plm/demo_data.py, plm/data/provinces.json)."""
+"""The demo data is realistic, complete and deterministic (plm/demo/*.json, *.csv; plm/data/provinces.json)."""
 
 import collections
 import dataclasses
 import datetime
+import hashlib
 import json
+import os
 import pathlib
 import re
+import subprocess
 import sys
 
 import pytest
@@ -14,20 +17,81 @@ pytestmark = pytest.mark.nodb
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from plm import demo_data  # noqa: E402
+from plm.demo import data as demo_data  # noqa: E402
+from plm.demo import people as people_module  # noqa: E402
+from plm.registration.service import PROVINCES_FILE as PROVINCES_JSON  # noqa: E402
+from plm.registration.service import provinces as registration_provinces  # noqa: E402
 
-PROVINCES_JSON = pathlib.Path(demo_data.__file__).resolve().parent / "data" / "provinces.json"
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 @pytest.fixture(scope="module")
 def people():
-    return demo_data.generate_participants()
+    return people_module.generate_participants()
 
 
 @pytest.fixture(scope="module")
 def schedule():
     return demo_data.demo_schedule(datetime.date(2015, 5, 18))
+
+
+def _digest(rows) -> str:
+    data = json.dumps([dataclasses.astuple(row) for row in rows], ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+# --- the data files (plm/demo/*.json, *.csv) ----------------------------------------------------
+
+def test_same_people_and_schedule_as_when_the_tables_were_python_code(people, schedule):
+    """Digests taken from plm/demo_data.py before its tables moved to data files: moving or
+    reformatting a file must not change whom the demo creates, nor when and where."""
+    assert _digest(people) == "002e907005e32079da68dc51d895802974eeab47926861e609ca7561d04ac67d"
+    assert _digest(people_module.generate_participants(count=40)) == (
+        "c7ef814c2a533274b3a7ed2d6c47b0c08403db2399e8dd9feabeda6f1e6870b9")
+    assert _digest(schedule) == "a4878b7c34e9658e6d38e7430635cc4d6147d9495700f9207329eac52b6e5cf8"
+    assert people[0] == people_module.DemoPerson(
+        full_name="Wan Nurul Wati", name_on_badge="Wan Nurul Wati", email="nurulwati516@mail.example",
+        phone="+6285321533909", institution="Dinas Perpustakaan dan Kearsipan Kabupaten Ogan Komering Ilir",
+        institution_type="regency_city", province="Sumatera Selatan", role="participant", diet="", access_needs="")
+    andi = people[216]
+    assert andi.full_name.startswith("Dr. Hj. Andi Besse Tenri Ajeng") and andi.name_on_badge == "Andi Besse"
+    assert (andi.email, andi.institution) == (
+        "bessetasabbi71@mail.example", "Perpustakaan Desa Kanreapi, Kab. Sidenreng Rappang")
+    assert [(p.email, p.province) for p in people if p.full_name == "Sri Wahyuni"] == [
+        ("sri.wahyuni82@mail.example", "Jawa Tengah"), ("sri_wahyuni875@mail.example", "Nusa Tenggara Barat")]
+
+
+def test_data_files_agree_with_each_other():
+    """A typo in one file (a province, culture, regency, room or track name) fails here, not mid-demo."""
+    seeds = demo_data.SEED_PROVINCES
+    assert list(demo_data.PROVINCE_WEIGHTS) == list(demo_data.REGENCIES) == list(demo_data.VILLAGES) == list(seeds)
+    assert all(weight > 0 for weight in demo_data.PROVINCE_WEIGHTS.values())
+    generators = people_module._NAME_GENERATORS
+    for province, cultures in demo_data.PROVINCE_CULTURES.items():
+        assert demo_data.VILLAGES[province], province
+        for culture, weight, regencies in cultures:
+            assert culture in generators and weight > 0, (province, culture)
+            assert regencies is None or set(regencies) <= set(demo_data.REGENCIES[province]), (province, culture)
+    for special in people_module._SPECIAL_PEOPLE:
+        assert special.culture in [c for c, _, _ in demo_data.PROVINCE_CULTURES[special.province]], special
+    assert set(demo_data.NAMES["muslim_cultures"]) <= set(generators)
+    assert set(demo_data.NAMES["batak"]["marga"]) | set(demo_data.NAMES["malay"]["prefixes"]) <= set(generators)
+    institutions = demo_data.INSTITUTIONS
+    assert set(institutions["participant_weights"]) == set(demo_data.INSTITUTION_TYPES)
+    assert {s["type"] for s in institutions["speakers"]} <= set(demo_data.INSTITUTION_TYPES)
+    titles = {s.title for s in demo_data.demo_schedule()}
+    assert set(demo_data.DEMO_CONFLICT_TITLES) <= titles
+    assert "room_conflict" not in demo_data.DEMO_EVENT
+
+
+def test_data_files_are_read_next_to_the_module_from_any_directory(tmp_path):
+    """They are package data (importlib.resources), not paths relative to the working directory."""
+    root = pathlib.Path(__file__).resolve().parents[1]
+    script = "from plm.demo.people import generate_participants as g; print(len(g(count=20)))"
+    env = dict(os.environ, PYTHONPATH=str(root))
+    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "20"
 
 
 # --- provinces.json ---------------------------------------------------------------------------
@@ -46,11 +110,11 @@ def test_provinces_json_has_the_38_current_provinces_in_code_order():
     assert by_name["Papua Tengah"] == "94"
     assert by_name["Papua Pegunungan"] == "95"
     assert by_name["Papua Barat Daya"] == "96"
-    assert demo_data.load_provinces() == provinces
+    assert registration_provinces() == provinces
 
 
 def test_seed_provinces_are_names_from_provinces_json(people):
-    names = {p["name"] for p in demo_data.load_provinces()}
+    names = {p["name"] for p in registration_provinces()}
     assert len(demo_data.SEED_PROVINCES) == 16
     assert set(demo_data.SEED_PROVINCES) <= names
     assert {person.province for person in people} <= names
@@ -60,7 +124,7 @@ def test_seed_provinces_are_names_from_provinces_json(people):
 
 def test_350_people_from_all_16_provinces(people):
     assert len(people) == 350
-    assert all(isinstance(p, demo_data.DemoPerson) for p in people)
+    assert all(isinstance(p, people_module.DemoPerson) for p in people)
     by_province = collections.Counter(p.province for p in people)
     assert set(by_province) == set(demo_data.SEED_PROVINCES)
     java = sum(by_province[p] for p in ("Jawa Timur", "Jawa Tengah", "Jawa Barat"))
@@ -74,13 +138,13 @@ def test_people_are_frozen(people):
 
 
 def test_same_seed_same_people_other_seed_other_people(people):
-    assert demo_data.generate_participants() == people
-    assert demo_data.generate_participants(count=350, seed=2015) == people
-    assert demo_data.generate_participants(seed=7) != people
+    assert people_module.generate_participants() == people
+    assert people_module.generate_participants(count=350, seed=2015) == people
+    assert people_module.generate_participants(seed=7) != people
 
 
 def test_smaller_lists_still_cover_every_province():
-    small = demo_data.generate_participants(count=40)
+    small = people_module.generate_participants(count=40)
     assert len(small) == 40
     assert {p.province for p in small} == set(demo_data.SEED_PROVINCES)
     assert len({p.email for p in small}) == 40
@@ -101,7 +165,7 @@ def test_emails_unique_lowercase_ascii_at_example_domains(people):
 def test_phones_are_unique_indonesian_mobile_numbers(people):
     phones = [p.phone for p in people]
     assert len(set(phones)) == len(phones)
-    prefixes = "|".join(demo_data.PHONE_PREFIXES)
+    prefixes = "|".join(people_module.PHONE_PREFIXES)
     for phone in phones:
         assert re.fullmatch(rf"\+62({prefixes})\d{{8}}", phone), phone
 
@@ -175,7 +239,7 @@ def test_diet_and_access_needs_are_mostly_empty(people):
 
 def test_event_and_staff():
     event = demo_data.DEMO_EVENT
-    assert event["slug"] == "plm-2015" and event["name"] == "Peer Learning Meeting 2015"
+    assert event["slug"] == "plm-2015" and event["name"] == "PLM Demo (meniru PLM 2015, Bali)"
     assert event["timezone"] == "Asia/Makassar" and event["capacity"] == 400 and event["days"] == 4
     assert event["original_start"] == datetime.date(2015, 5, 18)
     assert event["contact_email"].endswith(".example")
@@ -202,12 +266,12 @@ def test_sessions_are_well_formed(schedule):
         assert TIME_RE.match(s.start) and TIME_RE.match(s.end), s
         assert s.end > s.start, s
         assert s.room in rooms, s
-        assert s.kind in ("plenary", "sharing", "workshop", "break"), s
+        assert s.kind in ("plenary", "sharing", "workshop", "registration", "break"), s
         assert s.track is None or s.track in tracks, s
         assert s.date == datetime.date(2015, 5, 18) + datetime.timedelta(days=s.day_index)
         if s.kind == "workshop":
             assert s.signup_required and 25 <= s.capacity <= 30 and s.capacity <= rooms[s.room], s
-        if s.kind == "break":
+        if s.kind in ("break", "registration"):
             assert s.facilitator_count == 0 and s.track is None
         else:
             assert s.facilitator_count >= 1
@@ -250,3 +314,14 @@ def test_first_and_last_day_shape(schedule):
     day4 = [s for s in schedule if s.day_index == 3]
     closing = [s for s in day4 if s.kind == "plenary"][-1]
     assert "Penutupan" in closing.title and closing.end == "12:00"
+
+
+def test_registration_desk_is_its_own_kind_not_a_break():
+    """Issue 14, item 13: "Registrasi Peserta" is the registration desk, not typed as a break; like a
+    break it is not programme (no checkpoint, no certificate hours)."""
+    from plm.demo.data import demo_schedule
+    from plm.models import NON_PROGRAMME_KINDS
+
+    desk = [s for s in demo_schedule() if s.title.startswith("Registrasi Peserta")]
+    assert desk and all(s.kind == "registration" for s in desk)
+    assert "registration" in NON_PROGRAMME_KINDS

@@ -70,3 +70,10 @@ def test_anonymise_cli(app, demo_event):
     _past(demo_event)
     done = runner.invoke(args=["plm", "anonymise", "--event", demo_event.slug, "--yes"])
     assert done.exit_code == 0 and "Anonymised 350" in done.output
+
+
+def test_anonymise_cli_finds_the_event_whatever_the_case_of_its_slug(app, demo_event):
+    """Like every other command, `--event PLM-2015` is the event `plm-2015`."""
+    _past(demo_event)
+    done = app.test_cli_runner().invoke(args=["plm", "anonymise", "--event", demo_event.slug.upper(), "--yes"])
+    assert done.exit_code == 0 and "Anonymised 350" in done.output

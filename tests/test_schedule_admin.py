@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from plm.demo_data import DEMO_CONFLICT_TITLES
+from plm.demo.data import DEMO_CONFLICT_TITLES
 from plm.extensions import db
 from plm.models import AuditLog, EventSession, Room, Track
 

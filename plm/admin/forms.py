@@ -22,11 +22,13 @@ class EventForm(BaseForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     timezone = StringField(_l("Time zone"), default="Asia/Makassar", validators=[DataRequired(), Length(max=64)],
-                           description=_l("Asia/Jakarta (WIB), Asia/Makassar (WITA, Bali), Asia/Jayapura (WIT)."))
+                           description=_l("WIB, WITA (Bali) or WIT; or a name such as Asia/Makassar."))
     starts_on = DateField(_l("First day"), validators=[DataRequired()])
     ends_on = DateField(_l("Last day"), validators=[DataRequired()])
     registration_opens_at = DateTimeLocalField(_l("Registration opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    registration_closes_at = DateTimeLocalField(_l("Registration closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration open until"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
+        description=_l("The last minute registration is still open, e.g. the 19th at 23:59 to close at midnight."))
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1, max=100000)],
                             description=_l("Leave empty for no limit. Beyond it, people go on the waiting list."))
     allow_role_request = BooleanField(_l("Registrants may ask to be facilitator or speaker"))
@@ -36,8 +38,12 @@ class EventForm(BaseForm):
     submit = SubmitField(_l("Save"))
 
     def validate_timezone(self, field):
+        from plm.i18n import ZONE_ALIASES
+
+        typed = (field.data or "").strip()
+        field.data = ZONE_ALIASES.get(typed.upper(), typed)
         if field.data not in available_timezones():
-            raise ValidationError(_l("Unknown time zone."))
+            raise ValidationError(_l("Unknown time zone. Type WIB, WITA or WIT, or a name such as Asia/Makassar."))
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:

@@ -12,6 +12,7 @@ from plm.admin.forms import ConfirmForm, EventForm
 from plm.auth.decorators import admin_required, staff_required
 from plm.events import get_event_or_404
 from plm.extensions import db
+from plm.i18n import last_open_minute
 from plm.models import Event
 
 bp = Blueprint("admin", __name__, url_prefix="/staff")
@@ -51,7 +52,9 @@ def edit_event(slug: str):
     form = EventForm(obj=event)
     if not form.is_submitted():
         form.registration_opens_at.data = service.from_utc(event.registration_opens_at, event.timezone)
-        form.registration_closes_at.data = service.from_utc(event.registration_closes_at, event.timezone)
+        if event.registration_closes_at is not None:
+            form.registration_closes_at.data = service.from_utc(last_open_minute(event.registration_closes_at),
+                                                                event.timezone)
     return _edit_event(event, form)
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from plm.i18n import DEADLINE_STEP
 from plm.models import AuditLog, Certificate, CheckIn, Checkpoint, Event, Participant, User, utcnow
 from plm.text import clean_line, clean_multiline
 
@@ -52,7 +53,9 @@ def apply_event_data(session: Session, event: Event, data: dict[str, Any], user:
             value = clean_multiline(value) if field in MULTILINE_EVENT_FIELDS else clean_line(value)
         setattr(event, field, value if value is not None or field == "capacity" else "")
     event.registration_opens_at = to_utc(data.get("registration_opens_at"), event.timezone)
-    event.registration_closes_at = to_utc(data.get("registration_closes_at"), event.timezone)
+    # The form asks for the last open minute (inclusive); the stored instant is the first closed one.
+    closes = to_utc(data.get("registration_closes_at"), event.timezone)
+    event.registration_closes_at = closes + DEADLINE_STEP if closes is not None else None
     if event.id is None:
         session.add(event)
     session.flush()

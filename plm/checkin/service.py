@@ -14,9 +14,9 @@ import hashlib
 import json
 import re
 import threading
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from plm import tickets
 from plm.models import (
+    NON_PROGRAMME_KINDS,
     AuditLog,
     CheckIn,
     Checkpoint,
@@ -41,11 +42,32 @@ from plm.models import (
 )
 from plm.text import clean_line, fold_for_search
 
-RESULTS = ("ok", "already", "unknown", "invalid", "cancelled", "wrong_event", "not_signed_up", "wrong_day")
-SOURCES = ("qr", "manual", "walk-in", "offline-sync")
+
+class Result(StrEnum):
+    """What a scan's answer says happened (the JSON `result`)."""
+
+    OK = "ok"
+    ALREADY = "already"
+    UNKNOWN = "unknown"
+    INVALID = "invalid"
+    CANCELLED = "cancelled"
+    WRONG_EVENT = "wrong_event"
+    NOT_SIGNED_UP = "not_signed_up"
+    WRONG_DAY = "wrong_day"
+
+
+class Source(StrEnum):
+    """How a scan reached the server (the JSON `source`, stored on the check-in)."""
+
+    QR = "qr"
+    MANUAL = "manual"
+    WALK_IN = "walk-in"
+    OFFLINE_SYNC = "offline-sync"
+
+
 # A bare public id (the "ticket number" printed under the QR) is a person typing it: accepted only from these
 # staff entries, never from a camera or a replayed camera scan, which must carry the full, verified code.
-STAFF_ENTRY_SOURCES = ("manual", "walk-in")
+STAFF_ENTRY_SOURCES = (Source.MANUAL, Source.WALK_IN)
 UNDO_WINDOW = timedelta(minutes=15)
 # An offline scan may carry a time a little off the server clock (phones drift), either way.
 FUTURE_SKEW = timedelta(minutes=5)
@@ -73,17 +95,9 @@ class ScanRequest:
     client_uuid: Optional[str] = None
     scanned_at: Optional[datetime] = None
     device: str = ""
-    source: str = "qr"
+    source: str = Source.QR.value  # plain strings here: they are stored and sent as they are
     override: bool = False
     correction: bool = False
-
-
-@dataclass
-class ScanContext:
-    event: Event
-    checkpoint: Checkpoint
-    session: Optional[EventSession] = None
-    extra: dict = field(default_factory=dict)
 
 
 @lru_cache(maxsize=64)
@@ -112,7 +126,8 @@ def local_hm(value: Optional[datetime], tz_name: str) -> Optional[str]:
     return value.astimezone(ZoneInfo(tz_name)).strftime("%H:%M") if value else None
 
 
-def participant_dict(p: Participant) -> dict:
+def participant_dict(p: Any) -> dict:
+    """A participant as the API shows them; *p* is a Participant or a row with its columns (the scan's read)."""
     return {
         "id": p.public_id, "name": p.name_on_badge or p.full_name, "full_name": p.full_name,
         "institution": p.institution, "province": p.province, "role": p.role, "status": p.status,
@@ -164,9 +179,10 @@ def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
     if not isinstance(device, str) or len(device) > 60:
         raise CheckinError("invalid_field", "device must be a name of at most 60 characters", field="device")
     device = clean_line(device)
-    source = body.get("source", "qr")
-    if source not in SOURCES:
-        raise CheckinError("invalid_field", "source must be one of " + ", ".join(SOURCES), field="source")
+    try:
+        source = Source(body.get("source", Source.QR)).value
+    except ValueError:
+        raise CheckinError("invalid_field", "source must be one of " + ", ".join(Source), field="source")
     override = body.get("override", False)
     if not isinstance(override, bool):
         raise CheckinError("invalid_field", "override must be true or false", field="override")
@@ -176,15 +192,6 @@ def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
     scanned_at = parse_scanned_at(body.get("scanned_at"), now)
     return ScanRequest(code=code, checkpoint_id=checkpoint, client_uuid=client_uuid, scanned_at=scanned_at,
                        device=" ".join(device.split()), source=source, override=override, correction=correction)
-
-
-def load_checkpoint(session: Session, event_slug: str, checkpoint_id: int) -> Optional[tuple[Checkpoint, Event]]:
-    """The checkpoint with its event, in one query; None when it is not this event's."""
-    row = session.execute(
-        select(Checkpoint, Event).join(Event, Event.id == Checkpoint.event_id)
-        .where(Checkpoint.id == checkpoint_id, Event.slug == event_slug.lower())
-    ).first()
-    return (row[0], row[1]) if row else None
 
 
 def _who(user: Optional[User]) -> str:
@@ -311,42 +318,22 @@ def record_scan(session: Session, app_secret: str, event_slug: str, scan: ScanRe
                 user: Optional[User], day_margin: Optional[timedelta] = None) -> tuple[dict, bool]:
     """Judge one scan, record the check-in when it is new, log the attempt. Returns (answer, replayed).
 
-    Commits. Idempotent per (event, ``client_uuid``) and caller: a retried request gets the stored first
-    answer. An ok scan costs one SELECT and two INSERTs; two doors racing for one badge are settled by the
-    unique constraint. With *day_margin* set, a scan outside the checkpoint's day (± the margin) is
-    ``wrong_day`` unless ``scan.correction`` says a staff member records it on purpose.
+    Reads top to bottom like pretix's ``perform_checkin``: the request is refused (CheckinError) for an
+    unknown checkpoint, a facilitator outside their sessions, a client_uuid of another account or a
+    scanned_at before the event; then the ticket is judged rule by rule, the first failing rule being the
+    answer (`_judge`). Commits. Idempotent per (event, ``client_uuid``) and caller: a retried request gets
+    the stored first answer. An ok scan costs one SELECT and two INSERTs; two doors racing for one badge
+    are settled by the unique constraint. With *day_margin* set, a scan outside the checkpoint's day (± the
+    margin) is ``wrong_day`` unless ``scan.correction`` says a staff member records it on purpose.
     """
     slug = event_slug.lower()
-    upper = scan.code.strip().upper()
-    code: Optional[tickets.TicketCode] = None
-    pid: Optional[str] = None
-    result = ""
-    source = scan.source
-    extra: dict[str, Any] = {}
-    if not upper.startswith(tickets.PREFIX + ":") and PUBLIC_ID_RE.match(upper):
-        if scan.source in STAFF_ENTRY_SOURCES:
-            pid = upper
-        else:  # a ticket number without its MAC, from a camera: the code was cut or stripped
-            result, extra["reason"] = "invalid", "public_id_needs_manual"
-    else:
-        try:
-            code = tickets.parse_code(scan.code)
-        except tickets.TicketFormatError:
-            result = "invalid"
-        else:
-            if code.event_slug == slug.upper():
-                pid = code.public_id
-            else:
-                result = "wrong_event"  # confirmed (or downgraded to invalid) below
+    ticket = _read_ticket(scan, slug)
     user_id = user.id if user is not None else None
     conn = session.connection()
-    row = conn.execute(_SCAN_READ, {"cp": scan.checkpoint_id, "slug": slug, "pid": pid, "uuid": scan.client_uuid}).first()
+    row = conn.execute(_SCAN_READ, {"cp": scan.checkpoint_id, "slug": slug, "pid": ticket.public_id,
+                                    "uuid": scan.client_uuid}).first()
     if row is None:
-        if scan.client_uuid:
-            stored = conn.execute(_STORED_BY_SLUG, {"slug": slug, "uuid": scan.client_uuid}).first()
-            if stored is not None:
-                return _stored_answer(stored[0], stored[1], user_id), True
-        raise CheckinError("unknown_checkpoint", "no such checkpoint in this event", status=422, field="checkpoint")
+        return _replay_or_unknown_checkpoint(conn, slug, scan.client_uuid, user_id)
     if user is not None and user.role == "facilitator" and not _facilitator_may_use(session, user, row.event_id, row.id):
         raise CheckinError("forbidden_checkpoint", "facilitators check in only at their own sessions", status=403,
                            field="checkpoint")
@@ -354,105 +341,189 @@ def record_scan(session: Session, app_secret: str, event_slug: str, scan: ScanRe
     if replay is not None:
         return replay, True
     now = utcnow()
-    if scan.scanned_at is not None:
-        # Registration opening (or, without one, the event's creation) minus a phone's clock error.
-        opened = min(t for t in (row.registration_opens_at or row.created_at, now) if t is not None)
-        if scan.scanned_at < opened - FUTURE_SKEW:
-            raise CheckinError("invalid_field", "scanned_at is before the event's registration opened",
-                               field="scanned_at")
-    scanned_at = scan.scanned_at or now
-    device = (scan.device or _who(user))[:60]
+    attempt = _Attempt(scan=scan, row=row, user_id=user_id, device=(scan.device or _who(user))[:60],
+                       scanned_at=_scanned_at(scan, row, now), now=now)
+    try:
+        _judge(session, app_secret, ticket, attempt, day_margin)
+    except _Refused as refused:
+        attempt.extra.update(refused.extra)
+        with _write_lock(session):
+            return _log_and_answer(session, conn, attempt, refused.result)
+    with _write_lock(session):
+        return _check_in(session, conn, attempt)
+
+
+class _Refused(Exception):
+    """The first rule a scan fails: its result code and the answer's extra fields."""
+
+    def __init__(self, result: Result, **extra: Any):
+        super().__init__(result)
+        self.result = result
+        self.extra = extra
+
+
+@dataclass(frozen=True, slots=True)
+class _Ticket:
+    """What the scanned text says before the database is asked: whom to look up, and what is wrong already."""
+
+    public_id: Optional[str] = None
+    code: Optional[tickets.TicketCode] = None  # a full code, its MAC still to verify
+    refused: Optional[_Refused] = None  # wrong from the text alone
+    other_event: bool = False  # a code of another event: wrong_event when it is genuine there
+
+
+def _read_ticket(scan: ScanRequest, slug: str) -> _Ticket:
+    """Parse the scanned text: a full code of this event, of another one, or a bare public id typed by staff."""
+    upper = scan.code.strip().upper()
+    if not upper.startswith(tickets.PREFIX + ":") and PUBLIC_ID_RE.match(upper):
+        if scan.source in STAFF_ENTRY_SOURCES:
+            return _Ticket(public_id=upper)
+        # A ticket number without its MAC, from a camera: the code was cut or stripped.
+        return _Ticket(refused=_Refused(Result.INVALID, reason="public_id_needs_manual"))
+    try:
+        code = tickets.parse_code(scan.code)
+    except tickets.TicketFormatError:
+        return _Ticket(refused=_Refused(Result.INVALID))
+    if code.event_slug != slug.upper():
+        return _Ticket(code=code, other_event=True)
+    return _Ticket(public_id=code.public_id, code=code)
+
+
+@dataclass(slots=True)
+class _Attempt:
+    """One scan past the request checks: what `_judge` learns and what is written and answered."""
+
+    scan: ScanRequest
+    row: Any  # the _SCAN_READ row: checkpoint, event, participant, sign-up, existing check-in
+    user_id: Optional[int]
+    device: str
+    scanned_at: datetime
+    now: datetime
     participant: Optional[dict] = None
     participant_id: Optional[int] = None
-    if result == "wrong_event":
-        assert code is not None
-        other = _other_event_participant(session, app_secret, code)
-        if other is None:
-            result = "invalid"
-        else:
-            participant = {"id": other.public_id, "name": other.name_on_badge or other.full_name}
-    elif not result:
-        if row.pid is None:
-            result = "unknown"
-        elif code is not None and not tickets.verify(
-                cached_event_key(app_secret, row.slug, row.ticket_key_version or 1), code, row.ticket_secret):
-            result = "invalid"
-        else:
-            participant_id = row.pid
-            participant = {"id": row.public_id, "name": row.name_on_badge or row.full_name, "full_name": row.full_name,
-                           "institution": row.institution, "province": row.province, "role": row.role,
-                           "status": row.status}
-            day = checkpoint_day(row) if day_margin is not None else None
-            if row.status == "cancelled":
-                result = "cancelled"
-            elif row.status != "registered":
-                result, extra["reason"] = "invalid", row.status  # e.g. still on the waiting list
-            elif day is not None and outside_day(day, scanned_at, row.timezone, day_margin):
-                if scan.correction:
-                    extra["correction"] = True
-                else:
-                    result, extra["day"] = "wrong_day", day.isoformat()
-            if not result and row.kind == "session" and row.signup_required and row.signup_id is None \
-                    and not scan.override:
-                result = "not_signed_up"
-    with _write_lock(session):
-        return _write_scan(session, conn, scan, row, result, participant, participant_id, extra, source, device,
-                           user_id, scanned_at, now)
+    extra: dict = field(default_factory=dict)  # more answer fields: reason, day, correction, override
 
 
-def _write_scan(session: Session, conn: Any, scan: ScanRequest, row: Any, result: str, participant: Optional[dict],
-                participant_id: Optional[int], extra: dict, source: str, device: str, user_id: Optional[int],
-                scanned_at: datetime, now: datetime) -> tuple[dict, bool]:
-    checked_at: Optional[datetime] = None
-    checkin_id: Optional[int] = None
-    by = ""
-    if not result:
-        if scan.override:
-            extra["override"] = True
-        inserted = None
-        if row.checkin_id is None:
-            insert_checkin, _ = _inserts(session)
-            inserted = conn.execute(insert_checkin, {
-                "participant_id": participant_id, "checkpoint_id": row.id, "checked_in_at": scanned_at,
-                "user_id": user_id, "device": device, "source": source, "client_uuid": scan.client_uuid,
-                "correction": bool(extra.get("correction")), "created_at": now}).scalar()
-        if inserted is not None:
-            result, checkin_id, checked_at, by = "ok", inserted, scanned_at, device
-            if extra.get("correction"):
-                session.add(AuditLog(action="checkin.correction", user_id=user_id, event_id=row.event_id,
-                                     target_type="checkin", target_id=inserted, detail={
-                                         "checkpoint": row.id, "participant": participant["id"] if participant else None,
-                                         "scanned_at": iso(scanned_at), "device": device, "source": source}))
-        else:
-            result = "already"
-            existing = (row.checkin_id, row.checked_in_at, row.checkin_device, row.user_name, row.user_email)
-            if row.checkin_id is None:  # another door won the race a moment ago
-                first = conn.execute(_EXISTING, {"participant_id": participant_id, "checkpoint_id": row.id}).first()
-                if first is None:  # no: this client_uuid is taken at this checkpoint (a retry racing its first try)
-                    session.rollback()
-                    return _stored_or_conflict(session, row.event_id, scan.client_uuid, user_id)
-                existing = tuple(first)
-            checkin_id, checked_at = existing[0], existing[1]
-            by = existing[2] or _name(existing[3], existing[4])
-            if scan.scanned_at is not None and checked_at is not None and scan.scanned_at < checked_at:
-                # Offline replays: the earliest record of this person at this checkpoint wins.
-                changed = conn.execute(_EARLIER, {"p_id": participant_id, "c_id": row.id, "at": scan.scanned_at,
-                                                  "new_at": scan.scanned_at, "new_device": device, "new_user": user_id})
-                if changed.rowcount:
-                    checked_at, by = scan.scanned_at, device
+def _replay_or_unknown_checkpoint(conn: Any, slug: str, client_uuid: Optional[str],
+                                  user_id: Optional[int]) -> tuple[dict, bool]:
+    """No such checkpoint in this event: a retry's stored answer still stands (the checkpoint may be gone)."""
+    if client_uuid:
+        stored = conn.execute(_STORED_BY_SLUG, {"slug": slug, "uuid": client_uuid}).first()
+        if stored is not None:
+            return _stored_answer(stored[0], stored[1], user_id), True
+    raise CheckinError("unknown_checkpoint", "no such checkpoint in this event", status=422, field="checkpoint")
+
+
+def _scanned_at(scan: ScanRequest, row: Any, now: datetime) -> datetime:
+    """When the scan happened: the door's time (not before registration opened, or the event was made), else now."""
+    if scan.scanned_at is None:
+        return now
+    opened = min(t for t in (row.registration_opens_at or row.created_at, now) if t is not None)
+    if scan.scanned_at < opened - FUTURE_SKEW:  # FUTURE_SKEW: a phone's clock error
+        raise CheckinError("invalid_field", "scanned_at is before the event's registration opened", field="scanned_at")
+    return scan.scanned_at
+
+
+def _judge(session: Session, app_secret: str, ticket: _Ticket, attempt: _Attempt,
+           day_margin: Optional[timedelta]) -> None:
+    """The rules in order; raises _Refused at the first that fails, and fills in the participant on the way."""
+    row, scan = attempt.row, attempt.scan
+    if ticket.refused is not None:
+        raise ticket.refused
+    if ticket.other_event:
+        attempt.participant = _wrong_event_participant(session, app_secret, ticket.code)
+        raise _Refused(Result.WRONG_EVENT)
+    if row.pid is None:
+        raise _Refused(Result.UNKNOWN)
+    if ticket.code is not None and not tickets.verify(
+            cached_event_key(app_secret, row.slug, row.ticket_key_version or 1), ticket.code, row.ticket_secret):
+        raise _Refused(Result.INVALID)
+    attempt.participant_id = row.pid
+    attempt.participant = participant_dict(row)
+    if row.status == "cancelled":
+        raise _Refused(Result.CANCELLED)
+    if row.status != "registered":
+        raise _Refused(Result.INVALID, reason=row.status)  # e.g. still on the waiting list
+    day = checkpoint_day(row) if day_margin is not None else None
+    if day is not None and outside_day(day, attempt.scanned_at, row.timezone, day_margin):
+        if not scan.correction:
+            raise _Refused(Result.WRONG_DAY, day=day.isoformat())
+        attempt.extra["correction"] = True
+    if row.kind == "session" and row.signup_required and row.signup_id is None and not scan.override:
+        raise _Refused(Result.NOT_SIGNED_UP)
+
+
+def _wrong_event_participant(session: Session, app_secret: str, code: Optional[tickets.TicketCode]) -> dict:
+    """The holder of a valid ticket of another event, for the ``wrong_event`` answer; a forged one is invalid."""
+    other = _other_event_participant(session, app_secret, code) if code is not None else None
+    if other is None:
+        raise _Refused(Result.INVALID)
+    return {"id": other.public_id, "name": other.name_on_badge or other.full_name}
+
+
+def _check_in(session: Session, conn: Any, attempt: _Attempt) -> tuple[dict, bool]:
+    """Insert the check-in once (ON CONFLICT DO NOTHING): ``ok`` when it is new, else ``already``."""
+    row, scan = attempt.row, attempt.scan
+    if scan.override:
+        attempt.extra["override"] = True
+    inserted = None
+    if row.checkin_id is None:
+        insert_checkin, _ = _inserts(session)
+        inserted = conn.execute(insert_checkin, {
+            "participant_id": attempt.participant_id, "checkpoint_id": row.id, "checked_in_at": attempt.scanned_at,
+            "user_id": attempt.user_id, "device": attempt.device, "source": scan.source,
+            "client_uuid": scan.client_uuid, "correction": bool(attempt.extra.get("correction")),
+            "created_at": attempt.now}).scalar()
+    if inserted is not None:
+        if attempt.extra.get("correction"):
+            _audit_correction(session, attempt, inserted)
+        return _log_and_answer(session, conn, attempt, Result.OK, inserted, attempt.scanned_at, attempt.device)
+    existing = (row.checkin_id, row.checked_in_at, row.checkin_device, row.user_name, row.user_email)
+    if row.checkin_id is None:  # another door won the race a moment ago
+        first = conn.execute(_EXISTING, {"participant_id": attempt.participant_id, "checkpoint_id": row.id}).first()
+        if first is None:  # no: this client_uuid is taken at this checkpoint (a retry racing its first try)
+            session.rollback()
+            return _stored_or_conflict(session, row.event_id, scan.client_uuid, attempt.user_id)
+        existing = tuple(first)
+    checkin_id, checked_at = existing[0], existing[1]
+    by = existing[2] or _name(existing[3], existing[4])
+    if scan.scanned_at is not None and checked_at is not None and scan.scanned_at < checked_at:
+        # Offline replays: the earliest record of this person at this checkpoint wins.
+        changed = conn.execute(_EARLIER, {"p_id": attempt.participant_id, "c_id": row.id, "at": scan.scanned_at,
+                                          "new_at": scan.scanned_at, "new_device": attempt.device,
+                                          "new_user": attempt.user_id})
+        if changed.rowcount:
+            checked_at, by = scan.scanned_at, attempt.device
+    return _log_and_answer(session, conn, attempt, Result.ALREADY, checkin_id, checked_at, by)
+
+
+def _audit_correction(session: Session, attempt: _Attempt, checkin_id: int) -> None:
+    """A check-in recorded outside its day on purpose is audited: who, when, for whom."""
+    session.add(AuditLog(action="checkin.correction", user_id=attempt.user_id, event_id=attempt.row.event_id,
+                         target_type="checkin", target_id=checkin_id, detail={
+                             "checkpoint": attempt.row.id,
+                             "participant": attempt.participant["id"] if attempt.participant else None,
+                             "scanned_at": iso(attempt.scanned_at), "device": attempt.device,
+                             "source": attempt.scan.source}))
+
+
+def _log_and_answer(session: Session, conn: Any, attempt: _Attempt, result: Result, checkin_id: Optional[int] = None,
+                    checked_at: Optional[datetime] = None, by: str = "") -> tuple[dict, bool]:
+    """Log the scan with its answer, once per client_uuid (a racing retry gets the first answer), and commit."""
+    row, scan = attempt.row, attempt.scan
     answer = {
-        "result": result, "participant": participant,
+        "result": result.value, "participant": attempt.participant,
         "checked_in_at": iso(checked_at), "checked_in_local": local_hm(checked_at, row.timezone),
-        "by": by or None, "checkin_id": checkin_id, "checkpoint": row.id, **extra,
+        "by": by or None, "checkin_id": checkin_id, "checkpoint": row.id, **attempt.extra,
     }
     _, insert_log = _inserts(session)
     logged = conn.execute(insert_log, {
-        "event_id": row.event_id, "checkpoint_id": row.id, "participant_id": participant_id, "user_id": user_id,
-        "device": device, "scanned": scan.code[:MAX_SCANNED], "result": result, "client_uuid": scan.client_uuid,
-        "response": answer, "created_at": now}).scalar()
+        "event_id": row.event_id, "checkpoint_id": row.id, "participant_id": attempt.participant_id,
+        "user_id": attempt.user_id, "device": attempt.device, "scanned": scan.code[:MAX_SCANNED],
+        "result": result.value, "client_uuid": scan.client_uuid, "response": answer, "created_at": attempt.now}).scalar()
     if logged is None:  # the same client_uuid raced us: its first answer stands
         session.rollback()
-        return _stored_or_conflict(session, row.event_id, scan.client_uuid, user_id)
+        return _stored_or_conflict(session, row.event_id, scan.client_uuid, attempt.user_id)
     session.commit()
     return answer, False
 
@@ -641,11 +712,11 @@ def snapshot_etag(session: Session, event: Event, checkpoint: Optional[Checkpoin
 
 
 def ensure_session_checkpoints(session: Session, event: Event) -> None:
-    """A checkpoint per non-break session, created when first needed (sessions are added any time)."""
+    """A checkpoint per programme session (not breaks or the registration desk), created when first needed."""
     existing = set(session.scalars(select(Checkpoint.session_id).where(
         Checkpoint.event_id == event.id, Checkpoint.kind == "session")))
     missing = session.scalars(select(EventSession).where(
-        EventSession.event_id == event.id, EventSession.kind != "break",
+        EventSession.event_id == event.id, EventSession.kind.not_in(NON_PROGRAMME_KINDS),
         EventSession.id.not_in(existing) if existing else True)).all()
     for s in missing:
         session.add(Checkpoint(event_id=event.id, kind="session", session_id=s.id, name=s.title[:300]))
@@ -672,9 +743,31 @@ def checkpoints_for(session: Session, event: Event) -> list[Checkpoint]:
 def stats(session: Session, event: Event, now: Optional[datetime] = None) -> dict:
     """Counts per checkpoint, arrivals per 10 minutes, per province and institution type, last scans."""
     now = now or utcnow()
-    tz = ZoneInfo(event.timezone)
-    expected_all = session.scalar(select(func.count(Participant.id)).where(
+    registered = session.scalar(select(func.count(Participant.id)).where(
         Participant.event_id == event.id, Participant.status == "registered")) or 0
+    checkpoints = _checkpoint_counts(session, event, registered)
+    current = _current_day(checkpoints, now.astimezone(ZoneInfo(event.timezone)).date())
+    arrivals: list[dict] = []
+    provinces: list[dict] = []
+    types: list[dict] = []
+    if current is not None:
+        arrivals = _arrivals(session, event, current["id"])
+        provinces = [{"province": value or "-", "expected": expected, "checked_in": checked}
+                     for value, expected, checked in _registered_by(session, event, current["id"], Participant.province,
+                                                                    busiest_first=True)]
+        types = [{"institution_type": value, "expected": expected, "checked_in": checked}
+                 for value, expected, checked in _registered_by(session, event, current["id"],
+                                                                Participant.institution_type)]
+    return {
+        "event": event.slug, "generated_at": iso(now), "registered": registered,
+        "current_day": current, "checkpoints": checkpoints, "arrivals": arrivals,
+        "provinces": provinces, "institution_types": types, "last_scans": _last_scans(session, event),
+    }
+
+
+def _checkpoint_counts(session: Session, event: Event, registered: int) -> list[dict]:
+    """Every checkpoint with its check-ins and whom it expects: the registered (a day), the signed-up or
+    the room's capacity (a session)."""
     counts = dict(session.execute(
         select(CheckIn.checkpoint_id, func.count(CheckIn.id)).join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id)
         .where(Checkpoint.event_id == event.id).group_by(CheckIn.checkpoint_id)).all())
@@ -682,71 +775,74 @@ def stats(session: Session, event: Event, now: Optional[datetime] = None) -> dic
         select(SessionSignup.session_id, func.count(SessionSignup.id)).join(
             EventSession, EventSession.id == SessionSignup.session_id)
         .where(EventSession.event_id == event.id).group_by(SessionSignup.session_id)).all())
-    checkpoints = []
+    tz = ZoneInfo(event.timezone)
+    out = []
     for cp in checkpoints_for(session, event):
         checked = counts.get(cp.id, 0)
+        s = cp.session
         if cp.kind == "day":
-            expected = expected_all
-            label = cp.day.isoformat() if cp.day else cp.name
+            expected, label = registered, cp.day.isoformat() if cp.day else cp.name
         else:
-            s = cp.session
             expected = signups.get(cp.session_id) if s is not None and s.signup_required else (s.capacity if s else None)
             label = cp.name
-        checkpoints.append({
+        out.append({
             "id": cp.id, "kind": cp.kind, "name": label, "day": cp.day.isoformat() if cp.day else None,
-            "starts_at": iso(cp.session.starts_at) if cp.session else None,
-            "starts_local": cp.session.starts_at.astimezone(tz).strftime("%d/%m %H:%M") if cp.session else None,
-            "room": cp.session.room.name if cp.session and cp.session.room else None,
+            "starts_at": iso(s.starts_at) if s else None,
+            "starts_local": s.starts_at.astimezone(tz).strftime("%d/%m %H:%M") if s else None,
+            "room": s.room.name if s and s.room else None,
             "checked_in": checked, "expected": expected,
             "percent": round(100 * checked / expected, 1) if expected else None,
         })
-    # Today's (or the latest) day checkpoint: arrivals per 10 minutes, per province and institution type.
-    today = now.astimezone(tz).date()
+    return out
+
+
+def _current_day(checkpoints: list[dict], today: date) -> Optional[dict]:
+    """Today's day checkpoint; else the latest day with check-ins; else the first day."""
     days = [c for c in checkpoints if c["kind"] == "day"]
     current = next((c for c in days if c["day"] == today.isoformat()), None)
     if current is None and days:
         with_data = [c for c in days if c["checked_in"]]
         current = with_data[-1] if with_data else days[0]
-    arrivals: list[dict] = []
-    provinces: list[dict] = []
-    types: list[dict] = []
-    if current is not None:
-        times = session.scalars(select(CheckIn.checked_in_at).where(CheckIn.checkpoint_id == current["id"])).all()
-        buckets: dict[str, int] = {}
-        for t in times:
-            local = t.astimezone(tz)
-            key = f"{local.hour:02d}:{local.minute // 10 * 10:02d}"
-            buckets[key] = buckets.get(key, 0) + 1
-        arrivals = [{"slot": k, "count": v} for k, v in sorted(buckets.items())]
-        by_province = session.execute(
-            select(Participant.province, func.count(Participant.id),
-                   func.count(CheckIn.id))
-            .select_from(Participant)
-            .outerjoin(CheckIn, and_(CheckIn.participant_id == Participant.id, CheckIn.checkpoint_id == current["id"]))
-            .where(Participant.event_id == event.id, Participant.status == "registered")
-            .group_by(Participant.province).order_by(func.count(CheckIn.id).desc(), Participant.province)).all()
-        provinces = [{"province": r[0] or "-", "expected": r[1], "checked_in": r[2]} for r in by_province]
-        by_type = session.execute(
-            select(Participant.institution_type, func.count(Participant.id), func.count(CheckIn.id))
-            .select_from(Participant)
-            .outerjoin(CheckIn, and_(CheckIn.participant_id == Participant.id, CheckIn.checkpoint_id == current["id"]))
-            .where(Participant.event_id == event.id, Participant.status == "registered")
-            .group_by(Participant.institution_type).order_by(Participant.institution_type)).all()
-        types = [{"institution_type": r[0], "expected": r[1], "checked_in": r[2]} for r in by_type]
-    last = session.execute(
+    return current
+
+
+def _arrivals(session: Session, event: Event, checkpoint_id: int) -> list[dict]:
+    """Check-ins per 10 minutes of the event's local time."""
+    tz = ZoneInfo(event.timezone)
+    buckets: dict[str, int] = {}
+    for t in session.scalars(select(CheckIn.checked_in_at).where(CheckIn.checkpoint_id == checkpoint_id)):
+        local = t.astimezone(tz)
+        key = f"{local.hour:02d}:{local.minute // 10 * 10:02d}"
+        buckets[key] = buckets.get(key, 0) + 1
+    return [{"slot": k, "count": v} for k, v in sorted(buckets.items())]
+
+
+def _registered_by(session: Session, event: Event, checkpoint_id: int, column: Any,
+                   busiest_first: bool = False) -> list[Any]:
+    """(value, registered, checked in at the checkpoint) per value of a participant column, by value;
+    *busiest_first*: most checked in first (the long province list is read from the top)."""
+    checked = func.count(CheckIn.id)
+    order = (checked.desc(), column) if busiest_first else (column,)
+    return session.execute(
+        select(column, func.count(Participant.id), checked)
+        .select_from(Participant)
+        .outerjoin(CheckIn, and_(CheckIn.participant_id == Participant.id, CheckIn.checkpoint_id == checkpoint_id))
+        .where(Participant.event_id == event.id, Participant.status == "registered")
+        .group_by(column).order_by(*order)).all()
+
+
+def _last_scans(session: Session, event: Event) -> list[dict]:
+    """The ten latest scans; a wrong-event scan shows no one (the ticket holder is another event's)."""
+    rows = session.execute(
         select(ScanLog, Participant.full_name, Participant.public_id)
         .outerjoin(Participant, Participant.id == ScanLog.participant_id)
         .where(ScanLog.event_id == event.id).order_by(ScanLog.id.desc()).limit(10)).all()
-    last_scans = [{
+    return [{
         "at": iso(log.created_at), "local": local_hm(log.created_at, event.timezone), "result": log.result,
-        "name": name if log.result != "wrong_event" else None, "participant": public_id if log.result != "wrong_event" else None,
+        "name": name if log.result != Result.WRONG_EVENT else None,
+        "participant": public_id if log.result != Result.WRONG_EVENT else None,
         "checkpoint": log.checkpoint_id, "by": log.device,
-    } for log, name, public_id in last]
-    return {
-        "event": event.slug, "generated_at": iso(now), "registered": expected_all,
-        "current_day": current, "checkpoints": checkpoints, "arrivals": arrivals,
-        "provinces": provinces, "institution_types": types, "last_scans": last_scans,
-    }
+    } for log, name, public_id in rows]
 
 
 def facilitator_checkpoint_ids(session: Session, event_id: int, user: User) -> Optional[set[int]]:
@@ -794,6 +890,3 @@ def stats_for_user(session: Session, event: Event, user: User, now: Optional[dat
     data.update(current_day=None, arrivals=[], provinces=[], institution_types=[])
     return data
 
-
-def new_client_uuid() -> str:
-    return str(uuid.uuid4())

@@ -185,7 +185,7 @@ def _badge_view(event: EventInfo, badge: BadgeData, m: dict, lang: str, classes:
     colour = role_colour(badge.role, event.role_colours)
     label = role_label(badge.role, lang).upper()
     band = _fit(label, FONT_BOLD, m["inner_w"], m["band_max"], m["band_min"], 1, lh=1.0)
-    code_lines, code_pt = _code_lines(clean_text(badge.ticket_code), m["code_w"], m["code_pt"])
+    code_lines, code_pt = _code_lines(clean_text(badge.ticket_number or badge.ticket_code), m["code_w"], m["code_pt"])
     code = "\n".join(code_lines)
     return {
         "name": _styled(name, classes),

@@ -125,6 +125,9 @@ class BadgeData:
     province: str = ""
     role: str = "participant"
     ticket_code: str = ""
+    # Printed under the QR for people to read out or type at the door (the public id); the QR holds
+    # ticket_code. Empty: the ticket code itself is printed.
+    ticket_number: str = ""
 
 
 @dataclass(frozen=True)

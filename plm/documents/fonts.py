@@ -18,6 +18,8 @@ from typing import NamedTuple
 from PIL import ImageFont
 
 __all__ = [
+    "PRINTED_LENGTHS",
+    "unprintable",
     "FONT_DIR",
     "FONT_REGULAR",
     "FONT_BOLD",
@@ -82,6 +84,30 @@ def _cmap(path: str) -> frozenset[int]:
 
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
+
+
+#: Longest text accepted for the fields printed on badges and certificates, measured with fit_font_size
+#: on every badge layout and the certificate (real Indonesian names and institutions fit without the "…"
+#: cut: a 100-character name on a credit-card badge, an 100-character institution on the card layout's
+#: two lines). Typed text is refused beyond these at input; the column sizes stay as they are.
+PRINTED_LENGTHS = {"full_name": 100, "name_on_badge": 60, "institution": 100}
+
+
+def unprintable(text: str) -> list[str]:
+    """The distinct characters of *text* that the shipped fonts cannot draw (in order of appearance).
+
+    Emoji, CJK and other scripts DejaVu Sans lacks print as empty boxes on badges and certificates;
+    names are checked against both the regular and the bold face. Combining marks and format
+    characters (joiners, variation selectors) are drawn with their base letter and pass.
+    """
+    cmap = _cmap(FONT_REGULAR) & _cmap(FONT_BOLD)
+    seen: list[str] = []
+    for ch in text or "":
+        if ord(ch) in cmap or ch.isspace() or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        if ch not in seen:
+            seen.append(ch)
+    return seen
 
 
 @lru_cache(maxsize=20000)

@@ -21,7 +21,6 @@ import secrets
 import subprocess
 import sys
 import threading
-import time
 from datetime import timedelta
 from typing import Any, Callable, Optional
 
@@ -332,14 +331,3 @@ def register(app: Flask) -> None:
     @app.before_request
     def _start_job_worker() -> None:
         ensure_worker(app)
-
-
-def wait_for(session: Session, job_id: int, timeout: float = 60) -> Job:
-    """Poll a job until it is done or failed (tests and the CLI)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        session.expire_all()
-        job = session.get(Job, job_id)
-        if job is None or job.status in ("done", "failed") or time.monotonic() > deadline:
-            return job
-        time.sleep(0.2)

@@ -83,7 +83,13 @@ def check_text(check: service.Check, staff: bool = True) -> str:
     if check.code == "any_day":
         return _("attended %(n)s of %(total)s days (at least 1 needed)", n=p["n"], total=p["total"])
     if check.code == "session_percent":
-        return _("attended %(n)s of %(total)s signed-up sessions, %(pct)s%% (at least %(need)s%% needed)", **p)
+        from babel.numbers import format_percent
+        from flask_babel import get_locale
+
+        locale = str(get_locale())
+        return _("attended %(n)s of %(total)s signed-up sessions, %(pct)s (at least %(need)s needed)", n=p["n"],
+                 total=p["total"], pct=format_percent(p["pct"] / 100, locale=locale),
+                 need=format_percent(p["need"] / 100, locale=locale))
     if check.code == "sessions":
         return _("attended %(n)s of %(total)s signed-up sessions (at least %(need)s needed)", **p)
     if check.code == "role":
@@ -407,10 +413,21 @@ def _job_or_404(job_id: int) -> Job:
     return job
 
 
+def _job_pages(job: Job) -> int:
+    """Sheets in the PDF: badges are several to an A4 page (by layout), a certificate is one page."""
+    if job.kind != "badges":
+        return job.total
+    from plm.documents.badges import LAYOUTS
+
+    layout = LAYOUTS.get((job.params or {}).get("layout") or "a6", LAYOUTS["a6"])
+    return -(-job.total // layout.per_page)
+
+
 def _job_json(job: Job) -> dict:
     done = job.status == "done" and jobs.result_file(current_app, job) is not None
     return {
         "id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress, "total": job.total,
+        "pages": _job_pages(job),
         "download_url": url_for("documents.job_download", job_id=job.id) if done else None,
         "message": error_text(job.error) if job.status == "failed" else "",
     }

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from plm.documents.data import BadgeData, CertificateData, EventInfo, Signatory, _valid_hex
 from plm.models import (
+    NON_PROGRAMME_KINDS,
     PARTICIPANT_ROLES, PARTICIPANT_STATUSES, Certificate, CheckIn, Checkpoint, Event, EventSession, Participant,
     SessionSignup, User, audit, random_code, session_facilitators, utcnow,
 )
@@ -54,13 +55,10 @@ class DocumentError(Exception):
 # ---------------------------------------------------------------------------------------------
 
 def date_text(start: date, end: date, lang: str) -> str:
-    """'18–21 Mei 2015' / '18–21 May 2015' in the certificate language (no request needed)."""
-    locale = "en" if lang == "en" else "id"
-    if start == end:
-        return format_date(start, "long", locale=locale)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{format_date(start, 'd', locale=locale)}–{format_date(end, 'long', locale=locale)}"
-    return f"{format_date(start, 'd MMMM', locale=locale)} – {format_date(end, 'long', locale=locale)}"
+    """'18–21 Mei 2015' / 'May 18–21, 2015' in the certificate language (no request needed)."""
+    from plm.i18n import format_date_range
+
+    return format_date_range(start, end, "en" if lang == "en" else "id")
 
 
 def upload_path(upload_folder: str, relative: Optional[str]) -> Optional[str]:
@@ -158,6 +156,7 @@ def badge_data(secret: str, participant: Participant) -> BadgeData:
     return BadgeData(
         name_on_badge=participant.name_on_badge or participant.full_name, institution=participant.institution,
         province=participant.province, role=participant.role, ticket_code=participant_code(secret, participant),
+        ticket_number=participant.public_id,
     )
 
 
@@ -236,7 +235,8 @@ def _programme(session: Session, event: Event) -> tuple[dict, dict]:
     """Per local day, merged (start, end) intervals of the non-break sessions; and each session's length in hours."""
     tz = ZoneInfo(event.timezone)
     rows = session.execute(select(EventSession.id, EventSession.starts_at, EventSession.ends_at).where(
-        EventSession.event_id == event.id, EventSession.kind != "break", EventSession.cancelled_at.is_(None))).all()
+        EventSession.event_id == event.id, EventSession.kind.not_in(NON_PROGRAMME_KINDS),
+        EventSession.cancelled_at.is_(None))).all()
     by_day: dict[date, list] = {}
     lengths = {}
     for sid, start, end in rows:

@@ -19,14 +19,17 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from plm.documents.fonts import PRINTED_LENGTHS, unprintable
 from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, CheckIn, Event, Participant, User, audit
 from plm.registration.service import clean_data, find_province, normalize_phone
 from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, csv_rows, decode_text, is_xlsx, xlsx_rows
 from plm.text import clean_line
 
-# The export's columns, in order; import reads the same names (extra columns are ignored).
+# The export's columns, in order; import reads the same names (extra columns are ignored). Each stored
+# code (institution type, role, status) has its label in the reader's language beside it; import reads the code.
 COLUMNS = ["public_id", "full_name", "name_on_badge", "email", "phone", "institution", "institution_type",
-           "province", "role", "status", "diet", "access_needs", "registered_at", "source", "checked_in"]
+           "institution_type_label", "province", "role", "role_label", "status", "status_label", "diet",
+           "access_needs", "registered_at", "source", "checked_in"]
 IMPORTED_FIELDS = ["full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
                    "role", "diet", "access_needs"]
 # Headers people type in partner spreadsheets.
@@ -56,6 +59,7 @@ class RowIssue:
     column: str
     reason: str  # code: missing_name, bad_email, missing_email, unknown_province, bad_phone, duplicate_in_file, ...
     value: str = ""
+    other_row: Optional[int] = None  # duplicate_in_file: the earlier row with the same email
 
 
 @dataclass
@@ -86,6 +90,7 @@ REASON_TEXT = {
     "bad_role": "unknown role",
     "bad_date": "not a date",
     "too_long": "too long",
+    "bad_text": "characters the badge and certificate fonts cannot print",
     "duplicate_in_file": "same email as an earlier row of this file",
 }
 FILE_ERROR_TEXT = {  # the CLI's words for ImportFileError codes (the web page has translated ones)
@@ -212,8 +217,12 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
         values: dict[str, Any] = {key: _cell_text(cells.get(key)) for key in IMPORTED_FIELDS if key in cells}
         if not values.get("full_name"):
             issues.append(RowIssue(index, "full_name", "missing_name"))
-        elif len(values["full_name"]) > 300:
-            issues.append(RowIssue(index, "full_name", "too_long", values["full_name"][:40]))
+        for key, limit in PRINTED_LENGTHS.items():  # printed on badges and certificates: the forms' rule
+            text = values.get(key, "")
+            if len(text) > limit:
+                issues.append(RowIssue(index, key, "too_long", text[:40]))
+            elif unprintable(text):
+                issues.append(RowIssue(index, key, "bad_text", " ".join(unprintable(text)[:10])))
         email = values.get("email", "").replace(" ", "")
         if not email:
             issues.append(RowIssue(index, "email", "missing_email"))
@@ -243,7 +252,7 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
             if choice is None:
                 issues.append(RowIssue(index, "role", "bad_role", values["role"]))
             values["role"] = choice or "participant"
-        for key in ("institution", "name_on_badge", "diet", "access_needs"):
+        for key in ("diet", "access_needs"):
             if len(values.get(key, "")) > 300:
                 issues.append(RowIssue(index, key, "too_long", values[key][:40]))
         registered_at = None
@@ -254,7 +263,7 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
                 issues.append(RowIssue(index, "registered_at", "bad_date", _cell_text(cells["registered_at"])))
         key = email.lower()
         if email and key in seen and not any(i.column == "email" for i in issues):
-            issues.append(RowIssue(index, "email", "duplicate_in_file", f"{email} (row {seen[key]})"))
+            issues.append(RowIssue(index, "email", "duplicate_in_file", email, other_row=seen[key]))
         if issues:
             plan.refused.extend(issues)
             continue
@@ -306,6 +315,8 @@ def format_report(plan: ImportPlan) -> list[str]:
         lines.append("ignored columns: " + ", ".join(plan.ignored_columns))
     for issue in plan.refused:
         value = f" ({issue.value})" if issue.value else ""
+        if issue.other_row:
+            value += f" (row {issue.other_row})"
         lines.append(f"refused row {issue.row}, column {issue.column}: {REASON_TEXT.get(issue.reason, issue.reason)}{value}")
     return lines
 
@@ -319,36 +330,79 @@ def neutralize(value: Any) -> Any:
     return value
 
 
-def export_rows(session: Session, event: Event) -> Iterable[list[Any]]:
+def phone_for_csv(value: str) -> str:
+    """A stored E.164 number as people write it, in a form no spreadsheet turns into a number or formula.
+
+    Indonesian numbers in national form with dashes (0812-3456-7890: the leading 0 stays, no quote
+    needed); other countries as 00 and the international form (00 44 20 7946 0958). Import reads both.
+    """
+    import phonenumbers
+
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "ID")
+    except phonenumbers.NumberParseException:
+        return value
+    if number.country_code == 62:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return "00 " + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL).lstrip("+")
+
+
+def export_rows(session: Session, event: Event, query: Optional[Any] = None) -> Iterable[list[Any]]:
+    """Raw rows (not neutralised) of the participants the staff list shows for `query` (all when None)."""
+    from plm.labels import INSTITUTION_TYPE_LABELS, PARTICIPANT_ROLE_LABELS, STATUS_LABELS
+    from plm.participants.service import SORTS, ListQuery, list_conditions
+
+    query = query or ListQuery()
     checked_in = exists().where(CheckIn.participant_id == Participant.id)
-    query = (select(Participant, checked_in.label("checked_in"))
-             .where(Participant.event_id == event.id).order_by(Participant.full_name, Participant.id))
+    statement = (select(Participant, checked_in.label("checked_in"))
+                 .where(*list_conditions(event, query)).order_by(*SORTS[query.sort]))
     zone = ZoneInfo(event.timezone)
-    for participant, is_in in session.execute(query):
+    for participant, is_in in session.execute(statement):
         registered = participant.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        yield [neutralize(v) for v in (
+        yield [
             participant.public_id, participant.full_name, participant.name_on_badge, participant.email,
-            participant.phone, participant.institution, participant.institution_type, participant.province,
-            participant.role, participant.status, participant.diet, participant.access_needs, registered,
-            participant.source, "yes" if is_in else "no")]
+            participant.phone, participant.institution, participant.institution_type,
+            str(INSTITUTION_TYPE_LABELS.get(participant.institution_type, participant.institution_type)),
+            participant.province, participant.role,
+            str(PARTICIPANT_ROLE_LABELS.get(participant.role, participant.role)), participant.status,
+            str(STATUS_LABELS.get(participant.status, participant.status)), participant.diet,
+            participant.access_needs, registered, participant.source, "yes" if is_in else "no"]
 
 
-def export_csv(session: Session, event: Event) -> bytes:
+PHONE_COLUMN = COLUMNS.index("phone")
+
+
+def export_csv(session: Session, event: Event, query: Optional[Any] = None) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows(export_rows(session, event))
+    for row in export_rows(session, event, query):
+        row[PHONE_COLUMN] = phone_for_csv(row[PHONE_COLUMN])
+        writer.writerow([neutralize(value) for value in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def export_xlsx(session: Session, event: Event) -> bytes:
+def export_xlsx(session: Session, event: Event, query: Optional[Any] = None) -> bytes:
+    """Every value a text cell, shown as typed (+62…, names): a text cell is never run as a formula, and
+    one that looks like a formula is marked quote-prefixed, as Excel does for text typed after an apostrophe,
+    so editing it in Excel keeps it text."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="participants")
     sheet.append(COLUMNS)
-    for row in export_rows(session, event):
-        sheet.append(row)
+    for row in export_rows(session, event, query):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            if value.startswith(FORMULA_START):
+                cell.quotePrefix = True
+            cells.append(cell)
+        sheet.append(cells)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

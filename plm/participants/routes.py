@@ -34,7 +34,7 @@ organizer_required = role_required("organizer")
 STASH_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 IMPORT_ERRORS = {
     "empty": _l("The file is empty."),
-    "missing_columns": _l("The first row must name the columns; full_name and email are required."),
+    "missing_columns": _l("The first row must name the columns: a name column (headed “nama” or “nama lengkap”) and an “email” column are required."),
     "too_many_rows": _l("The file has too many rows (at most 20,000)."),
     "unreadable_xlsx": _l("The Excel file cannot be read. Save it again as .xlsx or .csv."),
     "unsupported_format": _l("Old .xls and .ods files are not supported. Save the file as .xlsx or .csv."),
@@ -54,6 +54,7 @@ REASON_LABELS = {
     "bad_date": _l("Not a date"),
     "too_long": _l("Too long"),
     "duplicate_in_file": _l("Same email as an earlier row of this file"),
+    "bad_text": _l("Contains characters the badges and certificates cannot print"),
 }
 
 
@@ -290,10 +291,11 @@ def import_participants(slug: str):
 @admin_required
 def export_participants(slug: str, fmt: str):
     event = get_event_or_404(slug)
+    query = service.ListQuery.from_args(request.args)  # what the list shows: same search, filters and order
     if fmt == "csv":
-        body, mimetype = importexport.export_csv(db.session, event), "text/csv; charset=utf-8"
+        body, mimetype = importexport.export_csv(db.session, event, query), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        body = importexport.export_xlsx(db.session, event)
+        body = importexport.export_xlsx(db.session, event, query)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)

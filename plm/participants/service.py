@@ -53,7 +53,8 @@ class ListQuery:
         return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
 
 
-def _conditions(event: Event, query: ListQuery) -> list:
+def list_conditions(event: Event, query: ListQuery) -> list:
+    """The WHERE clause of the staff list; the export uses the same, so it writes what the list shows."""
     conditions = [Participant.event_id == event.id]
     if query.q:
         words = fold_for_search(query.q).split()
@@ -76,7 +77,7 @@ def _conditions(event: Event, query: ListQuery) -> list:
 
 
 def list_participants(session: Session, event: Event, query: ListQuery) -> tuple[list[Participant], int]:
-    conditions = _conditions(event, query)
+    conditions = list_conditions(event, query)
     total = session.scalar(select(func.count()).select_from(Participant).where(*conditions)) or 0
     rows = session.scalars(
         select(Participant).where(*conditions).order_by(*SORTS[query.sort])

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from plm.models import (
-    AuditLog, Certificate, CheckIn, Checkpoint, Event, EventSession, MailMessage, Participant, SessionSignup,
+    AuditLog, CheckIn, Checkpoint, Event, EventSession, MailMessage, Participant, SessionSignup,
     User, audit, utcnow,
 )
 
@@ -83,9 +83,12 @@ def erase_participant(session: Session, participant: Participant, *, by: Optiona
 
     Attendance and a certificate serial stay (anonymous) so event counts remain right.
     """
+    from plm.registration.service import release_signups
+
     if participant.status != "cancelled":
         participant.status = "cancelled"
         participant.cancelled_at = utcnow()
+    release_signups(session, participant)
     _strip_personal_data(session, participant)
     audit(session, "participant.erase", user=by, event_id=participant.event_id, target=participant)
 
@@ -95,12 +98,12 @@ def anonymise_event(session: Session, event: Event, *, by: Optional[User] = None
     if (today or date.today()) <= event.ends_on:
         raise PrivacyError("event_not_over")
     participants = session.scalars(select(Participant).where(Participant.event_id == event.id)).all()
+    from plm.registration.service import release_signups
+
     for participant in participants:
+        if participant.status != "registered":  # attendees keep theirs: certificate rules count them
+            release_signups(session, participant)
         _strip_personal_data(session, participant)
     session.execute(delete(MailMessage).where(MailMessage.event_id == event.id))
     audit(session, "event.anonymise", user=by, event_id=event.id, target=event, participants=len(participants))
     return len(participants)
-
-
-def certificate_is_anonymised(certificate: Certificate) -> bool:
-    return certificate.participant.email.endswith("@anonymised.invalid")

@@ -56,10 +56,13 @@ def import_participants_command(file: Path, slug: str, dry_run: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_participants_command(slug: str, fmt: str, output: Path) -> None:
     """Export every participant of the event (CSV is UTF-8 with BOM so Excel opens it right)."""
+    from flask import current_app
+
     from plm.participants.importexport import export_csv, export_xlsx
 
     event = _event(slug)
-    data = export_csv(db.session, event) if fmt == "csv" else export_xlsx(db.session, event)
+    with current_app.test_request_context():  # the label columns are in the default language (Indonesian)
+        data = export_csv(db.session, event) if fmt == "csv" else export_xlsx(db.session, event)
     output.write_bytes(data)
     click.echo(f"wrote {output} ({len(data)} bytes)")
 

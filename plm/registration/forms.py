@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from plm.forms import BaseForm
+from plm.forms import BaseForm, Printable
 from plm.labels import INSTITUTION_TYPE_LABELS, PARTICIPANT_ROLE_LABELS
 from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES
 from plm.registration.service import REQUESTABLE_ROLES, normalize_phone, province_names
@@ -31,6 +31,11 @@ def province_choices(blank=True):
     return ([SelectChoice("", _l("— choose your province —"))] if blank else []) + choices
 
 
+def staff_province_choices():
+    """The same list for forms staff fill in about someone else (walk-in, staff edit)."""
+    return [SelectChoice("", _l("— choose the province —"))] + province_choices(blank=False)
+
+
 def institution_type_choices():
     return [SelectChoice(value, INSTITUTION_TYPE_LABELS[value]) for value in INSTITUTION_TYPES]
 
@@ -48,14 +53,14 @@ class PhoneMixin:
 class DetailsForm(PhoneMixin, BaseForm):
     """What a participant may edit about themselves (not the email: that needs confirmation)."""
 
-    full_name = StringField(_l("Full name"), filters=[_line], validators=[DataRequired(), Length(max=300)],
-                            description=_l("As it should appear on your certificate."))
-    name_on_badge = StringField(_l("Name on badge"), filters=[_line], validators=[Optional(), Length(max=300)],
-                                description=_l("Leave empty to use your full name."))
+    full_name = StringField(_l("Full name"), filters=[_line], validators=[DataRequired(), Printable("full_name")],
+                            description=_l("As it should appear on your certificate (at most 100 characters)."))
+    name_on_badge = StringField(_l("Name on badge"), filters=[_line], validators=[Optional(), Printable("name_on_badge")],
+                                description=_l("Leave empty to use your full name. At most 60 characters."))
     phone = TelField(_l("WhatsApp / phone"), filters=[_line], validators=[DataRequired(), Length(max=40)],
                      description=_l("For example 0812 3456 7890."))
-    institution = StringField(_l("Institution"), filters=[_line], validators=[DataRequired(), Length(max=300)],
-                              description=_l("The library or reading garden you work for."))
+    institution = StringField(_l("Institution"), filters=[_line], validators=[DataRequired(), Printable("institution")],
+                              description=_l("The library or reading garden you work for (at most 100 characters)."))
     institution_type = SelectField(_l("Type of institution"), choices=institution_type_choices, default="village")
     province = SelectField(_l("Province"), choices=province_choices, validators=[DataRequired()])
     diet = StringField(_l("Dietary needs"), filters=[_multi], validators=[Optional(), Length(max=300)],
@@ -101,9 +106,10 @@ class CancelForm(BaseForm):
 
 
 class WalkInForm(PhoneMixin, BaseForm):
-    full_name = StringField(_l("Full name"), filters=[_line], validators=[DataRequired(), Length(max=300)])
-    institution = StringField(_l("Institution"), filters=[_line], validators=[Optional(), Length(max=300)])
-    province = SelectField(_l("Province"), choices=province_choices, validators=[Optional()])
+    full_name = StringField(_l("Full name"), filters=[_line], validators=[DataRequired(), Printable("full_name")],
+                            description=_l("As it should appear on the certificate (at most 100 characters)."))
+    institution = StringField(_l("Institution"), filters=[_line], validators=[Optional(), Printable("institution")])
+    province = SelectField(_l("Province"), choices=staff_province_choices, validators=[Optional()])
     phone = TelField(_l("WhatsApp / phone"), filters=[_line], validators=[Optional(), Length(max=40)])
     email = EmailField(_l("Email (optional)"), filters=[_email],
                        validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
@@ -117,5 +123,6 @@ class StaffParticipantForm(DetailsForm):
                        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     role = SelectField(_l("Role"), choices=[SelectChoice(r, PARTICIPANT_ROLE_LABELS[r]) for r in PARTICIPANT_ROLES])
     phone = TelField(_l("WhatsApp / phone"), filters=[_line], validators=[Optional(), Length(max=40)])
-    institution = StringField(_l("Institution"), filters=[_line], validators=[Optional(), Length(max=300)])
-    province = SelectField(_l("Province"), choices=province_choices, validators=[Optional()])
+    institution = StringField(_l("Institution"), filters=[_line], validators=[Optional(), Printable("institution")],
+                              description=_l("At most 100 characters."))
+    province = SelectField(_l("Province"), choices=staff_province_choices, validators=[Optional()])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_from_directory,
+    Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -40,6 +40,43 @@ def _resend_email_limit() -> str:
 def _resend_email_key() -> str:
     """Per address (from any client): nobody can fill a participant's inbox with link mails."""
     return "resend-link:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _registration_email_limit() -> str:
+    return current_app.config["REGISTRATION_EMAIL_RATE_LIMIT"]
+
+
+def _registration_flood_limit() -> str:
+    return current_app.config["REGISTRATION_FLOOD_LIMIT"]
+
+
+def _link_mail_limit() -> str:
+    return current_app.config["LINK_MAIL_RATE_LIMIT"]
+
+
+def _email_key() -> str:
+    """The limit key for one address at one event (a constant when none was typed)."""
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return f"{(request.view_args or {}).get('slug', '')}:{email or '-'}"
+
+
+def _registered_here(response) -> bool:
+    return bool(g.get("plm_registration_done"))
+
+
+def _reached_service(response) -> bool:
+    return bool(g.get("plm_registration_tried"))
+
+
+def _registration_limited(limit) -> Response:
+    """A registration refused by a limit: the form again, with what was typed, and why (429)."""
+    event = get_event_or_404(request.view_args["slug"], public=True)
+    form = _registration_form(event)
+    retry = max(int(limit.reset_at - utcnow().timestamp()), 1) if getattr(limit, "reset_at", None) else 60
+    body = render_template("registration/register.html", event=event, form=form, state=event.registration_state(),
+                           duplicate=False, resend_form=None, refused=False, rate_limited=True,
+                           retry_minutes=max((retry + 59) // 60, 1), seats_left=service.seats_left(db.session, event))
+    return Response(body, status=429, headers={"Retry-After": str(retry)})
 
 
 @bp.route("/")
@@ -78,7 +115,11 @@ def _registration_form(event: Event) -> RegistrationForm:
 
 
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
-@limiter.limit(_registration_limit, methods=["POST"])
+@limiter.limit(_registration_limit, methods=["POST"], deduct_when=_registered_here,
+               on_breach=_registration_limited)
+@limiter.limit(_registration_email_limit, methods=["POST"], key_func=_email_key, deduct_when=_reached_service,
+               on_breach=_registration_limited)
+@limiter.limit(_registration_flood_limit, methods=["POST"], on_breach=_registration_limited)
 def register(slug: str):
     event = get_event_or_404(slug, public=True)
     form = _registration_form(event)
@@ -91,6 +132,7 @@ def register(slug: str):
             refused = True
         elif form.validate():
             data = {name: form[name].data for name in RegistrationForm.FIELD_ORDER if name in form}
+            g.plm_registration_tried = True
             try:
                 result = service.register(db.session, event, data)
                 kind = "confirmation" if result.participant.status == "registered" else "waitlisted"
@@ -105,6 +147,7 @@ def register(slug: str):
                 db.session.rollback()
                 duplicate = True
             else:
+                g.plm_registration_done = True
                 outbox.deliver_ids(db.session, [message.id] if message else [])
                 # The token goes into the address, never into the session cookie (a signed, readable,
                 # replayable cookie would carry the secret of the link beyond this browser tab).
@@ -133,7 +176,7 @@ def registered(slug: str, token: str):
 
 
 @bp.route("/e/<slug>/resend-link", methods=["GET", "POST"])
-@limiter.limit(_registration_limit, methods=["POST"])
+@limiter.limit(_link_mail_limit, methods=["POST"])
 @limiter.limit(_resend_email_limit, methods=["POST"], key_func=_resend_email_key)
 def resend_link(slug: str):
     """Mail a new manage link to a registered address; the answer is the same whether or not it is."""
@@ -217,7 +260,7 @@ def _email_serializer() -> URLSafeTimedSerializer:
 
 
 @bp.route("/e/<slug>/me/<token>/email", methods=["POST"])
-@limiter.limit(_registration_limit)
+@limiter.limit(_link_mail_limit)
 def change_email(slug: str, token: str):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from plm.models import (
-    INSTITUTION_TYPES, PARTICIPANT_ROLES, Event, Participant, User, audit, utcnow,
+    INSTITUTION_TYPES, PARTICIPANT_ROLES, Event, Participant, SessionSignup, User, audit, utcnow,
 )
 from plm.text import clean_line, clean_multiline
 
@@ -264,10 +264,28 @@ def cancel(session: Session, participant: Participant, *, user: Optional[User] =
     previous = participant.status
     participant.status = "cancelled"
     participant.cancelled_at = utcnow()
+    released = release_signups(session, participant)
     session.flush()
     audit(session, "participant.cancel", user=user, event_id=event.id, target=participant,
-          previous=previous, by="staff" if user else "participant")
+          previous=previous, by="staff" if user else "participant", **({"released_sessions": released} if released else {}))
     return promote_waitlisted(session, event, user=user) if previous == "registered" else []
+
+
+def release_signups(session: Session, participant: Participant) -> list[int]:
+    """Give back every workshop seat of someone who no longer holds an event seat.
+
+    Called on cancelling, erasing, anonymising and moving to the waiting list, so a session's
+    "seats left" counts only people who are coming, and a later reinstatement starts with no
+    sign-ups rather than silently taking back seats others have since taken. Sessions have no
+    waiting list of their own: a freed seat is simply open to the next person who signs up.
+    Returns the ids of the sessions released (for the audit log).
+    """
+    signups = list(session.scalars(select(SessionSignup).where(SessionSignup.participant_id == participant.id)))
+    for signup in signups:
+        session.delete(signup)
+    if signups:
+        session.flush()
+    return sorted(s.session_id for s in signups)
 
 
 def promote_waitlisted(session: Session, event: Event, *, user: Optional[User] = None) -> list[Participant]:
@@ -298,13 +316,14 @@ def set_status(session: Session, participant: Participant, status: str, user: Us
     if previous == status:
         return []
     participant.status = status
+    released = release_signups(session, participant) if status != "registered" else []
     if status == "waitlisted":
         participant.waitlisted_at = utcnow()
     if status != "cancelled":
         participant.cancelled_at = None
     session.flush()
     audit(session, "participant.status", user=user, event_id=participant.event_id, target=participant,
-          previous=previous, status=status)
+          previous=previous, status=status, **({"released_sessions": released} if released else {}))
     promoted = [participant] if status == "registered" and previous == "waitlisted" else []
     if previous == "registered" and status == "waitlisted":
         promoted += promote_waitlisted(session, participant.event, user=user)

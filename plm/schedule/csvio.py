@@ -48,7 +48,8 @@ HEADER_ALIASES = {
 KIND_ALIASES = {
     "plenary": "plenary", "pleno": "plenary", "sharing": "sharing", "berbagi": "sharing",
     "sesi berbagi": "sharing", "workshop": "workshop", "lokakarya": "workshop", "break": "break",
-    "rehat": "break", "istirahat": "break",
+    "rehat": "break", "istirahat": "break", "registration": "registration", "registrasi": "registration",
+    "pendaftaran ulang": "registration", "daftar ulang": "registration",
 }
 YES = {"yes", "y", "ya", "true", "1", "x"}
 NO = {"no", "n", "tidak", "false", "0", ""}

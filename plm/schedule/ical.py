@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 
 from icalendar import Calendar, Event as VEvent, vText
 
-from plm.models import Event, EventSession, utcnow
+from plm.models import NON_PROGRAMME_KINDS, Event, EventSession, utcnow
 from plm.schedule.service import zone
 
 PRODID = "-//PLM//Peer Learning Meeting schedule//ID"
@@ -58,7 +58,7 @@ def schedule_calendar(event: Event, sessions: Iterable[EventSession], *, name: s
         if url_for_session is not None:
             entry.add("url", url_for_session(item))
         entry.add("status", "CANCELLED" if item.cancelled_at is not None else "CONFIRMED")
-        entry.add("transp", "TRANSPARENT" if item.kind == "break" else "OPAQUE")
+        entry.add("transp", "TRANSPARENT" if item.kind in NON_PROGRAMME_KINDS else "OPAQUE")
         calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -30,7 +30,7 @@ from plm.auth.decorators import admin_required, role_required
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
 from plm.labels import SESSION_KIND_LABELS
-from plm.models import Event, EventSession, Room, Track, utcnow
+from plm.models import SESSION_KINDS, Event, EventSession, Room, Track, utcnow
 from plm.navigation import add_manage_link, add_public_link, add_staff_link
 from plm.schedule import csvio, ical, pdf, service
 from plm.schedule.forms import ConfirmForm, ImportForm, RoomForm, SessionForm, TrackForm
@@ -585,7 +585,7 @@ def import_message(code: str) -> str:
         "end_before_start": _("The session must end after it starts."),
         "no_title": _("Title is empty."),
         "title_too_long": _("Title is longer than 300 characters."),
-        "bad_kind": _("Kind must be plenary, sharing, workshop or break."),
+        "bad_kind": _("Kind must be plenary, sharing, workshop, registration or break."),
         "bad_capacity": _("Capacity must be a whole number of at least 1."),
         "bad_signup": _("Sign-up must be yes or no."),
         "unknown_facilitator": _("%(email)s is not a facilitator or speaker of this event.", email=value),
@@ -629,7 +629,11 @@ def schedule_pdf_bytes(event: Event) -> bytes:
     days = [(day, service.day_grid(event, sessions, rooms, day))
             for day in service.days_with_sessions(event, sessions)
             if service.sessions_on(event, sessions, day)]
-    return pdf.schedule_pdf(event=event, days=days, generated=utcnow())
+    # Colour by track when the schedule has tracks (sessions without one keep their kind's colour).
+    used = {s.track_id for s in sessions if s.track_id is not None}
+    tracks = [t for t in service.tracks_of(db.session, event) if t.id in used]
+    kinds = [k for k in SESSION_KINDS if any(s.kind == k for s in sessions if s.track_id is None)]
+    return pdf.schedule_pdf(event=event, days=days, tracks=tracks, kinds=kinds, generated=utcnow())
 
 
 @bp.route("/staff/events/<slug>/schedule.pdf")

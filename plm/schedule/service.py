@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from plm.models import (
+    NON_PROGRAMME_KINDS,
     Checkpoint,
     CheckIn,
     Event,
@@ -552,7 +553,7 @@ def personal_sessions(event: Event, sessions: Iterable[EventSession], participan
     result = []
     for item in sessions:
         leads = any(p.id == participant.id for p in item.facilitators)
-        if item.id in signed or leads or item.kind in ("plenary", "break"):
+        if item.id in signed or leads or item.kind == "plenary" or item.kind in NON_PROGRAMME_KINDS:
             result.append(item)
     return result
 
@@ -595,7 +596,7 @@ def can_see_signups(session: Session, user: User, event_session: EventSession) -
 
 
 def sessions_for_user(session: Session, event: Event, user: User) -> list[EventSession]:
-    sessions = [s for s in event_sessions(session, event) if s.kind != "break"]
+    sessions = [s for s in event_sessions(session, event) if s.kind not in NON_PROGRAMME_KINDS]
     if user.role == "admin":
         return sessions
     mine = leader_ids_for_user(session, event, user)

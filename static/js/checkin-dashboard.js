@@ -5,6 +5,8 @@
   var T = JSON.parse(document.getElementById('live-texts').textContent);
   var $ = function (id) { return document.getElementById(id); };
   var lastOk = null;
+  // 0,8 % in Indonesian, 0.8% in English: the page's language decides, not the browser's.
+  var percent = new Intl.NumberFormat(document.documentElement.lang || 'id', {style: 'percent', maximumFractionDigits: 1});
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -39,7 +41,7 @@
         .format(new Date(c.day + 'T00:00:00Z'));
       card.appendChild(el('p', 'live-day-name', fmt(T.day, {n: n}) + ' · ' + dayName));
       card.appendChild(el('p', 'live-day-count', String(c.checked_in)));
-      card.appendChild(el('p', 'live-day-of', T.of + ' ' + c.expected + (c.percent != null ? ' · ' + c.percent + '%' : '')));
+      card.appendChild(el('p', 'live-day-of', T.of + ' ' + c.expected + (c.percent != null ? ' · ' + percent.format(c.percent / 100) : '')));
       var meter = el('div', 'live-meter'); var fillBar = el('span');
       fillBar.style.width = Math.min(100, c.percent || 0) + '%';
       meter.appendChild(fillBar); card.appendChild(meter);

@@ -12,7 +12,7 @@
   var delay = 1000;
 
   function fill(template, info) {
-    return template.replace("{done}", info.progress).replace("{total}", info.total);
+    return template.replace("{done}", info.progress).replace("{total}", info.total).replace("{pages}", info.pages);
   }
 
   function show(info) {

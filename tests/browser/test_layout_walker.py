@@ -156,10 +156,10 @@ def test_every_page_fits_a_phone_keeps_words_whole_and_passes_axe(app, live_serv
     staff = [u for u in urls if u.startswith("/staff/") and u != "/staff/login"]
     public = [u for u in urls if u not in staff and f"/me/{token}" not in u]
     participant = [u for u in urls if f"/me/{token}" in u]
-    from plm import demo_data
+    from plm.demo.data import DEMO_STAFF
 
     passwords = walk_event["passwords"]
-    emails = {s["role"]: s["email"] for s in demo_data.DEMO_STAFF}
+    emails = {s["role"]: s["email"] for s in DEMO_STAFF}
     failures: dict[str, list[str]] = {}
     walked = 0
 
@@ -215,10 +215,10 @@ SCREENSHOTS = {
 
 def test_screenshots_of_the_busy_pages_at_360(live_server, new_page, walk_event):
     """PLM_SCREENSHOT_DIR=... keeps them for a look by eye."""
-    from plm import demo_data
+    from plm.demo.data import DEMO_STAFF
 
     page = new_page(width=WIDTH)
-    admin = next(s for s in demo_data.DEMO_STAFF if s["role"] == "admin")
+    admin = next(s for s in DEMO_STAFF if s["role"] == "admin")
     page.goto(live_server + "/staff/login")
     page.fill("input[name=email]", admin["email"])
     page.fill("input[name=password]", walk_event["passwords"][admin["email"]])

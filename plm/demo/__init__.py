@@ -1,4 +1,7 @@
-"""Load the demo PLM into the database (deterministic, from plm.demo_data)."""
+"""Load the demo PLM into the database: deterministic, from the data files next to this module.
+
+plm/demo/README.md describes the files; `data` reads them and `people` draws the registrants.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from plm import demo_data
 from plm.admin.service import ensure_day_checkpoints
 from plm.auth.service import create_user, find_user, temporary_password
-from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
+from plm.demo.data import DEMO_EVENT, DEMO_ROOMS, DEMO_STAFF, DEMO_TRACKS, demo_schedule
+from plm.demo.people import generate_participants
+from plm.models import NON_PROGRAMME_KINDS, Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
 
 
 class DemoExists(RuntimeError):
@@ -21,7 +25,7 @@ class DemoExists(RuntimeError):
 
 def load_demo(session: Session, first_day: date, *, reset: bool = False, count: int = 350) -> dict:
     """Create the demo event with rooms, tracks, a published schedule, participants and staff."""
-    spec = demo_data.DEMO_EVENT
+    spec = DEMO_EVENT
     existing = session.scalar(select(Event).where(Event.slug == spec["slug"]))
     if existing is not None:
         if not reset:
@@ -49,12 +53,12 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     ensure_day_checkpoints(session, event)
 
     rooms = {}
-    for position, (name, capacity, notes) in enumerate(demo_data.DEMO_ROOMS):
+    for position, (name, capacity, notes) in enumerate(DEMO_ROOMS):
         rooms[name] = Room(event_id=event.id, name=name, capacity=capacity, notes=notes, position=position)
-    tracks = {name: Track(event_id=event.id, name=name, colour=colour) for name, colour in demo_data.DEMO_TRACKS}
+    tracks = {name: Track(event_id=event.id, name=name, colour=colour) for name, colour in DEMO_TRACKS}
     session.add_all([*rooms.values(), *tracks.values()])
 
-    people = demo_data.generate_participants(count=count)
+    people = generate_participants(count=count)
     participants = []
     for person in people:
         participant = Participant(
@@ -71,7 +75,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     leaders = [p for p in participants if p.role in ("facilitator", "speaker")]
     rng = random.Random(2015)
     sessions = []
-    for item in demo_data.demo_schedule(first_day):
+    for item in demo_schedule(first_day):
         day = first_day + timedelta(days=item.day_index)
         start = datetime.combine(day, time.fromisoformat(item.start), tz)
         end = datetime.combine(day, time.fromisoformat(item.end), tz)
@@ -90,7 +94,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     session.add_all(sessions)
     session.flush()
     for event_session in sessions:
-        if event_session.kind != "break":
+        if event_session.kind not in NON_PROGRAMME_KINDS:
             session.add(Checkpoint(event_id=event.id, kind="session", session_id=event_session.id,
                                    name=event_session.title[:300]))
         event_session.published_state = {
@@ -99,7 +103,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
         }
 
     # The demo facilitator login is one of the facilitators leading sessions, so "My sessions" has content.
-    facilitator_login = next(s["email"] for s in demo_data.DEMO_STAFF if s["role"] == "facilitator")
+    facilitator_login = next(s["email"] for s in DEMO_STAFF if s["role"] == "facilitator")
     leading = next((p for event_session in sessions for p in event_session.facilitators if p.role == "facilitator"), None)
     if leading is not None:
         leading.email = facilitator_login
@@ -107,7 +111,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     # Random passwords per database, returned once for the CLI to print: a published demo password
     # would open every server that ever loaded the demo.
     logins = []
-    for staff in demo_data.DEMO_STAFF:
+    for staff in DEMO_STAFF:
         if find_user(session, staff["email"]) is None:
             password = temporary_password()
             create_user(session, staff["email"], staff["role"], password, staff.get("name", ""))
