@@ -312,6 +312,15 @@ def schedule_factory(app, event):
             db.session.commit()
 
     return Factory()
+
+
+@pytest.fixture
+def workshop(schedule_factory):
+    """A published workshop with two seats, sign-up required."""
+    room = schedule_factory.room("Ruang Pecatu", capacity=30)
+    item = schedule_factory.session("Lokakarya SLiMS", kind="workshop", room=room, capacity=2, signup=True)
+    schedule_factory.publish()
+    return item
 @pytest.fixture
 def gunicorn_server(migrated_database, tmp_path):
     """gunicorn_server(workers=2, threads=4) serves the app from a real gunicorn process on the test

@@ -49,6 +49,24 @@ def count_checkins():
     return db.session.scalar(select(func.count(CheckIn.id)))
 
 
+def token_for(participant):
+    """A fresh manage-page token for a participant made in the test."""
+    token = participant.issue_manage_token()
+    db.session.commit()
+    return token
+
+
+def signups(session_id=None):
+    """How many session sign-ups there are (for one session, or in all)."""
+    from plm.models import SessionSignup
+
+    db.session.expire_all()
+    query = select(func.count()).select_from(SessionSignup)
+    if session_id is not None:
+        query = query.where(SessionSignup.session_id == session_id)
+    return db.session.scalar(query)
+
+
 # ---- public registration ----
 
 def form_data(**overrides):
