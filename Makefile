@@ -1,6 +1,7 @@
 # PLM — the README's two commands, plus helpers.
 #   make run    install into .venv, create/upgrade the database, load the demo when empty, serve on :5000
-#   make test   install test deps (Python and Debian), run the suite on SQLite and on a throwaway PostgreSQL
+#   make test   install test deps (Python and Debian), run the door's JS tests (node), then the suite on SQLite
+#               and on a throwaway PostgreSQL
 #   make bench  print the benchmark figures
 #   make venue  like run, but HTTPS on the LAN address for the door phones' cameras (Caddy in front)
 
@@ -24,6 +25,8 @@ endif
 # Debian packages: what the app needs to render PDFs, and what the tests need besides.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libzbar0 postgresql caddy
+# node runs the door's offline judge against the server's table of cases (tests/js/); Debian's unless one is there.
+TEST_DEBS += $(if $(shell command -v node 2>/dev/null),,nodejs)
 
 .PHONY: run venue test test-sqlite test-postgres bench translations debs-run debs-test clean
 

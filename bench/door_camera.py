@@ -172,7 +172,9 @@ def main() -> None:
     print(f"  of which decoder callback -> result shown: median {statistics.median(decode):.0f} ms "
           f"(the decoder looks at most 8 frames/s)")
     page_bytes = {k: v for k, v in weights.items() if "vendor/" not in k}
-    for name in ("/static/css/plm.css", "/static/js/door.js"):  # the CSS may come from the login page's cache
+    from plm.checkin.routes import DOOR_MODULES
+    # The CSS may come from the login page's cache, the modules from the service worker's.
+    for name in ("/static/css/plm.css", *(f"/static/{m}" for m in DOOR_MODULES)):
         page_bytes[name] = (ROOT / name.lstrip("/")).stat().st_size
     vendor = {k: v for k, v in weights.items() if "vendor/" in k}
     total = sum(page_bytes.values())

@@ -185,3 +185,6 @@ def _register_blueprints(app: Flask) -> None:
     register_privacy(app)
     app.register_blueprint(documents_bp)
     register_venue(app)
+    from plm.attendance import init_app as init_attendance
+
+    init_attendance(app)

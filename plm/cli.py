@@ -132,7 +132,8 @@ def demo_logins_command() -> None:
     from plm.auth.service import find_user
     from plm.demo.data import DEMO_STAFF
 
-    click.echo("Demo staff accounts:")
+    base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    click.echo(f"Demo staff accounts (log in at {base}/staff/login):")
     for staff in DEMO_STAFF:
         user = find_user(db.session, staff["email"])
         state = "missing" if user is None else ("active" if user.active else "disabled")

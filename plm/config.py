@@ -100,3 +100,8 @@ VERIFY_RATE_LIMIT = "30 per minute"
 # Door check-in: a scan at a day (or session) checkpoint more than this many hours outside that day, in the
 # event's timezone, answers `wrong_day` unless staff send `"correction": true`. null switches the rule off.
 CHECKIN_DAY_MARGIN_HOURS = 3
+
+# Daftar hadir PDFs downloaded from the web render in a child process at JOB_NICE (the request thread
+# waits with the GIL free for the door). None = on except under TESTING.
+ATTENDANCE_RENDER_CHILD = None
+ATTENDANCE_RENDER_TIMEOUT = 300

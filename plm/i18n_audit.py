@@ -72,7 +72,7 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
     from sqlalchemy import select
 
     from plm.documents import jobs
-    from plm.models import Certificate, EventSession, MailMessage, Participant, Room, Track, utcnow
+    from plm.models import Certificate, Checkpoint, EventSession, MailMessage, Participant, Room, Track, utcnow
 
     person = session.scalar(select(Participant).where(Participant.event_id == event.id,
                                                       Participant.status == "registered").order_by(Participant.id))
@@ -98,7 +98,9 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
     return {"slug": event.slug, "public_id": person.public_id, "token": token,
             "session_id": workshop.id if workshop else None, "room_id": room.id if room else None,
             "track_id": track.id if track else None, "message_id": mails[0].id, "serial": certificate.serial,
-            "job_id": job.id, "fmt": "csv"}
+            "job_id": job.id, "fmt": "csv", "user_id": user.id,
+            "checkpoint_id": session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
+                                                                        Checkpoint.kind == "day"))}
 
 
 def audit_pages(app: Any, client: Any, values: dict[str, Any], *,

@@ -190,6 +190,8 @@ class Event(db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     logo_path: Mapped[Optional[str]] = mapped_column(String(300))
+    # Up to three partner logos (paths under UPLOAD_FOLDER) for the daftar hadir header.
+    partner_logos: Mapped[list] = mapped_column(JSON, default=list)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     schedule_published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # Rotating this (admin action) re-issues every ticket of the event.
@@ -545,3 +547,16 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class CheckInSignature(db.Model):
+    """A signature drawn at the door for one check-in: SVG the server generated from the posted strokes
+    (never client markup), printed into the daftar hadir's signature box."""
+
+    __tablename__ = "checkin_signatures"
+
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True)
+    svg: Mapped[str] = mapped_column(Text)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

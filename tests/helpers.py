@@ -135,6 +135,26 @@ def set_door_clock(monkeypatch, event, day_index=0, hour=9, minute=0, days_befor
     return local
 
 
+CHECKINS = "**/api/v1/events/*/checkins"
+
+
+def door_url(base, event, checkpoint=None):
+    return f"{base}/staff/events/{event.slug}/door" + (f"?checkpoint={checkpoint.id}" if checkpoint else "")
+
+
+def ready(page):
+    page.wait_for_function("window.plmDoor")
+
+
+def wait_until(page, script: str, timeout_ms: int = 10000) -> None:
+    """Poll a JS expression from Python (the page's CSP forbids the eval wait_for_function polls with)."""
+    for _ in range(timeout_ms // 50):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"still false: {script}")
+
+
 def wedge(page, code):
     page.click("#door-code")
     page.keyboard.type(code)

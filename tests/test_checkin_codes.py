@@ -17,7 +17,7 @@ def test_result_codes_are_the_contract_strings():
     assert json.dumps({"result": Result.NOT_SIGNED_UP}) == '{"result": "not_signed_up"}'
 
 
-@pytest.mark.parametrize("source", ["qr", "manual", "walk-in", "offline-sync"])
+@pytest.mark.parametrize("source", ["qr", "manual", "walk-in", "offline-sync", "paper"])
 def test_a_known_source_is_kept_as_a_plain_string(source):
     scan = parse_scan_body({"code": "PLM1:X:Y:Z", "checkpoint": 1, "source": source})
     assert scan.source == source and type(scan.source) is str  # stored and answered as it came
@@ -34,4 +34,4 @@ def test_an_unknown_source_is_refused_with_the_list(source):
     with pytest.raises(CheckinError) as refused:
         parse_scan_body({"code": "PLM1:X:Y:Z", "checkpoint": 1, "source": source})
     assert refused.value.code == "invalid_field" and refused.value.field == "source"
-    assert str(refused.value) == "source must be one of qr, manual, walk-in, offline-sync"
+    assert str(refused.value) == "source must be one of qr, manual, walk-in, offline-sync, paper"

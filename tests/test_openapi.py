@@ -125,9 +125,11 @@ def test_array_schemas_are_openapi_3_1_not_3_0():
     walk(DOC, "#")
     rows = DOC["components"]["schemas"]["Snapshot"]["properties"]["participants"]["items"]
     validator = Draft202012Validator(rows)
-    assert validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", ""])
-    assert validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "08:12", 1])
-    assert not validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "", 1, "extra"])
+    assert validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "", "Ayu Lestari"])
+    assert validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "08:12", "Ayu Lestari", 1])
+    assert not validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", "", "Ayu Lestari", 1,
+                                   "extra"])
+    assert not validator.is_valid(["ABCDEFGH23", "Ayu", "Perpus", "Bali", "r", "0123456789abcdef", ""])
     checkpoint = DOC["components"]["schemas"]["ScanRequest"]["properties"]["checkpoint"]
     assert not Draft202012Validator(checkpoint).is_valid("0") and not Draft202012Validator(checkpoint).is_valid(0)
 
@@ -272,6 +274,21 @@ def test_every_operation_answers_with_the_documented_shapes(app, client, make_us
     call("GET", "/api/v1/events/no-such-event/stats")
     call("GET", f"/api/v1/events/{slug}/stats", headers={})
 
+    # signatures drawn at the door (plm/attendance)
+    sig = f"{checkins}/{forced.json['checkin_id']}/signature"
+    strokes = {"width": 300, "height": 100, "strokes": [[[1, 1], [50, 40], [90, 20]]]}
+    call("GET", sig)  # none yet: 404
+    assert call("PUT", sig, json=strokes).json["points"] == 3
+    assert call("GET", sig).json["svg"].startswith("<svg")
+    call("PUT", sig, data="not json", content_type="application/json")
+    call("PUT", sig, json={**strokes, "strokes": [[[1, 1], [2, 2]]] * 61})
+    call("PUT", sig, json={**strokes, "strokes": []})
+    call("PUT", f"{checkins}/999999/signature", json=strokes)
+    for method in ("GET", "PUT", "DELETE"):
+        call(method, sig, json=strokes if method == "PUT" else None, headers={})
+    assert call("DELETE", sig).json["removed"] is True
+    call("DELETE", f"{checkins}/999999/signature")
+
     # A cookie session without the CSRF header: 400 csrf_failed, as documented.
     from tests.conftest import STAFF_PASSWORD, csrf_token_from
 
@@ -281,7 +298,7 @@ def test_every_operation_answers_with_the_documented_shapes(app, client, make_us
         page = cookie.get("/staff/login").get_data(as_text=True)
         cookie.post("/staff/login", data={"email": organizer.email, "password": STAFF_PASSWORD,
                                           "csrf_token": csrf_token_from(page)})
-        for method, path in (("POST", checkins), ("DELETE", f"{checkins}/{theirs}")):
+        for method, path in (("POST", checkins), ("DELETE", f"{checkins}/{theirs}"), ("PUT", sig), ("DELETE", sig)):
             response = api.check(cookie.open(path, method=method, json={"code": "x", "checkpoint": cp.id}), path, method)
             assert response.status_code == 400 and response.json["error"] == "csrf_failed"
 

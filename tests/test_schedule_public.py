@@ -165,10 +165,13 @@ def test_public_schedule_opened_from_the_manage_page_shows_my_sessions_first(cli
     assert 'class="mine"' not in stale and "Sesi Orang Lain" in stale and 'name="token"' not in stale
 
 
-def test_public_schedule_offers_an_https_ics_download_beside_webcal(client, event, schedule_factory):
+def test_public_schedule_offers_an_https_ics_download_beside_webcal(app, client, event, schedule_factory):
+    """The addresses come from PUBLIC_BASE_URL, never from the Host the request came with."""
+    app.config["PUBLIC_BASE_URL"] = "https://plm.example.org"
     schedule_factory.session("Sesi")
     schedule_factory.publish()
     html = client.get(f"/e/plm-test/schedule?day={event.starts_on.isoformat()}",
-                      base_url="https://plm.example.org").get_data(as_text=True)
+                      base_url="http://evil.example:9999").get_data(as_text=True)
+    assert "evil.example" not in html
     assert 'href="https://plm.example.org/e/plm-test/schedule.ics"' in html
     assert 'href="webcal://plm.example.org/e/plm-test/schedule.ics"' in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from functools import lru_cache
 
@@ -23,8 +24,11 @@ bp = Blueprint("checkin", __name__, url_prefix="/staff")
 
 door_staff = role_required("organizer", "facilitator")
 
+# The door's ES modules (static/js/door/, no build step; main.js imports the others) and the signature pad.
+DOOR_MODULES = ("js/door/main.js", "js/door/judge.js", "js/door/queue.js", "js/door/camera.js", "js/door/ui.js",
+                "js/signature-pad.js")
 # What the door's service worker caches; their content decides its cache version.
-DOOR_ASSETS = ("js/door.js", "js/door-sw.js", "css/plm.css", "vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js",
+DOOR_ASSETS = DOOR_MODULES + ("js/door-sw.js", "css/plm.css", "vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js",
                "vendor/qr-scanner-1.4.2/qr-scanner-worker.min.js", "img/door-icon-192.png", "img/door-icon-512.png")
 
 
@@ -84,6 +88,8 @@ def door(slug: str):
         "vendor": url_for("static", filename="vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js"),
         "user": int(current_user.id),
         "isAdmin": current_user.role == "admin",
+        # The wrong-day rule's margin, so offline judging matches the server's (None: the rule is off).
+        "dayMarginHours": current_app.config.get("CHECKIN_DAY_MARGIN_HOURS"),
     }
     return render_template("checkin/door.html", event=event, checkpoints=checkpoints, chosen=chosen, door_config=config,
                            checkpoint_days=days, assets_version=door_assets_version())
@@ -126,7 +132,8 @@ def door_service_worker():
     """The service worker script, served from /staff/ so its scope covers every door page."""
     path = os.path.join(current_app.static_folder, "js", "door-sw.js")
     with open(path, encoding="utf-8") as handle:
-        script = handle.read().replace("__VERSION__", door_assets_version())
+        script = handle.read().replace("__VERSION__", door_assets_version()).replace(
+            "__MODULES__", json.dumps([url_for("static", filename=name) for name in DOOR_MODULES[1:]]))
     response = current_app.response_class(script, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/staff/"
     response.headers["Cache-Control"] = "no-cache"

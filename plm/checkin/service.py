@@ -63,11 +63,12 @@ class Source(StrEnum):
     MANUAL = "manual"
     WALK_IN = "walk-in"
     OFFLINE_SYNC = "offline-sync"
+    PAPER = "paper"
 
 
 # A bare public id (the "ticket number" printed under the QR) is a person typing it: accepted only from these
-# staff entries, never from a camera or a replayed camera scan, which must carry the full, verified code.
-STAFF_ENTRY_SOURCES = (Source.MANUAL, Source.WALK_IN)
+# staff entries (typed, walk-in, ticked off a signed paper sheet), never from a camera or a replayed camera scan, which must carry the full, verified code.
+STAFF_ENTRY_SOURCES = (Source.MANUAL, Source.WALK_IN, Source.PAPER)
 UNDO_WINDOW = timedelta(minutes=15)
 # An offline scan may carry a time a little off the server clock (phones drift), either way.
 FUTURE_SKEW = timedelta(minutes=5)
@@ -586,7 +587,7 @@ def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, no
 
 
 def match_rank(query: str, full_name: str, badge_name: str) -> int:
-    """How well a door search matches, best first; the door's offline search (door.js) ranks the same way.
+    """How well a door search matches, best first; the door's offline search (static/js/door/judge.js) ranks the same way.
 
     0: a name starts with the query; 1: every query word starts a word of a name; 2: every query word is
     inside a name; 3: found elsewhere (institution). Both sides folded with `fold_for_search`.

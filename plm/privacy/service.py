@@ -9,7 +9,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from plm.models import (
-    AuditLog, CheckIn, Checkpoint, Event, EventSession, MailMessage, Participant, SessionSignup,
+    AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, MailMessage, Participant,
+    SessionSignup,
     User, audit, utcnow,
 )
 
@@ -74,6 +75,9 @@ def _strip_personal_data(session: Session, participant: Participant) -> None:
     participant.pending_manage_token_hash = None
     participant.ticket_secret = "anonymised"
     session.execute(delete(MailMessage).where(MailMessage.participant_id == participant.id))
+    # A drawn signature is personal data too; the check-in it belonged to stays.
+    session.execute(delete(CheckInSignature).where(CheckInSignature.checkin_id.in_(
+        select(CheckIn.id).where(CheckIn.participant_id == participant.id))))
     session.execute(update(AuditLog).where(AuditLog.target_type == "participant", AuditLog.target_id == participant.id)
                     .values(detail={}))
 

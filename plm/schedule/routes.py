@@ -200,7 +200,7 @@ def public_schedule(slug: str):
     if participant is not None:
         signed = service.signed_up_ids(db.session, participant)
         mine = [s for s in todays if s.id in signed or any(p.id == participant.id for p in s.facilitators)]
-    ics_url = url_for("schedule.schedule_ics", slug=event.slug, _external=True)
+    ics_url = links.absolute_url("schedule.schedule_ics", slug=event.slug)
     keep = {k: v for k, v in (("track", track_id), ("room", room_id), ("token", token if participant else None)) if v}
     return render_template(
         "schedule/public.html", event=event, days=days, day=day, sessions=todays, grid=grid,

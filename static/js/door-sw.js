@@ -1,18 +1,19 @@
 /* PLM door service worker (scope /staff/): keeps the door page and its assets available offline.
    Door pages: network first (3 s), the last good copy when the network is gone.
    Static assets: cache first, refreshed in the background. The API is never cached here:
-   door.js keeps its own snapshot and queue in localStorage. */
+   the door's modules keep their own snapshot and queue in localStorage. */
 'use strict';
 var VERSION = '__VERSION__';  // filled in by the /staff/door-sw.js route
+var MODULES = __MODULES__;  // static/js/door/*.js that main.js imports (by their plain URLs)
 var CACHE = 'plm-door-' + VERSION;
 var DOOR_PAGE = /^\/staff\/events\/[^/]+\/door$/;
 
 self.addEventListener('install', function (event) {
   self.skipWaiting();
   event.waitUntil(caches.open(CACHE).then(function (cache) {
-    return cache.addAll(['/static/js/door.js?v=' + VERSION, '/static/css/plm.css',
+    return cache.addAll(['/static/js/door/main.js?v=' + VERSION, '/static/css/plm.css',
                          '/static/vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js',
-                         '/static/vendor/qr-scanner-1.4.2/qr-scanner-worker.min.js']).catch(function () {});
+                         '/static/vendor/qr-scanner-1.4.2/qr-scanner-worker.min.js'].concat(MODULES)).catch(function () {});
   }));
 });
 

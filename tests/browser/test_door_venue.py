@@ -18,29 +18,10 @@ from plm.extensions import db
 from plm.models import CheckIn, Participant, ScanLog
 from plm.tickets import participant_code
 from tests.browser.conftest import has_horizontal_overflow, screenshot
-from tests.helpers import SECRET, add_participant, count_checkins, day_checkpoint, log_in, set_door_clock, wedge
+from tests.helpers import (CHECKINS, SECRET, add_participant, count_checkins, day_checkpoint, door_url, log_in, ready,
+                           set_door_clock, wait_until, wedge)
 
 pytestmark = pytest.mark.usefixtures("door_clock")  # the event's first day unless a test sets the clock (conftest)
-
-CHECKINS = "**/api/v1/events/*/checkins"
-
-
-def door_url(base, event, checkpoint=None):
-    return f"{base}/staff/events/{event.slug}/door" + (f"?checkpoint={checkpoint.id}" if checkpoint else "")
-
-
-def ready(page):
-    page.wait_for_function("window.plmDoor")
-
-
-def wait_until(page, script: str, timeout_ms: int = 10000) -> None:
-    """Poll a JS expression from Python (the page's CSP forbids the eval wait_for_function polls with)."""
-    for _ in range(timeout_ms // 50):
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError(f"still false: {script}")
-
 
 def checked_in(participant, checkpoint) -> bool:
     db.session.expire_all()

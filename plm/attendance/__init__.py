@@ -1,0 +1,16 @@
+"""Attendance: facilitators take it in their sessions; the daftar hadir (signed attendance sheets, PDF
+and XLSX), paper bulk entry, and signatures drawn at the door."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    """Blueprints (pages and the signature API), the staff dashboard link and `flask plm attendance-sheets`."""
+    from plm.attendance import commands, routes  # noqa: F401  (commands register on plm_cli)
+    from plm.navigation import add_staff_link
+
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(routes.api)
+    add_staff_link(app, "attendance.index", _l("Attendance and daftar hadir"),
+                   roles=("organizer", "facilitator"), order=22)

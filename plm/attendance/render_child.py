@@ -1,0 +1,45 @@
+"""Renders one daftar hadir PDF in a process of its own: `python -m plm.attendance.render_child`, with
+{"config": {...}, "checkpoint": ID, "sort", "orientation", "blank"} as JSON on stdin, the PDF on stdout.
+
+A sheet of 350 rows is seconds of WeasyPrint; rendered in the web process it would hold the GIL and the
+door's check-ins in that process would wait (`make run` serves from one process). The request thread
+starts this child at a lower priority (JOB_NICE) and only waits, like the batch-PDF jobs do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def main() -> int:
+    request = json.loads(sys.stdin.read() or "{}")
+    config = dict(request.get("config") or {}, JOB_WORKER=False)
+    from plm import create_app
+    from plm.attendance import service
+    from plm.extensions import db
+    from plm.models import Checkpoint, Event
+
+    app = create_app(config)
+    niceness = int(app.config.get("JOB_NICE") or 0)
+    if niceness > 0:
+        os.nice(niceness)
+    with app.app_context():
+        try:
+            checkpoint = db.session.get(Checkpoint, int(request["checkpoint"]))
+            event = db.session.get(Event, checkpoint.event_id)
+            pdf = service.render_sheet(db.session, event, checkpoint, upload_folder=app.config["UPLOAD_FOLDER"],
+                                       fmt="pdf", sort=request.get("sort", "name"),
+                                       orientation=request.get("orientation", "portrait"),
+                                       blank_rows=int(request.get("blank", 10)))
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    sys.stdout.buffer.write(pdf)
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
