@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from plm.extensions import db
 from plm.models import CheckIn, CheckInSignature, SessionSignup
 from tests.browser.conftest import has_horizontal_overflow, screenshot
-from tests.browser.test_checkin_door import log_in, open_door
-from tests.test_checkin_api import day_checkpoint
+from tests.helpers import day_checkpoint, log_in, open_door
 
 LONG_TITLE = "Strategi Pengembangan Layanan Perpustakaan Berbasis Inklusi Sosial untuk Kesejahteraan Masyarakat Desa"
 

@@ -19,13 +19,13 @@ from werkzeug.serving import make_server
 
 from plm.venue import tls
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.test_checkin_door import log_in
-from tests.test_checkin_api import day_checkpoint
+from tests.helpers import day_checkpoint, log_in
 
 HOST = "plm.venue.test"
 
 
 def free_port() -> int:
+    """For Caddy, which cannot be handed a socket nor report a port 0: bound, released, then given to it."""
     import socket
 
     with socket.socket() as probe:
