@@ -84,10 +84,10 @@ test: debs-test $(VENV)/.dev translations
 	@scripts/run-tests
 
 test-sqlite: $(VENV)/.dev translations
-	$(BIN)/python -m pytest -q
+	scripts/run-tests --pass
 
 test-postgres: debs-test $(VENV)/.dev translations
-	scripts/with-postgres $(BIN)/python -m pytest -q -m "not nodb"
+	scripts/with-postgres scripts/run-tests --pass "not nodb"
 
 bench: debs-test $(VENV)/.dev translations
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -1,5 +1,10 @@
 """Shared fixtures: a real database (SQLite file, or PostgreSQL when PLM_TEST_DATABASE_URL is set),
-migrated once per run with the real Alembic migrations and emptied after each test."""
+migrated once per run with the real Alembic migrations and emptied after each test.
+
+Under pytest-xdist (`-n 2`, scripts/run-tests) every worker has a database of its own: its own SQLite
+file, or on PostgreSQL its own database `plm_test_gw0`, `plm_test_gw1`, ... on the server in
+PLM_TEST_DATABASE_URL, so tests that empty the tables never see another worker's rows. Helpers shared by
+test modules live in tests/helpers.py."""
 
 from __future__ import annotations
 
@@ -14,7 +19,9 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,20 +29,38 @@ sys.path.insert(0, str(ROOT))
 
 from plm import create_app  # noqa: E402
 from plm.extensions import db  # noqa: E402
+from tests.helpers import STAFF_PASSWORD  # noqa: E402,F401 (tests import it from here too)
 
-_TMP = tempfile.mkdtemp(prefix="plm-tests-")
-DATABASE_URL = os.environ.get("PLM_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/plm-test.sqlite3"
-IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+# "gw0", "gw1", ... in a pytest-xdist worker; "" in a plain `pytest` run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_TMP = tempfile.mkdtemp(prefix=f"plm-tests-{WORKER or 'main'}-")
+# The server's own database (scripts/with-postgres makes `plm_test`); workers get one each beside it.
+SERVER_DATABASE_URL = os.environ.get("PLM_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/plm-test.sqlite3"
+IS_POSTGRES = SERVER_DATABASE_URL.startswith("postgresql")
+if IS_POSTGRES and WORKER:
+    _url = make_url(SERVER_DATABASE_URL)
+    DATABASE_URL = _url.set(database=f"{_url.database}_{WORKER}").render_as_string(hide_password=False)
+else:
+    DATABASE_URL = SERVER_DATABASE_URL
+# Hypothesis: in CI (CI=true) every run tries the same examples (derandomize: the seed is a hash of the
+# test), so a failure there fails again on a rerun and prints its @reproduce_failure blob; Hypothesis
+# allows no example database with derandomize. On a developer's machine examples are random and the
+# failing ones are kept in .hypothesis/examples (under the repository, not in git) and tried first next run.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("dev", database=DirectoryBasedExampleDatabase(str(ROOT / ".hypothesis" / "examples")))
+hypothesis_settings.load_profile(os.environ.get("PLM_HYPOTHESIS_PROFILE")
+                                 or ("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"))
+
 # Production-like apps and the gunicorn/CLI subprocesses refuse to start without it; the test
 # client's own host, so links in mails look like the pages the tests fetch.
 os.environ["PLM_PUBLIC_BASE_URL"] = "http://localhost"
-
-STAFF_PASSWORD = "correct-horse-battery"
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "nodb: needs no database; run once (on the SQLite pass)")
     config.addinivalue_line("markers", "browser: drives headless Chromium")
+    config.addinivalue_line("markers", "serial: must run alone, never beside other tests (stops the shared "
+                                       "PostgreSQL, kill -9 bursts); scripts/run-tests runs them after the parallel step")
 
 
 def base_config(**overrides) -> dict:
@@ -71,7 +96,15 @@ class FreshContextClient(FlaskClient):
 @pytest.fixture(scope="session")
 def migrated_database():
     """Run the real migrations once on an empty database."""
-    if IS_POSTGRES:
+    if IS_POSTGRES and DATABASE_URL != SERVER_DATABASE_URL:
+        # This xdist worker's own database, made afresh on the same server.
+        name = make_url(DATABASE_URL).database
+        server = create_engine(SERVER_DATABASE_URL, isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        server.dispose()
+    elif IS_POSTGRES:
         engine = create_engine(DATABASE_URL)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -156,6 +189,12 @@ def login(client, make_user):
         return user
 
     return do_login
+
+
+@pytest.fixture
+def door(client, login, event):
+    """The test client logged in as door staff (an organizer)."""
+    return login("organizer")
 
 
 @pytest.fixture
@@ -273,12 +312,20 @@ def schedule_factory(app, event):
             db.session.commit()
 
     return Factory()
+
+
+@pytest.fixture
+def workshop(schedule_factory):
+    """A published workshop with two seats, sign-up required."""
+    room = schedule_factory.room("Ruang Pecatu", capacity=30)
+    item = schedule_factory.session("Lokakarya SLiMS", kind="workshop", room=room, capacity=2, signup=True)
+    schedule_factory.publish()
+    return item
 @pytest.fixture
 def gunicorn_server(migrated_database, tmp_path):
     """gunicorn_server(workers=2, threads=4) serves the app from a real gunicorn process on the test
     database (what production runs); yields the base URL. Stopped before the tables are emptied."""
     import signal
-    import socket
     import subprocess
     import time
     import urllib.request
@@ -286,16 +333,18 @@ def gunicorn_server(migrated_database, tmp_path):
     processes = []
 
     def start(workers: int = 2, threads: int = 4) -> str:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        from tests.helpers import listening_socket
+
+        sock = listening_socket()  # bound to port 0 here, served by gunicorn through fd://
+        port = sock.getsockname()[1]
         env = dict(os.environ, PLM_SECRET_KEY="test-secret-key", PLM_SQLALCHEMY_DATABASE_URI=DATABASE_URL,
                    PLM_INSTANCE_PATH=str(tmp_path), PLM_RATELIMIT_ENABLED="false",
                    PLM_CHECKIN_DAY_MARGIN_HOURS="null")  # as in base_config(): the event is weeks ahead
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            [sys.executable, "-m", "gunicorn", "--bind", f"fd://{sock.fileno()}", "--workers", str(workers),
              "--threads", str(threads), "--log-level", "warning", "wsgi:app"],
-            cwd=str(ROOT), env=env)
+            cwd=str(ROOT), env=env, pass_fds=[sock.fileno()])
+        sock.close()  # gunicorn holds its own copy
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

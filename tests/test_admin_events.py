@@ -6,15 +6,7 @@ from sqlalchemy import select
 
 from plm.extensions import db
 from plm.models import AuditLog, Checkpoint, Event
-
-FORM = {
-    "name": "PLM Regional Kalimantan", "slug": "plm-kalimantan-2026", "theme": "Perpustakaan untuk semua",
-    "venue": "Hotel Banjarmasin", "address": "Jl. A. Yani", "city": "Banjarmasin", "timezone": "Asia/Makassar",
-    "starts_on": "2026-09-01", "ends_on": "2026-09-03", "registration_opens_at": "2026-07-01T08:00",
-    "registration_closes_at": "2026-08-25T17:00", "capacity": "120", "contact_email": "panitia@plm.example",
-    "contact_phone": "+62 811 000 000",
-}
-
+from tests.helpers import EVENT_FORM as FORM
 
 def test_admin_creates_and_edits_an_event(client, login):
     login("admin")

@@ -3,10 +3,10 @@
 The routes are enumerated from app.url_map, so a new route is checked without editing this test.
 """
 
-import re
 
 
 from tests.conftest import STAFF_PASSWORD
+from tests.helpers import rule_url
 
 # The door service worker is a static script (no data) that must live under /staff/ for its scope;
 # the OpenAPI document describes the API and holds no data; a password reset link is its own credential;
@@ -27,19 +27,6 @@ def _protected_rules(app):
         yield rule
 
 
-def _url(rule, slug):
-    values = {}
-    for name in rule.arguments:
-        converter = rule._converters[name]
-        if name == "slug":
-            values[name] = slug
-        elif type(converter).__name__ in ("IntegerConverter",):
-            values[name] = 1
-        else:
-            values[name] = "x1"
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
-
-
 def _method(rule):
     return "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
 
@@ -50,7 +37,7 @@ def test_matrix(app, make_user, event):
     checked = 0
     anonymous = app.test_client()
     for rule in rules:
-        response = anonymous.open(_url(rule, event.slug), method=_method(rule))
+        response = anonymous.open(rule_url(rule, event.slug), method=_method(rule))
         if rule.rule.startswith("/api/"):
             assert response.status_code == 401 and response.is_json, rule.rule
         else:
@@ -63,7 +50,7 @@ def test_matrix(app, make_user, event):
         for rule in rules:
             view = app.view_functions[rule.endpoint]
             allowed = getattr(view, "allowed_roles", None)
-            response = client.open(_url(rule, event.slug), method=_method(rule))
+            response = client.open(rule_url(rule, event.slug), method=_method(rule))
             if role == "facilitator" and rule.endpoint in FACILITATOR_NEEDS_OWN_CHECKPOINT:
                 assert response.status_code == 403 and response.is_json, f"{role} {rule.rule} -> {response.status_code}"
             elif allowed is not None and role != "admin" and role not in allowed:
@@ -96,7 +83,7 @@ def test_facilitators_reach_only_their_own_sessions_at_the_door(app, make_user, 
     from plm.admin.service import ensure_day_checkpoints
     from plm.checkin.service import ensure_session_checkpoints
     from plm.tickets import participant_code
-    from tests.test_checkin_api import SECRET
+    from tests.helpers import SECRET
 
     leader = schedule_factory.leader("Ayu Lestari", "ayu@test.example")
     mine = schedule_factory.session("Literasi digital", signup=True, facilitators=[leader])

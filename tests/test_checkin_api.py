@@ -11,38 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from plm.extensions import db
-from plm.models import AuditLog, CheckIn, Checkpoint, Event, EventSession, Participant, ScanLog, SessionSignup, utcnow
+from plm.models import AuditLog, CheckIn, Event, EventSession, Participant, ScanLog, SessionSignup, utcnow
 from plm.tickets import code_digest, participant_code
-
-SECRET = "test-secret-key"
-
-
-def add_participant(event, name="Ni Luh Putu Ayu", email=None, status="registered", **kw):
-    p = Participant(event_id=event.id, full_name=name, email=email or f"{uuid.uuid4().hex[:8]}@x.example",
-                    institution=kw.pop("institution", "Perpustakaan Desa Ungasan"),
-                    province=kw.pop("province", "Bali"), status=status, **kw)
-    db.session.add(p)
-    db.session.commit()
-    return p
-
-
-def day_checkpoint(event, index=0):
-    return db.session.scalars(select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == "day")
-                              .order_by(Checkpoint.day)).all()[index]
-
-
-def scan(client, event, code, checkpoint, **extra):
-    body = {"code": code, "checkpoint": checkpoint.id if hasattr(checkpoint, "id") else checkpoint,
-            "client_uuid": extra.pop("client_uuid", str(uuid.uuid4()))}
-    body.update(extra)
-    return client.post(f"/api/v1/events/{event.slug}/checkins", json=body)
-
-
-@pytest.fixture
-def door(client, login, event):
-    user = login("organizer")
-    return user
-
+from tests.helpers import SECRET, add_participant, day_checkpoint, scan
 
 def test_ok_then_already_with_time_and_door(client, door, event):
     p = add_participant(event)
@@ -320,9 +291,8 @@ def test_search_accent_and_case_insensitive(client, door, event):
     assert client.get(url, query_string={"q": "x" * 101}).status_code == 422
 
 
-def test_search_is_fast_on_5000(client, door, event):
-    import time
-
+def test_search_on_5000(client, door, event):
+    """Correct answers on 5,000 rows; how fast they come is bench/search.py's job (no wall clock in tests)."""
     rows = [dict(event_id=event.id, full_name=f"Peserta Nomor {i} Wayan", email=f"p{i}@x.example",
                  email_normalized=f"p{i}@x.example", institution=f"Perpustakaan {i % 97}",
                  search_text=f"peserta nomor {i} wayan perpustakaan {i % 97}", public_id=f"P{i:09d}"[:10])
@@ -330,11 +300,8 @@ def test_search_is_fast_on_5000(client, door, event):
     db.session.execute(Participant.__table__.insert(), rows)
     db.session.commit()
     url = f"/api/v1/events/{event.slug}/participants"
-    client.get(url, query_string={"q": "wayan"})
-    started = time.perf_counter()
     for q in ("nomor 4321", "wayan", "perpustakaan 42", "zzz"):
         assert client.get(url, query_string={"q": q}).status_code == 200
-    assert (time.perf_counter() - started) / 4 < 0.1
     assert len(client.get(url, query_string={"q": "wayan"}).get_json()["results"]) == 20
 
 

@@ -14,7 +14,7 @@ from plm.auth.service import create_api_token
 from plm.extensions import db
 from plm.models import CheckIn, ScanLog
 from plm.tickets import participant_code
-from tests.test_checkin_api import SECRET, add_participant, day_checkpoint
+from tests.helpers import SECRET, add_participant, day_checkpoint
 
 
 def post(url, token, body):

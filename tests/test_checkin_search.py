@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plm.checkin.service import match_rank
-from tests.test_checkin_api import add_participant, day_checkpoint, door  # noqa: F401 (fixture)
+from tests.helpers import add_participant, day_checkpoint
 
 
 def test_match_rank_orders_name_start_word_start_inside_then_institution():

@@ -20,7 +20,7 @@ from plm.extensions import db
 from plm.models import AuditLog, CheckIn, Checkpoint, Event, EventSession, Participant, ScanLog, utcnow
 from plm.tickets import participant_code
 from tests.conftest import STAFF_PASSWORD, csrf_token_from
-from tests.test_checkin_api import SECRET, add_participant, day_checkpoint, scan
+from tests.helpers import SECRET, add_participant, day_checkpoint, scan
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_arbitrary_unicode_codes_never_give_a_5xx(client, door, event):
         st.builds(lambda pid: prefix + pid + ":" + code.rsplit(":", 1)[1], st.text(chars, min_size=1, max_size=16)),
     )
 
-    @settings(max_examples=300, deadline=None, database=None,
+    @settings(max_examples=300, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(text=codes, source=st.sampled_from(["qr", "manual", "offline-sync", "walk-in"]))
     def run(text, source):

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from plm.extensions import db
 from plm.models import AuditLog, CheckIn, Event, Participant, User
 from tests.conftest import ROOT, STAFF_PASSWORD, csrf_token_from
-from tests.test_authorization_matrix import _url
-from tests.test_checkin_api import SECRET, add_participant, day_checkpoint
+from tests.helpers import SECRET, add_participant, day_checkpoint, rule_url
 
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -40,7 +39,7 @@ def test_every_state_changing_route_refuses_a_request_without_the_token(make_app
         checked = []
         for rule in app.url_map.iter_rules():
             for method in sorted(rule.methods & set(STATE_CHANGING)):
-                url = _url(rule, event.slug)
+                url = rule_url(rule, event.slug)
                 response = client.open(url, method=method, data={"confirm": "y", "email": "x@example.id"})
                 assert response.status_code == 400, f"{method} {rule.rule} -> {response.status_code}"
                 if rule.rule.startswith("/api/"):

@@ -215,7 +215,7 @@ def test_verify_is_rate_limited(make_app):
 
 
 def test_certificate_pdf_names_serials_and_qr_to_verify_url(make_app, tmp_path):
-    from tests.test_documents_render import _decode, _rasterise
+    from tests.helpers import decode_qr as _decode, rasterise_pdf as _rasterise
     from plm.documents import service
     from plm.models import Event
     from plm.admin.service import ensure_day_checkpoints
@@ -290,12 +290,7 @@ def test_single_badge_on_the_spot(app, client, event, schedule_factory, login):
     assert pages == 1 and "Sri Wahyuni" in text
     db.session.expire_all()
     assert db.session.get(Participant, sri.id).badge_printed_at is not None
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        assert client.get(url).status_code == 200
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 1.0, timings
+    assert client.get(url).status_code == 200  # again (a reprint); its speed: bench/documents.py "app_single"
     assert client.get(f"/staff/events/{event.slug}/participants/NOSUCHID00/badge.pdf").status_code == 404
     # The door page's print button points here.
     assert "badge.pdf" in client.get(f"/staff/events/{event.slug}/door").get_data(as_text=True)
@@ -651,6 +646,7 @@ def test_eligibility_page_for_admin_with_override(app, client, event, schedule_f
     assert "Sri Wahyuni" in html and "Izin resmi hari ke-3" in html
 
 
+@pytest.mark.serial  # five PDF jobs in 120 s: missed it beside the xdist workers under load (scripts/run-tests)
 def test_jobs_under_gunicorn_with_several_workers(app, event, schedule_factory, make_user, gunicorn_server,
                                                  monkeypatch, tmp_path):
     """Two gunicorn worker processes each start a job thread on their first request; five queued jobs are

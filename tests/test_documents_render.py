@@ -5,11 +5,8 @@ from __future__ import annotations
 import io
 import math
 import re
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +34,7 @@ from plm.documents.data import (  # noqa: E402
 )
 from plm.pdf.fetcher import RefusedURL, SafeURLFetcher  # noqa: E402
 from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR, SAFETY, fit_font_size, text_width  # noqa: E402
+from tests.helpers import decode_qr as _decode, rasterise_pdf as _rasterise  # noqa: E402
 from plm.qr import qr_matrix, qr_png, qr_svg  # noqa: E402
 
 MM = 72 / 25.4
@@ -85,41 +83,6 @@ def _badges(n, names=None):
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _require(tool: str) -> str:
-    path = shutil.which(tool)
-    if not path:
-        pytest.fail(f"{tool} is missing: install poppler-utils (make test does)")
-    return path
-
-
-def _zbar():
-    try:
-        from pyzbar import pyzbar
-    except Exception as exc:  # ImportError when libzbar0 is missing
-        pytest.fail(f"pyzbar/libzbar0 unavailable ({exc}): install libzbar0 (make test does)")
-    return pyzbar
-
-
-def _rasterise(pdf: bytes, dpi: int, gray=False) -> list[Image.Image]:
-    _require("pdftoppm")
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "doc.pdf"
-        src.write_bytes(pdf)
-        args = ["pdftoppm", "-r", str(dpi), "-png"] + (["-gray"] if gray else []) + [str(src), str(Path(tmp) / "p")]
-        subprocess.run(args, check=True, capture_output=True, timeout=120)
-        pages = sorted(Path(tmp).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
-        images = []
-        for page in pages:
-            with Image.open(page) as im:
-                images.append(im.copy())
-        return images
-
-
-def _decode(image: Image.Image) -> list[str]:
-    pyzbar = _zbar()
-    return sorted(sym.data.decode("utf-8") for sym in pyzbar.decode(image) if sym.type == "QRCODE")
 
 
 def _mat_mul(m1, m2):
@@ -385,20 +348,17 @@ def test_progress_and_chunks():
     assert calls == [(10, 10)]  # chunks are whole sheets
 
 
-def test_single_badge_is_one_a6_page_and_fast_when_warm(tmp_path):
+def test_single_badge_is_one_a6_page(tmp_path):
+    """Its speed (target < 0.4 s warm) is bench/documents.py's "single" case, not a test's."""
     logo = tmp_path / "logo.png"
     Image.new("RGB", (200, 200), "#1F5FAD").save(logo)
     event = _event(logo=str(logo))
     badge = _badges(1, [LONG_90])[0]
-    render_single_badge(event, badge)  # warm up
-    start = time.perf_counter()
     pdf = render_single_badge(event, badge)
-    elapsed = time.perf_counter() - start
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     assert float(reader.pages[0].mediabox.width) == pytest.approx(105 * MM, abs=0.5)
     assert len(reader.pages[0].images) >= 1  # the logo
-    assert elapsed < 1.5  # the benchmark holds the real target (< 0.4 s)
 
 
 # ------------------------------------------------------------ certificates

@@ -20,13 +20,13 @@ from werkzeug.test import encode_multipart
 from plm.extensions import db
 from plm.models import CheckIn, MailMessage, Participant, ScanLog
 from plm.tickets import participant_code
-from tests.test_checkin_api import SECRET, add_participant, day_checkpoint
-from tests.test_registration_public import form_data, manage_token, register
+from tests.helpers import SECRET, add_participant, day_checkpoint
+from tests.helpers import form_data, manage_token, register
 
 pytestmark = pytest.mark.fuzz
 
 EXAMPLES = 1000
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
+FUZZ = settings(max_examples=EXAMPLES, deadline=None,  # derandomize and database: the profile (conftest)
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
 # Any character a browser could send in a form (lone surrogates cannot be encoded as UTF-8 at all).

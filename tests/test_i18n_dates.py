@@ -32,7 +32,7 @@ def test_certificates_use_the_same_helper():
 
 
 def test_pages_and_mails_in_english_have_no_broken_range(client, event):
-    from tests.test_registration_public import form_data
+    from tests.helpers import form_data
 
     client.get("/lang/en")
     home = client.get(f"/e/{event.slug}/").get_data(as_text=True)

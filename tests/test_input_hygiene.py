@@ -18,8 +18,7 @@ from plm.extensions import db
 from plm.forms import BaseForm, is_single_line
 from plm.models import Event, Participant
 from plm.text import clean_line, clean_multiline
-from tests.test_admin_events import FORM as EVENT_FORM
-from tests.test_registration_public import manage_token, register
+from tests.helpers import EVENT_FORM, manage_token, register
 
 DIRTY = "Ama\u202egpj.exe\r\nBcc: x@evil\u200e\u200f\u2066\u2067\u2068\u2069\u061c\u200b\ufeff\u2060\x00\x1b\x7f"
 INVISIBLE = ["\r", "\n", "\x00", "\x1b", "\x7f", "\u202e", "\u200e", "\u200f", "\u2066", "\u2067", "\u2068",

@@ -14,7 +14,7 @@ from plm.extensions import db
 from plm.links import absolute_url, is_local_address
 from plm.models import MailMessage, Participant
 from tests.conftest import ROOT
-from tests.test_registration_public import form_data, manage_token, register
+from tests.helpers import form_data, manage_token, register
 
 PUBLIC = "https://plm.example.org"
 EVIL = {"Host": "evil.example:9999"}

@@ -24,7 +24,7 @@ from plm.api import OPENAPI_FILE
 from plm.extensions import db
 from plm.models import CheckIn, Event, EventSession, SessionSignup
 from plm.tickets import participant_code
-from tests.test_checkin_api import SECRET, add_participant, day_checkpoint
+from tests.helpers import SECRET, add_participant, day_checkpoint
 
 DOC = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
 BASE = "urn:plm-openapi"

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import DATABASE_URL, ROOT
+from tests.helpers import listening_socket
 
 
 def test_healthz_and_readyz(client):
@@ -66,18 +66,14 @@ def test_json_logs_carry_the_request_id_and_no_manage_token(make_app, capfd):
     assert "SECRET-TOKEN-123" not in json.dumps(lines) and entry["path"] == "/e/some-event/me/[redacted]"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_gunicorn_from_the_deploy_config_serves_readyz(tmp_path):
-    port = _free_port()
-    env = dict(os.environ, PLM_SECRET_KEY="k", PLM_INSTANCE_PATH=str(tmp_path), PLM_BIND=f"127.0.0.1:{port}",
-               PLM_WORKERS="2", PLM_SQLALCHEMY_DATABASE_URI=DATABASE_URL)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
-                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with listening_socket() as sock:  # gunicorn serves on the socket we bound to port 0 (fd://)
+        port = sock.getsockname()[1]
+        env = dict(os.environ, PLM_SECRET_KEY="k", PLM_INSTANCE_PATH=str(tmp_path), PLM_BIND=f"fd://{sock.fileno()}",
+                   PLM_WORKERS="2", PLM_SQLALCHEMY_DATABASE_URI=DATABASE_URL)
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+                                  cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  pass_fds=[sock.fileno()])
     try:
         deadline = time.monotonic() + 20
         while True:

@@ -63,9 +63,8 @@ def test_list_search_filters_and_counts(client, event, people, login):
     assert re.search(r"<td>Jawa Timur</td><td class=\"num\">1</td>", page)
 
 
-def test_pagination_at_5000_rows_is_fast(client, event, login):
-    import time
-
+def test_pagination_and_search_at_5000_rows(client, event, login):
+    """Right pages on 5,000 rows; their speed is measured by bench/search.py (no wall clock in tests)."""
     db.session.execute(Participant.__table__.insert(), [
         {"event_id": event.id, "public_id": f"P{i:09d}", "full_name": f"Peserta {i:05d}", "name_on_badge": "",
          "email": f"p{i}@example.id", "email_normalized": f"p{i}@example.id", "search_text": f"peserta {i:05d}",
@@ -76,15 +75,11 @@ def test_pagination_at_5000_rows_is_fast(client, event, login):
     db.session.commit()
     login("organizer")
     url = f"/staff/events/{event.slug}/participants"
-    client.get(url)
-    started = time.perf_counter()
     last = client.get(url + "?page=100").get_data(as_text=True)
     searched = client.get(url + "?q=peserta 049&province=Bali&checked_in=no").get_data(as_text=True)
-    elapsed = time.perf_counter() - started
     assert names(last)[-1] == "Peserta 04999" and len(names(last)) == 50
     assert "Halaman 100 dari 100" in last or "Page 100 of 100" in last
     assert len(names(searched)) == 50
-    assert elapsed < 2.0, elapsed
 
 
 def test_edit_is_audited_with_who_and_what(client, event, people, login):

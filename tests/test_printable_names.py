@@ -12,7 +12,7 @@ from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR
 from plm.extensions import db
 from plm.models import Participant
 from plm.participants import importexport
-from tests.test_registration_public import manage_token, register
+from tests.helpers import manage_token, register
 
 
 @pytest.mark.nodb

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from plm.extensions import db
 from plm.models import AuditLog, CheckIn, Checkpoint, MailMessage, Participant
 from tests.conftest import csrf_token_from
-from tests.test_registration_public import manage_token, register
+from tests.helpers import manage_token, register
 
 
 def _registered(client, event, **overrides):

@@ -15,7 +15,7 @@ from plm import create_app
 from plm.extensions import db
 from plm.models import Participant
 from tests.conftest import DATABASE_URL, IS_POSTGRES, ROOT
-from tests.test_registration_public import manage_token, register
+from tests.helpers import manage_token, register
 
 
 def _no_store(response) -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from plm.extensions import db
 from plm.models import Event
-from tests.test_admin_events import FORM
+from tests.helpers import EVENT_FORM as FORM
 
 WITA = ZoneInfo("Asia/Makassar")
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from plm.extensions import db
 from plm.models import MailMessage, Participant, hash_token
-from tests.test_registration_public import form_data, manage_token, register
+from tests.helpers import form_data, manage_token, register
 
 
 def _resend(client, event, email="ayu@example.id", **kwargs):

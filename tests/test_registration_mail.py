@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from plm import outbox
 from plm.extensions import db
 from plm.models import MailMessage, Participant
-from tests.test_registration_public import form_data
+from tests.helpers import form_data
 
 
 class Inbox:
@@ -35,14 +35,27 @@ class Inbox:
 @pytest.fixture
 def smtp():
     handler = Inbox()
-    handler.port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    controller = PortZeroController(handler, hostname="127.0.0.1")
     controller.start()
+    handler.port = controller.port
     yield handler
     controller.stop()
 
 
+class PortZeroController(Controller):
+    """aiosmtpd's controller, but the server binds port 0 itself and reports the port it got (no probing)."""
+
+    def _create_server(self):
+        async def serve():
+            server = await self.loop.create_server(self._factory_invoker, host=self.hostname, port=0)
+            self.port = server.sockets[0].getsockname()[1]  # read before start() connects to it
+            return server
+
+        return serve()
+
+
 def free_port() -> int:
+    """A port nobody listens on (bound, then released): a mail server that is down."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -13,37 +13,7 @@ from sqlalchemy import func, select
 from plm.extensions import db
 from plm.models import AuditLog, MailMessage, Participant, utcnow
 from tests.conftest import csrf_token_from
-
-
-def form_data(**overrides):
-    data = {
-        "full_name": "Ni Luh Putu Ayu Sri Wahyuni",
-        "name_on_badge": "",
-        "email": "ayu@example.id",
-        "phone": "0812-3456-7890",
-        "institution": "Perpustakaan Desa Ungasan",
-        "institution_type": "village",
-        "province": "Bali",
-        "diet": "vegetarian",
-        "access_needs": "",
-        "consent": "y",
-    }
-    data.update(overrides)
-    return data
-
-
-def register(client, event, **overrides):
-    response = client.post(f"/e/{event.slug}/register", data=form_data(**overrides))
-    client.registered_page = response.headers.get("Location")
-    return response
-
-
-def manage_token(client, event):
-    """Follow the confirmation page of the last register() and return the manage token shown there."""
-    page = client.get(client.registered_page).get_data(as_text=True)
-    match = re.search(rf"/e/{event.slug}/me/([A-Za-z0-9_-]+)", page)
-    assert match, page[:2000]
-    return match.group(1)
+from tests.helpers import form_data, manage_token, register
 
 
 def test_form_renders_with_provinces_from_the_data_file(client, event):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from plm.extensions import db
 from plm.models import Participant
-from tests.test_registration_public import form_data
+from tests.helpers import form_data
 from tests.conftest import NoRedirect
 
 

@@ -12,7 +12,7 @@ from plm import create_app
 from plm.extensions import db
 from plm.gunicorn_logger import RedactingLogger
 from plm.request_log import PUBLIC_URL_PARAMS, SECRET_URL_PARAMS, redact
-from tests.test_registration_public import manage_token, register
+from tests.helpers import manage_token, register
 
 SENTINEL = "S3cretSentinelValue42"
 

@@ -7,36 +7,12 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 from icalendar import Calendar
-from sqlalchemy import func, select
 
 from plm.extensions import db
 from plm.models import SessionSignup
 from tests.conftest import NoRedirect
-
-
-def token_for(participant):
-    token = participant.issue_manage_token()
-    db.session.commit()
-    return token
-
-
-def signups(session_id=None):
-    db.session.expire_all()
-    query = select(func.count()).select_from(SessionSignup)
-    if session_id is not None:
-        query = query.where(SessionSignup.session_id == session_id)
-    return db.session.scalar(query)
-
-
-@pytest.fixture
-def workshop(schedule_factory):
-    room = schedule_factory.room("Ruang Pecatu", capacity=30)
-    item = schedule_factory.session("Lokakarya SLiMS", kind="workshop", room=room, capacity=2, signup=True)
-    schedule_factory.publish()
-    return item
+from tests.helpers import signups, token_for
 
 
 def test_manage_page_links_to_my_sessions(app):

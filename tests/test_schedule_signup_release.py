@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from plm.extensions import db
 from plm.models import AuditLog, SessionSignup
-from tests.test_schedule_signup import signups, token_for, workshop  # noqa: F401  (fixture)
+from tests.helpers import signups, token_for
 
 
 def _sign_up(client, token, item):
@@ -15,7 +15,7 @@ def _sign_up(client, token, item):
 
 
 def test_cancelling_frees_the_session_seat_and_reinstating_does_not_take_it_back(
-        client, event, schedule_factory, workshop):  # noqa: F811
+        client, event, schedule_factory, workshop):
     ani, budi, citra = (schedule_factory.person(n) for n in ("Ani Rahayu", "Budi Santoso", "Citra Dewi"))
     tokens = {p.full_name: token_for(p) for p in (ani, budi, citra)}
     _sign_up(client, tokens["Ani Rahayu"], workshop)
@@ -39,7 +39,7 @@ def test_cancelling_frees_the_session_seat_and_reinstating_does_not_take_it_back
     assert entry.detail["released_sessions"] == [workshop.id]
 
 
-def test_erasing_and_staff_moving_to_the_waiting_list_free_seats(client, event, schedule_factory, workshop,  # noqa: F811
+def test_erasing_and_staff_moving_to_the_waiting_list_free_seats(client, event, schedule_factory, workshop,
                                                                  login):
     ani, budi = schedule_factory.person("Ani Rahayu"), schedule_factory.person("Budi Santoso")
     tokens = [token_for(ani), token_for(budi)]
@@ -53,7 +53,7 @@ def test_erasing_and_staff_moving_to_the_waiting_list_free_seats(client, event, 
     assert signups(workshop.id) == 0
 
 
-def test_anonymising_releases_the_seats_of_people_who_did_not_come(app, event, schedule_factory, workshop):  # noqa: F811
+def test_anonymising_releases_the_seats_of_people_who_did_not_come(app, event, schedule_factory, workshop):
     from plm.privacy.service import anonymise_event
 
     ani = schedule_factory.person("Ani Rahayu")

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from plm.extensions import db
 from plm.models import ApiToken, Participant, User, hash_token
 from tests.conftest import STAFF_PASSWORD, csrf_token_from
-from tests.test_registration_public import form_data
+from tests.helpers import form_data
 
 WRONG_PASSWORD = "Salah-Sandi-Rahasia-42"
 

@@ -76,6 +76,7 @@ def test_door_setup_without_a_local_ca(make_app, tmp_path):
 
 
 def _free_port() -> int:
+    """For Caddy, which cannot be handed a socket nor report a port 0: bound, released, then given to it."""
     import socket
 
     with socket.socket() as probe:
@@ -124,12 +125,17 @@ def test_slow_clients_do_not_starve_gunicorn_behind_the_venue_proxy(tmp_path):
 
     from tests.conftest import DATABASE_URL, ROOT
 
-    app_port, https_port, http_port = _free_port(), _free_port(), _free_port()
-    env = dict(os.environ, PLM_SECRET_KEY="k", PLM_INSTANCE_PATH=str(tmp_path), PLM_BIND=f"127.0.0.1:{app_port}",
+    from tests.helpers import listening_socket
+
+    app_socket = listening_socket()  # gunicorn serves on it (fd://): bound to port 0, never probed
+    app_port, https_port, http_port = app_socket.getsockname()[1], _free_port(), _free_port()
+    env = dict(os.environ, PLM_SECRET_KEY="k", PLM_INSTANCE_PATH=str(tmp_path), PLM_BIND=f"fd://{app_socket.fileno()}",
                PLM_WORKERS="1", PLM_THREADS="8", PLM_SQLALCHEMY_DATABASE_URI=DATABASE_URL, PLM_ACCESS_LOG=os.devnull,
                PLM_JOB_WORKER="false")
     gunicorn = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
-                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                pass_fds=[app_socket.fileno()])
+    app_socket.close()  # gunicorn holds its own copy
     cert, key = tls.ensure_server_cert(tmp_path / "venue", ["127.0.0.1"])
     (tmp_path / "Caddyfile").write_text(tls.caddyfile(
         cert=cert, key=key, upstream=f"127.0.0.1:{app_port}", bind="127.0.0.1", https_port=https_port,

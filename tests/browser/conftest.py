@@ -66,6 +66,15 @@ def new_page(browser):
     assert csp_violations == [], csp_violations
 
 
+@pytest.fixture
+def door_clock(request, monkeypatch):
+    """The door page's server clock on the event's first day (door tests use it for every test)."""
+    from tests.helpers import set_door_clock
+
+    if "event" in request.fixturenames:
+        set_door_clock(monkeypatch, request.getfixturevalue("event"))
+
+
 def screenshot(page, name: str) -> None:
     if SCREENSHOT_DIR:
         os.makedirs(SCREENSHOT_DIR, exist_ok=True)

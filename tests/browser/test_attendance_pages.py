@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from plm.extensions import db
 from plm.models import CheckIn, CheckInSignature, SessionSignup
 from tests.browser.conftest import has_horizontal_overflow, screenshot
-from tests.browser.test_checkin_door import log_in, open_door
-from tests.test_checkin_api import day_checkpoint
+from tests.helpers import day_checkpoint, log_in, open_door
 
 LONG_TITLE = "Strategi Pengembangan Layanan Perpustakaan Berbasis Inklusi Sosial untuk Kesejahteraan Masyarakat Desa"
 
@@ -56,7 +55,7 @@ def test_facilitator_taps_attendance_at_360(live_server, new_page, schedule_fact
     rows = db.session.scalars(select(CheckIn)).all()
     assert [(r.participant_id, r.source) for r in rows] == [(people[1].id, "manual")]
     # Undo the tap.
-    row.locator("button", has_text="Batal").click()
+    row.locator("button", has_text="Urungkan").click()
     expect(row).not_to_have_class(re.compile(r"\bis-present\b"))
     expect(page.locator("#att-present")).to_have_text("Hadir: 0")
     assert page.external_requests == [] and page.console_errors == []
@@ -132,6 +131,6 @@ def test_paper_entry_select_all_on_this_page_at_360(live_server, new_page, event
     sources = db.session.scalars(select(CheckIn.source).where(CheckIn.checkpoint_id == cp.id)).all()
     assert sources == ["paper"] * 50
     expect(page.locator("input.paper-id")).to_have_count(0)  # everyone on page 1 is present now
-    page.locator("form", has=page.locator("button", has_text="Batalkan")).locator("button").first.click()
+    page.locator("form", has=page.locator("button", has_text="Urungkan")).locator("button").first.click()
     expect(page.locator(".flash-success")).to_contain_text("50 kehadiran dihapus")
     assert page.external_requests == [] and page.console_errors == []

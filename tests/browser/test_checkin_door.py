@@ -6,63 +6,12 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import func, select
 
-from plm.extensions import db
-from plm.models import CheckIn
 from plm.tickets import participant_code
 from tests.browser.conftest import has_horizontal_overflow, screenshot
-from tests.conftest import STAFF_PASSWORD
-from tests.test_checkin_api import SECRET, add_participant, day_checkpoint
+from tests.helpers import SECRET, add_participant, count_checkins, day_checkpoint, log_in, open_door, wedge
 
-
-def log_in(page, base, email):
-    page.goto(base + "/staff/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", STAFF_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/")
-
-
-def open_door(page, base, event, checkpoint, door_name="Pintu 1"):
-    page.goto(f"{base}/staff/events/{event.slug}/door?checkpoint={checkpoint.id}")
-    page.wait_for_function("window.plmDoor")
-    if page.is_visible("#door-confirm"):  # the checkpoint is not today (see door_clock): confirm it, as a volunteer would
-        page.click("#door-confirm-yes")
-    page.fill("#door-name", door_name)
-    page.dispatch_event("#door-name", "change")
-    expect(page.locator("#door-snap")).to_contain_text(re.compile(r"\d+ peserta"))
-
-
-def set_door_clock(monkeypatch, event, day_index=0, hour=9, minute=0, days_before=0):
-    """The server's clock for the door page: `hour` o'clock in the event's timezone on day `day_index`."""
-    from datetime import datetime, time, timedelta
-    from zoneinfo import ZoneInfo
-
-    import plm.checkin.routes
-
-    local = datetime.combine(event.starts_on + timedelta(days=day_index - days_before), time(hour, minute),
-                             tzinfo=ZoneInfo(event.timezone))
-    monkeypatch.setattr(plm.checkin.routes, "utcnow", lambda: local.astimezone(ZoneInfo("UTC")))
-    return local
-
-
-@pytest.fixture(autouse=True)
-def door_clock(request, monkeypatch):
-    """Door tests run on the event's first day, unless they set the clock themselves."""
-    if "event" in request.fixturenames:
-        set_door_clock(monkeypatch, request.getfixturevalue("event"))
-
-
-def wedge(page, code):
-    page.click("#door-code")
-    page.keyboard.type(code)
-    page.keyboard.press("Enter")
-
-
-def count_checkins():
-    db.session.expire_all()
-    return db.session.scalar(select(func.count(CheckIn.id)))
+pytestmark = pytest.mark.usefixtures("door_clock")  # the event's first day (tests/browser/conftest.py)
 
 
 @pytest.mark.parametrize("width", [360, 1280])

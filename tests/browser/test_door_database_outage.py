@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 
 from tests.browser.conftest import screenshot
-from tests.browser.test_checkin_door import count_checkins, log_in, open_door, wedge
-from tests.test_checkin_api import SECRET, add_participant, day_checkpoint
+from tests.helpers import SECRET, add_participant, count_checkins, day_checkpoint, log_in, open_door, wedge
 from plm.tickets import participant_code
 
 UNAVAILABLE = json.dumps({"error": "database_unavailable",

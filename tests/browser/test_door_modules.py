@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from plm.tickets import participant_code
-from tests.browser.test_checkin_door import count_checkins, door_clock, log_in, wedge  # noqa: F401 (door_clock: autouse)
-from tests.browser.test_door_venue import CHECKINS, door_url, ready, wait_until
-from tests.test_checkin_api import SECRET, add_participant, day_checkpoint
+from tests.helpers import (CHECKINS, SECRET, add_participant, count_checkins, day_checkpoint, door_url, log_in, ready,
+                           wait_until, wedge)
+
+pytestmark = pytest.mark.usefixtures("door_clock")  # the event's first day (tests/browser/conftest.py)
 
 MODULES = ("door/main", "door/judge", "door/queue", "door/camera", "door/ui", "signature-pad")
 

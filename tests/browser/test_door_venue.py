@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -17,28 +18,10 @@ from plm.extensions import db
 from plm.models import CheckIn, Participant, ScanLog
 from plm.tickets import participant_code
 from tests.browser.conftest import has_horizontal_overflow, screenshot
-from tests.browser.test_checkin_door import count_checkins, door_clock, log_in, set_door_clock, wedge  # noqa: F401
-from tests.test_checkin_api import SECRET, add_participant, day_checkpoint
+from tests.helpers import (CHECKINS, SECRET, add_participant, count_checkins, day_checkpoint, door_url, log_in, ready,
+                           set_door_clock, wait_until, wedge)
 
-CHECKINS = "**/api/v1/events/*/checkins"
-
-
-def door_url(base, event, checkpoint=None):
-    return f"{base}/staff/events/{event.slug}/door" + (f"?checkpoint={checkpoint.id}" if checkpoint else "")
-
-
-def ready(page):
-    page.wait_for_function("window.plmDoor")
-
-
-def wait_until(page, script: str, timeout_ms: int = 10000) -> None:
-    """Poll a JS expression from Python (the page's CSP forbids the eval wait_for_function polls with)."""
-    for _ in range(timeout_ms // 50):
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError(f"still false: {script}")
-
+pytestmark = pytest.mark.usefixtures("door_clock")  # the event's first day unless a test sets the clock (conftest)
 
 def checked_in(participant, checkpoint) -> bool:
     db.session.expire_all()

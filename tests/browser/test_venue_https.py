@@ -6,7 +6,6 @@ only /door-setup with the CA download and sends everything else to HTTPS."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import threading
@@ -15,17 +14,19 @@ import urllib.request
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.helpers import open_door
 from werkzeug.serving import make_server
 
 from plm.venue import tls
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.test_checkin_door import log_in
-from tests.test_checkin_api import day_checkpoint
+from tests.helpers import day_checkpoint, log_in
 
 HOST = "plm.venue.test"
 
 
 def free_port() -> int:
+    """For Caddy, which cannot be handed a socket nor report a port 0: bound, released, then given to it."""
     import socket
 
     with socket.socket() as probe:
@@ -92,12 +93,9 @@ def test_door_phone_gets_a_secure_context_over_the_venue_https(playwright_driver
         # HTTPS: a secure context, so the door page's camera API is there.
         assert page.evaluate("window.isSecureContext") is True
         log_in(page, public, "pintu@test.example")
-        page.goto(f"{public}/staff/events/{event.slug}/door?checkpoint={checkpoint.id}")
+        open_door(page, public, event, checkpoint)  # the event is weeks away: the volunteer confirms the day
         assert page.evaluate("window.isSecureContext") is True
         assert page.evaluate("typeof navigator.mediaDevices !== 'undefined' && 'getUserMedia' in navigator.mediaDevices")
-        page.fill("#door-name", "Pintu 1")
-        page.dispatch_event("#door-name", "change")
-        expect(page.locator("#door-snap")).to_contain_text(re.compile(r"\d+ peserta"))
         context.close()
     finally:
         browser.close()
