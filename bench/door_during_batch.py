@@ -40,7 +40,8 @@ def _enqueue_badges(app) -> int:
     from sqlalchemy import func, select
 
     from plm.auth.service import find_user
-    from plm.documents import jobs, service
+    from plm import jobs
+    from plm.documents import service
     from plm.extensions import db
     from plm.models import Event, Participant
 

@@ -166,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
     from plm.api import bp as api_bp
     from plm.auth.routes import bp as auth_bp
     from plm.health import bp as health_bp
+    from plm.jobs import register as register_jobs
     from plm.participants.routes import bp as participants_bp
     from plm.checkin import register as register_checkin
     from plm.privacy.routes import register as register_privacy
@@ -174,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     from plm.schedule.routes import bp as schedule_bp
     from plm.venue.routes import register as register_venue
 
+    register_jobs(app)  # the job worker thread; features register their job kinds
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)

@@ -224,7 +224,8 @@ def is_empty_command() -> None:
 def register(app: Flask) -> None:
     # Each feature adds its commands to plm_cli when its module is imported.
     import plm.checkin.commands  # noqa: F401  (simulate-attendance)
-    import plm.documents.commands  # noqa: F401  (badges, certificates, run-jobs)
+    import plm.documents.commands  # noqa: F401  (badges, certificates)
+    import plm.jobs.commands  # noqa: F401  (run-jobs)
     import plm.registration.commands  # noqa: F401  (import/export-participants, send-mail)
     import plm.schedule.commands  # noqa: F401  (schedule-pdf, import/export-schedule)
 

@@ -43,11 +43,11 @@ def _plural_messages() -> None:  # pragma: no cover - only for extraction
 
 class Printable:
     """Validator for the fields printed on badges and certificates (full name, name on badge, institution):
-    only characters the shipped fonts draw, and at most what fits (plm.documents.fonts.PRINTED_LENGTHS).
+    only characters the shipped fonts draw, and at most what fits (plm.pdf.fonts.PRINTED_LENGTHS).
     Registration, the participant's and staff's edit forms and walk-ins use it; the import checks the same."""
 
     def __init__(self, field_name: str):
-        from plm.documents.fonts import PRINTED_LENGTHS
+        from plm.pdf.fonts import PRINTED_LENGTHS
 
         self.max = PRINTED_LENGTHS[field_name]
         self.field_flags = {"maxlength": self.max}
@@ -55,7 +55,7 @@ class Printable:
     def __call__(self, form, field) -> None:
         from wtforms.validators import StopValidation
 
-        from plm.documents.fonts import unprintable
+        from plm.pdf.fonts import unprintable
 
         text = field.data or ""
         if len(text) > self.max:

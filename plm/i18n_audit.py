@@ -71,7 +71,7 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
     """Values for every URL argument of the app's pages, made on `event` (a loaded demo) when missing."""
     from sqlalchemy import select
 
-    from plm.documents import jobs
+    from plm import jobs
     from plm.models import Certificate, Checkpoint, EventSession, MailMessage, Participant, Room, Track, utcnow
 
     person = session.scalar(select(Participant).where(Participant.event_id == event.id,

@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
 from flask_babel import lazy_gettext as _l
 
+_TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def N_(text: str) -> str:
+    """Marks *text* for extraction only; it is translated where it is shown."""
+    return text
+
+
+@lru_cache(maxsize=4)
+def _catalogue(lang: str) -> NullTranslations:
+    return Translations.load(str(_TRANSLATIONS), [lang])
+
+
+def label_in(text: str, lang: str) -> str:
+    """*text* in *lang* without a request: a printed document speaks its event's language, not the reader's."""
+    return _catalogue(lang).gettext(text)
+
 STAFF_ROLE_LABELS = {"admin": _l("Admin"), "organizer": _l("Organizer (door staff)"), "facilitator": _l("Facilitator")}
-PARTICIPANT_ROLE_LABELS = {
-    "participant": _l("Participant"),
-    "facilitator": _l("Facilitator"),
-    "speaker": _l("Speaker"),
-    "committee": _l("Committee"),
+# The participant roles' texts, once: translated per request for pages (PARTICIPANT_ROLE_LABELS) and in the
+# document's own language for badges and certificates (`label_in`). N_ marks them for extraction.
+PARTICIPANT_ROLE_TEXTS = {
+    "participant": N_("Participant"),
+    "facilitator": N_("Facilitator"),
+    "speaker": N_("Speaker"),
+    "committee": N_("Committee"),
 }
+PARTICIPANT_ROLE_LABELS = {role: _l(text) for role, text in PARTICIPANT_ROLE_TEXTS.items()}
 INSTITUTION_TYPE_LABELS = {
     "provincial": _l("Provincial library"),
     "regency_city": _l("Regency/city library"),

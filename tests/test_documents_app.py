@@ -340,7 +340,7 @@ def test_organizer_cannot_open_certificates(client, event, login):
 
 
 def test_job_pages_are_only_for_their_owner_or_admin(app, client, event, login, make_user):
-    from plm.documents import jobs
+    from plm import jobs
 
     owner = make_user("facilitator", "owner@test.example")
     job = jobs.enqueue(db.session, "certificates", event, owner, {"session_id": None})
@@ -355,7 +355,7 @@ def test_job_pages_are_only_for_their_owner_or_admin(app, client, event, login, 
 
 def test_claim_is_atomic_across_threads(make_app, event):
     """Eight threads (own sessions, own connections) race for two queued jobs: each is claimed once."""
-    from plm.documents import jobs
+    from plm import jobs
 
     app = make_app()
     with app.app_context():
@@ -440,7 +440,7 @@ def test_empty_selection_queues_nothing(client, event, login):
 
 
 def test_certificate_job_run_by_run_pending(app, event, schedule_factory, attend, make_user):
-    from plm.documents import jobs
+    from plm import jobs
     from tests.conftest import STAFF_PASSWORD
 
     admin = make_user("admin")
@@ -465,9 +465,9 @@ def test_certificate_job_run_by_run_pending(app, event, schedule_factory, attend
 
 
 def test_badge_job_in_its_child_process_with_a_render_helper(app, event, schedule_factory, make_user):
-    """The web's path: `plm.documents.job_child` renders a three-chunk batch with a forked helper
+    """The web's path: `plm.jobs.child` renders a three-chunk batch with a forked helper
     (DOCUMENT_RENDER_PROCESSES = 2) and then still writes to the database it shares with the helper."""
-    from plm.documents import jobs
+    from plm import jobs
 
     assert app.config["DOCUMENT_RENDER_PROCESSES"] == 2
     names = [f"Peserta Nomor {i:02d}" for i in range(70)]
@@ -654,7 +654,7 @@ def test_jobs_under_gunicorn_with_several_workers(app, event, schedule_factory, 
     import os
     import urllib.request
 
-    from plm.documents import jobs
+    from plm import jobs
 
     for i in range(6):
         schedule_factory.person(f"Peserta Gunicorn {i}", email=f"g{i}@t.example")

@@ -24,7 +24,6 @@ from pypdf import PdfReader  # noqa: E402
 from plm.documents.badges import LAYOUTS, badge_boxes, render_badges, render_single_badge  # noqa: E402
 from plm.documents.certificates import render_certificates  # noqa: E402
 from plm.documents.data import (  # noqa: E402
-    ROLE_LABELS,
     BadgeData,
     CertificateData,
     EventInfo,
@@ -33,8 +32,8 @@ from plm.documents.data import (  # noqa: E402
     role_label,
     text_colour_on,
 )
-from plm.documents.fetcher import RefusedURL, SafeURLFetcher  # noqa: E402
-from plm.documents.fonts import FONT_BOLD, FONT_REGULAR, SAFETY, fit_font_size, text_width  # noqa: E402
+from plm.pdf.fetcher import RefusedURL, SafeURLFetcher  # noqa: E402
+from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR, SAFETY, fit_font_size, text_width  # noqa: E402
 from tests.helpers import decode_qr as _decode, rasterise_pdf as _rasterise  # noqa: E402
 from plm.qr import qr_matrix, qr_png, qr_svg  # noqa: E402
 
@@ -201,7 +200,7 @@ def test_fit_prefers_one_line_then_wraps():
 
 def test_roles_and_colours():
     assert role_label("speaker") == "Narasumber" and role_label("speaker", "en") == "Speaker"
-    assert ROLE_LABELS["id"]["committee"] == "Panitia"
+    assert role_label("committee") == "Panitia" and role_label("committee", "en") == "Committee"
     assert role_colour("speaker", {"speaker": "#7b1fa2"}) == "#7B1FA2"
     assert role_colour("speaker", {"speaker": "red;}body{x"}) != "red;}body{x"
     assert text_colour_on("#FFEB3B") == "#111111" and text_colour_on("#1F5FAD") == "#FFFFFF"
@@ -516,3 +515,15 @@ def test_real_ticket_codes_stay_inside_the_badge_and_decode(layout):
         for badge, (x0, y0, x1, y1) in zip(badges[page_no * per:(page_no + 1) * per], boxes):
             crop = image.crop((int(x0 * scale), int(image.height - y1 * scale), int(x1 * scale), int(image.height - y0 * scale)))
             assert _decode(crop) == [badge.ticket_code]
+
+
+def test_badge_role_labels_are_the_pages_role_labels(app):
+    """One definition of the role labels: a badge printed in Indonesian says what the Indonesian pages say."""
+    from flask_babel import force_locale
+
+    from plm.labels import PARTICIPANT_ROLE_LABELS
+
+    for lang in ("id", "en"):
+        with app.test_request_context(), force_locale(lang):
+            for role, label in PARTICIPANT_ROLE_LABELS.items():
+                assert role_label(role, lang) == str(label)

@@ -5,10 +5,10 @@
 import pytest
 from sqlalchemy import func, select
 
-from plm.documents.fonts import PRINTED_LENGTHS, fit_font_size, unprintable
+from plm.pdf.fonts import PRINTED_LENGTHS, fit_font_size, unprintable
 from plm.documents.badges import LAYOUTS, PT_PER_MM, _LH_NAME, _metrics
 from plm.documents import certificates
-from plm.documents.fonts import FONT_BOLD, FONT_REGULAR
+from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR
 from plm.extensions import db
 from plm.models import Participant
 from plm.participants import importexport

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -324,11 +326,24 @@ def test_ticket_pdf_never_fetches_urls_from_user_text(client, event, short_tmp):
     assert "TOP-SECRET" not in text and "img src" in text  # shown as text, not loaded
 
 
-def test_refetching_the_fetcher_refuses_everything(app):
-    from plm.registration.ticket import _refusing_fetcher
+def test_ticket_pdf_renders_through_the_pdf_engine_and_its_fetcher(client, event, monkeypatch):
+    """One URL policy for every PDF: the ticket goes through plm.pdf, whose fetcher serves the shipped
+    static files and refuses other files, the network and data: URLs."""
+    from plm.pdf import engine
+    from plm.pdf.fetcher import RefusedURL, SafeURLFetcher
+    from plm.pdf.fonts import FONT_REGULAR
 
-    with pytest.raises(ValueError):
-        _refusing_fetcher().fetch("file:///etc/passwd")
+    for url in ("file:///etc/passwd", "http://example.org/logo.png", "data:image/png;base64,AAAA",
+                f"{Path(FONT_REGULAR).parent.as_uri()}/../../plm/config.py"):
+        with pytest.raises(RefusedURL):
+            SafeURLFetcher().fetch(url)
+    assert SafeURLFetcher().fetch(Path(FONT_REGULAR).as_uri()).read(4) == b"\x00\x01\x00\x00"
+    calls = []
+    real = engine.render_html
+    monkeypatch.setattr(engine, "render_html", lambda html, *a, **k: calls.append(html) or real(html, *a, **k))
+    register(client, event)
+    token = manage_token(client, event)
+    assert client.get(f"/e/{event.slug}/me/{token}/ticket.pdf").data.startswith(b"%PDF") and len(calls) == 1
 
 
 def test_manage_links_registry_is_rendered(make_app, event):

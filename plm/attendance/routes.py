@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
-import sys
 
 from flask import (
     Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
@@ -191,16 +189,12 @@ def _render_in_child() -> bool:
 
 def _render_pdf_in_child(checkpoint: Checkpoint, options: dict) -> bytes | None:
     """This request thread only waits (GIL released) while a child process renders the sheet."""
-    from plm import PROJECT_ROOT
-    from plm.documents.jobs import _plain_config
+    from plm.jobs import plain_config, run_module
 
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
-    request_body = json.dumps({"config": _plain_config(current_app), "checkpoint": checkpoint.id, **options})
+    request_body = json.dumps({"config": plain_config(current_app), "checkpoint": checkpoint.id, **options})
     try:
-        proc = subprocess.run([sys.executable, "-m", "plm.attendance.render_child"], input=request_body.encode(),
-                              cwd=str(PROJECT_ROOT), env=env, capture_output=True,
-                              timeout=float(current_app.config.get("ATTENDANCE_RENDER_TIMEOUT", 300)))
+        proc = run_module("plm.attendance.render_child", input=request_body.encode(),
+                          timeout=float(current_app.config.get("ATTENDANCE_RENDER_TIMEOUT", 300)))
     except (OSError, subprocess.TimeoutExpired) as exc:
         log.error("attendance sheet: render child failed: %s", exc)
         return None

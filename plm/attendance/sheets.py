@@ -1,4 +1,4 @@
-"""Daftar hadir: the attendance sheet as PDF (WeasyPrint, through plm.documents' engine) and XLSX.
+"""Daftar hadir: the attendance sheet as PDF (WeasyPrint, through the app's PDF engine, plm.pdf) and XLSX.
 
 Plain data in (:class:`SheetInfo`, :class:`SheetRow`), bytes out; no Flask, no database, so the
 CLI, the web and the tests render the same thing. Fixed wording per language (Indonesian by
@@ -93,8 +93,8 @@ def _groups(rows: list[SheetRow], grouped: bool) -> list[dict]:
 def render_sheet_pdf(info: SheetInfo, rows: list[SheetRow], *, orientation: str = "portrait",
                      grouped: bool = False, blank_rows: int = 10) -> bytes:
     """One attendance sheet (a day or a session) as PDF bytes: rows in the order given."""
-    from plm.documents.engine import file_url, jinja_env, render_html, stylesheet
-    from plm.documents.fonts import clean_text
+    from plm.pdf.engine import file_url, font_stylesheet, jinja_env, render_html, stylesheet
+    from plm.pdf.fonts import clean_text
 
     if orientation not in ORIENTATIONS:
         raise ValueError(f"orientation must be one of {ORIENTATIONS}")
@@ -105,14 +105,14 @@ def render_sheet_pdf(info: SheetInfo, rows: list[SheetRow], *, orientation: str 
     clean = [SheetRow(name=clean_text(r.name), institution=clean_text(r.institution), province=clean_text(r.province),
                       time=r.time, source=r.source, signature_svg=r.signature_svg, group=clean_text(r.group))
              for r in rows]
-    html = jinja_env().get_template("attendance_sheet.html").render(
+    html = jinja_env().get_template("attendance/sheet_pdf.html").render(
         t=t, lang=lang, info=info, logos=logos, groups=_groups(clean, grouped), total=len(clean),
         present=sum(1 for r in clean if r.source), signed=sum(1 for r in clean if r.signature_svg),
         blank=range(len(clean) + 1, len(clean) + 1 + blank_rows), orientation=orientation,
         svg=lambda text: Markup(text),  # noqa: E731 - server-generated SVG only (see signatures.py)
     )
-    styles = [stylesheet("fonts.css"), stylesheet("attendance_sheet.css", orientation=orientation,
-                                                   page_word=t["page"], of_word=t["of"])]
+    styles = [font_stylesheet(), stylesheet("attendance/sheet_pdf.css", orientation=orientation,
+                                            page_word=t["page"], of_word=t["of"])]
     return render_html(html, styles, allowed_files=[p for p in info.logo_paths[:4] if p])
 
 

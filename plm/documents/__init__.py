@@ -1,8 +1,8 @@
-"""PDF documents of the meeting: name badges and certificates.
+"""The documents feature: name badges and certificates (pages, batch jobs, eligibility, verification).
 
-Pure functions: plain data in (:class:`EventInfo`, :class:`BadgeData`,
-:class:`CertificateData`, :class:`Signatory`), PDF bytes out.  No Flask, no
-request state; WeasyPrint is imported only when a renderer is first used.
+The renderers are pure functions: plain data in (:class:`EventInfo`, :class:`BadgeData`,
+:class:`CertificateData`, :class:`Signatory`), PDF bytes out, through the app's PDF engine
+(:mod:`plm.pdf`).  No Flask, no request state; WeasyPrint is imported only when a renderer is first used.
 
     from plm.documents import EventInfo, BadgeData, render_badges
     pdf = render_badges(event, badges, layout="a6")
@@ -10,7 +10,6 @@ request state; WeasyPrint is imported only when a renderer is first used.
 
 from .data import (  # noqa: F401  (light: no WeasyPrint import)
     DEFAULT_ROLE_COLOURS,
-    ROLE_LABELS,
     ROLES,
     BadgeData,
     CertificateData,
@@ -21,16 +20,15 @@ from .data import (  # noqa: F401  (light: no WeasyPrint import)
 )
 
 _LAZY = {
-    "render_badges": "badges",
-    "render_single_badge": "badges",
-    "LAYOUTS": "badges",
-    "render_certificates": "certificates",
-    "fit_font_size": "fonts",
+    "render_badges": ".badges",
+    "render_single_badge": ".badges",
+    "LAYOUTS": ".badges",
+    "render_certificates": ".certificates",
 }
 
 __all__ = [
     "BadgeData", "CertificateData", "DEFAULT_ROLE_COLOURS", "EventInfo", "ROLES",
-    "ROLE_LABELS", "Signatory", "role_colour", "role_label", *_LAZY,
+    "Signatory", "role_colour", "role_label", *_LAZY,
 ]
 
 
@@ -38,5 +36,5 @@ def __getattr__(name):
     if name in _LAZY:
         from importlib import import_module
 
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        return getattr(import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from plm.pdf.engine import StyleClasses as _Classes
+from plm.pdf.engine import file_url, font_stylesheet, jinja_env, render_chunks, stylesheet
+from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR, clean_text, fit_font_size, text_width
+
 from .data import BadgeData, EventInfo, normalise_lang, role_colour, role_label, text_colour_on
-from .engine import StyleClasses as _Classes
-from .engine import file_url, jinja_env, render_chunks, stylesheet
-from .fonts import FONT_BOLD, FONT_REGULAR, clean_text, fit_font_size, text_width
 
 __all__ = ["LAYOUTS", "BadgeLayout", "render_badges", "render_single_badge", "badge_boxes"]
 
@@ -243,7 +244,7 @@ def _builder(event: EventInfo, lay: BadgeLayout):
     logo = file_url(event.logo_path)
     header = _event_header(event, m, bool(logo))
     marks = [kind for kind, _, _ in _crop_marks(lay)]
-    template = jinja_env().get_template("badges.html")
+    template = jinja_env().get_template("documents/badges.html")
     event_name = clean_text(event.name)
 
     def build(chunk: list[BadgeData]) -> str:
@@ -274,9 +275,9 @@ def _stylesheets(lay: BadgeLayout):
     )
     marks = tuple((x, y) for _, x, y in _crop_marks(lay))
     return [
-        stylesheet("fonts.css"),
+        font_stylesheet(),
         stylesheet(
-            "badges.css", kind=lay.kind, page_w=float(lay.page_w), page_h=float(lay.page_h),
+            "documents/badges.css", kind=lay.kind, page_w=float(lay.page_w), page_h=float(lay.page_h),
             slots=slots, marks=marks, mark_len=_MARK_LEN,
             **{k: float(v) for k, v in _metrics(lay).items() if isinstance(v, (int, float))},
         ),
@@ -295,7 +296,7 @@ def render_badges(
     """Render *badges* to one PDF in *layout* (``a6``, ``a7``, ``card``,
     ``single``, ``single-card``); *progress(done, total)* is called per chunk;
     *processes* = 2 forks a helper (single-threaded callers only, see
-    :func:`~.engine.render_chunks`)."""
+    :func:`plm.pdf.render_chunks`)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown badge layout {layout!r}; choose one of {sorted(LAYOUTS)}")
     lay = LAYOUTS[layout]

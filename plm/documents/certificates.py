@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from plm.pdf.engine import StyleClasses, file_url, font_stylesheet, jinja_env, render_chunks, stylesheet
+from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR, clean_text, fit_font_size
+
 from .data import CertificateData, EventInfo, Signatory, normalise_lang, role_label
-from .engine import StyleClasses, file_url, jinja_env, render_chunks, stylesheet
-from .fonts import FONT_BOLD, FONT_REGULAR, clean_text, fit_font_size
 
 __all__ = ["CERT_TEXT", "render_certificates"]
 
@@ -178,11 +179,11 @@ def render_certificates(
     processes: int = 1,
 ) -> bytes:
     """Render one A4 landscape certificate per item of *certs* into one PDF
-    (*processes*: as for :func:`~.engine.render_chunks`)."""
+    (*processes*: as for :func:`plm.pdf.render_chunks`)."""
     lang = normalise_lang(event.lang)
     signatories = list(signatories or [])[:3]
     ev = _event_view(event, signatories, lang)
-    template = jinja_env().get_template("certificates.html")
+    template = jinja_env().get_template("documents/certificates.html")
 
     def build(chunk: list) -> str:
         classes = StyleClasses()
@@ -193,5 +194,5 @@ def render_certificates(
     allowed = [event.logo_path] + [s.signature_image_path for s in signatories]
     allowed = [p for p in allowed if p]
     items = list(certs)
-    styles = [stylesheet("fonts.css"), stylesheet("certificates.css")]
+    styles = [font_stylesheet(), stylesheet("documents/certificates.css")]
     return render_chunks(items or [None], chunk_size, build, styles, allowed, progress, processes)

@@ -134,22 +134,3 @@ def certificates_command(slug: str, path: str, session_id: int | None, processes
     _write(path, pdf)
     not_eligible = len(rows) - sum(1 for r in rows if r.eligibility.eligible)
     click.echo(f"Wrote {len(certs)} certificates to {path} ({not_eligible} not eligible).")
-
-
-@plm_cli.command("run-jobs")
-@click.option("--once", is_flag=True, help="Run the queued jobs, then exit.")
-def run_jobs_command(once: bool) -> None:
-    """Run batch-PDF jobs in this process (instead of, or besides, the web workers' threads)."""
-    from plm.documents import jobs
-
-    if once:
-        app = current_app._get_current_object()
-        count = jobs.run_pending(app, processes=int(app.config.get("DOCUMENT_RENDER_PROCESSES") or 1))
-        click.echo(f"Ran {count} jobs.")
-        return
-    worker = jobs.Worker(current_app._get_current_object())
-    click.echo("Waiting for jobs (Ctrl+C to stop).")
-    try:
-        worker._loop()
-    except KeyboardInterrupt:
-        pass

@@ -1,6 +1,6 @@
 """Plain data handed to the renderers, and role labels/colours.
 
-Nothing here knows about Flask or the database: the app builds these frozen
+Nothing here knows about a request or the database: the app builds these frozen
 dataclasses from its models and passes them in.
 """
 
@@ -11,7 +11,6 @@ from types import MappingProxyType
 
 __all__ = [
     "ROLES",
-    "ROLE_LABELS",
     "DEFAULT_ROLE_COLOURS",
     "EventInfo",
     "BadgeData",
@@ -25,28 +24,6 @@ __all__ = [
 
 #: Roles in display order.
 ROLES = ("participant", "facilitator", "speaker", "committee")
-
-#: Role band labels per language; Indonesian is the default.
-ROLE_LABELS = MappingProxyType(
-    {
-        "id": MappingProxyType(
-            {
-                "participant": "Peserta",
-                "facilitator": "Fasilitator",
-                "speaker": "Narasumber",
-                "committee": "Panitia",
-            }
-        ),
-        "en": MappingProxyType(
-            {
-                "participant": "Participant",
-                "facilitator": "Facilitator",
-                "speaker": "Speaker",
-                "committee": "Committee",
-            }
-        ),
-    }
-)
 
 #: Band colours when the event does not set its own (all take white text).
 DEFAULT_ROLE_COLOURS = MappingProxyType(
@@ -66,12 +43,15 @@ def normalise_lang(lang) -> str:
 
 
 def role_label(role, lang="id") -> str:
-    """Human label of *role* in *lang* ('id' default, 'en')."""
+    """Human label of *role* in *lang* ('id' default, 'en'): the app's role labels (plm.labels), translated
+    with its catalogue."""
+    from plm.labels import PARTICIPANT_ROLE_TEXTS, label_in
+
     key = str(role or "").strip().lower()
-    labels = ROLE_LABELS[normalise_lang(lang)]
-    if key in labels:
-        return labels[key]
-    return str(role or "").strip().title() or labels["participant"]
+    text = PARTICIPANT_ROLE_TEXTS.get(key)
+    if text is None:
+        return str(role or "").strip().title() or label_in(PARTICIPANT_ROLE_TEXTS["participant"], normalise_lang(lang))
+    return label_in(text, normalise_lang(lang))
 
 
 def _valid_hex(colour) -> str | None:

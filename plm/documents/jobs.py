@@ -1,134 +1,16 @@
-"""Background jobs for batch PDFs: a `Job` row any worker can claim, run by a thread started with the app.
-
-* Claiming is atomic: `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, a conditional
-  `UPDATE … WHERE status = 'queued'` on SQLite. Several gunicorn workers (or hosts) may each run a
-  worker thread; a job runs once.
-* The thread is started lazily on the first request of each process (so it survives gunicorn's fork,
-  and `flask plm …` commands never start one), never under TESTING unless JOB_WORKER is set to True,
-  and never when JOB_WORKER is False (then run `flask plm run-jobs` as its own process).
-* Request threads only insert the row and wake the worker; they never render. The worker thread runs each
-  job in a child process (`plm.documents.job_child`) and waits for it, so the render does not compete for
-  the web process's GIL (JOB_SUBPROCESS = False renders in the thread itself).
-* Files go to JOB_FOLDER (default UPLOAD_FOLDER/jobs), written to a temporary name and renamed.
-"""
+"""The documents feature's batch jobs: badge sheets and certificates, run by the generic runner
+(:mod:`plm.jobs`) in its worker's child process. Registered when this module is imported (by the
+feature's routes, so by every app the factory builds)."""
 
 from __future__ import annotations
 
-import json
-import logging
-import os
-import secrets
-import subprocess
-import sys
-import threading
-from datetime import timedelta
-from typing import Any, Callable, Optional
-
 from flask import Flask
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from plm import links
+from plm import jobs, links
 from plm.documents import service
-from plm.extensions import db
-from plm.models import Event, Job, User, utcnow
-
-log = logging.getLogger(__name__)
-
-KINDS = ("badges", "certificates")
-
-
-class JobError(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-def job_folder(app: Flask) -> str:
-    return app.config.get("JOB_FOLDER") or os.path.join(app.config["UPLOAD_FOLDER"], "jobs")
-
-
-def result_file(app: Flask, job: Job) -> Optional[str]:
-    if job.status != "done" or not job.result_path:
-        return None
-    folder = os.path.abspath(job_folder(app))
-    path = os.path.abspath(os.path.join(folder, job.result_path))
-    if not path.startswith(folder + os.sep) or not os.path.isfile(path):
-        return None
-    return path
-
-
-def enqueue(session: Session, kind: str, event: Event, user: Optional[User], params: dict[str, Any],
-            total: int = 0) -> Job:
-    if kind not in KINDS:
-        raise ValueError(kind)
-    job = Job(kind=kind, event_id=event.id, user_id=user.id if user else None, params=params, status="queued",
-              total=total, progress=0)
-    session.add(job)
-    session.flush()
-    return job
-
-
-def can_see(user: User, job: Job) -> bool:
-    """Admins see every job; others their own, and organizers every badge job."""
-    if user.role == "admin" or job.user_id == user.id:
-        return True
-    return job.kind == "badges" and user.role == "organizer"
-
-
-# ---------------------------------------------------------------------------------------------
-# Claiming
-# ---------------------------------------------------------------------------------------------
-
-def claim_next(session: Session) -> Optional[int]:
-    """Take the oldest queued job for this worker; None when there is none. Commits."""
-    now = utcnow()
-    if session.get_bind().dialect.name == "postgresql":
-        job_id = session.scalar(select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1)
-                                .with_for_update(skip_locked=True))
-        if job_id is None:
-            session.rollback()
-            return None
-        session.execute(update(Job).where(Job.id == job_id).values(status="running", started_at=now))
-        session.commit()
-        return job_id
-    for _ in range(10):
-        job_id = session.scalar(select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1))
-        if job_id is None:
-            session.rollback()
-            return None
-        result = session.execute(update(Job).where(Job.id == job_id, Job.status == "queued")
-                                 .values(status="running", started_at=now))
-        session.commit()
-        if result.rowcount == 1:
-            return job_id
-    return None
-
-
-def fail_stale(session: Session, minutes: int) -> int:
-    """Jobs left 'running' by a process that died: marked failed so the page stops waiting."""
-    limit = utcnow() - timedelta(minutes=minutes)
-    result = session.execute(update(Job).where(Job.status == "running", Job.started_at < limit)
-                             .values(status="failed", error="interrupted", finished_at=utcnow()))
-    session.commit()
-    return result.rowcount or 0
-
-
-# ---------------------------------------------------------------------------------------------
-# Running
-# ---------------------------------------------------------------------------------------------
-
-def _progress(session: Session, job_id: int) -> Callable[[int, int], None]:
-    def report(done: int, total: int) -> None:
-        session.execute(update(Job).where(Job.id == job_id).values(progress=done, total=total))
-        session.commit()
-
-    return report
-
-
-def _set_total(session: Session, job_id: int, total: int) -> None:
-    session.execute(update(Job).where(Job.id == job_id).values(total=total, progress=0))
-    session.commit()
+from plm.jobs import JobError, progress_reporter, set_total
+from plm.models import Event, Job, User
 
 
 def _badges(app: Flask, session: Session, job: Job, event: Event, processes: int) -> bytes:
@@ -138,11 +20,12 @@ def _badges(app: Flask, session: Session, job: Job, event: Event, processes: int
     if not people:
         raise JobError("empty")
     job_id = job.id
-    _set_total(session, job_id, len(people))
+    set_total(session, job_id, len(people))
     ids = [p.id for p in people]
     pdf = service.render_badge_pdf(session, event, people, secret=app.config["SECRET_KEY"],
                                    upload_folder=app.config["UPLOAD_FOLDER"], layout=layout,
-                                   progress=_progress(session, job_id), mark_printed=False, processes=processes)
+                                   progress=progress_reporter(session, job_id), mark_printed=False,
+                                   processes=processes)
     service.mark_badges_printed(session, ids)
     return pdf
 
@@ -161,173 +44,11 @@ def _certificates(app: Flask, session: Session, job: Job, event: Event, processe
     job_id = job.id
     certs = service.prepare_certificates(session, event, chosen, base_url=links.base_url(app))
     session.commit()  # serials are issued before the long render: no write lock held meanwhile
-    _set_total(session, job_id, len(certs))
+    set_total(session, job_id, len(certs))
     return service.render_certificate_pdf(event, certs, upload_folder=app.config["UPLOAD_FOLDER"],
-                                          progress=_progress(session, job_id), processes=processes)
+                                          progress=progress_reporter(session, job_id), processes=processes)
 
 
-HANDLERS = {"badges": _badges, "certificates": _certificates}
-
-
-def run_job(app: Flask, session: Session, job_id: int, processes: int = 1) -> str:
-    """Run a claimed job to the end; returns its final status. Never raises for a job's own failure.
-    *processes* > 1 (a forked render helper) only in a single-threaded process: never a web process."""
-    job = session.get(Job, job_id)
-    if job is None:
-        return "missing"
-    try:
-        event = session.get(Event, job.event_id)
-        if event is None:
-            raise JobError("no_event")
-        pdf = HANDLERS[job.kind](app, session, job, event, processes)
-        folder = job_folder(app)
-        os.makedirs(folder, exist_ok=True)
-        name = f"{job.kind}-{event.slug}-{job_id}-{secrets.token_hex(6)}.pdf"
-        temporary = os.path.join(folder, f".{name}.part")
-        with open(temporary, "wb") as handle:
-            handle.write(pdf)
-        os.replace(temporary, os.path.join(folder, name))
-        session.execute(update(Job).where(Job.id == job_id).values(
-            status="done", result_path=name, finished_at=utcnow(), error=""))
-        session.commit()
-        return "done"
-    except Exception as exc:  # the job fails, the worker lives on
-        session.rollback()
-        code = exc.code if isinstance(exc, JobError) else "error"
-        if not isinstance(exc, JobError):
-            log.exception("job %s failed", job_id)
-        session.execute(update(Job).where(Job.id == job_id).values(
-            status="failed", error=code, finished_at=utcnow()))
-        session.commit()
-        return "failed"
-
-
-def _plain_config(app: Flask) -> dict:
-    """The config values a child process needs to build the same app (JSON-able scalars only)."""
-    return {k: v for k, v in app.config.items() if isinstance(v, (str, int, float, bool, type(None)))}
-
-
-def run_in_child(app: Flask, job_id: int) -> str:
-    """Run a claimed job in `python -m plm.documents.job_child`; the calling thread only waits."""
-    from plm import PROJECT_ROOT
-
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
-    timeout = float(app.config.get("JOB_TIMEOUT_SECONDS", 3600))
-    try:
-        proc = subprocess.run([sys.executable, "-m", "plm.documents.job_child", str(job_id)],
-                              input=json.dumps(_plain_config(app)), text=True, cwd=str(PROJECT_ROOT), env=env,
-                              capture_output=True, timeout=timeout)
-        failed = proc.returncode != 0
-        if failed:
-            log.error("job %s: child exited with %s: %s", job_id, proc.returncode, proc.stderr[-2000:])
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        log.error("job %s: child failed: %s", job_id, exc)
-        failed = True
-    if failed:  # killed, out of memory, timed out: the row must not stay "running"
-        db.session.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
-            status="failed", error="error", finished_at=utcnow()))
-        db.session.commit()
-        return "failed"
-    db.session.expire_all()
-    job = db.session.get(Job, job_id)
-    return job.status if job else "missing"
-
-
-def run_pending(app: Flask, limit: Optional[int] = None, *, subprocesses: bool = False, processes: int = 1) -> int:
-    """Claim and run queued jobs until none is left (or *limit*); returns how many ran. Needs an app context.
-    *processes* applies when a job runs in this process (see `run_job`); a child process reads its config."""
-    count = 0
-    while limit is None or count < limit:
-        job_id = claim_next(db.session)
-        if job_id is None:
-            break
-        if subprocesses:
-            run_in_child(app, job_id)
-        else:
-            run_job(app, db.session, job_id, processes)
-        db.session.remove()
-        count += 1
-    return count
-
-
-# ---------------------------------------------------------------------------------------------
-# The worker thread
-# ---------------------------------------------------------------------------------------------
-
-class Worker:
-    def __init__(self, app: Flask):
-        self.app = app
-        self.pid = os.getpid()
-        self.wake = threading.Event()
-        self.stopping = False
-        self.thread = threading.Thread(target=self._loop, name="plm-job-worker", daemon=True)
-
-    def start(self) -> "Worker":
-        self.thread.start()
-        return self
-
-    def stop(self, timeout: float = 30) -> None:
-        self.stopping = True
-        self.wake.set()
-        self.thread.join(timeout)
-
-    def _loop(self) -> None:
-        poll = float(self.app.config.get("JOB_POLL_SECONDS", 3))
-        stale = int(self.app.config.get("JOB_STALE_MINUTES", 60))
-        with self.app.app_context():
-            try:
-                fail_stale(db.session, stale)
-            except Exception:
-                log.exception("job worker: could not clear stale jobs")
-            finally:
-                db.session.remove()
-        while not self.stopping:
-            ran = 0
-            with self.app.app_context():
-                try:
-                    ran = run_pending(self.app, subprocesses=bool(self.app.config.get("JOB_SUBPROCESS", True)))
-                except Exception:  # database away for a moment: try again later
-                    log.exception("job worker: claiming failed")
-                finally:
-                    db.session.remove()
-            if not ran:
-                self.wake.wait(poll)
-                self.wake.clear()
-
-
-_lock = threading.Lock()
-
-
-def _wanted(app: Flask) -> bool:
-    setting = app.config.get("JOB_WORKER")
-    if setting is None:
-        return not app.testing
-    return bool(setting)
-
-
-def ensure_worker(app: Flask) -> Optional[Worker]:
-    """Start this process's worker thread once (after a fork, again); None when disabled."""
-    if not _wanted(app):
-        return None
-    worker = app.extensions.get("plm_job_worker")
-    if worker is not None and worker.pid == os.getpid() and worker.thread.is_alive():
-        return worker
-    with _lock:
-        worker = app.extensions.get("plm_job_worker")
-        if worker is None or worker.pid != os.getpid() or not worker.thread.is_alive():
-            worker = Worker(app).start()
-            app.extensions["plm_job_worker"] = worker
-    return worker
-
-
-def wake(app: Flask) -> None:
-    worker = ensure_worker(app)
-    if worker is not None:
-        worker.wake.set()
-
-
-def register(app: Flask) -> None:
-    @app.before_request
-    def _start_job_worker() -> None:
-        ensure_worker(app)
+# Organizers print badges at the desk: every badge job is theirs to follow; certificates stay with their owner.
+jobs.register_handler("badges", _badges, shared_with=lambda user: user.role == "organizer")
+jobs.register_handler("certificates", _certificates)

@@ -16,7 +16,9 @@ from wtforms.fields.choices import SelectChoice
 
 from plm import links
 from plm.auth.decorators import admin_required, role_required
-from plm.documents import jobs, service
+from plm import jobs
+from plm.documents import jobs as _document_jobs  # noqa: F401  (registers the badge and certificate jobs)
+from plm.documents import service
 from plm.documents.forms import (
     BadgeForm, CertificateJobForm, OverrideForm, ReinstateForm, RevokeForm, SettingsForm,
 )
@@ -73,7 +75,6 @@ def _add_links(state) -> None:
     add_staff_link(app, "documents.certificates", _l("Certificates"), roles=("facilitator",), order=41, moment="after")
     add_staff_link(app, "documents.certificate_settings", _l("Certificate settings"), roles=("admin",), order=42, moment="after")
     add_manage_link(app, "documents.my_documents", _l("Badge and certificate"), order=30)
-    jobs.register(app)
 
 
 def check_text(check: service.Check, staff: bool = True) -> str:

@@ -19,7 +19,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from plm.documents.fonts import PRINTED_LENGTHS, unprintable
+from plm.pdf.fonts import PRINTED_LENGTHS, unprintable
 from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, CheckIn, Event, Participant, User, audit
 from plm.registration.service import clean_data, find_province, normalize_phone
 from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, csv_rows, decode_text, is_xlsx, xlsx_rows

@@ -1,23 +1,22 @@
 """A participant's ticket as a PNG (QR with name and event) and as a one-page PDF.
 
-The PDF is rendered by WeasyPrint with a URL fetcher that refuses every URL, so nothing typed by a
-participant (a name, an institution) can make the renderer fetch a file or a web address.
+The PDF is rendered by the app's PDF engine (:mod:`plm.pdf`): its URL fetcher serves only the shipped
+static files, so nothing typed by a participant (a name, an institution) can make the renderer fetch a
+file or a web address. The PNG is drawn with the same shipped fonts.
 """
 
 from __future__ import annotations
 
 import io
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
 from flask import current_app, render_template
 
+from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR
 from plm.qr import qr_png, qr_svg
 from plm.text import clean_line
 from plm.tickets import participant_code
-
-FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/noto")
 
 
 def ticket_code(participant) -> str:
@@ -32,12 +31,7 @@ def ticket_svg(participant, title: Optional[str] = None) -> str:
 def _font(size: int, bold: bool = False):
     from PIL import ImageFont
 
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    for folder in FONT_DIRS:
-        path = Path(folder) / name
-        if path.exists():
-            return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default()
+    return ImageFont.truetype(FONT_BOLD if bold else FONT_REGULAR, size)
 
 
 def _fit(draw, text: str, font, width: int) -> str:
@@ -73,20 +67,10 @@ def ticket_png(participant) -> bytes:
     return out.getvalue()
 
 
-def _refusing_fetcher():
-    from weasyprint import URLFetcher
-
-    class RefuseAll(URLFetcher):
-        def fetch(self, url, headers=None):  # noqa: ARG002 - signature of URLFetcher.fetch
-            raise ValueError(f"ticket PDFs load no resources ({url[:40]})")
-
-    return RefuseAll()
-
-
 def ticket_pdf(participant) -> bytes:
     """One A6 page: QR, names, event, dates and venue."""
-    from weasyprint import HTML
+    from plm.pdf import render_html
 
     html = render_template("registration/ticket_pdf.html", participant=participant, event=participant.event,
                            qr=ticket_svg(participant))
-    return HTML(string=html, base_url=None, url_fetcher=_refusing_fetcher()).write_pdf()
+    return render_html(html)

@@ -1,8 +1,5 @@
-"""Printable schedule and sign-up lists, rendered with WeasyPrint.
-
-Nothing is fetched while rendering: the url_fetcher refuses every URL, the CSS is inline in the
-template and the fonts come from fontconfig (DejaVu, installed with fonts-dejavu-core).
-"""
+"""Printable schedule and sign-up lists: HTML from Flask's templates (translated, in the event's time),
+rendered by the app's PDF engine (:mod:`plm.pdf`), which fetches nothing but the shipped fonts."""
 
 from __future__ import annotations
 
@@ -11,24 +8,14 @@ from typing import Any
 from flask import render_template
 
 
-class RefusedFetch(ValueError):
-    pass
-
-
-def refuse_every_url(url: str, *args: Any, **kwargs: Any) -> dict:
-    raise RefusedFetch(f"PDF rendering fetches nothing: {url[:80]}")
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=None, url_fetcher=refuse_every_url).write_pdf()
-
-
 def schedule_pdf(**context: Any) -> bytes:
     """A4 landscape, one page per day, rooms as columns (context: event, days=[(day, grid)], ...)."""
-    return html_to_pdf(render_template("schedule/pdf_schedule.html", **context))
+    from plm.pdf import render_html
+
+    return render_html(render_template("schedule/pdf_schedule.html", **context))
 
 
 def signups_pdf(**context: Any) -> bytes:
-    return html_to_pdf(render_template("schedule/pdf_signups.html", **context))
+    from plm.pdf import render_html
+
+    return render_html(render_template("schedule/pdf_signups.html", **context))

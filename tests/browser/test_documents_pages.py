@@ -19,7 +19,7 @@ def _login(page, live_server, email):
 
 @pytest.mark.parametrize("width", [360, 1280])
 def test_badge_job_progress_updates_in_place(app, live_server, new_page, demo_event, make_user, width):
-    from plm.documents import jobs
+    from plm import jobs
 
     make_user("admin", "admin@test.example")
     page = new_page(width=width, height=900)

@@ -1,6 +1,11 @@
-"""WeasyPrint plumbing shared by badges and certificates.
+"""The one WeasyPrint entry point: every PDF of the app (tickets, schedule, badges, certificates,
+attendance sheets) is rendered by :func:`render_html` or :func:`render_chunks`.
 
-* one plain Jinja2 environment on ``templates/documents`` (autoescape on);
+* one plain Jinja2 environment on ``templates/`` (autoescape on) for the pure renderers, which run
+  without a request (in a job's child process, in the CLI); request-bound PDFs render their HTML with
+  Flask's ``render_template`` and hand the string to :func:`render_html`;
+* one URL fetcher (:class:`~.fetcher.SafeURLFetcher`: ``static/`` and named files, nothing else) and one
+  font policy (the DejaVu faces shipped in ``static/fonts``, ``templates/pdf/fonts.css``);
 * one :class:`~weasyprint.text.fonts.FontConfiguration` and parsed
   :class:`~weasyprint.CSS` objects, cached for the life of the process, so a
   warm render does not re-read fonts or re-parse stylesheets;
@@ -25,14 +30,16 @@ from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from ..qr import qr_svg
+from plm.qr import qr_svg
+
 from .fetcher import SafeURLFetcher
 from .fonts import REPO_ROOT, STATIC_DIR
 from .pdfjoin import PdfConcatenator
 
-__all__ = ["StyleClasses", "TEMPLATE_DIR", "jinja_env", "stylesheet", "render_chunks", "merge_pdfs", "file_url", "chunked"]
+__all__ = ["StyleClasses", "TEMPLATE_DIR", "jinja_env", "stylesheet", "font_stylesheet", "render_html",
+           "render_chunks", "merge_pdfs", "file_url", "chunked"]
 
-TEMPLATE_DIR = REPO_ROOT / "templates" / "documents"
+TEMPLATE_DIR = REPO_ROOT / "templates"
 STATIC_URL = STATIC_DIR.as_uri() + "/"
 
 # WeasyPrint/Pango objects are shared between calls; a render holds this lock
@@ -83,9 +90,14 @@ def _stylesheet(template: str, params: tuple) -> CSS:
 
 
 def stylesheet(template: str, **params) -> CSS:
-    """Parsed (and cached) stylesheet from the CSS template *template*."""
+    """Parsed (and cached) stylesheet from the CSS template *template* (a path under ``templates/``)."""
     with _LOCK:
         return _stylesheet(template, tuple(sorted(params.items())))
+
+
+def font_stylesheet() -> CSS:
+    """The shipped faces as "PLM Sans" (and as "DejaVu Sans", so no PDF depends on the system's fonts)."""
+    return stylesheet("pdf/fonts.css")
 
 
 def file_url(path) -> str | None:
@@ -108,8 +120,10 @@ def chunked(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def render_html(html: str, stylesheets: Sequence[CSS], allowed_files=(), image_cache=None) -> bytes:
-    """Render one HTML string to PDF bytes with the safe fetcher."""
+def render_html(html: str, stylesheets: Sequence[CSS] | None = None, allowed_files=(), image_cache=None) -> bytes:
+    """Render one HTML string to PDF bytes with the safe fetcher (default stylesheets: the shipped fonts)."""
+    if stylesheets is None:
+        stylesheets = [font_stylesheet()]
     with _LOCK:
         document = HTML(string=html, base_url=STATIC_URL, url_fetcher=SafeURLFetcher(allowed_files))
         return document.write_pdf(

@@ -1,7 +1,7 @@
-"""Runs one claimed job in a process of its own: `python -m plm.documents.job_child JOB_ID`, with the
+"""Runs one claimed job in a process of its own: `python -m plm.jobs.child JOB_ID`, with the
 parent's plain config values as JSON on stdin.
 
-The web process's worker thread starts this and waits, so the CPU-heavy WeasyPrint render never holds
+The web process's worker thread starts this and waits, so the CPU-heavy work (a WeasyPrint render) never holds
 the web process's GIL: request threads (door check-ins) keep their latency while a batch renders. The child
 lowers its priority (JOB_NICE) so the door wins the CPU too, and, being single-threaded, may fork a render
 helper (DOCUMENT_RENDER_PROCESSES).
@@ -19,7 +19,7 @@ def main(argv: list[str]) -> int:
     config = json.loads(sys.stdin.read() or "{}")
     config["JOB_WORKER"] = False
     from plm import create_app
-    from plm.documents.jobs import run_job
+    from plm.jobs import run_job
     from plm.extensions import db
 
     app = create_app(config)

@@ -10,8 +10,8 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from plm.documents.engine import merge_pdfs, render_chunks, render_html, stylesheet
-from plm.documents.pdfjoin import PdfConcatenator
+from plm.pdf.engine import merge_pdfs, render_chunks, render_html, stylesheet
+from plm.pdf.pdfjoin import PdfConcatenator
 
 pytestmark = pytest.mark.nodb
 
@@ -24,7 +24,7 @@ def _chunk(first: int, count: int, lang: str = "id", link: bool = False) -> byte
         for n in range(first, first + count)
     )
     html = f'<html lang="{lang}"><head><title>Sertifikat {first}</title></head><body id="top">{pages}</body></html>'
-    return render_html(html, [stylesheet("fonts.css")])
+    return render_html(html, [stylesheet("pdf/fonts.css")])
 
 
 def _texts(pdf: bytes) -> list[str]:
@@ -91,7 +91,7 @@ def test_batch_hides_the_old_heap_from_the_collector_only_while_it_renders():
         seen.append(gc.get_freeze_count())
         return f"<p>{chunk[0]}</p>"
 
-    pdf = render_chunks(list(range(3)), 1, build, [stylesheet("fonts.css")])
+    pdf = render_chunks(list(range(3)), 1, build, [stylesheet("pdf/fonts.css")])
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 3
     assert all(count > 0 for count in seen)
     assert gc.get_freeze_count() == 0
@@ -100,7 +100,7 @@ def test_batch_hides_the_old_heap_from_the_collector_only_while_it_renders():
         raise RuntimeError("template error")
 
     with pytest.raises(RuntimeError):
-        render_chunks([1, 2], 1, broken, [stylesheet("fonts.css")])
+        render_chunks([1, 2], 1, broken, [stylesheet("pdf/fonts.css")])
     assert gc.get_freeze_count() == 0
 
 
@@ -117,7 +117,7 @@ def test_a_helper_process_renders_every_other_chunk_to_the_same_pdf():
 
     calls = {1: [], 2: []}
     pdfs = {
-        n: render_chunks(_numbered_pages(9), 2, _build, [stylesheet("fonts.css")],
+        n: render_chunks(_numbered_pages(9), 2, _build, [stylesheet("pdf/fonts.css")],
                          progress=lambda d, t, n=n: calls[n].append((d, t)), processes=n)
         for n in (1, 2)
     }
@@ -137,7 +137,7 @@ def test_a_failing_chunk_in_the_helper_fails_the_batch():
         return _build(chunk)
 
     with pytest.raises(RuntimeError, match="in the helper"):
-        render_chunks(_numbered_pages(8), 2, build, [stylesheet("fonts.css")], processes=2)
+        render_chunks(_numbered_pages(8), 2, build, [stylesheet("pdf/fonts.css")], processes=2)
     assert multiprocessing.active_children() == []
     assert gc.get_freeze_count() == 0
 
@@ -150,7 +150,7 @@ def test_a_failure_here_stops_the_helper_at_once():
             raise KeyboardInterrupt  # e.g. Ctrl+C in `flask plm badges` while the helper works
 
     with pytest.raises(KeyboardInterrupt) as caught:
-        render_chunks(_numbered_pages(12), 2, _build, [stylesheet("fonts.css")], progress=progress, processes=2)
+        render_chunks(_numbered_pages(12), 2, _build, [stylesheet("pdf/fonts.css")], progress=progress, processes=2)
     assert caught.value is not None  # the traceback is still alive here, and the helper already gone
     assert multiprocessing.active_children() == []
     assert gc.get_freeze_count() == 0
@@ -169,6 +169,6 @@ def test_a_helper_that_dies_fails_the_batch():
         return _build(chunk)
 
     with pytest.raises(BrokenProcessPool):
-        render_chunks(_numbered_pages(6), 2, build, [stylesheet("fonts.css")], processes=2)
+        render_chunks(_numbered_pages(6), 2, build, [stylesheet("pdf/fonts.css")], processes=2)
     assert multiprocessing.active_children() == []
     assert gc.get_freeze_count() == 0

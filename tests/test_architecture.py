@@ -1,0 +1,97 @@
+"""The layering rules of docs/architecture.md, checked on the source (imports parsed with ast, the
+function-level ones included): the PDF engine knows no model and no feature, the job runner no feature,
+a service never reaches for a routes module, and WeasyPrint is entered only through plm/pdf."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.nodb
+
+PLM = Path(__file__).resolve().parents[1] / "plm"
+#: Shared layers, not features: the PDF engine, the job runner, and folders that hold no code.
+NOT_FEATURES = {"pdf", "jobs", "translations", "data"}
+FEATURES = sorted(p.name for p in PLM.iterdir() if (p / "__init__.py").is_file() and p.name not in NOT_FEATURES)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PLM.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(source: str, module: str, is_package: bool = False) -> set[str]:
+    """Every module *source* (the text of *module*) imports, absolute names, `from a import b` also as a.b."""
+    found: set[str] = set()
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                name = ".".join(base + ([node.module] if node.module else []))
+            else:
+                name = node.module or ""
+            found.add(name)
+            found.update(f"{name}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _imports_of(folder: str | None = None, filename: str | None = None) -> dict[str, set[str]]:
+    files = (PLM / folder).rglob("*.py") if folder else PLM.rglob(filename or "*.py")
+    return {_module_name(f): imported_modules(f.read_text(encoding="utf-8"), _module_name(f), f.name == "__init__.py")
+            for f in files}
+
+
+def _touches(name: str, prefixes: list[str]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def violations(imports: dict[str, set[str]], forbidden: list[str]) -> list[str]:
+    return sorted(f"{module} imports {name}" for module, names in imports.items() for name in names
+                  if _touches(name, forbidden))
+
+
+FEATURE_PACKAGES = [f"plm.{name}" for name in FEATURES]
+
+
+def test_the_feature_list_is_what_the_rules_expect():
+    assert {"documents", "registration", "schedule", "checkin", "participants"} <= set(FEATURES)
+    assert "pdf" not in FEATURES and "jobs" not in FEATURES
+
+
+def test_pdf_engine_imports_no_model_no_database_no_feature():
+    forbidden = ["plm.models", "plm.extensions", "sqlalchemy", "flask", "flask_sqlalchemy", *FEATURE_PACKAGES]
+    assert violations(_imports_of("pdf"), forbidden) == []
+
+
+def test_job_runner_imports_no_feature():
+    assert violations(_imports_of("jobs"), FEATURE_PACKAGES) == []
+
+
+def test_no_service_imports_a_routes_module():
+    found = [v for v in violations(_imports_of(filename="service.py"), ["plm"]) if v.endswith(".routes")
+             or ".routes." in v.split(" imports ")[1]]
+    assert found == []
+
+
+def test_weasyprint_is_entered_only_through_plm_pdf():
+    outside = {m: names for m, names in _imports_of().items() if not _touches(m, ["plm.pdf"])}
+    assert violations(outside, ["weasyprint"]) == []
+
+
+def test_the_checker_sees_a_violation():
+    """The rules would catch it: a model import inside a function of the engine, a relative feature import."""
+    engine = imported_modules("def f():\n    from ..models import Participant\n", "plm.pdf.engine")
+    assert violations({"plm.pdf.engine": engine}, ["plm.models"]) == ["plm.pdf.engine imports plm.models",
+                                                                   "plm.pdf.engine imports plm.models.Participant"]
+    runner = imported_modules("from plm import documents\n", "plm.jobs", is_package=True)
+    assert violations({"plm.jobs": runner}, ["plm.documents"]) == ["plm.jobs imports plm.documents"]
+    service = imported_modules("from . import routes\n", "plm.schedule.service")
+    assert "plm.schedule.routes" in service
