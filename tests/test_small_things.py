@@ -42,7 +42,7 @@ def test_job_page_counts_badges_and_pages(client, event, login):
 
 
 def test_schedule_pdf_has_a_legend_and_track_colours(client, event, schedule_factory, login, monkeypatch):
-    from plm.schedule import pdf
+    import plm.pdf
     from plm.schedule.routes import schedule_pdf_bytes
 
     track = schedule_factory.track("Layanan TIK", colour="#1f5fad")
@@ -51,7 +51,7 @@ def test_schedule_pdf_has_a_legend_and_track_colours(client, event, schedule_fac
     schedule_factory.publish()
     with client.application.test_request_context():
         text = _text(schedule_pdf_bytes(event))
-        monkeypatch.setattr(pdf, "html_to_pdf", lambda html: html.encode())
+        monkeypatch.setattr(plm.pdf, "render_html", lambda html, *args, **kwargs: html.encode())  # the HTML it renders
         html = schedule_pdf_bytes(event).decode()
     assert "Layanan TIK" in text and "Pleno" in text  # the legend: the track, and the kind of untracked sessions
     assert 'class="legend"' in html and "background: #1f5fad" in html
