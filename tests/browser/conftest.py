@@ -82,6 +82,9 @@ def screenshot(page, name: str) -> None:
 
 
 def has_horizontal_overflow(page) -> bool:
+    """Measured once the page has loaded: a click that navigates may still be committing."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.documentElement !== null && document.body !== null")
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
 
 

@@ -83,7 +83,8 @@ def test_errors_and_staff_pages_fit(app, live_server, new_page, event, make_user
     page.goto(f"{live_server}/staff/events/{event.slug}/participants")
     assert not has_horizontal_overflow(page)
     screenshot(page, f"participants-id-{width}")
-    page.click("text=Wayan Walk")
+    with page.expect_navigation():
+        page.click("text=Wayan Walk")
     assert not has_horizontal_overflow(page)
     screenshot(page, f"participant-detail-id-{width}")
     page.goto(f"{live_server}/staff/outbox")
