@@ -18,7 +18,7 @@ mask search costs about 1-3 ms a code, so each text is encoded once per
 process: the symbol and the SVG path are kept in small LRU caches keyed by the
 text (a batch renders each ticket's code once; the ticket page, its PNG and
 the mail reuse one encoding).  A cached symbol is one ``bytes`` row per module
-row (about 1.5 KB for a version 4 code), so the caches stay a few MB at most.
+row (about 1.5-3 KB), so the caches stay a few MB at most.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ __all__ = ["QUIET_ZONE", "QrSymbol", "qr_symbol", "qr_matrix", "qr_svg", "qr_png
 #: Width of the light border around the symbol, in modules.
 QUIET_ZONE = 4
 
-#: How many texts each cache keeps: every ticket of a 350-person event and then some.
-CACHE_SIZE = 1024
+#: How many texts each cache keeps: every ticket of a 350-person event; a few MB at most.
+CACHE_SIZE = 512
 
 
 class QrSymbol(NamedTuple):
