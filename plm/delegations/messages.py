@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -20,8 +19,22 @@ def invitation_url(event: Event, token: str) -> str:
 def invitation_text(event: Event, institution: Institution, url: str, deadline: str, seats_left: int,
                     reminder: bool = False) -> str:
     """The ready-to-send message (WhatsApp and the mail's body): who, how many seats, until when, the link."""
-    return render_template("delegations/mail/invitation.txt", event=event, institution=institution, url=url,
-                           deadline=deadline, seats_left=seats_left, reminder=reminder).strip()
+    from plm.i18n import date_range
+
+    if reminder:
+        opening = _("A reminder: %(institution)s still has %(n)s seats for %(event)s.",
+                    institution=institution.name, n=seats_left, event=event.name)
+    else:
+        opening = _("%(institution)s is invited to send %(n)s people to %(event)s.",
+                    institution=institution.name, n=institution.seats, event=event.name)
+    when = f"{_('When')}: {date_range(event.starts_on, event.ends_on)}" + (f" · {event.venue}" if event.venue else "")
+    lines = [_("Dear %(name)s,", name=institution.contact_name or institution.name), "", opening, when]
+    if deadline:
+        lines.append(_("Please register your delegates by %(when)s.", when=deadline))
+    lines += ["", _("Register your delegates, see who is registered and replace someone with this link "
+                    "(keep it for yourself):"), url, "", _("Thank you!"),
+              event.name + (f" · {event.contact_phone}" if event.contact_phone else "")]
+    return "\n".join(lines)
 
 
 def whatsapp_invitation(institution: Institution, text: str) -> str:

@@ -401,8 +401,9 @@ def import_institutions(slug: str):
                 flash(_("Imported: %(add)s new, %(update)s updated.", add=len(plan.to_add), update=len(plan.to_update)), "success")
             elif not form.dry_run.data:
                 flash(_("Nothing was imported: correct the rows listed below and read the file again."), "error")
+    columns = {name: form_field.label.text for name, form_field in InstitutionForm(formdata=None)._fields.items()}
     return render_template("delegations/import.html", event=event, form=form, plan=plan, applied=applied,
-                           reasons=REASON_LABELS)
+                           reasons=REASON_LABELS, columns=columns)
 
 
 # ------------------------------------------------------------------ staff: approval
