@@ -141,3 +141,54 @@ def test_the_token_is_redacted_from_logs(app):
     from plm.request_log import redact
 
     assert "abc123secret" not in redact("GET /e/plm-test/delegation/abc123secret/add 200")
+
+
+def test_a_freed_delegate_cannot_take_the_seat_back_with_their_own_link(client, event):
+    institution, token = make_institution(event, seats=1)
+    response = _add(client, event, token, email="pergi@x.example")
+    person = db.session.scalar(select(Participant).where(Participant.email == "pergi@x.example"))
+    manage = db.session.scalar(select(MailMessage.body_text).where(MailMessage.recipient == "pergi@x.example"))
+    manage_token = re.search(rf"/e/{event.slug}/me/([A-Za-z0-9_-]+)", manage).group(1)
+    client.post(f"/e/{event.slug}/delegation/{token}/free/{person.public_id}", data={"confirm": "y"})
+    _add(client, event, token, email="pengganti@x.example")
+    client.post(f"/e/{event.slug}/me/{manage_token}/reinstate")
+    db.session.expire_all()
+    assert db.session.get(Participant, person.id).status == "cancelled"
+    assert response.status_code == 302
+
+
+def test_a_declined_person_cannot_reinstate_past_approval(client, event, login):
+    from tests.helpers import form_data
+
+    event.registration_mode = "approval"
+    db.session.commit()
+    response = client.post(f"/e/{event.slug}/register", data=form_data(email="ditolak@x.example"))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    manage_token = page.split(f"/e/{event.slug}/me/")[1].split('"')[0]
+    person = db.session.scalar(select(Participant).where(Participant.email == "ditolak@x.example"))
+    login("organizer")
+    client.post(f"/staff/events/{event.slug}/approvals", data={"ids": [person.public_id], "decline": "1", "reason": "Penuh"})
+    client.post(f"/e/{event.slug}/me/{manage_token}/reinstate")
+    db.session.expire_all()
+    assert db.session.get(Participant, person.id).status == "pending"
+
+
+def test_the_per_link_limit_counts_posts_per_link_not_per_address(make_app):
+    from datetime import date
+
+    from plm.models import Event
+
+    app = make_app(RATELIMIT_ENABLED=True, DELEGATION_TOKEN_RATE_LIMIT="2 per hour", REGISTRATION_FLOOD_LIMIT="1 per hour")
+    with app.app_context():
+        event = Event(slug="plm-limit", name="PLM", starts_on=date.today() + timedelta(days=20),
+                      ends_on=date.today() + timedelta(days=21))
+        db.session.add(event)
+        db.session.commit()
+        _, first = make_institution(event, name="Satu", seats=9)
+        _, second = make_institution(event, name="Dua", seats=9)
+        client = app.test_client()
+        codes = [_add(client, event, first, email=f"a{i}@x.example").status_code for i in range(3)]
+        assert codes == [302, 302, 429]
+        # another link from the same address is not limited by the first (nor by the open form's flood limit)
+        assert [_add(client, event, second, email=f"b{i}@x.example").status_code for i in range(2)] == [302, 302]
+        db.session.remove()

@@ -184,3 +184,11 @@ def test_facilitators_cannot_reach_delegations(client, event, login):
     assert client.post(f"/staff/events/{event.slug}/delegations/{institution.id}/invite").status_code == 403
     db.session.expire_all()
     assert db.session.get(Institution, institution.id).invite_token(SECRET) is not None
+
+
+def test_the_export_reads_back_as_an_import(client, event, login):
+    make_institution(event, name="Perpustakaan Ekspor", seats=3, province="Jawa Timur", institution_type="tbm")
+    login("organizer")
+    exported = client.get(f"/staff/events/{event.slug}/delegations/export.csv").data
+    page = _upload(client, event, exported).get_data(as_text=True)
+    assert "<strong>0</strong> tidak berubah" not in page and "<strong>1</strong> tidak berubah" in page

@@ -36,6 +36,7 @@ def load_partners(session: Session, event: Event, participants: list[Participant
         session.add(institution)
         institutions.append((institution, people, behind, index))
     session.flush()
+    linked: list[list[Participant]] = []
     for institution, people, behind, index in institutions:
         institution.issue_invite(secret_key)
         institution.invite_issued_at = now - timedelta(days=30)
@@ -44,8 +45,9 @@ def load_partners(session: Session, event: Event, participants: list[Participant
         institution.first_active_at = now - timedelta(days=20 - index % 10)
         for person in people:
             person.institution_id = institution.id
-    _, pending_people, _, _ = institutions[RULES["pending_institution"]]
-    pending_people[-1].status = "pending"
+        linked.append(people)
+    if linked:  # a smaller demo (count=30) has fewer institutions: the last one then
+        linked[min(RULES["pending_institution"], len(linked) - 1)][-1].status = "pending"
     for cap in RULES["caps"]:
         session.add(DelegationCap(event_id=event.id, **cap))
     session.flush()

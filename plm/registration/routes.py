@@ -240,11 +240,15 @@ def reinstate(slug: str, token: str):
     participant = get_participant_by_token_or_404(event, token)
     if event.registration_state() != "open":
         flash(_("Registration is closed."), "error")
+    elif participant.institution_id is not None and participant.source == "delegation":
+        # A delegate's seat belongs to the institution: its contact may have given it to someone else.
+        flash(_("Your seat belongs to your institution's delegation: ask its contact person to register you again."), "error")
     else:
         service.reinstate(db.session, participant)
         db.session.commit()
-        flash(_("You are registered again.") if participant.status == "registered"
-              else _("You are on the waiting list again."), "success")
+        flash({"registered": _("You are registered again."),
+               "pending": _("Your registration is sent again; the organisers will review it.")}.get(
+                  participant.status, _("You are on the waiting list again.")), "success")
     return redirect(url_for("registration.manage", slug=slug, token=token))
 
 

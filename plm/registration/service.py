@@ -337,7 +337,8 @@ def set_status(session: Session, participant: Participant, status: str, user: Us
 
 
 def reinstate(session: Session, participant: Participant) -> None:
-    """A participant who cancelled registers again: a seat if one is free, else the waiting list."""
+    """A participant who cancelled registers again: a seat if one is free, else the waiting list
+    (at an event with approval: pending again)."""
     event = participant.event
     lock_event(session, event)
     session.refresh(participant)
@@ -345,8 +346,11 @@ def reinstate(session: Session, participant: Participant) -> None:
         return
     now = utcnow()
     full = event.capacity is not None and registered_count(session, event) >= event.capacity
-    participant.status = "waitlisted" if full else "registered"
-    participant.waitlisted_at = now if full else participant.waitlisted_at
+    if event.registration_mode == "approval":  # staff decide again (a declined person cannot let themselves in)
+        participant.status = "pending"
+    else:
+        participant.status = "waitlisted" if full else "registered"
+        participant.waitlisted_at = now if full else participant.waitlisted_at
     participant.cancelled_at = None
     session.flush()
     audit(session, "participant.reinstate", event_id=event.id, target=participant, status=participant.status)
