@@ -16,11 +16,11 @@ from plm.models import AuditLog, MailMessage, Participant
 from tests.delegation_helpers import delegate_data, make_institution
 from tests.helpers import SECRET, add_participant
 
-CSV = ("Nama Instansi;Jenis;Provinsi;Kabupaten/Kota;Narahubung;WhatsApp;Email;Kuota\n"
-       "Perpustakaan Umum Daerah Kabupaten Bantul;kabupaten/kota;DIY;Bantul;Sri Lestari;0812-2233-4455;sri@bantul.example;3\n"
-       "TBM Pelangi;tbm;Jawa Tengah;Wonosobo;Budi;;budi@pelangi.example;2\n"
-       ";village;Bali;;;;;1\n"
-       "Perpustakaan Desa Ubud;desa;Bali Selatan;Gianyar;;12;nope;x\n").encode("utf-8")
+CSV = (b"Nama Instansi;Jenis;Provinsi;Kabupaten/Kota;Narahubung;WhatsApp;Email;Kuota\n"
+       b"Perpustakaan Umum Daerah Kabupaten Bantul;kabupaten/kota;DIY;Bantul;Sri Lestari;0812-2233-4455;sri@bantul.example;3\n"
+       b"TBM Pelangi;tbm;Jawa Tengah;Wonosobo;Budi;;budi@pelangi.example;2\n"
+       b";village;Bali;;;;;1\n"
+       b"Perpustakaan Desa Ubud;desa;Bali Selatan;Gianyar;;12;nope;x\n")
 
 
 def _upload(client, event, data, dry_run=True, name="mitra.csv"):

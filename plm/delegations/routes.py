@@ -15,7 +15,14 @@ from plm.admin.service import from_utc, to_utc
 from plm.auth.decorators import role_required
 from plm.delegations import importexport, messages, service
 from plm.delegations.forms import (
-    CapForm, DecisionForm, FreeSeatForm, ImportForm, InstitutionForm, MatchForm, MatchOneForm, SettingsForm,
+    CapForm,
+    DecisionForm,
+    FreeSeatForm,
+    ImportForm,
+    InstitutionForm,
+    MatchForm,
+    MatchOneForm,
+    SettingsForm,
 )
 from plm.delegations.models import Institution
 from plm.events import get_event_or_404
