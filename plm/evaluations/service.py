@@ -609,6 +609,11 @@ def test_gains(session: Session, event: Event, lang: str = "id") -> list[TestGai
 test_gains.__test__ = False  # a service function, not a pytest test
 
 
+def has_answers(session: Session, form: Questionnaire) -> bool:
+    return session.scalar(select(Submission.participant_id).where(Submission.questionnaire_id == form.id).limit(1)) \
+        is not None
+
+
 def delete_questionnaire(session: Session, form: Questionnaire, user: Optional[User] = None) -> None:
     audit(session, "questionnaire_deleted", user=user, event_id=form.event_id, target=form, title=form.title_id)
     session.execute(delete(Answer).where(Answer.questionnaire_id == form.id))
