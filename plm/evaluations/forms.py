@@ -57,4 +57,4 @@ class SettingsForm(BaseForm):
 
 class IdentifyForm(BaseForm):
     ticket = StringField(_l("Ticket code"), validators=[DataRequired(), Length(max=120)],
-                         description=_l("The text under the QR code on your ticket, e.g. PLM1:PLM-2015:ABCD234567:…"))
+                         description=_l("Shown on your ticket page under the ticket number, e.g. PLM1:PLM-2015:ABCD234567:…"))
