@@ -76,4 +76,8 @@ def test_participant_answers_from_the_short_link_and_the_facilitator_sees_the_ch
     assert "Tambah waktu praktik" in staff.inner_text("main")
     assert not has_horizontal_overflow(staff)
     screenshot(staff, "evaluations-results-360")
+    for path, name in (("", "index"), (f"/{form.id}", "edit")):
+        staff.goto(f"{live_server}/staff/events/{event.slug}/evaluations{path}")
+        assert not has_horizontal_overflow(staff), name
+        screenshot(staff, f"evaluations-{name}-360")
     assert phone.external_requests == [] and staff.external_requests == []
