@@ -178,6 +178,8 @@ def update_questionnaire(session: Session, form: Questionnaire, data: dict[str, 
     for name in ("title_id", "title_en", "anonymous", "opens_at", "closes_at", "post_opens_at", "post_closes_at"):
         if name in data:
             setattr(form, name, data[name])
+    if form.kind == FormKind.TEST:
+        form.anonymous = False  # pre and post are paired by participant
     existing = {q.id: q for q in form.questions}
     position = 0
     for item, values in cleaned:
@@ -344,6 +346,8 @@ def for_participant(session: Session, event: Event, participant: Participant,
                             .order_by(Questionnaire.opens_at, Questionnaire.id)).all()
     states = []
     for form in forms:
+        if current_phase(form, now) is None and not results_released(form, now):
+            continue  # closed or not open yet, and no scores to show: no queries
         state = answer_state(session, form, participant, now)
         if state.eligible or (state.pre_score is not None or state.post_score is not None):
             states.append(state)
