@@ -316,3 +316,22 @@ def test_evaluation_summary_reports_rates_and_means(event, evaluation):
     assert english.mean_ratings[2] == ("There was enough time", 2.5)
     results = service.question_results(db.session, evaluation, Phase.ONCE)
     assert results[0].counts[3:] == [("4 Setuju", 1), ("5 Sangat setuju", 1)]
+
+
+def test_changing_a_right_answer_scores_every_answer_again(event, test_form):
+    person = add_participant(event)
+    service.submit(db.session, test_form, person, picks(test_form, 1, [0, 2], 1))
+    assert db.session.scalar(select(Answer.score)) == 2.0
+    first = test_form.questions[0]
+    questions = [dict(id=q.id, kind=q.kind, text_id=q.text_id, text_en=q.text_en,
+                      options=service.options_text(q.options), required=True, points=q.points,
+                      correct=", ".join(str(i + 1) for i in q.correct)) for q in test_form.questions]
+    questions[0]["correct"], questions[0]["points"] = "2", 3  # the second choice is right, worth 3 points
+    service.update_questionnaire(db.session, test_form, {}, questions)
+    db.session.commit()
+    assert first.correct == [1] and service.max_score(test_form) == 5
+    assert db.session.scalar(select(Answer.score)) == 5.0
+    questions[1]["correct"] = "9"
+    with pytest.raises(service.EvaluationError) as refused:
+        service.update_questionnaire(db.session, test_form, {}, questions)
+    assert refused.value.code == "bad_correct"

@@ -196,6 +196,9 @@ def update_questionnaire(session: Session, form: Questionnaire, data: dict[str, 
         question.position = position
         position += 1
     session.flush()
+    if form.kind == FormKind.TEST:  # right answers or points changed: every answer is scored again
+        for answer in session.scalars(select(Answer).where(Answer.questionnaire_id == form.id)):
+            answer.score = score(form, answer.values)
     audit(session, "questionnaire_edited", user=user, event_id=form.event_id, target=form)
 
 
