@@ -47,7 +47,7 @@ def to_post(form):
 def ratings(form, *values, text=""):
     raw = {}
     rating_questions = [q for q in form.questions if q.kind == QuestionKind.RATING]
-    for question, value in zip(rating_questions, values):
+    for question, value in zip(rating_questions, values, strict=False):
         raw[f"q{question.id}"] = [str(value)]
     text_question = next(q for q in form.questions if q.kind == QuestionKind.TEXT)
     raw[f"q{text_question.id}"] = [text]
@@ -226,7 +226,7 @@ def test_form(event):
 def picks(form, *choices):
     """choices per question: an int (single) or a list (multiple), 0-based."""
     raw = {}
-    for question, choice in zip(form.questions, choices):
+    for question, choice in zip(form.questions, choices, strict=False):
         raw[f"q{question.id}"] = [str(c) for c in (choice if isinstance(choice, list) else [choice])]
     return raw
 

@@ -5,9 +5,8 @@ Revises: h6a1c0ffee01
 Create Date: 2026-11-30 12:55:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'n1e7a1f0rm01'
 down_revision = 'h6a1c0ffee01'

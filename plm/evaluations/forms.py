@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DateTimeLocalField, FieldList, FormField, HiddenField, IntegerField, SelectField, StringField,
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice

@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Optional
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -60,21 +59,21 @@ class Questionnaire(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
-    day: Mapped[Optional[date]] = mapped_column(Date)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date | None] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(12), default=FormKind.EVALUATION)
     code: Mapped[str] = mapped_column(String(8), unique=True, default=new_form_code)
     title_id: Mapped[str] = mapped_column(String(300), default="")
     title_en: Mapped[str] = mapped_column(String(300), default="")
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    opens_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    closes_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    post_opens_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    post_closes_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    post_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    post_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()
-    session: Mapped[Optional[EventSession]] = relationship()
+    session: Mapped[EventSession | None] = relationship()
     questions: Mapped[list[Question]] = relationship(
         back_populates="questionnaire", cascade="all, delete-orphan", order_by="Question.position")
 
@@ -125,10 +124,10 @@ class Answer(db.Model):
     key: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_answer_key)
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
     phase: Mapped[str] = mapped_column(String(5))
-    participant_id: Mapped[Optional[int]] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     values: Mapped[dict] = mapped_column(JSON, default=dict)
-    score: Mapped[Optional[float]] = mapped_column(Float)
-    updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    score: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 __all__ = ["Answer", "FormKind", "Phase", "Question", "QuestionKind", "Questionnaire", "Submission"]

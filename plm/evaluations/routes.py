@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Optional
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -15,17 +14,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from plm import outbox
+from plm import charts, outbox
 from plm.admin.service import from_utc, to_utc
 from plm.auth.decorators import role_required
-from plm import charts
 from plm.evaluations import service
 from plm.evaluations.forms import CreateForm, IdentifyForm, SettingsForm
 from plm.evaluations.models import FormKind, Phase, Questionnaire
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
 from plm.links import absolute_url
-from plm.models import Event, EventSession, NON_PROGRAMME_KINDS, Participant
+from plm.models import NON_PROGRAMME_KINDS, Event, EventSession, Participant
 from plm.qr import qr_svg
 from plm.registration.mails import whatsapp_link
 
@@ -170,7 +168,7 @@ def edit(slug: str, form_id: int):
                            short_link=_short_link(event, form))
 
 
-def _int(value: Optional[str]) -> Optional[int]:
+def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
@@ -275,7 +273,7 @@ def _remember(event: Event, participant: Participant) -> None:
     session[IDENTITY_KEY] = known
 
 
-def _remembered(event: Event) -> Optional[Participant]:
+def _remembered(event: Event) -> Participant | None:
     value = (session.get(IDENTITY_KEY) or {}).get(str(event.id))
     if not isinstance(value, list) or len(value) != 2:
         return None
@@ -292,7 +290,7 @@ def _public_form_or_404(event: Event, code: str) -> Questionnaire:
 
 
 def _answer_page(event: Event, form: Questionnaire, participant: Participant, action: str, *, token: str = "",
-                 error: str = "", given: Optional[dict] = None, status: int = 200):
+                 error: str = "", given: dict | None = None, status: int = 200):
     state = service.answer_state(db.session, form, participant)
     values = given if given is not None else state.values
     return render_template("evaluations/answer.html", event=event, form=form, participant=participant, state=state,

@@ -3,10 +3,11 @@ answers (one per person, race-safe), score tests and summarise the results."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from statistics import mean
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,10 +15,24 @@ from sqlalchemy.orm import Session
 
 from plm import tickets
 from plm.evaluations.models import (
-    Answer, FormKind, Phase, Question, QuestionKind, Questionnaire, Submission,
+    Answer,
+    FormKind,
+    Phase,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    Submission,
 )
 from plm.models import (
-    CheckIn, Checkpoint, Event, EventSession, Participant, User, audit, session_facilitators, utcnow,
+    CheckIn,
+    Checkpoint,
+    Event,
+    EventSession,
+    Participant,
+    User,
+    audit,
+    session_facilitators,
+    utcnow,
 )
 
 RATING_LABELS = [
@@ -64,8 +79,8 @@ class EvaluationError(Exception):
 
 # ------------------------------------------------------------------ making and editing forms
 
-def create_from_starter(session: Session, event: Event, kind: str, *, event_session: Optional[EventSession] = None,
-                        day: Optional[date] = None, user: Optional[User] = None) -> Questionnaire:
+def create_from_starter(session: Session, event: Event, kind: str, *, event_session: EventSession | None = None,
+                        day: date | None = None, user: User | None = None) -> Questionnaire:
     """A new evaluation or test for a session, a day or the whole event, with the starter questions.
     An evaluation opens at the session's start and closes a day after its end; a test's pre phase
     runs to the session's start plus 15 minutes, its post phase from its end for a day."""
@@ -99,7 +114,7 @@ def create_from_starter(session: Session, event: Event, kind: str, *, event_sess
     return form
 
 
-def _scope_titles(event: Event, event_session: Optional[EventSession], day: Optional[date]) -> tuple[str, str]:
+def _scope_titles(event: Event, event_session: EventSession | None, day: date | None) -> tuple[str, str]:
     if event_session is not None:
         return event_session.title, event_session.title
     if day is not None:
@@ -108,7 +123,7 @@ def _scope_titles(event: Event, event_session: Optional[EventSession], day: Opti
     return event.name, event.name
 
 
-def _scope_times(event: Event, event_session: Optional[EventSession], day: Optional[date]) -> tuple[datetime, datetime]:
+def _scope_times(event: Event, event_session: EventSession | None, day: date | None) -> tuple[datetime, datetime]:
     from datetime import time
     from zoneinfo import ZoneInfo
 
@@ -148,7 +163,7 @@ def parse_correct(text: str, option_count: int) -> list[int]:
 
 
 def update_questionnaire(session: Session, form: Questionnaire, data: dict[str, Any], questions: list[dict[str, Any]],
-                         user: Optional[User] = None) -> None:
+                         user: User | None = None) -> None:
     """Save the form's settings and its questions (both languages). `questions` are dicts with id (None for a
     new one), remove, kind, text_id, text_en, options (text), correct (text), points, required. Raises
     EvaluationError before changing anything when a question does not make sense."""
@@ -228,23 +243,23 @@ def forms_for_user(session: Session, event: Event, user: User) -> list[Questionn
     return [f for f in forms if f.session_id in mine]
 
 
-def get_form(session: Session, event: Event, form_id: int) -> Optional[Questionnaire]:
+def get_form(session: Session, event: Event, form_id: int) -> Questionnaire | None:
     form = session.get(Questionnaire, form_id) if 0 < form_id < 2**31 else None
     return form if form is not None and form.event_id == event.id else None
 
 
-def form_by_code(session: Session, event: Event, code: str) -> Optional[Questionnaire]:
+def form_by_code(session: Session, event: Event, code: str) -> Questionnaire | None:
     code = (code or "").strip().upper()[:8]
     return session.scalar(select(Questionnaire).where(Questionnaire.event_id == event.id, Questionnaire.code == code))
 
 
 # ------------------------------------------------------------------ who may answer, and when
 
-def current_phase(form: Questionnaire, now: Optional[datetime] = None) -> Optional[Phase]:
+def current_phase(form: Questionnaire, now: datetime | None = None) -> Phase | None:
     """The phase answered now, or None when the form is closed (or not yet open)."""
     now = now or utcnow()
 
-    def within(start: Optional[datetime], end: Optional[datetime]) -> bool:
+    def within(start: datetime | None, end: datetime | None) -> bool:
         return (start is None or start <= now) and (end is None or now < end)
 
     if form.kind == FormKind.EVALUATION:
@@ -256,7 +271,7 @@ def current_phase(form: Questionnaire, now: Optional[datetime] = None) -> Option
     return None
 
 
-def results_released(form: Questionnaire, now: Optional[datetime] = None) -> bool:
+def results_released(form: Questionnaire, now: datetime | None = None) -> bool:
     """Participants see their own test scores once the post test has closed."""
     return form.kind == FormKind.TEST and form.post_closes_at is not None and (now or utcnow()) >= form.post_closes_at
 
@@ -312,18 +327,18 @@ class AnswerState:
     """What a participant sees for one form: may they answer now, have they, and their scores."""
 
     form: Questionnaire
-    phase: Optional[Phase]
+    phase: Phase | None
     eligible: bool
     answered: bool
     editable: bool
     values: dict = field(default_factory=dict)
-    pre_score: Optional[float] = None
-    post_score: Optional[float] = None
+    pre_score: float | None = None
+    post_score: float | None = None
     max_score: int = 0
 
 
 def answer_state(session: Session, form: Questionnaire, participant: Participant,
-                 now: Optional[datetime] = None) -> AnswerState:
+                 now: datetime | None = None) -> AnswerState:
     phase = current_phase(form, now)
     eligible = phase is not None and is_eligible(session, form, participant, phase)
     answered = phase is not None and session.get(Submission, (form.id, participant.id, str(phase))) is not None
@@ -343,7 +358,7 @@ def answer_state(session: Session, form: Questionnaire, participant: Participant
 
 
 def for_participant(session: Session, event: Event, participant: Participant,
-                    now: Optional[datetime] = None) -> list[AnswerState]:
+                    now: datetime | None = None) -> list[AnswerState]:
     """The forms a participant can answer now or has answered, and tests whose scores are out (manage page)."""
     forms = session.scalars(select(Questionnaire).where(Questionnaire.event_id == event.id)
                             .order_by(Questionnaire.opens_at, Questionnaire.id)).all()
@@ -387,7 +402,7 @@ def clean_values(form: Questionnaire, raw: dict[str, list[str]]) -> dict[str, An
     return values
 
 
-def score(form: Questionnaire, values: dict[str, Any]) -> Optional[float]:
+def score(form: Questionnaire, values: dict[str, Any]) -> float | None:
     """A test answer's points: a question scores its points when exactly the right options are chosen."""
     if form.kind != FormKind.TEST:
         return None
@@ -407,7 +422,7 @@ def max_score(form: Questionnaire) -> int:
 
 
 def submit(session: Session, form: Questionnaire, participant: Participant, raw: dict[str, list[str]],
-           now: Optional[datetime] = None) -> str:
+           now: datetime | None = None) -> str:
     """Store a participant's answers and commit; returns 'created' or 'updated'.
 
     One answer per person and phase: the "has answered" row's key decides a race (the loser's insert fails,
@@ -467,7 +482,7 @@ class QuestionResult:
     text: str
     kind: str
     counts: list[tuple[str, int]]
-    mean: Optional[float]
+    mean: float | None
     texts: list[str]
 
 
@@ -514,12 +529,12 @@ class FormSummary:
 
     questionnaire_id: int
     title: str
-    session_title: Optional[str]
-    day: Optional[date]
+    session_title: str | None
+    day: date | None
     responses: int
     eligible: int
-    response_rate: Optional[float]  # 0..1; None when nobody was eligible
-    mean_ratings: list[tuple[str, Optional[float]]]
+    response_rate: float | None  # 0..1; None when nobody was eligible
+    mean_ratings: list[tuple[str, float | None]]
 
 
 def evaluation_summary(session: Session, event: Event, lang: str = "id") -> list[FormSummary]:
@@ -547,10 +562,10 @@ class GroupGain:
 
     label: str
     paired: int
-    mean_pre: Optional[float]
-    mean_post: Optional[float]
-    mean_gain: Optional[float]
-    share_improved: Optional[float]  # 0..1: post score higher than pre score
+    mean_pre: float | None
+    mean_post: float | None
+    mean_gain: float | None
+    share_improved: float | None  # 0..1: post score higher than pre score
 
 
 @dataclass
@@ -621,7 +636,7 @@ def has_answers(session: Session, form: Questionnaire) -> bool:
         is not None
 
 
-def delete_questionnaire(session: Session, form: Questionnaire, user: Optional[User] = None) -> None:
+def delete_questionnaire(session: Session, form: Questionnaire, user: User | None = None) -> None:
     audit(session, "questionnaire_deleted", user=user, event_id=form.event_id, target=form, title=form.title_id)
     session.execute(delete(Answer).where(Answer.questionnaire_id == form.id))
     session.execute(delete(Submission).where(Submission.questionnaire_id == form.id))

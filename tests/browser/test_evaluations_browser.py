@@ -55,7 +55,7 @@ def test_participant_answers_from_the_short_link_and_the_facilitator_sees_the_ch
     assert not has_horizontal_overflow(phone)
     screenshot(phone, "evaluations-form-360")
     ratings = [q for q in form.questions if q.kind == "rating"]
-    for question, value in zip(ratings, (5, 4, 3, 5)):
+    for question, value in zip(ratings, (5, 4, 3, 5), strict=True):
         phone.check(f"input[name=q{question.id}][value='{value}']")
     phone.fill("textarea", "Tambah waktu praktik")
     phone.click("button.btn-primary")
