@@ -454,6 +454,8 @@ def submit(session: Session, form: Questionnaire, participant: Participant, raw:
             raise EvaluationError("already_answered")
         row = session.scalar(select(Answer).where(Answer.questionnaire_id == form_id, Answer.phase == str(phase),
                                                   Answer.participant_id == participant_id))
+        if row is None:  # answered while the form was anonymous
+            raise EvaluationError("already_answered")
         row.values, row.score, row.updated_at = values, points, utcnow()
         session.commit()
         return "updated"
