@@ -226,3 +226,24 @@ def test_english_participant_sees_english_questions(client, setup):
     page = client.get(f"/e/{event.slug}/me/{token}/q/{form.code}").get_data(as_text=True)
     assert "The content is relevant to my work" in page and "Strongly agree" in page
     assert "Send my answers" in page
+
+
+def test_a_phone_that_answered_from_the_manage_link_opens_the_next_short_link_directly(client, setup):
+    form, made, event = setup["form"], setup["made"], setup["event"]
+    token = made.issue_manage_token()
+    day_form = service.create_from_starter(db.session, event, "evaluation", day=event.starts_on)
+    day_form.opens_at, day_form.closes_at = utcnow() - timedelta(hours=1), utcnow() + timedelta(hours=1)
+    db.session.commit()
+    short = f"/e/{event.slug}/q/{day_form.code}"
+    assert "Siapa yang menjawab?" in client.get(short).get_data(as_text=True)
+    client.post(f"/e/{event.slug}/me/{token}/q/{form.code}", data=answers_for(form))
+    page = client.get(short).get_data(as_text=True)
+    assert "Menjawab sebagai Made Oka" in page
+    # "Not me": the phone forgets, and asks again.
+    client.post(f"{short}/forget")
+    assert "Siapa yang menjawab?" in client.get(short).get_data(as_text=True)
+    # A re-issued ticket makes a remembered identity stop working.
+    client.post(f"/e/{event.slug}/q/{form.code}/identify", data={"ticket": participant_code(SECRET, made)})
+    made.ticket_secret = "reissued0000000"
+    db.session.commit()
+    assert "Siapa yang menjawab?" in client.get(short).get_data(as_text=True)
