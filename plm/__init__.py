@@ -193,3 +193,6 @@ def _register_blueprints(app: Flask) -> None:
     from plm.delegations import init_app as init_delegations
 
     init_delegations(app)
+    from plm.evaluations import init_app as init_evaluations
+
+    init_evaluations(app)
