@@ -34,8 +34,8 @@ from plm.documents.data import (  # noqa: E402
 )
 from plm.pdf.fetcher import RefusedURL, SafeURLFetcher  # noqa: E402
 from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR, SAFETY, fit_font_size, text_width  # noqa: E402
-from tests.helpers import decode_qr as _decode, rasterise_pdf as _rasterise  # noqa: E402
 from plm.qr import qr_matrix, qr_png, qr_svg, qr_symbol  # noqa: E402
+from tests.helpers import decode_qr as _decode, rasterise_pdf as _rasterise  # noqa: E402
 
 MM = 72 / 25.4
 
