@@ -18,6 +18,8 @@ from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
 from plm.links import absolute_url
 from plm.models import Event, Participant, utcnow
+from plm.questions import service as questions
+from plm.questions.forms import build_question_fields, current_lang, initial_data
 from plm.registration import mails, service
 from plm.registration.forms import (
     CancelForm, DetailsForm, EmailChangeForm, RegistrationForm, ResendLinkForm,
@@ -108,7 +110,8 @@ def event_logo(slug: str):
 # ------------------------------------------------------------------ sign-up
 
 def _registration_form(event: Event) -> RegistrationForm:
-    form = RegistrationForm()
+    """The standard fields and the event's own questions (audience everyone)."""
+    form = build_question_fields(RegistrationForm, questions.list_questions(db.session, event.id, for_delegation=False))()
     if not event.allow_role_request:
         del form.role
     return form
@@ -135,6 +138,7 @@ def register(slug: str):
             g.plm_registration_tried = True
             try:
                 result = service.register(db.session, event, data)
+                questions.save_answers(db.session, result.participant, form.questions, form)
                 kind = "confirmation" if result.participant.status == "registered" else "waitlisted"
                 message = mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
                 db.session.commit()
@@ -214,15 +218,23 @@ def _ticket_context(event: Event, participant: Participant, token: str) -> dict:
 def manage(slug: str, token: str):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
-    form = DetailsForm(obj=participant)
+    # The answers can change until registration closes; after that they are shown, not asked.
+    answerable = event.registration_state() != "closed"
+    asked = questions.list_questions(db.session, event.id, for_delegation=False) if answerable else []
+    answers = questions.answers_of(db.session, participant.id)
+    form_class = build_question_fields(DetailsForm, asked, answers=answers)
+    form = form_class(obj=participant, **initial_data(asked, answers))
     if participant.status != "cancelled" and form.validate_on_submit():
         data = {name: form[name].data for name in service.EDITABLE_FIELDS}
         changes = service.update_details(db.session, participant, data)
+        changes = bool(changes) | bool(questions.save_answers(db.session, participant, form.questions, form))
         db.session.commit()
         flash(_("Your details are saved.") if changes else _("Nothing was changed."), "success")
         return redirect(url_for("registration.manage", slug=slug, token=token))
     return render_template("registration/manage.html", form=form, cancel_form=CancelForm(formdata=None),
-                           email_form=EmailChangeForm(formdata=None), **_ticket_context(event, participant, token))
+                           email_form=EmailChangeForm(formdata=None),
+                           answers=questions.participant_answers(db.session, participant, current_lang()),
+                           **_ticket_context(event, participant, token))
 
 
 @bp.route("/e/<slug>/me/<token>/cancel", methods=["POST"])
