@@ -311,7 +311,9 @@ def _row_answers(index: int, row: list[Any], question_columns: dict[int, Any], i
     answers = {}
     for position, question in question_columns.items():
         raw = row[position] if position < len(row) else None
-        cell = _cell_text(raw) if isinstance(raw, str) or raw is None else raw
+        cell = raw
+        if isinstance(raw, str) and len(raw) > 1 and raw[0] == "'" and raw[1] in FORMULA_START:
+            cell = raw[1:]  # our own export's neutralising quote; clean_answer keeps a long text's line breaks
         try:
             value = questions.clean_answer(question, cell)
         except questions.AnswerError as exc:
