@@ -155,3 +155,24 @@ def test_facilitators_reach_only_their_own_sessions_at_the_door(app, make_user, 
     page.post("/staff/login", data={"email": facilitator.email, "password": STAFF_PASSWORD})
     door = page.get(f"/staff/events/{event.slug}/door").get_data(as_text=True)
     assert "Literasi digital" in door and "Pojok baca" not in door
+
+
+def test_question_editor_with_a_real_question(app, make_user, event):
+    """The question editor's routes on a question that exists: facilitators 403, organizers and admins in."""
+    from plm.extensions import db
+    from plm.questions import service
+
+    event_id, slug = event.id, event.slug
+    for role, allowed in (("facilitator", False), ("organizer", True), ("admin", True)):
+        db.session.expunge_all()  # the last role's request deleted its question; SQLite may reuse the id
+        question = service.add_question(db.session, event_id, {"kind": "short_text", "label_id": f"Q {role}"})
+        db.session.commit()
+        user = make_user(role, f"{role}-questions@test.example")
+        client = app.test_client()
+        assert client.post("/staff/login", data={"email": user.email, "password": STAFF_PASSWORD}).status_code == 302
+        base = f"/staff/events/{slug}/questions"
+        for method, url in (("GET", base), ("POST", f"{base}/preset"), ("GET", f"{base}/{question.id}"),
+                            ("POST", f"{base}/{question.id}/move"), ("GET", f"{base}/{question.id}/delete"),
+                            ("POST", f"{base}/{question.id}/delete")):
+            status = client.open(url, method=method).status_code
+            assert (status == 403) != allowed and status not in (401, 500), f"{role} {method} {url} -> {status}"

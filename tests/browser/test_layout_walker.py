@@ -79,6 +79,7 @@ def walk_event(app):
     from plm.documents import service as documents
     from plm.extensions import db
     from plm.models import Event, EventSession, Job, SessionSignup, User
+    from plm.questions.models import Question
     from plm.outbox import queue
 
     summary = load_demo(db.session, date.today() - timedelta(days=1), count=30)
@@ -105,6 +106,7 @@ def walk_event(app):
         "track_id": db.session.scalar(select(Track.id).where(Track.event_id == event.id)),
         "message_id": db.session.scalar(select(MailMessage.id)),
         "job_id": job.id, "user_id": admin.id,
+        "question_id": db.session.scalar(select(Question.id).where(Question.event_id == event.id).order_by(Question.position)),
         "passwords": {login["email"]: login["password"] for login in summary["logins"]},
         "checkpoint_id": db.session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                       Checkpoint.kind == "day")),
