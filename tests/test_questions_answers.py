@@ -201,3 +201,19 @@ def test_removed_choice_stays_readable_and_selectable_for_who_chose_it(client, e
     assert client.post(f"/e/{event.slug}/me/{token}", data=dict(form_data(), **FORM_INPUT)).status_code == 302
     assert answers_of(person)["colour"] == "biru"
     assert 'value="biru"' not in client.get(f"/e/{event.slug}/register").get_data(as_text=True)
+
+
+def test_answers_are_in_my_data_and_go_with_an_erasure(app, event):
+    from plm.privacy import service as privacy
+
+    every_kind(event)
+    person = Participant(event_id=event.id, full_name="Ni Luh Ayu", email="ayu@example.id")
+    db.session.add(person)
+    db.session.flush()
+    service.save_values(db.session, person, service.list_questions(db.session, event.id), TYPED)
+    db.session.commit()
+    data = privacy.export_participant_data(db.session, person)
+    assert data["answers"]["birthday"] == "1990-04-21" and data["answers"]["topics"] == ["literasi", "anak"]
+    privacy.erase_participant(db.session, person)
+    db.session.commit()
+    assert answers_of(person) == {}
