@@ -31,7 +31,7 @@ KIND_LABELS = {
     QuestionKind.YES_NO: _l("Yes / no"),
 }
 AUDIENCE_LABELS = {
-    QuestionAudience.EVERYONE: _l("Everyone (registration and delegation forms)"),
+    QuestionAudience.EVERYONE: _l("Everyone (both forms)"),
     QuestionAudience.DELEGATION: _l("Only on the delegation form"),
 }
 ANSWER_ERRORS = {
@@ -122,8 +122,8 @@ def _field_for(question: Question, lang: str, required: bool, known: list[str]) 
     if kind == QuestionKind.DATE:
         return _DateField(**options)
     if kind == QuestionKind.YES_NO:
-        return RadioField(**options, choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
-                          validate_choice=False)
+        return RadioField(**options, choices=[SelectChoice(value, question.choice_label(value, lang))
+                                              for value in ("yes", "no")], validate_choice=False)
     if kind == QuestionKind.SINGLE_CHOICE:
         return RadioField(**options, choices=_choices(question, lang, known), validate_choice=False)
     return MultiCheckboxField(**options, choices=_choices(question, lang, known), validate_choice=False)

@@ -35,6 +35,10 @@ CHOICE_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOI
 FILTERABLE_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.YES_NO})
 
 
+# Yes/no answers in each language (the words of an answer, not the interface's "Yes"/"No" buttons).
+YES_NO_LABELS = {"id": {"yes": "Ya", "no": "Tidak"}, "en": {"yes": "Yes", "no": "No"}}
+
+
 class QuestionAudience(StrEnum):
     EVERYONE = "everyone"  # the public registration form and the delegation form
     DELEGATION = "delegation"  # only the delegation form (a lead registering their institution's people)
@@ -75,6 +79,8 @@ class Question(db.Model):
 
     def choice_label(self, value: str, lang: str) -> str:
         """A choice's label; a value no longer offered (removed after it was answered) shows as stored."""
+        if self.kind == QuestionKind.YES_NO:
+            return YES_NO_LABELS["en" if lang == "en" else "id"].get(value, value)
         for choice in self.choices or []:
             if choice.get("value") == value:
                 return (choice.get("label_en") if lang == "en" and choice.get("label_en") else choice.get("label_id")) or value

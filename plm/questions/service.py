@@ -416,7 +416,7 @@ def display_value(question: Question, value: Any, lang: str) -> str:
         return ""
     kind = question.kind
     if kind == QuestionKind.YES_NO:
-        return ("Ya" if value else "Tidak") if lang != "en" else ("Yes" if value else "No")
+        return question.choice_label("yes" if value else "no", lang)
     if kind == QuestionKind.SINGLE_CHOICE:
         return question.choice_label(value, lang)
     if kind == QuestionKind.MULTIPLE_CHOICE:
