@@ -168,3 +168,13 @@ def test_who_may_edit_questions(client, event, login, role, status):
 def test_anonymous_is_sent_to_login(client, event):
     response = client.get(f"/staff/events/{event.slug}/questions")
     assert response.status_code in (302, 401) and re.search(r"/staff/login", response.headers.get("Location", "/staff/login"))
+
+
+def test_keys_of_the_participant_columns_are_reserved(app, event):
+    from plm.participants.importexport import COLUMNS
+
+    assert service.RESERVED_KEYS == set(COLUMNS)
+    made = service.add_question(db.session, event.id, {"kind": "short_text", "label_id": "Email"})
+    assert made.key == "email_2"  # made from the label: moved aside
+    with pytest.raises(service.QuestionError, match="reserved_key"):
+        service.add_question(db.session, event.id, {"kind": "short_text", "label_id": "X", "key": "province"})

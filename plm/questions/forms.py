@@ -46,6 +46,7 @@ ANSWER_ERRORS = {
 }
 QUESTION_ERRORS = {
     "duplicate_key": _l("Another question of this event already uses this key."),
+    "reserved_key": _l("This key is a standard column of the participant list; choose another."),
     "bad_key": _l("The key must start with a letter and hold only lower-case letters, digits and _ (at most 40); "
                   "the keys of ready-made questions cannot change."),
     "kind_locked": _l("This question already has answers, so its kind cannot change. Add a new question instead."),

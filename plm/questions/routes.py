@@ -46,7 +46,11 @@ def editor(slug: str):
             question = service.add_question(db.session, event.id, form.data_for_service(), current_user)
         except service.QuestionError as exc:
             db.session.rollback()
-            form.kind.errors = list(form.kind.errors) + [str(QUESTION_ERRORS[str(exc)])]
+            code = str(exc)
+            target = form.key if code in ("bad_key", "duplicate_key", "reserved_key") else form.kind
+            if code in ("no_choices", "duplicate_choice"):
+                target = form.choices
+            target.errors = list(target.errors) + [str(QUESTION_ERRORS[code])]
             return _editor_page(event, form, 400)
         db.session.commit()
         flash(_("Question added: %(label)s.", label=question.label(current_lang())), "success")
@@ -86,7 +90,7 @@ def edit(slug: str, question_id: int):
         except service.QuestionError as exc:
             db.session.rollback()
             error = str(QUESTION_ERRORS[str(exc)])
-            target = form.key if str(exc) in ("bad_key", "duplicate_key") else form.kind
+            target = form.key if str(exc) in ("bad_key", "duplicate_key", "reserved_key") else form.kind
             if str(exc) in ("no_choices", "duplicate_choice"):
                 target = form.choices
             target.errors = list(target.errors) + [error]

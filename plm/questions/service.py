@@ -24,6 +24,12 @@ from plm.questions.models import (
 from plm.text import clean_line, clean_multiline
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# The participant export's own columns (plm.participants.importexport.COLUMNS): a question keyed like one
+# would head a second column of that name, and the import could not tell them apart.
+RESERVED_KEYS = frozenset({
+    "public_id", "full_name", "name_on_badge", "email", "phone", "institution", "institution_type",
+    "institution_type_label", "province", "role", "role_label", "status", "status_label", "diet", "access_needs",
+    "registered_at", "source", "checked_in"})
 TEXT_LIMITS = {QuestionKind.SHORT_TEXT: 300, QuestionKind.LONG_TEXT: 2000}
 NUMBER_LIMIT = 1e12
 SHIRT_SIZES = ("S", "M", "L", "XL", "XXL", "XXXL")
@@ -51,8 +57,8 @@ PRESETS: dict[str, dict[str, Any]] = {
 
 
 class QuestionError(ValueError):
-    """A change the editor refuses: str(exc) is a code (duplicate_key, bad_key, kind_locked, no_choices,
-    duplicate_choice, preset_exists)."""
+    """A change the editor refuses: str(exc) is a code (duplicate_key, reserved_key, bad_key, kind_locked,
+    no_choices, duplicate_choice, preset_exists)."""
 
 
 class AnswerError(ValueError):
@@ -147,7 +153,9 @@ def add_question(session: Session, event_id: int, data: dict[str, Any], user: Op
     key = data.get("key") or slugify_key(data["label_id"])
     if not KEY_PATTERN.match(key):
         raise QuestionError("bad_key")
-    if _key_taken(session, event_id, key):
+    if key in RESERVED_KEYS and data.get("key"):
+        raise QuestionError("reserved_key")
+    if key in RESERVED_KEYS or _key_taken(session, event_id, key):
         if data.get("key"):
             raise QuestionError("duplicate_key")
         key = _free_key(session, event_id, key)
@@ -194,6 +202,8 @@ def update_question(session: Session, question: Question, data: dict[str, Any], 
             raise QuestionError("bad_key")  # other features read the ready-made keys
         if not KEY_PATTERN.match(key):
             raise QuestionError("bad_key")
+        if key in RESERVED_KEYS:
+            raise QuestionError("reserved_key")
         if _key_taken(session, question.event_id, key, question.id):
             raise QuestionError("duplicate_key")
     new = {
