@@ -100,7 +100,7 @@ def test_import_matches_labels_in_either_language_and_refuses_bad_cells(app, eve
 def test_import_updates_answers_and_shows_them_in_the_dry_run(client, event, login):
     person = person_with_every_answer(event)
     login("admin")
-    body = "full_name,email,colour,motto\r\nNi Luh Ayu,ayu@example.id,Merah,\r\n".encode()
+    body = b"full_name,email,colour,motto\r\nNi Luh Ayu,ayu@example.id,Merah,\r\n"
     preview = client.post(f"/staff/events/{event.slug}/participants/import",
                           data={"file": (io.BytesIO(body), "x.csv")}, content_type="multipart/form-data")
     page = preview.get_data(as_text=True)
@@ -109,7 +109,7 @@ def test_import_updates_answers_and_shows_them_in_the_dry_run(client, event, log
     assert client.post(f"/staff/events/{event.slug}/participants/import", data={"stash": stash}).status_code == 302
     answers = service.answer_table(db.session, event.id)[1][person.id]
     assert answers["colour"] == "merah" and answers["motto"] == "Membaca itu kuat"  # an empty cell keeps the answer
-    bad = "full_name,email,years\r\nNi Luh Ayu,ayu@example.id,banyak\r\n".encode()
+    bad = b"full_name,email,years\r\nNi Luh Ayu,ayu@example.id,banyak\r\n"
     page = client.post(f"/staff/events/{event.slug}/participants/import", data={"file": (io.BytesIO(bad), "y.csv")},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "Bukan angka" in page and "banyak" in page

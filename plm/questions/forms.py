@@ -6,7 +6,8 @@ staff participant page and the delegation form: each question becomes one field 
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -14,7 +15,8 @@ from wtforms import (
     BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional as OptionalValidator, Regexp, StopValidation
+from wtforms.validators import DataRequired, Length, Regexp, StopValidation
+from wtforms.validators import Optional as OptionalValidator
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from plm.forms import BaseForm
@@ -141,7 +143,7 @@ class _DateField(DateField):
 
 
 def build_question_fields(form_class: type, questions: Iterable[Question], for_delegation: bool = False,
-                          staff: bool = False, answers: Optional[dict[int, Answer]] = None) -> type:
+                          staff: bool = False, answers: dict[int, Answer] | None = None) -> type:
     """A subclass of *form_class* with one field per question (`q_<key>`), labels in the UI language.
 
     for_delegation: include delegation-only questions. staff: every question optional (staff fix other

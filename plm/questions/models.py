@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -67,8 +67,8 @@ class Question(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    answers: Mapped[list["Answer"]] = relationship(back_populates="question", cascade="all, delete-orphan",
-                                                   passive_deletes=True)
+    answers: Mapped[list[Answer]] = relationship(back_populates="question", cascade="all, delete-orphan",
+                                                 passive_deletes=True)
 
     def label(self, lang: str) -> str:
         """The label in the reader's language, Indonesian when there is no English one."""
@@ -96,10 +96,10 @@ class Answer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
-    value_text: Mapped[Optional[str]] = mapped_column(Text)
-    value_number: Mapped[Optional[float]] = mapped_column(Float)
-    value_date: Mapped[Optional[date]] = mapped_column(Date)
-    value_json: Mapped[Optional[Any]] = mapped_column(JSON)
+    value_text: Mapped[str | None] = mapped_column(Text)
+    value_number: Mapped[float | None] = mapped_column(Float)
+    value_date: Mapped[date | None] = mapped_column(Date)
+    value_json: Mapped[Any | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     question: Mapped[Question] = relationship(back_populates="answers")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from sqlalchemy import String, cast, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -68,7 +69,7 @@ class AnswerError(ValueError):
 
 # ---------------------------------------------------------------- reading questions
 
-def list_questions(session: Session, event_id: int, for_delegation: Optional[bool] = None) -> list[Question]:
+def list_questions(session: Session, event_id: int, for_delegation: bool | None = None) -> list[Question]:
     """An event's questions in their order. for_delegation=False: the public form's (audience everyone);
     True: the delegation form's (everyone and delegation-only); None: all."""
     statement = select(Question).where(Question.event_id == event_id)
@@ -77,7 +78,7 @@ def list_questions(session: Session, event_id: int, for_delegation: Optional[boo
     return list(session.scalars(statement.order_by(Question.position, Question.id)))
 
 
-def get_question(session: Session, event_id: int, question_id: int) -> Optional[Question]:
+def get_question(session: Session, event_id: int, question_id: int) -> Question | None:
     question = session.get(Question, question_id)
     return question if question is not None and question.event_id == event_id else None
 
@@ -139,14 +140,14 @@ def _next_position(session: Session, event_id: int) -> int:
     return (session.scalar(select(func.max(Question.position)).where(Question.event_id == event_id)) or 0) + 1
 
 
-def _key_taken(session: Session, event_id: int, key: str, except_id: Optional[int] = None) -> bool:
+def _key_taken(session: Session, event_id: int, key: str, except_id: int | None = None) -> bool:
     statement = select(Question.id).where(Question.event_id == event_id, Question.key == key)
     if except_id is not None:
         statement = statement.where(Question.id != except_id)
     return session.scalar(statement) is not None
 
 
-def add_question(session: Session, event_id: int, data: dict[str, Any], user: Optional[User] = None) -> Question:
+def add_question(session: Session, event_id: int, data: dict[str, Any], user: User | None = None) -> Question:
     """data: key (may be empty: made from the label), kind, required, audience, label_id, label_en,
     help_id, help_en, choices (list of dicts), rule."""
     kind = QuestionKind(data["kind"])
@@ -180,7 +181,7 @@ def _free_key(session: Session, event_id: int, key: str) -> str:
     raise QuestionError("duplicate_key")
 
 
-def add_preset(session: Session, event_id: int, key: str, user: Optional[User] = None) -> Question:
+def add_preset(session: Session, event_id: int, key: str, user: User | None = None) -> Question:
     if key not in PRESETS:
         raise QuestionError("bad_key")
     if _key_taken(session, event_id, key):
@@ -190,7 +191,7 @@ def add_preset(session: Session, event_id: int, key: str, user: Optional[User] =
     return add_question(session, event_id, {**spec, "key": key, "kind": spec["kind"].value}, user)
 
 
-def update_question(session: Session, question: Question, data: dict[str, Any], user: Optional[User] = None) -> dict:
+def update_question(session: Session, question: Question, data: dict[str, Any], user: User | None = None) -> dict:
     """Change a question; returns the changed fields. The kind is locked once answers exist; a choice
     removed after it was answered stays readable (it is shown as its stored value)."""
     kind = QuestionKind(data.get("kind", question.kind))
@@ -235,7 +236,7 @@ def move_question(session: Session, question: Question, direction: str) -> bool:
     return True
 
 
-def delete_question(session: Session, question: Question, user: Optional[User] = None) -> int:
+def delete_question(session: Session, question: Question, user: User | None = None) -> int:
     """Delete the question and its answers; returns how many answers went with it."""
     count = answer_count(session, question)
     audit(session, "question.delete", user=user, event_id=question.event_id, target=question, key=question.key,
@@ -366,7 +367,7 @@ def answers_of(session: Session, participant_id: int) -> dict[int, Answer]:
 
 
 def set_answer(session: Session, participant_id: int, question: Question, value: Any,
-               existing: Optional[Answer] = None) -> bool:
+               existing: Answer | None = None) -> bool:
     """Store (or, for None, remove) one answer; True when something changed."""
     if value is None:
         if existing is not None:
@@ -383,7 +384,7 @@ def set_answer(session: Session, participant_id: int, question: Question, value:
 
 
 def save_values(session: Session, participant: Participant, questions: Iterable[Question], values: dict[str, Any],
-                user: Optional[User] = None) -> list[str]:
+                user: User | None = None) -> list[str]:
     """Store typed values (by question key) for these questions; returns the keys that changed. Staff
     changes are audited on the participant's history."""
     current = answers_of(session, participant.id) if participant.id else {}
@@ -396,7 +397,7 @@ def save_values(session: Session, participant: Participant, questions: Iterable[
 
 
 def save_answers(session: Session, participant: Participant, questions: Iterable[Question], form: Any,
-                 user: Optional[User] = None) -> list[str]:
+                 user: User | None = None) -> list[str]:
     """Store what a validated form (plm.questions.forms.build_question_fields) holds for these questions."""
     from plm.questions.forms import field_name
 
@@ -411,7 +412,7 @@ def save_answers(session: Session, participant: Participant, questions: Iterable
     return save_values(session, participant, questions, values, user)
 
 
-def _known_values(question: Question, existing: Optional[Answer]) -> list[str]:
+def _known_values(question: Question, existing: Answer | None) -> list[str]:
     if existing is None or question.kind not in CHOICE_KINDS:
         return []
     value = existing.value
@@ -502,7 +503,7 @@ def export_value(question: Question, value: Any, lang: str) -> str:
     return display_value(question, value, lang)
 
 
-def match_header(questions: Iterable[Question], header: str) -> Optional[Question]:
+def match_header(questions: Iterable[Question], header: str) -> Question | None:
     """The question a spreadsheet column is about: its key or its label in either language."""
     folded = clean_line(header).lstrip("\ufeff").casefold()
     if not folded:
