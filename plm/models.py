@@ -560,6 +560,5 @@ class CheckInSignature(db.Model):
     points: Mapped[int] = mapped_column(Integer, default=0)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-# Feature models (imported here so Alembic and create_all see them).
-from plm.questions import models as _questions_models  # noqa: E402,F401  (organiser's questions)
+import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)
+import plm.questions.models  # noqa: E402,F401  (the organiser's questions, for Alembic and create_all)

@@ -231,8 +231,11 @@ def manage(slug: str, token: str):
         db.session.commit()
         flash(_("Your details are saved.") if changes else _("Nothing was changed."), "success")
         return redirect(url_for("registration.manage", slug=slug, token=token))
+    from plm.evaluations.service import for_participant
+
     return render_template("registration/manage.html", form=form, cancel_form=CancelForm(formdata=None),
                            email_form=EmailChangeForm(formdata=None),
+                           evaluations=for_participant(db.session, event, participant),
                            answers=questions.participant_answers(db.session, participant, current_lang()),
                            **_ticket_context(event, participant, token))
 
