@@ -73,7 +73,7 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
 
     from plm import jobs
     from plm.models import Certificate, Checkpoint, EventSession, MailMessage, Participant, Room, Track, utcnow
-    from plm.questions.models import Question
+    from plm.questions.models import RegistrationQuestion
 
     person = session.scalar(select(Participant).where(Participant.event_id == event.id,
                                                       Participant.status == "registered").order_by(Participant.id))
@@ -105,8 +105,8 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
             "session_id": workshop.id if workshop else None, "room_id": room.id if room else None,
             "track_id": track.id if track else None, "message_id": mails[0].id, "serial": certificate.serial,
             "job_id": job.id, "fmt": "csv", "user_id": user.id,
-            "question_id": session.scalar(select(Question.id).where(Question.event_id == event.id)
-                                          .order_by(Question.position)),
+            "question_id": session.scalar(select(RegistrationQuestion.id).where(RegistrationQuestion.event_id == event.id)
+                                          .order_by(RegistrationQuestion.position)),
             "checkpoint_id": session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                         Checkpoint.kind == "day"))}
 

@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 from plm.extensions import db
 from plm.models import AuditLog, Participant, utcnow
 from plm.questions import service
-from plm.questions.models import Answer
+from plm.questions.models import RegistrationAnswer
 from tests.helpers import form_data, manage_token, register
 from tests.questions_helpers import FORM_INPUT, TYPED, every_kind
 
 
 def answers_of(participant):
-    return {a.question.key: a.value for a in db.session.scalars(select(Answer).where(Answer.participant_id == participant.id))}
+    return {a.question.key: a.value for a in db.session.scalars(select(RegistrationAnswer).where(RegistrationAnswer.participant_id == participant.id))}
 
 
 def only_participant():
@@ -68,12 +68,12 @@ def test_required_and_optional(client, event):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and only_participant() is None
     assert page.count("Mohon jawab pertanyaan ini.") == 7
-    db.session.execute(Answer.__table__.delete())
+    db.session.execute(RegistrationAnswer.__table__.delete())
     for question in service.list_questions(db.session, event.id):
         question.required = False
     db.session.commit()
     assert register(client, event).status_code == 302  # all optional: nothing needed
-    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+    assert db.session.scalar(select(func.count()).select_from(RegistrationAnswer)) == 0
 
 
 @pytest.mark.parametrize("field, value, message", [

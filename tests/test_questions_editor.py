@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from plm.extensions import db
 from plm.models import AuditLog, Participant
 from plm.questions import service
-from plm.questions.models import Answer, Question
+from plm.questions.models import RegistrationAnswer, RegistrationQuestion
 from tests.questions_helpers import every_kind
 
 
@@ -32,7 +32,7 @@ def test_add_a_question_with_choices_in_both_languages(client, event, login):
                                       "choices": "Nasi goreng | Fried rice\nsate | Sate | Satay\n\nBakso",
                                       "required": "y", "audience": "everyone", "key": ""})
     assert response.status_code == 302
-    question = db.session.scalar(select(Question))
+    question = db.session.scalar(select(RegistrationQuestion))
     assert question.key == "makanan_favorit" and question.required and question.kind == "multiple_choice"
     assert question.choices == [{"value": "nasi_goreng", "label_id": "Nasi goreng", "label_en": "Fried rice"},
                                 {"value": "sate", "label_id": "Sate", "label_en": "Satay"},
@@ -58,10 +58,10 @@ def test_ready_made_questions_with_one_click(client, event, login):
     for key in ("gender", "position", "nip", "arrival_date", "departure_date", "shirt_size"):
         assert client.post(url, data={"preset": key}).status_code == 302
     assert keys(event) == ["gender", "position", "nip", "arrival_date", "departure_date", "shirt_size"]
-    gender = db.session.scalar(select(Question).where(Question.key == "gender"))
+    gender = db.session.scalar(select(RegistrationQuestion).where(RegistrationQuestion.key == "gender"))
     assert [(c["value"], c["label_id"], c["label_en"]) for c in gender.choices] == [
         ("female", "Perempuan", "Female"), ("male", "Laki-laki", "Male")]
-    shirt = db.session.scalar(select(Question).where(Question.key == "shirt_size"))
+    shirt = db.session.scalar(select(RegistrationQuestion).where(RegistrationQuestion.key == "shirt_size"))
     assert [c["label_id"] for c in shirt.choices] == ["S", "M", "L", "XL", "XXL", "XXXL"]
     again = client.post(url, data={"preset": "gender"}, follow_redirects=True).get_data(as_text=True)
     assert "sudah ada di daftar" in again and len(keys(event)) == 6
@@ -72,7 +72,7 @@ def test_ready_made_questions_with_one_click(client, event, login):
     edit = client.post(f"/staff/events/{event.slug}/questions/{gender.id}", data={
         "label_id": "Jenis kelamin", "kind": "single_choice", "choices": "female | Perempuan | Female\nmale | Laki-laki | Male",
         "audience": "everyone", "key": "sex"})
-    assert edit.status_code == 400 and fresh(Question, gender.id).key == "gender"
+    assert edit.status_code == 400 and fresh(RegistrationQuestion, gender.id).key == "gender"
 
 
 def test_order_with_up_and_down_buttons(client, event, login):
@@ -110,15 +110,15 @@ def test_kind_locked_once_answered_and_labels_still_editable(client, event, logi
     url = f"/staff/events/{event.slug}/questions/{question.id}"
     form = {"label_id": "Motto", "kind": "number", "audience": "everyone", "key": "motto"}
     assert client.post(url, data=form).status_code == 302  # no answers yet: the kind may change
-    assert fresh(Question, question.id).kind == "number"
+    assert fresh(RegistrationQuestion, question.id).kind == "number"
     _answer(event, question, 3)
     page = client.get(url).get_data(as_text=True)
     assert "sudah punya 1 jawaban" in page
     refused = client.post(url, data={**form, "kind": "short_text"})
     assert refused.status_code == 400 and "jenisnya tidak dapat diubah" in refused.get_data(as_text=True)
-    assert fresh(Question, question.id).kind == "number"
+    assert fresh(RegistrationQuestion, question.id).kind == "number"
     assert client.post(url, data={**form, "label_id": "Moto hidup", "label_en": "Life motto"}).status_code == 302
-    assert fresh(Question, question.id).label("en") == "Life motto"
+    assert fresh(RegistrationQuestion, question.id).label("en") == "Life motto"
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "question.edit")) is not None
 
 
@@ -136,9 +136,9 @@ def test_delete_without_answers_goes_at_once_with_answers_asks_first(client, eve
     assert "3 peserta sudah menjawab" in page and 'name="confirm"' in page
     unconfirmed = client.post(f"{base}/{answered.id}/delete", data={})
     assert unconfirmed.status_code == 400 and keys(event) == ["gender"]
-    assert db.session.scalar(select(func.count()).select_from(Answer)) == 3
+    assert db.session.scalar(select(func.count()).select_from(RegistrationAnswer)) == 3
     assert client.post(f"{base}/{answered.id}/delete", data={"confirm": "y"}).status_code == 302
-    assert keys(event) == [] and db.session.scalar(select(func.count()).select_from(Answer)) == 0
+    assert keys(event) == [] and db.session.scalar(select(func.count()).select_from(RegistrationAnswer)) == 0
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "question.delete", AuditLog.detail["key"].as_string() == "gender"))
     assert entry.detail["answers"] == 3
     assert client.get(f"{base}/{answered.id}/delete").status_code == 404
@@ -156,7 +156,7 @@ def test_questions_of_another_event_are_not_reachable(client, event, login):
     for suffix, method in (("", "get"), ("/delete", "get"), ("/delete", "post"), ("/move", "post")):
         response = getattr(client, method)(f"/staff/events/{event.slug}/questions/{foreign.id}{suffix}")
         assert response.status_code == 404, suffix
-    assert fresh(Question, foreign.id) is not None
+    assert fresh(RegistrationQuestion, foreign.id) is not None
 
 
 @pytest.mark.parametrize("role, status", [("facilitator", 403), ("organizer", 200), ("admin", 200)])

@@ -39,7 +39,7 @@ def test_csv_and_xlsx_export_have_one_column_per_question(client, event, login):
     sheet = workbook.active
     header = [cell.value for cell in sheet[1]]
     assert header[:len(importexport.COLUMNS)] == importexport.COLUMNS and header[len(importexport.COLUMNS):] == list(TYPED)
-    values = dict(zip(header, [cell.value for cell in sheet[2]]))
+    values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
     assert {key: values[key] for key in TYPED} == SHOWN_ID
     client.set_cookie("plm_lang", "en")
     english = read_csv(client.get(f"/staff/events/{event.slug}/participants/export.csv").data)[0]

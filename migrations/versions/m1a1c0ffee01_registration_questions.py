@@ -17,7 +17,7 @@ depends_on = None
 
 def upgrade():
     op.create_table(
-        'questions',
+        'registration_questions',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('event_id', sa.Integer(), nullable=False),
         sa.Column('key', sa.String(length=40), nullable=False),
@@ -32,14 +32,14 @@ def upgrade():
         sa.Column('rule', sa.String(length=20), nullable=False),
         sa.Column('position', sa.Integer(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_questions_event_id_events'),
+        sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_registration_questions_event_id_events'),
                                 ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_questions')),
-        sa.UniqueConstraint('event_id', 'key', name='uq_questions_event_key'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_registration_questions')),
+        sa.UniqueConstraint('event_id', 'key', name='uq_registration_questions_event_key'),
     )
-    op.create_index(op.f('ix_questions_event_id'), 'questions', ['event_id'], unique=False)
+    op.create_index(op.f('ix_registration_questions_event_id'), 'registration_questions', ['event_id'], unique=False)
     op.create_table(
-        'question_answers',
+        'registration_answers',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('participant_id', sa.Integer(), nullable=False),
         sa.Column('question_id', sa.Integer(), nullable=False),
@@ -49,19 +49,19 @@ def upgrade():
         sa.Column('value_json', sa.JSON(), nullable=True),
         sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['participant_id'], ['participants.id'],
-                                name=op.f('fk_question_answers_participant_id_participants'), ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['question_id'], ['questions.id'],
-                                name=op.f('fk_question_answers_question_id_questions'), ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_question_answers')),
-        sa.UniqueConstraint('participant_id', 'question_id', name='uq_question_answers_participant_question'),
+                                name=op.f('fk_registration_answers_participant_id_participants'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['question_id'], ['registration_questions.id'],
+                                name=op.f('fk_registration_answers_question_id_registration_questions'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_registration_answers')),
+        sa.UniqueConstraint('participant_id', 'question_id', name='uq_registration_answers_participant_question'),
     )
-    op.create_index(op.f('ix_question_answers_participant_id'), 'question_answers', ['participant_id'], unique=False)
-    op.create_index(op.f('ix_question_answers_question_id'), 'question_answers', ['question_id'], unique=False)
+    op.create_index(op.f('ix_registration_answers_participant_id'), 'registration_answers', ['participant_id'], unique=False)
+    op.create_index(op.f('ix_registration_answers_question_id'), 'registration_answers', ['question_id'], unique=False)
 
 
 def downgrade():
-    op.drop_index(op.f('ix_question_answers_question_id'), table_name='question_answers')
-    op.drop_index(op.f('ix_question_answers_participant_id'), table_name='question_answers')
-    op.drop_table('question_answers')
-    op.drop_index(op.f('ix_questions_event_id'), table_name='questions')
-    op.drop_table('questions')
+    op.drop_index(op.f('ix_registration_answers_question_id'), table_name='registration_answers')
+    op.drop_index(op.f('ix_registration_answers_participant_id'), table_name='registration_answers')
+    op.drop_table('registration_answers')
+    op.drop_index(op.f('ix_registration_questions_event_id'), table_name='registration_questions')
+    op.drop_table('registration_questions')

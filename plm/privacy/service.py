@@ -13,7 +13,7 @@ from plm.models import (
     SessionSignup,
     User, audit, utcnow,
 )
-from plm.questions.models import Answer, Question
+from plm.questions.models import RegistrationAnswer, RegistrationQuestion
 
 PERSONAL_FIELDS = ("full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
                    "role", "status", "diet", "access_needs")
@@ -41,8 +41,8 @@ def export_participant_data(session: Session, participant: Participant) -> dict[
     ).all()
     certificate = participant.certificate
     answers = {question.key: answer.value for question, answer in session.execute(
-        select(Question, Answer).join(Answer, Answer.question_id == Question.id)
-        .where(Answer.participant_id == participant.id).order_by(Question.position, Question.id))}
+        select(RegistrationQuestion, RegistrationAnswer).join(RegistrationAnswer, RegistrationAnswer.question_id == RegistrationQuestion.id)
+        .where(RegistrationAnswer.participant_id == participant.id).order_by(RegistrationQuestion.position, RegistrationQuestion.id))}
     return {
         "event": {"slug": event.slug, "name": event.name},
         "participant": {
@@ -81,7 +81,7 @@ def _strip_personal_data(session: Session, participant: Participant) -> None:
     participant.ticket_secret = "anonymised"
     session.execute(delete(MailMessage).where(MailMessage.participant_id == participant.id))
     # Answers to the event's own questions (NIP, gender, position...) are personal data.
-    session.execute(delete(Answer).where(Answer.participant_id == participant.id))
+    session.execute(delete(RegistrationAnswer).where(RegistrationAnswer.participant_id == participant.id))
     # A drawn signature is personal data too; the check-in it belonged to stays.
     session.execute(delete(CheckInSignature).where(CheckInSignature.checkin_id.in_(
         select(CheckIn.id).where(CheckIn.participant_id == participant.id))))

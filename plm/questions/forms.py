@@ -12,7 +12,14 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp, StopValidation
@@ -21,7 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from plm.forms import BaseForm
 from plm.questions import service
-from plm.questions.models import Answer, Question, QuestionAudience, QuestionKind
+from plm.questions.models import QuestionAudience, QuestionKind, RegistrationAnswer, RegistrationQuestion
 
 KIND_LABELS = {
     QuestionKind.SHORT_TEXT: _l("Short text"),
@@ -70,7 +77,7 @@ def current_lang() -> str:
     return "en" if str(get_locale() or "id").startswith("en") else "id"
 
 
-def field_name(question: Question) -> str:
+def field_name(question: RegistrationQuestion) -> str:
     return f"q_{question.key}"
 
 
@@ -82,7 +89,7 @@ class MultiCheckboxField(SelectMultipleField):
 class _AnswerCheck:
     """Validates one answer with the same rules as the import (plm.questions.service.clean_answer)."""
 
-    def __init__(self, question: Question, required: bool, known: Iterable[str] = ()):
+    def __init__(self, question: RegistrationQuestion, required: bool, known: Iterable[str] = ()):
         self.question = question
         self.required = required
         self.known = list(known)
@@ -102,14 +109,14 @@ class _AnswerCheck:
             raise StopValidation(str(ANSWER_ERRORS[str(exc)])) from None
 
 
-def _choices(question: Question, lang: str, known: Iterable[str]) -> list[SelectChoice]:
+def _choices(question: RegistrationQuestion, lang: str, known: Iterable[str]) -> list[SelectChoice]:
     offered = [SelectChoice(c["value"], question.choice_label(c["value"], lang)) for c in question.choices or []]
     values = {c.value for c in offered}
     # A value the participant already has but that is no longer offered stays selectable (and readable).
     return offered + [SelectChoice(value, value) for value in known if value not in values]
 
 
-def _field_for(question: Question, lang: str, required: bool, known: list[str]) -> Any:
+def _field_for(question: RegistrationQuestion, lang: str, required: bool, known: list[str]) -> Any:
     label = question.label(lang)
     description = question.help(lang)
     check = _AnswerCheck(question, required, known)
@@ -142,8 +149,8 @@ class _DateField(DateField):
             self.data = None
 
 
-def build_question_fields(form_class: type, questions: Iterable[Question], for_delegation: bool = False,
-                          staff: bool = False, answers: dict[int, Answer] | None = None) -> type:
+def build_question_fields(form_class: type, questions: Iterable[RegistrationQuestion], for_delegation: bool = False,
+                          staff: bool = False, answers: dict[int, RegistrationAnswer] | None = None) -> type:
     """A subclass of *form_class* with one field per question (`q_<key>`), labels in the UI language.
 
     for_delegation: include delegation-only questions. staff: every question optional (staff fix other
@@ -190,7 +197,7 @@ def field_known(field: Any) -> list[str]:
     return []
 
 
-def initial_data(questions: Iterable[Question], answers: dict[int, Answer]) -> dict[str, Any]:
+def initial_data(questions: Iterable[RegistrationQuestion], answers: dict[int, RegistrationAnswer]) -> dict[str, Any]:
     """Form data for the participant's current answers (keyword arguments for the form)."""
     data = {}
     for question in questions:

@@ -44,12 +44,12 @@ class QuestionAudience(StrEnum):
     DELEGATION = "delegation"  # only the delegation form (a lead registering their institution's people)
 
 
-class Question(db.Model):
+class RegistrationQuestion(db.Model):
     """One question of one event. `key` is a stable slug other features read (gender, nip, ...);
     `rule` names an extra check of the ready-made questions ("nip", "after_arrival")."""
 
-    __tablename__ = "questions"
-    __table_args__ = (UniqueConstraint("event_id", "key", name="uq_questions_event_key"),)
+    __tablename__ = "registration_questions"
+    __table_args__ = (UniqueConstraint("event_id", "key", name="uq_registration_questions_event_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -67,7 +67,7 @@ class Question(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    answers: Mapped[list[Answer]] = relationship(back_populates="question", cascade="all, delete-orphan",
+    answers: Mapped[list[RegistrationAnswer]] = relationship(back_populates="question", cascade="all, delete-orphan",
                                                  passive_deletes=True)
 
     def label(self, lang: str) -> str:
@@ -87,22 +87,22 @@ class Question(db.Model):
         return value
 
 
-class Answer(db.Model):
+class RegistrationAnswer(db.Model):
     """One participant's answer to one question, in the column of its kind (see the module docstring)."""
 
-    __tablename__ = "question_answers"
-    __table_args__ = (UniqueConstraint("participant_id", "question_id", name="uq_question_answers_participant_question"),)
+    __tablename__ = "registration_answers"
+    __table_args__ = (UniqueConstraint("participant_id", "question_id", name="uq_registration_answers_participant_question"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("registration_questions.id", ondelete="CASCADE"), index=True)
     value_text: Mapped[str | None] = mapped_column(Text)
     value_number: Mapped[float | None] = mapped_column(Float)
     value_date: Mapped[date | None] = mapped_column(Date)
     value_json: Mapped[Any | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    question: Mapped[Question] = relationship(back_populates="answers")
+    question: Mapped[RegistrationQuestion] = relationship(back_populates="answers")
 
     @property
     def value(self) -> Any:
@@ -124,7 +124,7 @@ class Answer(db.Model):
             self.value_text = str(value)
 
 
-def decode(kind: str, answer: Answer) -> Any:
+def decode(kind: str, answer: RegistrationAnswer) -> Any:
     if kind == QuestionKind.NUMBER:
         number = answer.value_number
         return int(number) if number is not None and float(number).is_integer() else number

@@ -11,7 +11,13 @@ from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.questions import service
 from plm.questions.forms import (
-    AUDIENCE_LABELS, KIND_LABELS, PRESET_LABELS, QUESTION_ERRORS, DeleteQuestionForm, QuestionForm, current_lang,
+    AUDIENCE_LABELS,
+    KIND_LABELS,
+    PRESET_LABELS,
+    QUESTION_ERRORS,
+    DeleteQuestionForm,
+    QuestionForm,
+    current_lang,
 )
 
 bp = Blueprint("questions", __name__, url_prefix="/staff")

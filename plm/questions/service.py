@@ -20,7 +20,12 @@ from sqlalchemy.orm import Session
 
 from plm.models import Participant, User, audit
 from plm.questions.models import (
-    CHOICE_KINDS, FILTERABLE_KINDS, Answer, Question, QuestionAudience, QuestionKind,
+    CHOICE_KINDS,
+    FILTERABLE_KINDS,
+    QuestionAudience,
+    QuestionKind,
+    RegistrationAnswer,
+    RegistrationQuestion,
 )
 from plm.text import clean_line, clean_multiline
 
@@ -69,27 +74,27 @@ class AnswerError(ValueError):
 
 # ---------------------------------------------------------------- reading questions
 
-def list_questions(session: Session, event_id: int, for_delegation: bool | None = None) -> list[Question]:
+def list_questions(session: Session, event_id: int, for_delegation: bool | None = None) -> list[RegistrationQuestion]:
     """An event's questions in their order. for_delegation=False: the public form's (audience everyone);
     True: the delegation form's (everyone and delegation-only); None: all."""
-    statement = select(Question).where(Question.event_id == event_id)
+    statement = select(RegistrationQuestion).where(RegistrationQuestion.event_id == event_id)
     if for_delegation is False:
-        statement = statement.where(Question.audience == QuestionAudience.EVERYONE.value)
-    return list(session.scalars(statement.order_by(Question.position, Question.id)))
+        statement = statement.where(RegistrationQuestion.audience == QuestionAudience.EVERYONE.value)
+    return list(session.scalars(statement.order_by(RegistrationQuestion.position, RegistrationQuestion.id)))
 
 
-def get_question(session: Session, event_id: int, question_id: int) -> Question | None:
-    question = session.get(Question, question_id)
+def get_question(session: Session, event_id: int, question_id: int) -> RegistrationQuestion | None:
+    question = session.get(RegistrationQuestion, question_id)
     return question if question is not None and question.event_id == event_id else None
 
 
-def answer_count(session: Session, question: Question) -> int:
-    return session.scalar(select(func.count()).select_from(Answer).where(Answer.question_id == question.id)) or 0
+def answer_count(session: Session, question: RegistrationQuestion) -> int:
+    return session.scalar(select(func.count()).select_from(RegistrationAnswer).where(RegistrationAnswer.question_id == question.id)) or 0
 
 
 def answer_counts(session: Session, event_id: int) -> dict[int, int]:
-    return dict(session.execute(select(Answer.question_id, func.count()).join(Question)
-                                .where(Question.event_id == event_id).group_by(Answer.question_id)).all())
+    return dict(session.execute(select(RegistrationAnswer.question_id, func.count()).join(RegistrationQuestion)
+                                .where(RegistrationQuestion.event_id == event_id).group_by(RegistrationAnswer.question_id)).all())
 
 
 # ---------------------------------------------------------------- the editor
@@ -137,17 +142,17 @@ def _check_choices(kind: str, choices: list[dict[str, str]]) -> list[dict[str, s
 
 
 def _next_position(session: Session, event_id: int) -> int:
-    return (session.scalar(select(func.max(Question.position)).where(Question.event_id == event_id)) or 0) + 1
+    return (session.scalar(select(func.max(RegistrationQuestion.position)).where(RegistrationQuestion.event_id == event_id)) or 0) + 1
 
 
 def _key_taken(session: Session, event_id: int, key: str, except_id: int | None = None) -> bool:
-    statement = select(Question.id).where(Question.event_id == event_id, Question.key == key)
+    statement = select(RegistrationQuestion.id).where(RegistrationQuestion.event_id == event_id, RegistrationQuestion.key == key)
     if except_id is not None:
-        statement = statement.where(Question.id != except_id)
+        statement = statement.where(RegistrationQuestion.id != except_id)
     return session.scalar(statement) is not None
 
 
-def add_question(session: Session, event_id: int, data: dict[str, Any], user: User | None = None) -> Question:
+def add_question(session: Session, event_id: int, data: dict[str, Any], user: User | None = None) -> RegistrationQuestion:
     """data: key (may be empty: made from the label), kind, required, audience, label_id, label_en,
     help_id, help_en, choices (list of dicts), rule."""
     kind = QuestionKind(data["kind"])
@@ -160,7 +165,7 @@ def add_question(session: Session, event_id: int, data: dict[str, Any], user: Us
         if data.get("key"):
             raise QuestionError("duplicate_key")
         key = _free_key(session, event_id, key)
-    question = Question(
+    question = RegistrationQuestion(
         event_id=event_id, key=key, kind=kind.value, required=bool(data.get("required")),
         audience=QuestionAudience(data.get("audience") or "everyone").value,
         label_id=data["label_id"][:200], label_en=(data.get("label_en") or "")[:200],
@@ -181,7 +186,7 @@ def _free_key(session: Session, event_id: int, key: str) -> str:
     raise QuestionError("duplicate_key")
 
 
-def add_preset(session: Session, event_id: int, key: str, user: User | None = None) -> Question:
+def add_preset(session: Session, event_id: int, key: str, user: User | None = None) -> RegistrationQuestion:
     if key not in PRESETS:
         raise QuestionError("bad_key")
     if _key_taken(session, event_id, key):
@@ -191,7 +196,7 @@ def add_preset(session: Session, event_id: int, key: str, user: User | None = No
     return add_question(session, event_id, {**spec, "key": key, "kind": spec["kind"].value}, user)
 
 
-def update_question(session: Session, question: Question, data: dict[str, Any], user: User | None = None) -> dict:
+def update_question(session: Session, question: RegistrationQuestion, data: dict[str, Any], user: User | None = None) -> dict:
     """Change a question; returns the changed fields. The kind is locked once answers exist; a choice
     removed after it was answered stays readable (it is shown as its stored value)."""
     kind = QuestionKind(data.get("kind", question.kind))
@@ -223,7 +228,7 @@ def update_question(session: Session, question: Question, data: dict[str, Any], 
     return changes
 
 
-def move_question(session: Session, question: Question, direction: str) -> bool:
+def move_question(session: Session, question: RegistrationQuestion, direction: str) -> bool:
     """Swap with the neighbour above ("up") or below ("down"); False at either end."""
     questions = list_questions(session, question.event_id)
     for index, item in enumerate(questions):  # make positions 1..n first (older rows may share a number)
@@ -236,12 +241,12 @@ def move_question(session: Session, question: Question, direction: str) -> bool:
     return True
 
 
-def delete_question(session: Session, question: Question, user: User | None = None) -> int:
+def delete_question(session: Session, question: RegistrationQuestion, user: User | None = None) -> int:
     """Delete the question and its answers; returns how many answers went with it."""
     count = answer_count(session, question)
     audit(session, "question.delete", user=user, event_id=question.event_id, target=question, key=question.key,
           answers=count)
-    session.execute(delete(Answer).where(Answer.question_id == question.id))
+    session.execute(delete(RegistrationAnswer).where(RegistrationAnswer.question_id == question.id))
     session.delete(question)
     session.flush()
     return count
@@ -292,7 +297,7 @@ YES_WORDS = {"yes", "ya", "y", "true", "1", "benar", "iya"}
 NO_WORDS = {"no", "tidak", "n", "t", "false", "0", "bukan", "tdk"}
 
 
-def _match_choice(question: Question, text: str) -> str:
+def _match_choice(question: RegistrationQuestion, text: str) -> str:
     folded = clean_line(text).casefold()
     for choice in question.choices or []:
         if folded in (choice["value"].casefold(), (choice.get("label_id") or "").casefold(),
@@ -305,7 +310,7 @@ def is_empty(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, (list, tuple)) and not raw)
 
 
-def clean_answer(question: Question, raw: Any, known_values: Iterable[str] = ()) -> Any:
+def clean_answer(question: RegistrationQuestion, raw: Any, known_values: Iterable[str] = ()) -> Any:
     """The typed value of *raw* (form data or a spreadsheet cell), None when empty; raises AnswerError.
     known_values: choice values the participant already has (kept even when no longer offered)."""
     if is_empty(raw):
@@ -350,7 +355,7 @@ def clean_answer(question: Question, raw: Any, known_values: Iterable[str] = ())
     return values or None
 
 
-def cross_check(questions: Iterable[Question], values: dict[str, Any]) -> list[tuple[str, str]]:
+def cross_check(questions: Iterable[RegistrationQuestion], values: dict[str, Any]) -> list[tuple[str, str]]:
     """Checks across questions (by key): the departure not before the arrival. Returns (key, code) pairs."""
     problems = []
     for question in questions:
@@ -361,13 +366,13 @@ def cross_check(questions: Iterable[Question], values: dict[str, Any]) -> list[t
     return problems
 
 
-def answers_of(session: Session, participant_id: int) -> dict[int, Answer]:
+def answers_of(session: Session, participant_id: int) -> dict[int, RegistrationAnswer]:
     """A participant's answers by question id."""
-    return {a.question_id: a for a in session.scalars(select(Answer).where(Answer.participant_id == participant_id))}
+    return {a.question_id: a for a in session.scalars(select(RegistrationAnswer).where(RegistrationAnswer.participant_id == participant_id))}
 
 
-def set_answer(session: Session, participant_id: int, question: Question, value: Any,
-               existing: Answer | None = None) -> bool:
+def set_answer(session: Session, participant_id: int, question: RegistrationQuestion, value: Any,
+               existing: RegistrationAnswer | None = None) -> bool:
     """Store (or, for None, remove) one answer; True when something changed."""
     if value is None:
         if existing is not None:
@@ -376,14 +381,14 @@ def set_answer(session: Session, participant_id: int, question: Question, value:
         return False
     if existing is not None and existing.value == value:
         return False
-    answer = existing or Answer(participant_id=participant_id, question_id=question.id, question=question)
+    answer = existing or RegistrationAnswer(participant_id=participant_id, question_id=question.id, question=question)
     answer.set_value(question.kind, value)
     if existing is None:
         session.add(answer)
     return True
 
 
-def save_values(session: Session, participant: Participant, questions: Iterable[Question], values: dict[str, Any],
+def save_values(session: Session, participant: Participant, questions: Iterable[RegistrationQuestion], values: dict[str, Any],
                 user: User | None = None) -> list[str]:
     """Store typed values (by question key) for these questions; returns the keys that changed. Staff
     changes are audited on the participant's history."""
@@ -396,7 +401,7 @@ def save_values(session: Session, participant: Participant, questions: Iterable[
     return changed
 
 
-def save_answers(session: Session, participant: Participant, questions: Iterable[Question], form: Any,
+def save_answers(session: Session, participant: Participant, questions: Iterable[RegistrationQuestion], form: Any,
                  user: User | None = None) -> list[str]:
     """Store what a validated form (plm.questions.forms.build_question_fields) holds for these questions."""
     from plm.questions.forms import field_name
@@ -412,7 +417,7 @@ def save_answers(session: Session, participant: Participant, questions: Iterable
     return save_values(session, participant, questions, values, user)
 
 
-def _known_values(question: Question, existing: Answer | None) -> list[str]:
+def _known_values(question: RegistrationQuestion, existing: RegistrationAnswer | None) -> list[str]:
     if existing is None or question.kind not in CHOICE_KINDS:
         return []
     value = existing.value
@@ -421,7 +426,7 @@ def _known_values(question: Question, existing: Answer | None) -> list[str]:
 
 # ---------------------------------------------------------------- showing answers
 
-def display_value(question: Question, value: Any, lang: str) -> str:
+def display_value(question: RegistrationQuestion, value: Any, lang: str) -> str:
     """An answer as people read it: choice labels in *lang* (a removed choice as its stored value)."""
     if value is None or value == []:
         return ""
@@ -439,7 +444,7 @@ def display_value(question: Question, value: Any, lang: str) -> str:
     return str(value)
 
 
-def participant_answers(session: Session, participant: Participant, lang: str) -> list[tuple[Question, str]]:
+def participant_answers(session: Session, participant: Participant, lang: str) -> list[tuple[RegistrationQuestion, str]]:
     """Every question of the event with this participant's answer shown ("" when none), in order."""
     current = answers_of(session, participant.id)
     return [(q, display_value(q, current[q.id].value, lang) if q.id in current else "")
@@ -450,26 +455,26 @@ def participant_answers(session: Session, participant: Participant, lang: str) -
 
 def answers_by_key(session: Session, event_id: int, key: str) -> dict[int, Any]:
     """{participant_id: typed value} for one question of the event (gender, shirt_size, ...); {} if no such key."""
-    question = session.scalar(select(Question).where(Question.event_id == event_id, Question.key == key))
+    question = session.scalar(select(RegistrationQuestion).where(RegistrationQuestion.event_id == event_id, RegistrationQuestion.key == key))
     if question is None:
         return {}
-    return {a.participant_id: a.value for a in session.scalars(select(Answer).where(Answer.question_id == question.id))}
+    return {a.participant_id: a.value for a in session.scalars(select(RegistrationAnswer).where(RegistrationAnswer.question_id == question.id))}
 
 
-def answer_table(session: Session, event_id: int) -> tuple[list[Question], dict[int, dict[str, Any]]]:
+def answer_table(session: Session, event_id: int) -> tuple[list[RegistrationQuestion], dict[int, dict[str, Any]]]:
     """All questions of the event and {participant_id: {key: typed value}} (only answered keys)."""
     questions = list_questions(session, event_id)
     by_id = {q.id: q for q in questions}
     table: dict[int, dict[str, Any]] = {}
     if questions:
-        for answer in session.scalars(select(Answer).where(Answer.question_id.in_(by_id))):
+        for answer in session.scalars(select(RegistrationAnswer).where(RegistrationAnswer.question_id.in_(by_id))):
             table.setdefault(answer.participant_id, {})[by_id[answer.question_id].key] = answer.value
     return questions, table
 
 
 # ---------------------------------------------------------------- the staff list's filters
 
-def filterable_questions(session: Session, event_id: int) -> list[Question]:
+def filterable_questions(session: Session, event_id: int) -> list[RegistrationQuestion]:
     return [q for q in list_questions(session, event_id) if q.kind in FILTERABLE_KINDS]
 
 
@@ -482,8 +487,8 @@ def filter_conditions(event_id: int, filters: dict[str, str]) -> list:
     matches nobody rather than being ignored."""
     conditions = []
     for key, value in filters.items():
-        answered = (select(Answer.id).join(Question, Answer.question_id == Question.id)
-                    .where(Answer.participant_id == Participant.id, Question.event_id == event_id, Question.key == key))
+        answered = (select(RegistrationAnswer.id).join(RegistrationQuestion, RegistrationAnswer.question_id == RegistrationQuestion.id)
+                    .where(RegistrationAnswer.participant_id == Participant.id, RegistrationQuestion.event_id == event_id, RegistrationQuestion.key == key))
         if value == "-":
             conditions.append(~exists(answered))
         elif not FILTER_VALUE.match(value):
@@ -492,18 +497,18 @@ def filter_conditions(event_id: int, filters: dict[str, str]) -> list:
             # A single choice or yes/no is value_text; a multiple choice's JSON list holds "value" with its
             # quotes on SQLite and PostgreSQL alike.
             conditions.append(exists(answered.where(or_(
-                Answer.value_text == value, cast(Answer.value_json, String).like(f'%"{value}"%')))))
+                RegistrationAnswer.value_text == value, cast(RegistrationAnswer.value_json, String).like(f'%"{value}"%')))))
     return conditions
 
 
 # ---------------------------------------------------------------- import / export
 
-def export_value(question: Question, value: Any, lang: str) -> str:
+def export_value(question: RegistrationQuestion, value: Any, lang: str) -> str:
     """One spreadsheet cell: choices as labels in the reader's language (import reads labels and values)."""
     return display_value(question, value, lang)
 
 
-def match_header(questions: Iterable[Question], header: str) -> Question | None:
+def match_header(questions: Iterable[RegistrationQuestion], header: str) -> RegistrationQuestion | None:
     """The question a spreadsheet column is about: its key or its label in either language."""
     folded = clean_line(header).lstrip("\ufeff").casefold()
     if not folded:
