@@ -29,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from plm.forms import BaseForm
 from plm.questions import service
 from plm.questions.models import QuestionAudience, QuestionKind, RegistrationAnswer, RegistrationQuestion
+from plm.questions.service import field_name
 
 KIND_LABELS = {
     QuestionKind.SHORT_TEXT: _l("Short text"),
@@ -75,10 +76,6 @@ PRESET_LABELS = {
 
 def current_lang() -> str:
     return "en" if str(get_locale() or "id").startswith("en") else "id"
-
-
-def field_name(question: RegistrationQuestion) -> str:
-    return f"q_{question.key}"
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -401,11 +401,14 @@ def save_values(session: Session, participant: Participant, questions: Iterable[
     return changed
 
 
+def field_name(question: RegistrationQuestion) -> str:
+    """The form field of a question (plm.questions.forms.build_question_fields)."""
+    return f"q_{question.key}"
+
+
 def save_answers(session: Session, participant: Participant, questions: Iterable[RegistrationQuestion], form: Any,
                  user: User | None = None) -> list[str]:
     """Store what a validated form (plm.questions.forms.build_question_fields) holds for these questions."""
-    from plm.questions.forms import field_name
-
     session.flush()  # a participant registered in this request needs its id
     questions = [q for q in questions if field_name(q) in form]
     current = answers_of(session, participant.id)
