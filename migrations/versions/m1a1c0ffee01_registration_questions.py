@@ -1,7 +1,7 @@
 """the organiser's own registration questions and the participants' typed answers
 
 Revision ID: m1a1c0ffee01
-Revises: n1e7a1f0rm01
+Revises: l1a1c0ffee01
 Create Date: 2026-11-30 12:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'm1a1c0ffee01'
-down_revision = 'n1e7a1f0rm01'
+down_revision = 'l1a1c0ffee01'
 branch_labels = None
 depends_on = None
 
