@@ -217,3 +217,20 @@ def test_answers_are_in_my_data_and_go_with_an_erasure(app, event):
     privacy.erase_participant(db.session, person)
     db.session.commit()
     assert answers_of(person) == {}
+
+
+def test_the_delegation_form_asks_delegation_only_questions_and_saves_the_answers(client, event):
+    from tests.delegation_helpers import delegate_data, make_institution
+
+    service.add_preset(db.session, event.id, "gender").required = True
+    service.add_question(db.session, event.id, {"key": "sk_number", "kind": "short_text", "label_id": "Nomor SK",
+                                                "audience": "delegation", "required": True})
+    db.session.commit()
+    _institution, token = make_institution(event)
+    url = f"/e/{event.slug}/delegation/{token}/add"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="q_gender"' in page and 'name="q_sk_number"' in page and "Tentang delegasi (lanjutan)" in page
+    refused = client.post(url, data=delegate_data(q_gender="male"))
+    assert "Mohon jawab pertanyaan ini." in refused.get_data(as_text=True) and only_participant() is None
+    assert client.post(url, data=delegate_data(q_gender="male", q_sk_number="SK 12/2026")).status_code == 302
+    assert answers_of(only_participant()) == {"gender": "male", "sk_number": "SK 12/2026"}
