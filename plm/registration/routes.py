@@ -13,7 +13,6 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from plm import outbox
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
 from plm.links import absolute_url
@@ -137,7 +136,7 @@ def register(slug: str):
                 result = service.register(db.session, event, data)
                 kind = "confirmation" if result.participant.status == "registered" else "waitlisted"
                 message = mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
-                db.session.commit()
+                db.session.flush()  # a duplicate shows here, while the route can still answer
             except service.RegistrationError as exc:
                 db.session.rollback()
                 if exc.code != "duplicate_email":
@@ -148,7 +147,6 @@ def register(slug: str):
                 duplicate = True
             else:
                 g.plm_registration_done = True
-                outbox.deliver_ids(db.session, [message.id] if message else [])
                 # The token goes into the address, never into the session cookie (a signed, readable,
                 # replayable cookie would carry the secret of the link beyond this browser tab).
                 return redirect(url_for("registration.registered", slug=event.slug, token=result.token))
@@ -189,8 +187,6 @@ def resend_link(slug: str):
             # Offered, not issued: the working link stays valid until this one is opened.
             token = participant.offer_manage_token()
             message = mails.queue_ticket_mail(db.session, participant, "new_link", token)
-        db.session.commit()
-        outbox.deliver_ids(db.session, [message.id] if message else [])
         flash(_("If this address is registered for the event, a new personal link is on its way to it. "
                 "Your current link keeps working until you open the new one."), "info")
         return redirect(url_for("registration.event_home", slug=event.slug))
@@ -218,7 +214,6 @@ def manage(slug: str, token: str):
     if participant.status != "cancelled" and form.validate_on_submit():
         data = {name: form[name].data for name in service.EDITABLE_FIELDS}
         changes = service.update_details(db.session, participant, data)
-        db.session.commit()
         flash(_("Your details are saved.") if changes else _("Nothing was changed."), "success")
         return redirect(url_for("registration.manage", slug=slug, token=token))
     return render_template("registration/manage.html", form=form, cancel_form=CancelForm(formdata=None),
@@ -235,8 +230,6 @@ def cancel(slug: str, token: str):
         return redirect(url_for("registration.manage", slug=slug, token=token) + "#cancel")
     promoted = service.cancel(db.session, participant)
     messages = [mails.queue_ticket_mail(db.session, p, "promoted") for p in promoted]
-    db.session.commit()
-    outbox.deliver_ids(db.session, [m.id for m in messages if m])
     flash(_("Your registration is cancelled. Thank you for letting us know."), "info")
     return redirect(url_for("registration.manage", slug=slug, token=token))
 
@@ -249,7 +242,6 @@ def reinstate(slug: str, token: str):
         flash(_("Registration is closed."), "error")
     else:
         service.reinstate(db.session, participant)
-        db.session.commit()
         flash(_("You are registered again.") if participant.status == "registered"
               else _("You are on the waiting list again."), "success")
     return redirect(url_for("registration.manage", slug=slug, token=token))
@@ -271,8 +263,6 @@ def change_email(slug: str, token: str):
         signed = _email_serializer().dumps(payload)
         url = absolute_url("registration.confirm_email", slug=event.slug, signed=signed)
         message = mails.queue_email_change(db.session, participant, new_email, url)
-        db.session.commit()
-        outbox.deliver_ids(db.session, [message.id])
         flash(_("We sent a confirmation link to %(email)s. Your address changes when you open it.", email=new_email), "info")
     else:
         for error in form.email.errors:
@@ -297,7 +287,7 @@ def confirm_email(slug: str, signed: str):
                                message=_("This confirmation link was already used or is no longer valid.")), 410
     try:
         service.update_details(db.session, participant, {"email": payload["new"]}, allow_email=True)
-        db.session.commit()
+        db.session.flush()  # a duplicate shows here, while the route can still answer
     except (service.RegistrationError, IntegrityError):
         db.session.rollback()
         return render_template("registration/message.html", event=event, title=_("Address already registered"),
