@@ -270,8 +270,20 @@ def change_email(slug: str, token: str):
     return redirect(url_for("registration.manage", slug=slug, token=token))
 
 
-@bp.route("/e/<slug>/confirm-email/<signed>")
+@bp.route("/e/<slug>/me/<token>/open", methods=["POST"])
+def open_link(slug: str, token: str):
+    """The first use of a re-sent link (the form its GET shows): from now on it is the only link."""
+    event = get_event_or_404(slug, public=True)
+    get_participant_by_token_or_404(event, token)  # a POST with the offered link promotes it
+    home = url_for("registration.manage", slug=event.slug, token=token)
+    target = request.form.get("next") or ""
+    return redirect(target if target == home or target.startswith(home + "/") else home, 303)
+
+
+@bp.route("/e/<slug>/confirm-email/<signed>", methods=["GET", "POST"])
 def confirm_email(slug: str, signed: str):
+    """The link mailed to a new address. GET shows a form that POSTs back here (sent at once by a script,
+    or by its button): a mail scanner that only opens the link changes nothing."""
     event = get_event_or_404(slug, public=True)
     try:
         payload = _email_serializer().loads(signed, max_age=EMAIL_CHANGE_MAX_AGE)
@@ -285,6 +297,10 @@ def confirm_email(slug: str, signed: str):
     if participant is None or participant.email_normalized != payload.get("old"):
         return render_template("registration/message.html", event=event, title=_("Link already used"),
                                message=_("This confirmation link was already used or is no longer valid.")), 410
+    if request.method != "POST":
+        return render_template("registration/confirm_post.html", event=event, title=_("Confirm your new address"),
+                               message=_("Your registration will use %(email)s.", email=payload["new"]),
+                               button=_("Confirm the new address"), action=request.path, next="")
     try:
         service.update_details(db.session, participant, {"email": payload["new"]}, allow_email=True)
         db.session.flush()  # a duplicate shows here, while the route can still answer
