@@ -246,11 +246,14 @@ def ensure_sender(app: Flask) -> Optional[MailSender]:
     return sender
 
 
-def wake(app: Flask) -> None:
-    """Ask this process's sender to look for queued mail now (no-op in a CLI process: cron sends there)."""
+def wake(app: Flask) -> bool:
+    """Ask this process's sender to look for queued mail now; False when none runs here (a CLI process, or
+    MAIL_WORKER off: cron's `flask plm send-mail` sends then)."""
     sender = app.extensions.get("plm_mail_sender")
     if sender is not None and sender.pid == os.getpid() and sender.thread.is_alive():
         sender.wake.set()
+        return True
+    return False
 
 
 def register(app: Flask) -> None:

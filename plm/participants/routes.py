@@ -20,6 +20,7 @@ from plm.auth.decorators import admin_required, role_required
 from plm.documents import service as certificates
 from plm.events import get_event_or_404
 from plm.extensions import db
+from plm.labels import MAIL_STATUS_LABELS
 from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, PARTICIPANT_STATUSES, MailMessage, Participant, audit
 from plm.participants import importexport, service
 from plm.participants.forms import ImportConfirmForm, ImportForm
@@ -322,18 +323,21 @@ def outbox_message(message_id: int):
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
 @admin_required
 def outbox_retry(message_id: int):
+    """Queue the message again; the background sender sends it after this request commits."""
     message = db.session.get(MailMessage, message_id)
     if message is None:
         abort(404)
     status = outbox.retry(db.session, message)
-    flash(_("Message %(id)s: %(status)s.", id=message.id, status=status), "success" if status == "sent" else "warning")
+    flash(_("Message %(id)s: %(status)s.", id=message.id, status=str(MAIL_STATUS_LABELS.get(status, status))), "info")
     return redirect(url_for("participants.outbox_page"))
 
 
 @bp.route("/outbox/send", methods=["POST"])
 @admin_required
 def outbox_send():
-    counts = outbox.send_pending(db.session)
-    flash(_("Sent: %(sent)s, still queued: %(queued)s, failed: %(failed)s.", sent=counts["sent"],
-            queued=counts["queued"], failed=counts["failed"]), "info")
+    """Wake the background sender now (it also looks every MAIL_POLL_SECONDS); the request sends nothing."""
+    if outbox.wake(current_app):
+        flash(_("Queued mail is being sent in the background. Reload this page in a moment."), "info")
+    else:
+        flash(_("No mail sender runs in this process: `flask plm send-mail` sends the queued mail."), "warning")
     return redirect(url_for("participants.outbox_page"))
