@@ -135,12 +135,15 @@ def deliver(session: Session, message: MailMessage) -> str:
     return message.status
 
 
-def claim_next(session: Session) -> Optional[MailMessage]:
+def claim_next(session: Session, skip: Iterable[int] = ()) -> Optional[MailMessage]:
     """Take the oldest queued message for this sender (status "sending", committed); None when none is left.
-    A conditional UPDATE: of several senders, one gets each row."""
+    A conditional UPDATE: of several senders, one gets each row. *skip*: ids already tried in this round."""
+    skip = list(skip)
     for _ in range(10):
-        message_id = session.scalar(select(MailMessage.id).where(MailMessage.status == "queued")
-                                    .order_by(MailMessage.id).limit(1))
+        query = select(MailMessage.id).where(MailMessage.status == "queued")
+        if skip:
+            query = query.where(MailMessage.id.not_in(skip))
+        message_id = session.scalar(query.order_by(MailMessage.id).limit(1))
         if message_id is None:
             session.rollback()
             return None
@@ -166,10 +169,12 @@ def send_pending(session: Session, limit: int = 100) -> dict[str, int]:
     no transaction is open while the SMTP server is talked to. Safe with several senders."""
     requeue_stale(session)
     counts = {status: 0 for status in STATUSES}
+    tried: list[int] = []  # a failed row goes back to the queue: tried again next round, not now
     for _ in range(limit):
-        message = claim_next(session)
+        message = claim_next(session, tried)
         if message is None:
             break
+        tried.append(message.id)
         counts[deliver(session, message)] += 1
         commit_unit(session)
     return counts

@@ -259,6 +259,7 @@ def record_paper(session: Session, secret: str, event: Event, checkpoint: Checkp
             created.append(answer["checkin_id"])
     entry = audit(session, "attendance.paper", user=user, event_id=event.id, target=checkpoint,
                   checkpoint=checkpoint.id, checkin_ids=created, ticked=len(ids), results=results)
+    session.flush()  # the batch's id is its undo handle
     return {"batch": entry.id, "created": len(created), "already": results.get("already", 0),
             "refused": sum(v for k, v in results.items() if k not in ("ok", "already")), "results": results}
 
