@@ -140,7 +140,8 @@ def change_status(slug: str, public_id: str):
     if status not in PARTICIPANT_STATUSES:
         abort(400)
     promoted = registration.set_status(db.session, participant, status, current_user)
-    messages = [mails.queue_ticket_mail(db.session, p, "promoted") for p in promoted]
+    for person in promoted:
+        mails.queue_ticket_mail(db.session, person, "promoted")
     flash(_("Status changed to %(status)s.", status=str(_status_label(status))), "success")
     others = [p for p in promoted if p.id != participant.id]
     if others:
@@ -166,7 +167,7 @@ def resend_ticket(slug: str, public_id: str):
     message = mails.queue_ticket_mail(db.session, participant, "new_link", token)
     audit(db.session, "participant.resend", user=current_user, event_id=event.id, target=participant)
     flash(_("A new ticket mail with a new personal link was sent to %(email)s (status: %(status)s).",
-            email=participant.email, status=db.session.get(MailMessage, message.id).status), "success")
+            email=participant.email, status=MAIL_STATUS_LABELS.get(message.status, message.status)), "success")
     return redirect(url_for("participants.participant_detail", slug=slug, public_id=participant.public_id))
 
 
@@ -215,7 +216,7 @@ def walk_in(slug: str):
         try:
             participant = registration.register_walk_in(db.session, event, data, current_user)
             token = participant.new_manage_token
-            message = mails.queue_ticket_mail(db.session, participant, "confirmation", token)
+            mails.queue_ticket_mail(db.session, participant, "confirmation", token)
             db.session.flush()  # a duplicate shows here, while the route can still answer
         except (registration.RegistrationError, IntegrityError):
             db.session.rollback()

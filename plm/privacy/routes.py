@@ -39,7 +39,8 @@ def delete_my_data(slug: str, token: str):
     if form.validate_on_submit():
         # Cancel first so that a freed seat goes to the waiting list, then remove the personal data.
         promoted = registration_service.cancel(db.session, participant)
-        messages = [mails.queue_ticket_mail(db.session, p, "promoted") for p in promoted]
+        for person in promoted:
+            mails.queue_ticket_mail(db.session, person, "promoted")
         erase_participant(db.session, participant)
         response = render_template("registration/message.html", event=event, title=_("Your data is deleted"),
                                    message=_("Your name, contacts and registration details for this event have been "

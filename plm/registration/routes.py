@@ -135,7 +135,7 @@ def register(slug: str):
             try:
                 result = service.register(db.session, event, data)
                 kind = "confirmation" if result.participant.status == "registered" else "waitlisted"
-                message = mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
+                mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
                 db.session.flush()  # a duplicate shows here, while the route can still answer
             except service.RegistrationError as exc:
                 db.session.rollback()
@@ -182,11 +182,10 @@ def resend_link(slug: str):
     form = ResendLinkForm()
     if form.validate_on_submit():
         participant = service.find_by_email(db.session, event, form.email.data)
-        message = None
         if participant is not None and not service.has_placeholder_email(participant):
             # Offered, not issued: the working link stays valid until this one is opened.
             token = participant.offer_manage_token()
-            message = mails.queue_ticket_mail(db.session, participant, "new_link", token)
+            mails.queue_ticket_mail(db.session, participant, "new_link", token)
         flash(_("If this address is registered for the event, a new personal link is on its way to it. "
                 "Your current link keeps working until you open the new one."), "info")
         return redirect(url_for("registration.event_home", slug=event.slug))
@@ -229,7 +228,8 @@ def cancel(slug: str, token: str):
         flash(_("Tick the box to confirm the cancellation."), "error")
         return redirect(url_for("registration.manage", slug=slug, token=token) + "#cancel")
     promoted = service.cancel(db.session, participant)
-    messages = [mails.queue_ticket_mail(db.session, p, "promoted") for p in promoted]
+    for person in promoted:
+        mails.queue_ticket_mail(db.session, person, "promoted")
     flash(_("Your registration is cancelled. Thank you for letting us know."), "info")
     return redirect(url_for("registration.manage", slug=slug, token=token))
 
@@ -262,7 +262,7 @@ def change_email(slug: str, token: str):
         payload = {"p": participant.public_id, "old": participant.email_normalized, "new": new_email}
         signed = _email_serializer().dumps(payload)
         url = absolute_url("registration.confirm_email", slug=event.slug, signed=signed)
-        message = mails.queue_email_change(db.session, participant, new_email, url)
+        mails.queue_email_change(db.session, participant, new_email, url)
         flash(_("We sent a confirmation link to %(email)s. Your address changes when you open it.", email=new_email), "info")
     else:
         for error in form.email.errors:
