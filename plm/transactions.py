@@ -40,6 +40,8 @@ def after_commit(session, callback: Callable[[], None]) -> None:
     *session* may be `db.session` (the scoped session) or a plain Session. The same callback added twice
     in one transaction runs once."""
     target = session() if callable(session) and not isinstance(session, Session) else session
+    if not target.in_transaction():
+        target.begin()  # the hook belongs to this transaction: a rollback now must drop it
     hooks = target.info.setdefault(_HOOKS, [])
     if callback not in hooks:
         hooks.append(callback)
