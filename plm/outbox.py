@@ -24,8 +24,8 @@ import logging
 import os
 import smtplib
 import threading
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Iterable, Optional
 
 import flask_mail
 from flask import Flask, current_app
@@ -59,8 +59,8 @@ def _waiting_status(session: Session) -> str:
 
 
 def queue(session: Session, *, recipient: str, subject: str, body_text: str, body_html: str = "",
-          attachments: Iterable[dict] = (), event_id: Optional[int] = None,
-          participant_id: Optional[int] = None) -> MailMessage:
+          attachments: Iterable[dict] = (), event_id: int | None = None,
+          participant_id: int | None = None) -> MailMessage:
     """Store a message to send after the caller commits.
 
     attachments: dicts with filename, content_type, data (bytes) and optionally content_id
@@ -135,7 +135,7 @@ def deliver(session: Session, message: MailMessage) -> str:
     return message.status
 
 
-def claim_next(session: Session, skip: Iterable[int] = ()) -> Optional[MailMessage]:
+def claim_next(session: Session, skip: Iterable[int] = ()) -> MailMessage | None:
     """Take the oldest queued message for this sender (status "sending", committed); None when none is left.
     A conditional UPDATE: of several senders, one gets each row. *skip*: ids already tried in this round."""
     skip = list(skip)
@@ -203,7 +203,7 @@ class MailSender:
         self.stopping = False
         self.thread = threading.Thread(target=self._loop, name="plm-mail-sender", daemon=True)
 
-    def start(self) -> "MailSender":
+    def start(self) -> MailSender:
         self.thread.start()
         return self
 
@@ -236,7 +236,7 @@ def _wanted(app: Flask) -> bool:
     return bool(setting)
 
 
-def ensure_sender(app: Flask) -> Optional[MailSender]:
+def ensure_sender(app: Flask) -> MailSender | None:
     """Start this process's sender thread once (after a fork, again); None when disabled."""
     if not _wanted(app) or not _sends(app):
         return None

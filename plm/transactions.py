@@ -20,7 +20,7 @@ and a rollback on any exception; its after-commit signal is what sends queued ma
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, Response, request
 from sqlalchemy import event

@@ -9,10 +9,8 @@ Revises: h6a1c0ffee01
 Create Date: 2026-11-30 12:45:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
-
+from alembic import op
 
 revision = 'i1a1c0ffee01'
 down_revision = 'h6a1c0ffee01'
