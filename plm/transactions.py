@@ -13,8 +13,8 @@
 * CLI commands and job handlers end with `commit_unit(session)`, the same commit the request boundary
   makes (so the same hooks run).
 
-Indico does the same in its request handler (`RH`): the handler runs, then one `db.session.commit()`,
-and a rollback on any exception; its after-commit signal is what sends queued mail.
+The model is Indico's request handler (`RH`, with its `commit` flag): the handler runs, then one
+`db.session.commit()`; an exception rolls back.
 """
 
 from __future__ import annotations
