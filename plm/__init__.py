@@ -192,3 +192,6 @@ def _register_blueprints(app: Flask) -> None:
     from plm.attendance import init_app as init_attendance
 
     init_attendance(app)
+    from plm.evaluations import init_app as init_evaluations
+
+    init_evaluations(app)
