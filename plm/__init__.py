@@ -192,6 +192,9 @@ def _register_blueprints(app: Flask) -> None:
     from plm.attendance import init_app as init_attendance
 
     init_attendance(app)
+    from plm.delegations import init_app as init_delegations
+
+    init_delegations(app)
     from plm.evaluations import init_app as init_evaluations
 
     init_evaluations(app)
