@@ -9,7 +9,7 @@ from datetime import date, datetime
 from statistics import mean
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -644,3 +644,47 @@ def delete_questionnaire(session: Session, form: Questionnaire, user: User | Non
     session.delete(form)
 
 
+
+
+# ------------------------------------------------------------------ privacy
+
+def _readable_value(question: Question, value: Any, lang: str) -> Any:
+    """A stored value as the participant saw it: option labels instead of positions."""
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        picks = value if isinstance(value, list) else [value]
+        labels = [option_label(question.options[i], lang) for i in picks
+                  if isinstance(i, int) and 0 <= i < len(question.options)]
+        return labels[0] if question.kind == QuestionKind.SINGLE and labels else labels
+    return value
+
+
+def export_answers(session: Session, participant: Participant, lang: str = "id") -> list[dict[str, Any]]:
+    """A participant's named answers and test scores for "download my data".
+
+    Anonymous answers are not theirs to download: nothing links them to anyone."""
+    rows = session.execute(select(Questionnaire, Answer).join(Answer, Answer.questionnaire_id == Questionnaire.id)
+                           .where(Answer.participant_id == participant.id)
+                           .order_by(Questionnaire.opens_at, Questionnaire.id, Answer.phase)).all()
+    exported = []
+    for form, answer in rows:
+        questions = {str(q.id): q for q in form.questions}
+        exported.append({
+            "form": form_title(form, lang),
+            "kind": form.kind,
+            "phase": answer.phase,
+            "answered_at": answer.updated_at.isoformat() if answer.updated_at else None,
+            "answers": [{"question": question_text(questions[key], lang),
+                         "answer": _readable_value(questions[key], value, lang)}
+                        for key, value in answer.values.items() if key in questions],
+            "score": answer.score,
+            "max_score": max_score(form) if form.kind == FormKind.TEST else None,
+        })
+    return exported
+
+
+def unlink_answers(session: Session, participant: Participant) -> None:
+    """Erasing or anonymising a participant: their named answers lose the link (and the time that could point
+    back), so they count like anonymous ones; what they answered stays in the results. Paired test gains
+    cannot include them any more."""
+    session.execute(update(Answer).where(Answer.participant_id == participant.id)
+                    .values(participant_id=None, updated_at=None))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Flask, Response, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -25,7 +26,7 @@ NO_STORE = {"Cache-Control": "private, no-store"}
 def download_my_data(slug: str, token: str):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
-    data = export_participant_data(db.session, participant)
+    data = export_participant_data(db.session, participant, str(get_locale() or "id")[:2])
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
         **NO_STORE, "Content-Disposition": f'attachment; filename="plm-{event.slug}-{participant.public_id}.json"'})

@@ -8,6 +8,7 @@ from typing import Any, Optional
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from plm.evaluations import service as evaluations
 from plm.models import (
     AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, MailMessage, Participant,
     SessionSignup,
@@ -23,8 +24,8 @@ class PrivacyError(ValueError):
     """A refused privacy action, with a code the page turns into a message."""
 
 
-def export_participant_data(session: Session, participant: Participant) -> dict[str, Any]:
-    """Everything PLM holds about one participant, as plain JSON-ready data."""
+def export_participant_data(session: Session, participant: Participant, lang: str = "id") -> dict[str, Any]:
+    """Everything PLM holds about one participant, as plain JSON-ready data (form texts in *lang*)."""
     event = participant.event
     checkins = session.execute(
         select(CheckIn.checked_in_at, Checkpoint.kind, Checkpoint.day, Checkpoint.name)
@@ -60,6 +61,7 @@ def export_participant_data(session: Session, participant: Participant) -> dict[
         "certificate": {"serial": certificate.serial, "issued_at": _iso(certificate.issued_at),
                         "revoked": certificate.revoked_at is not None} if certificate else None,
         "mails": [{"at": _iso(at), "subject": subject, "status": status} for at, subject, status in mails],
+        "evaluations": evaluations.export_answers(session, participant, lang),
     }
 
 
@@ -85,6 +87,8 @@ def _strip_personal_data(session: Session, participant: Participant) -> None:
     # A drawn signature is personal data too; the check-in it belonged to stays.
     session.execute(delete(CheckInSignature).where(CheckInSignature.checkin_id.in_(
         select(CheckIn.id).where(CheckIn.participant_id == participant.id))))
+    # Named evaluation answers and test scores lose their link; anonymous ones never had one.
+    evaluations.unlink_answers(session, participant)
     session.execute(update(AuditLog).where(AuditLog.target_type == "participant", AuditLog.target_id == participant.id)
                     .values(detail={}))
 
