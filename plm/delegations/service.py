@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from plm.delegations.models import SEAT_HOLDING_STATUSES, CapKind, DelegationCap, Institution, RegistrationMode
-from plm.models import INSTITUTION_TYPES, Event, Participant, User, audit, hash_token, utcnow
+from plm.models import INSTITUTION_TYPES, AuditLog, Event, Participant, User, audit, hash_token, utcnow
 from plm.registration import service as registration
 from plm.text import clean_line, fold_for_search
 
@@ -35,6 +35,7 @@ class DelegationError(Exception):
 
 INSTITUTION_FIELDS = ("name", "institution_type", "province", "regency", "contact_name", "contact_whatsapp",
                       "contact_email", "seats")
+CONTACT_FIELDS = ("contact_name", "contact_whatsapp", "contact_email")
 
 
 def clean_institution(data: dict[str, Any]) -> dict[str, Any]:
@@ -87,8 +88,10 @@ def save_institution(session: Session, event: Event, data: dict[str, Any], user:
     if institution is None:
         institution = Institution(event_id=event.id)
         session.add(institution)
-    changes = {key: [getattr(institution, key), value] for key, value in values.items()
-               if getattr(institution, key) != value}
+    # A contact's name, WhatsApp and e-mail are personal data: the log says they changed, not to what,
+    # so blanking them (an erasure request) leaves no copy behind.
+    changes = {key: "changed" if key in CONTACT_FIELDS else [getattr(institution, key), value]
+               for key, value in values.items() if getattr(institution, key) != value}
     for key, value in values.items():
         setattr(institution, key, value)
     session.flush()
@@ -428,3 +431,43 @@ def set_mode(session: Session, event: Event, mode: str, substitution_deadline: d
     if changes:
         session.flush()
         audit(session, "event.delegation_settings", user=user, event_id=event.id, target=event, changes=changes)
+
+
+# ---------------------------------------------------------------- privacy (UU PDP)
+
+def contacted_institutions(session: Session, participant: Participant) -> list[Institution]:
+    """Institutions of the participant's event whose contact is this participant (same e-mail or WhatsApp)."""
+    email = (participant.email or "").strip().lower()
+    phone = (participant.phone or "").strip()
+    found = []
+    for institution in session.scalars(select(Institution).where(Institution.event_id == participant.event_id)
+                                       .order_by(Institution.name)):
+        if (email and institution.contact_email.strip().lower() == email) or \
+                (phone and institution.contact_whatsapp == phone):
+            found.append(institution)
+    return found
+
+
+def contact_data(institution: Institution) -> dict[str, Any]:
+    """What PLM holds about an institution's contact person (for "download my data")."""
+    return {"institution": institution.name, "contact_name": institution.contact_name,
+            "contact_whatsapp": institution.contact_whatsapp, "contact_email": institution.contact_email,
+            "invitation_sent_at": institution.invite_issued_at.isoformat() if institution.invite_issued_at else None,
+            "last_reminded_at": institution.last_reminded_at.isoformat() if institution.last_reminded_at else None}
+
+
+def forget_contact(session: Session, institution: Institution) -> None:
+    """Remove the contact person's name, WhatsApp and e-mail, and their old values kept in the audit log."""
+    institution.contact_name = institution.contact_whatsapp = institution.contact_email = ""
+    session.execute(update(AuditLog).where(AuditLog.target_type == "institution",
+                                           AuditLog.target_id == institution.id).values(detail={}))
+
+
+def anonymise_contacts(session: Session, event: Event) -> int:
+    """Anonymising an event: every contact's personal data goes and the invitation links stop working (they
+    would open delegate lists nobody needs any more). Name, type, province and seats stay for the counts."""
+    institution_list = list(session.scalars(select(Institution).where(Institution.event_id == event.id)))
+    for institution in institution_list:
+        forget_contact(session, institution)
+        institution.invite_nonce = institution.invite_token_hash = None
+    return len(institution_list)

@@ -40,6 +40,8 @@ def export_participant_data(session: Session, participant: Participant, lang: st
         select(MailMessage.created_at, MailMessage.subject, MailMessage.status)
         .where(MailMessage.participant_id == participant.id).order_by(MailMessage.created_at)
     ).all()
+    from plm.delegations import service as delegations
+
     certificate = participant.certificate
     answers = {question.key: answer.value for question, answer in session.execute(
         select(RegistrationQuestion, RegistrationAnswer).join(RegistrationAnswer, RegistrationAnswer.question_id == RegistrationQuestion.id)
@@ -62,6 +64,8 @@ def export_participant_data(session: Session, participant: Participant, lang: st
                         "revoked": certificate.revoked_at is not None} if certificate else None,
         "mails": [{"at": _iso(at), "subject": subject, "status": status} for at, subject, status in mails],
         "evaluations": evaluations.export_answers(session, participant, lang),
+        "institution_contact": [delegations.contact_data(institution)
+                                for institution in delegations.contacted_institutions(session, participant)],
     }
 
 
@@ -98,27 +102,36 @@ def erase_participant(session: Session, participant: Participant, *, by: Optiona
 
     Attendance and a certificate serial stay (anonymous) so event counts remain right.
     """
+    from plm.delegations import service as delegations
     from plm.registration.service import release_signups
 
     if participant.status != "cancelled":
         participant.status = "cancelled"
         participant.cancelled_at = utcnow()
     release_signups(session, participant)
+    # Named as their institution's contact: that goes too (staff see the contact is missing and add another).
+    for institution in delegations.contacted_institutions(session, participant):
+        delegations.forget_contact(session, institution)
     _strip_personal_data(session, participant)
     audit(session, "participant.erase", user=by, event_id=participant.event_id, target=participant)
 
 
 def anonymise_event(session: Session, event: Event, *, by: Optional[User] = None, today: Optional[date] = None) -> int:
-    """After the event: remove every participant's name and contacts. Returns how many were anonymised."""
+    """After the event: remove every participant's name and contacts, and every institution contact's.
+    Returns how many participants were anonymised."""
     if (today or date.today()) <= event.ends_on:
         raise PrivacyError("event_not_over")
     participants = session.scalars(select(Participant).where(Participant.event_id == event.id)).all()
+    from plm.delegations import service as delegations
     from plm.registration.service import release_signups
 
     for participant in participants:
         if participant.status != "registered":  # attendees keep theirs: certificate rules count them
             release_signups(session, participant)
         _strip_personal_data(session, participant)
+    # Institution contacts (name, WhatsApp, e-mail) are personal data too; mails to them go with the event's.
+    institution_count = delegations.anonymise_contacts(session, event)
     session.execute(delete(MailMessage).where(MailMessage.event_id == event.id))
-    audit(session, "event.anonymise", user=by, event_id=event.id, target=event, participants=len(participants))
+    audit(session, "event.anonymise", user=by, event_id=event.id, target=event, participants=len(participants),
+          institutions=institution_count)
     return len(participants)
