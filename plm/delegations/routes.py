@@ -429,10 +429,7 @@ def approvals(slug: str):
             flash(_("%(n)s registrations declined; each person was told by email.", n=len(done)), "info")
             return redirect(url_for("delegations_staff.approvals", slug=slug))
         else:
-            done = service.approve(db.session, event, chosen, current_user)
-            for person_approved in done:
-                mails.queue_ticket_mail(db.session, person_approved,
-                                        "approved" if person_approved.status == "registered" else "waitlisted")
+            done = service.approve(db.session, event, chosen, current_user)  # queues the ticket mails
             flash(_("%(n)s registrations approved; the tickets were sent by email.", n=len(done)), "success")
             return redirect(url_for("delegations_staff.approvals", slug=slug))
     return render_template("delegations/approvals.html", event=event, people=people, form=form)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from plm.delegations.models import SEAT_HOLDING_STATUSES, CapKind, DelegationCap, Institution, RegistrationMode
 from plm.models import INSTITUTION_TYPES, AuditLog, Event, Participant, User, audit, hash_token, utcnow
+from plm.registration import mails
 from plm.registration import service as registration
 from plm.text import clean_line, fold_for_search
 
@@ -273,7 +274,9 @@ def pending(session: Session, event: Event) -> list[Participant]:
 
 
 def approve(session: Session, event: Event, people: list[Participant], user: User) -> list[Participant]:
-    """Pending registrations get a seat (or, when the event is full, the waiting list). Returns those changed."""
+    """Pending registrations get a seat (or, when the event is full, the waiting list), and each gets the mail
+    that says so, with the ticket (outbox). The approvals page and the participant page both come here.
+    Returns those changed."""
     registration.lock_event(session, event)
     done = []
     for participant in people:
@@ -286,6 +289,7 @@ def approve(session: Session, event: Event, people: list[Participant], user: Use
             participant.waitlisted_at = utcnow()
         session.flush()
         audit(session, "participant.approve", user=user, event_id=event.id, target=participant, status=participant.status)
+        mails.queue_ticket_mail(session, participant, "approved" if participant.status == "registered" else "waitlisted")
         done.append(participant)
     return done
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from plm import outbox
 from plm.auth.decorators import admin_required, role_required
+from plm.delegations import service as delegations
 from plm.documents import service as certificates
 from plm.events import get_event_or_404
 from plm.extensions import db
@@ -154,7 +155,12 @@ def change_status(slug: str, public_id: str):
     status = request.form.get("status", "")
     if status not in PARTICIPANT_STATUSES:
         abort(400)
-    promoted = registration.set_status(db.session, participant, status, current_user)
+    if participant.status == "pending" and status == "registered":
+        # Approving from here is approving: a seat (or the waiting list when full) and the ticket mail.
+        delegations.approve(db.session, event, [participant], current_user)
+        promoted, status = [], participant.status
+    else:
+        promoted = registration.set_status(db.session, participant, status, current_user)
     for person in promoted:
         mails.queue_ticket_mail(db.session, person, "promoted")
     flash(_("Status changed to %(status)s.", status=str(_status_label(status))), "success")
