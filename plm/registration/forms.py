@@ -103,7 +103,21 @@ def registration_form(event, *, for_delegation: bool = False, **prefill) -> Regi
     if for_delegation:
         for name in ("institution", "institution_type", "province"):
             delattr(form, name)
+        _word_for_a_colleague(form)
     return form
+
+
+def _word_for_a_colleague(form: RegistrationForm) -> None:
+    """The delegation form is filled by the institution's contact for someone else: its hints speak of the
+    delegate, and the consent box says what the contact can honestly confirm (the delegate agreed)."""
+    form.full_name.description = _l("As it should appear on the delegate's certificate (at most 100 characters).")
+    form.name_on_badge.description = _l("Leave empty to use the delegate's full name. At most 60 characters.")
+    form.email.description = _l("The delegate's own address: their ticket and personal link are sent here.")
+    form.phone.description = _l("The delegate's WhatsApp, for example 0812 3456 7890.")
+    form.consent.label.text = _l("The delegate agreed that the organisers store these details to run this event "
+                                 "and contact them about it (I asked them, or I am the delegate).")
+    form.consent.validators = [DataRequired(message=_l(
+        "Please confirm that the delegate agreed, so that we can register them."))]
 
 
 class ResendLinkForm(BaseForm):
