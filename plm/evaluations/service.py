@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from statistics import mean
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from plm import tickets
+from plm import outbox, tickets
 from plm.evaluations.models import (
     Answer,
     FormKind,
@@ -23,17 +23,21 @@ from plm.evaluations.models import (
     Questionnaire,
     Submission,
 )
+from plm.labels import N_, label_in
 from plm.models import (
+    AuditLog,
     CheckIn,
     Checkpoint,
     Event,
     EventSession,
+    MailMessage,
     Participant,
     User,
     audit,
     session_facilitators,
     utcnow,
 )
+from plm.registration.service import has_placeholder_email
 
 RATING_LABELS = [
     ["Sangat tidak setuju", "Strongly disagree"],
@@ -84,7 +88,6 @@ def create_from_starter(session: Session, event: Event, kind: str, *, event_sess
     """A new evaluation or test for a session, a day or the whole event, with the starter questions.
     An evaluation opens at the session's start and closes a day after its end; a test's pre phase
     runs to the session's start plus 15 minutes, its post phase from its end for a day."""
-    from datetime import timedelta
 
     kind = FormKind(kind)
     form = Questionnaire(event_id=event.id, kind=kind, session_id=event_session.id if event_session else None,
@@ -688,3 +691,78 @@ def unlink_answers(session: Session, participant: Participant) -> None:
     cannot include them any more."""
     session.execute(update(Answer).where(Answer.participant_id == participant.id)
                     .values(participant_id=None, updated_at=None))
+
+
+# ------------------------------------------------------------------ reminders
+
+#: Someone reminded of a form less than this long ago is skipped by "remind everyone".
+REMINDER_INTERVAL = timedelta(hours=24)
+
+REMINDER_LINE = N_("Please fill in \"%(title)s\" (%(event)s): %(url)s")
+REMINDER_HOW = N_("Open the link and enter the ticket code from your ticket page.")
+REMINDER_SUBJECT = N_("Reminder: %(title)s")
+
+
+def _in_each_language(text: str, form: Questionnaire, **values: str) -> list[str]:
+    """*text* in Indonesian, then English when it differs. PLM keeps no language per participant, so a
+    reminder speaks both (Indonesian first, as the pages do) rather than the language of the staff member."""
+    lines = []
+    for lang in ("id", "en"):
+        line = label_in(text, lang) % {"title": form_title(form, lang), **values}
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def reminder_text(event: Event, form: Questionnaire, link: str) -> str:
+    """The WhatsApp text: the request with the link, in both languages."""
+    return "\n\n".join(_in_each_language(REMINDER_LINE, form, event=event.name, url=link))
+
+
+def queue_reminder(session: Session, event: Event, form: Questionnaire, phase: Phase, person: Participant,
+                   link: str, user: User | None = None) -> MailMessage:
+    """One reminder e-mail (outbox), noted in the audit log so that "remind everyone" skips this person for a day."""
+    lines = _in_each_language(REMINDER_LINE, form, event=event.name, url=link)
+    how = _in_each_language(REMINDER_HOW, form)
+    body = "\n\n".join(f"{line}\n{hint}" for line, hint in zip(lines, how, strict=False))
+    message = outbox.queue(session, recipient=person.email, event_id=event.id, participant_id=person.id,
+                           subject=" / ".join(_in_each_language(REMINDER_SUBJECT, form)), body_text=body)
+    audit(session, "questionnaire.remind", user=user, event_id=event.id, target=person, form=form.id,
+          phase=str(phase))
+    return message
+
+
+def recently_reminded(session: Session, form: Questionnaire, phase: Phase, now: datetime | None = None) -> set[int]:
+    """Participants reminded of this form and phase within REMINDER_INTERVAL."""
+    since = (now or utcnow()) - REMINDER_INTERVAL
+    rows = session.execute(select(AuditLog.target_id, AuditLog.detail).where(
+        AuditLog.event_id == form.event_id, AuditLog.action == "questionnaire.remind",
+        AuditLog.target_type == "participant", AuditLog.created_at >= since)).all()
+    return {target for target, detail in rows
+            if detail and detail.get("form") == form.id and detail.get("phase") == str(phase)}
+
+
+@dataclass
+class ReminderRun:
+    """What "remind everyone" did: mailed, skipped (reminded within a day), and those with no address."""
+
+    mailed: list[Participant] = field(default_factory=list)
+    recent: list[Participant] = field(default_factory=list)
+    no_email: list[Participant] = field(default_factory=list)
+
+
+def remind_everyone(session: Session, event: Event, form: Questionnaire, phase: Phase, link: str,
+                    user: User | None = None, now: datetime | None = None) -> ReminderRun:
+    """One reminder e-mail to each person who may answer and has not, except those reminded in the last
+    24 hours and those without an address (walk-ins): WhatsApp is their way."""
+    run = ReminderRun()
+    recent = recently_reminded(session, form, phase, now)
+    for person in non_respondents(session, form, phase):
+        if not person.email or has_placeholder_email(person) or person.email.endswith(".invalid"):
+            run.no_email.append(person)
+        elif person.id in recent:
+            run.recent.append(person)
+        else:
+            queue_reminder(session, event, form, phase, person, link, user)
+            run.mailed.append(person)
+    return run
