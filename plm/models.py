@@ -85,6 +85,7 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
     ORGANIZER = "organizer"
     FACILITATOR = "facilitator"
+    FINANCE = "finance"
 
 
 STAFF_ROLES = [r.value for r in Role]
@@ -560,3 +561,4 @@ class CheckInSignature(db.Model):
     points: Mapped[int] = mapped_column(Integer, default=0)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+import plm.allowances.models  # noqa: E402,F401  (the allowance tables, for Alembic and create_all)
