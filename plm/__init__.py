@@ -190,3 +190,6 @@ def _register_blueprints(app: Flask) -> None:
     from plm.attendance import init_app as init_attendance
 
     init_attendance(app)
+    from plm.allowances import init_app as init_allowances
+
+    init_allowances(app)

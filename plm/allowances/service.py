@@ -350,6 +350,22 @@ def set_transport(session: Session, event: Event, participant: Participant, user
     return row
 
 
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+
+def store_receipt_photo(upload_folder: str, event: Event, data: bytes) -> str:
+    """The photo of a ticket or receipt for actual-cost transport: re-encoded (plm.images), kept outside the code."""
+    from plm.images import InvalidImage, reencode_png, store_upload
+
+    if len(data) > MAX_PHOTO_BYTES:
+        raise AllowanceError("photo_too_large")
+    try:
+        png = reencode_png(data, (1600, 1600))
+    except InvalidImage as exc:
+        raise AllowanceError("photo_invalid") from exc
+    return store_upload(upload_folder, "transport-receipts", event.slug, png)
+
+
 def set_override(session: Session, event: Event, participant: Participant, user: User, *,
                  amount: Optional[int], reason: str) -> Allowance:
     """Pay a different net amount than computed (or go back to the computed one): a reason is required."""
