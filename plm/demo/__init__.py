@@ -117,6 +117,11 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
             create_user(session, staff["email"], staff["role"], password, staff.get("name", ""))
             logins.append({"role": staff["role"], "email": staff["email"], "password": password})
     session.flush()
+    from plm.demo.allowances import load_allowances
+
+    load_allowances(session, event, find_user(session, "admin@plm.example"),
+                    next((find_user(session, s["email"]) for s in DEMO_STAFF if s["role"] == "finance"), None))
+    session.flush()
     return {
         "event": event.name,
         "slug": event.slug,
