@@ -193,3 +193,6 @@ def _register_blueprints(app: Flask) -> None:
     from plm.allowances import init_app as init_allowances
 
     init_allowances(app)
+    from plm.travel import init_app as init_travel
+
+    init_travel(app)

@@ -562,3 +562,4 @@ class CheckInSignature(db.Model):
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 import plm.allowances.models  # noqa: E402,F401  (the allowance tables, for Alembic and create_all)
+import plm.travel.models  # noqa: E402,F401  (the travel tables)

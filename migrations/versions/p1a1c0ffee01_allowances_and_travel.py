@@ -1,4 +1,4 @@
-"""allowances: rate table, transport rates by origin, one payment row per participant
+"""allowances and travel: rate table, transport rates by origin, one payment row per participant; travel plans and pick-up settings
 
 Revision ID: p1a1c0ffee01
 Revises: h6a1c0ffee01
@@ -82,9 +82,51 @@ def upgrade():
         sa.UniqueConstraint('serial', name=op.f('uq_allowances_serial')),
     )
     op.create_index(op.f('ix_allowances_event_id'), 'allowances', ['event_id'], unique=False)
+    op.create_table(
+        'travel_settings',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('event_id', sa.Integer(), nullable=False),
+        sa.Column('deadline', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('window_minutes', sa.Integer(), nullable=False),
+        sa.Column('arrivals_exported_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('departures_exported_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_travel_settings_event_id_events'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_travel_settings')),
+        sa.UniqueConstraint('event_id', name=op.f('uq_travel_settings_event_id')),
+    )
+    op.create_table(
+        'travel_plans',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('event_id', sa.Integer(), nullable=False),
+        sa.Column('participant_id', sa.Integer(), nullable=False),
+        sa.Column('origin_province', sa.String(length=60), nullable=False),
+        sa.Column('origin_regency', sa.String(length=100), nullable=False),
+        sa.Column('mode', sa.String(length=10), nullable=False),
+        sa.Column('arrival_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('arrival_carrier', sa.String(length=80), nullable=False),
+        sa.Column('arrival_number', sa.String(length=20), nullable=False),
+        sa.Column('arrival_point', sa.String(length=120), nullable=False),
+        sa.Column('departure_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('departure_carrier', sa.String(length=80), nullable=False),
+        sa.Column('departure_number', sa.String(length=20), nullable=False),
+        sa.Column('departure_point', sa.String(length=120), nullable=False),
+        sa.Column('updated_by', sa.String(length=10), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_travel_plans_event_id_events'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['participant_id'], ['participants.id'],
+                                name=op.f('fk_travel_plans_participant_id_participants'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_travel_plans')),
+        sa.UniqueConstraint('participant_id', name=op.f('uq_travel_plans_participant_id')),
+    )
+    op.create_index(op.f('ix_travel_plans_event_id'), 'travel_plans', ['event_id'], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_travel_plans_event_id'), table_name='travel_plans')
+    op.drop_table('travel_plans')
+    op.drop_table('travel_settings')
     op.drop_index(op.f('ix_allowances_event_id'), table_name='allowances')
     op.drop_table('allowances')
     op.drop_index(op.f('ix_transport_rates_event_id'), table_name='transport_rates')
