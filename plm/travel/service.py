@@ -250,8 +250,9 @@ def whatsapp_text(event: Event, days: list[PickupDay], direction: str) -> str:
             lines.append(f"_{verb} {group.point}, {span} ({len(group.riders)} orang)_")
             for rider in group.riders:
                 late = " ⚠️BARU" if rider.late else ""
-                flight = " ".join(x for x in (rider.carrier, rider.number) if x)
-                lines.append(f"- {rider.time} {rider.name} ({rider.province}) {flight} {rider.phone}".rstrip() + late)
+                parts = [rider.time, rider.name, f"({rider.province})" if rider.province else "", rider.carrier,
+                         rider.number, rider.phone]
+                lines.append("- " + " ".join(x for x in parts if x) + late)
     if not days:
         lines.append("Belum ada data perjalanan.")
     return "\n".join(lines) + "\n"
