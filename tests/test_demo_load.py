@@ -66,3 +66,8 @@ def test_demo_has_rates_attendance_and_a_few_paid_receipts(app):
     groups, total = allowances.grouped(allowances.lines(db.session, event), "province")
     assert total.people == 24 and total.paid == 8 and len(groups) >= 8
     assert all(line.figures.days == 2 and line.figures.transport > 0 for g in groups for line in g.lines)
+    from plm.travel import service as travel
+
+    arrivals = travel.pickup_days(db.session, event, "arrival")
+    assert len(arrivals) == 1 and arrivals[0].day == date(2015, 5, 17) and arrivals[0].count > 150
+    assert {g.point for g in arrivals[0].groups} >= {"Bandara I Gusti Ngurah Rai", "Pelabuhan Padangbai", "Terminal Mengwi"}

@@ -118,7 +118,9 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
             logins.append({"role": staff["role"], "email": staff["email"], "password": password})
     session.flush()
     from plm.demo.allowances import load_allowances
+    from plm.demo.travel import load_travel
 
+    load_travel(session, event)
     load_allowances(session, event, find_user(session, "admin@plm.example"),
                     next((find_user(session, s["email"]) for s in DEMO_STAFF if s["role"] == "finance"), None))
     session.flush()
