@@ -4,7 +4,7 @@ changed); organizers edit and download the pick-up list (PDF read back and raste
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from plm.extensions import db
 from plm.models import utcnow
-from plm.travel import service
 from plm.travel.models import TravelPlan, TravelSettings
 from tests.helpers import add_participant, rasterise_pdf, token_for
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Optional
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -77,22 +76,22 @@ class Allowance(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), unique=True)
     origin_regency: Mapped[str] = mapped_column(String(100), default="")
     transport_basis: Mapped[str] = mapped_column(String(10), default=TransportBasis.RATE.value)
-    actual_cost: Mapped[Optional[int]] = mapped_column(Integer)
-    actual_receipt_path: Mapped[Optional[str]] = mapped_column(String(300))
+    actual_cost: Mapped[int | None] = mapped_column(Integer)
+    actual_receipt_path: Mapped[str | None] = mapped_column(String(300))
     # A net amount set by finance instead of the computed one; never without a reason (audited).
-    override_amount: Mapped[Optional[int]] = mapped_column(Integer)
+    override_amount: Mapped[int | None] = mapped_column(Integer)
     override_reason: Mapped[str] = mapped_column(String(500), default="")
     bank_name: Mapped[str] = mapped_column(String(100), default="")
     account_number: Mapped[str] = mapped_column(String(40), default="")
     account_holder: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(10), default=PaymentStatus.TO_PAY.value)
     method: Mapped[str] = mapped_column(String(10), default="")
-    paid_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    paid_by_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paid_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # The figures at payment: {"days", "transport", "daily", "fee", "gross", "tax", "net", "tax_percent"}.
     paid_figures: Mapped[dict] = mapped_column(JSON, default=dict)
-    serial: Mapped[Optional[str]] = mapped_column(String(32), unique=True)
-    signature_svg: Mapped[Optional[str]] = mapped_column(Text)
+    serial: Mapped[str | None] = mapped_column(String(32), unique=True)
+    signature_svg: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -6,17 +6,32 @@ routes commit."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from plm.allowances.models import Allowance, AllowanceSettings, PaymentMethod, PaymentStatus, TransportBasis, TransportRate
+from plm.allowances.models import (
+    Allowance,
+    AllowanceSettings,
+    PaymentMethod,
+    PaymentStatus,
+    TransportBasis,
+    TransportRate,
+)
 from plm.models import (
-    PARTICIPANT_ROLES, CheckIn, Checkpoint, Event, Participant, User, audit, random_code, utcnow,
+    PARTICIPANT_ROLES,
+    CheckIn,
+    Checkpoint,
+    Event,
+    Participant,
+    User,
+    audit,
+    random_code,
+    utcnow,
 )
 from plm.text import clean_line, fold_for_search
 
@@ -92,9 +107,9 @@ def transport_lines_text(rates: Iterable[TransportRate]) -> str:
 
 @dataclass
 class RoleRates:
-    daily: Optional[int] = None
-    fee: Optional[int] = None
-    tax_percent: Optional[float] = None
+    daily: int | None = None
+    fee: int | None = None
+    tax_percent: float | None = None
 
 
 def save_settings(session: Session, event: Event, user: User, *, daily_amount: int, actual_cost_cap: int,
@@ -169,7 +184,7 @@ class Figures:
                 "computed_net": self.computed_net, "net": self.net, "overridden": self.overridden}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Figures":
+    def from_dict(cls, data: dict) -> Figures:
         return cls(days=int(data.get("days", 0)), transport=int(data.get("transport", 0)),
                    daily=int(data.get("daily", 0)), fee=int(data.get("fee", 0)),
                    tax_percent=float(data.get("tax_percent", 0)), tax=int(data.get("tax", 0)),
@@ -177,7 +192,7 @@ class Figures:
                    overridden=bool(data.get("overridden")))
 
 
-def days_attended(session: Session, event: Event, participant_ids: Optional[list[int]] = None) -> dict[int, int]:
+def days_attended(session: Session, event: Event, participant_ids: list[int] | None = None) -> dict[int, int]:
     """Days each participant was checked in at the day door (QR, search, paper entry: every CheckIn on a
     day checkpoint counts once), not the days they registered for."""
     query = (select(CheckIn.participant_id, func.count(func.distinct(Checkpoint.day)))
@@ -198,7 +213,7 @@ def _tax(taxable: int, percent: float) -> int:
 
 
 def compute(settings: AllowanceSettings, rates: dict[tuple[str, str], int], participant: Participant,
-            allowance: Optional[Allowance], days: int) -> Figures:
+            allowance: Allowance | None, days: int) -> Figures:
     """The figures for one person. Nothing is owed without a day at the door; transport once, the daily
     allowance per day attended (a role's own daily rate when set), a role's fee once; PPh on daily + fee."""
     role = participant.role
@@ -227,7 +242,7 @@ def compute(settings: AllowanceSettings, rates: dict[tuple[str, str], int], part
 @dataclass
 class Line:
     participant: Participant
-    allowance: Optional[Allowance]
+    allowance: Allowance | None
     figures: Figures
 
     @property
@@ -244,7 +259,7 @@ def _eligible(event: Event):
     return (Participant.event_id == event.id) & (Participant.status == "registered")
 
 
-def lines(session: Session, event: Event, query: str = "", status: str = "", limit: Optional[int] = None) -> list[Line]:
+def lines(session: Session, event: Event, query: str = "", status: str = "", limit: int | None = None) -> list[Line]:
     """Everyone registered (and anyone already paid), with what they are owed or were paid, by name."""
     people = list(session.scalars(select(Participant).where(Participant.event_id == event.id)
                                   .order_by(Participant.full_name, Participant.id)))
@@ -329,7 +344,7 @@ def set_bank(session: Session, event: Event, participant: Participant, user: Use
 
 
 def set_transport(session: Session, event: Event, participant: Participant, user: User, *, regency: str,
-                  basis: str, actual_cost: Optional[int], receipt_path: Optional[str] = None) -> Allowance:
+                  basis: str, actual_cost: int | None, receipt_path: str | None = None) -> Allowance:
     """Origin regency/city (for the rate table) or the actual ticket cost with its receipt photo."""
     if basis not in {b.value for b in TransportBasis}:
         raise AllowanceError("bad_basis")
@@ -367,7 +382,7 @@ def store_receipt_photo(upload_folder: str, event: Event, data: bytes) -> str:
 
 
 def set_override(session: Session, event: Event, participant: Participant, user: User, *,
-                 amount: Optional[int], reason: str) -> Allowance:
+                 amount: int | None, reason: str) -> Allowance:
     """Pay a different net amount than computed (or go back to the computed one): a reason is required."""
     reason = clean_line(reason)[:500]
     if len(reason) < 5:
@@ -395,7 +410,7 @@ def _next_serial(session: Session, event: Event, prefix: str) -> str:
 
 
 def pay(session: Session, event: Event, participant: Participant, user: User, *, method: str,
-        signature_svg: Optional[str] = None, now: Optional[datetime] = None) -> Allowance:
+        signature_svg: str | None = None, now: datetime | None = None) -> Allowance:
     """Record a payment: the figures are frozen, a receipt serial is issued. Refused when already paid,
     when nothing is owed, and for a transfer without bank details."""
     if method not in {m.value for m in PaymentMethod}:
@@ -422,13 +437,13 @@ def pay(session: Session, event: Event, participant: Participant, user: User, *,
     return row
 
 
-def paid_allowance(session: Session, participant_id: int) -> Optional[Allowance]:
+def paid_allowance(session: Session, participant_id: int) -> Allowance | None:
     """The participant's payment if it was made (the door's undo asks this; one indexed lookup)."""
     return session.scalar(select(Allowance).where(Allowance.participant_id == participant_id,
                                                   Allowance.status == PaymentStatus.PAID.value))
 
 
-def find_receipt(session: Session, serial: str) -> Optional[Allowance]:
+def find_receipt(session: Session, serial: str) -> Allowance | None:
     value = clean_line(serial).upper()[:32]
     if not value:
         return None
@@ -495,7 +510,7 @@ def grouped(all_lines: list[Line], by: str) -> tuple[list[Group], Totals]:
 # Plain data for the renderers (plm.allowances.documents)
 # ---------------------------------------------------------------------------------------------
 
-def _local_day(event: Event, when: Optional[datetime]) -> str:
+def _local_day(event: Event, when: datetime | None) -> str:
     from zoneinfo import ZoneInfo
 
     from babel.dates import format_date
@@ -504,14 +519,14 @@ def _local_day(event: Event, when: Optional[datetime]) -> str:
     return format_date(moment.date(), "d MMMM y", locale="id")
 
 
-def _bank_text(allowance: Optional[Allowance]) -> str:
+def _bank_text(allowance: Allowance | None) -> str:
     if allowance is None or not allowance.account_number:
         return ""
     return f"{allowance.bank_name} {allowance.account_number} a.n. {allowance.account_holder}".strip()
 
 
 def payment_list(session: Session, event: Event, by: str = "province", status: str = "",
-                 now: Optional[datetime] = None):
+                 now: datetime | None = None):
     """The daftar nominatif as plain data: everyone owed something or paid, grouped, with the bank details."""
     from babel.dates import format_date
 

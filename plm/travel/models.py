@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Optional
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -36,10 +35,10 @@ class TravelSettings(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
-    deadline: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     window_minutes: Mapped[int] = mapped_column(Integer, default=60)
-    arrivals_exported_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    departures_exported_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    arrivals_exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    departures_exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class TravelPlan(db.Model):
@@ -51,11 +50,11 @@ class TravelPlan(db.Model):
     origin_province: Mapped[str] = mapped_column(String(60), default="")
     origin_regency: Mapped[str] = mapped_column(String(100), default="")
     mode: Mapped[str] = mapped_column(String(10), default=TravelMode.PLANE.value)
-    arrival_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    arrival_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     arrival_carrier: Mapped[str] = mapped_column(String(80), default="")
     arrival_number: Mapped[str] = mapped_column(String(20), default="")
     arrival_point: Mapped[str] = mapped_column(String(120), default="")
-    departure_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    departure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     departure_carrier: Mapped[str] = mapped_column(String(80), default="")
     departure_number: Mapped[str] = mapped_column(String(20), default="")
     departure_point: Mapped[str] = mapped_column(String(120), default="")

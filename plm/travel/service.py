@@ -5,9 +5,10 @@ Plain functions over a database session; no Flask request state. Staff changes a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -49,7 +50,7 @@ def _saved_settings(session: Session, event: Event) -> TravelSettings:
     return settings
 
 
-def save_settings(session: Session, event: Event, user: User, *, deadline: Optional[datetime],
+def save_settings(session: Session, event: Event, user: User, *, deadline: datetime | None,
                   window_minutes: int) -> TravelSettings:
     if not MIN_WINDOW <= window_minutes <= MAX_WINDOW:
         raise TravelError("bad_window")
@@ -61,12 +62,12 @@ def save_settings(session: Session, event: Event, user: User, *, deadline: Optio
     return settings
 
 
-def deadline_passed(session: Session, event: Event, now: Optional[datetime] = None) -> bool:
+def deadline_passed(session: Session, event: Event, now: datetime | None = None) -> bool:
     deadline = settings_for(session, event).deadline
     return deadline is not None and (now or utcnow()) >= deadline
 
 
-def plan_for(session: Session, participant: Participant) -> Optional[TravelPlan]:
+def plan_for(session: Session, participant: Participant) -> TravelPlan | None:
     return session.scalar(select(TravelPlan).where(TravelPlan.participant_id == participant.id))
 
 
@@ -79,17 +80,17 @@ class PlanInput:
     origin_province: str = ""
     origin_regency: str = ""
     mode: str = TravelMode.PLANE.value
-    arrival_at: Optional[datetime] = None  # aware
+    arrival_at: datetime | None = None  # aware
     arrival_carrier: str = ""
     arrival_number: str = ""
     arrival_point: str = ""
-    departure_at: Optional[datetime] = None
+    departure_at: datetime | None = None
     departure_carrier: str = ""
     departure_number: str = ""
     departure_point: str = ""
 
 
-def local_to_utc(event: Event, value: Optional[datetime]) -> Optional[datetime]:
+def local_to_utc(event: Event, value: datetime | None) -> datetime | None:
     """A wall-clock time typed in the event's timezone (naive) as an aware UTC time."""
     if value is None:
         return None
@@ -111,7 +112,7 @@ def _check(event: Event, data: PlanInput) -> None:
 
 
 def save_plan(session: Session, event: Event, participant: Participant, data: PlanInput, *, by: str,
-              user: Optional[User] = None, now: Optional[datetime] = None) -> TravelPlan:
+              user: User | None = None, now: datetime | None = None) -> TravelPlan:
     """Create or replace a participant's travel. Participants only until the deadline; staff and imports
     any time (audited)."""
     now = now or utcnow()
@@ -182,7 +183,7 @@ class PickupDay:
         return sum(len(g.riders) for g in self.groups)
 
 
-def pickup_days(session: Session, event: Event, direction: str, window_minutes: Optional[int] = None) -> list[PickupDay]:
+def pickup_days(session: Session, event: Event, direction: str, window_minutes: int | None = None) -> list[PickupDay]:
     """Everyone to pick up (or drop off), by local day, then point, then time window: a group starts at its
     first person's time and takes everyone within the next `window_minutes` (a person exactly one window
     later starts the next group). Own transport and missing times are left out."""
@@ -203,7 +204,7 @@ def pickup_days(session: Session, event: Event, direction: str, window_minutes: 
         items.append((when.date(), point.casefold(), when, person.full_name.casefold(), point, plan, person))
     items.sort(key=lambda item: item[:4])
     days: list[PickupDay] = []
-    group_start: Optional[datetime] = None
+    group_start: datetime | None = None
     for day, _, when, _, point, plan, person in items:
         if not days or days[-1].day != day:
             days.append(PickupDay(day))
@@ -221,8 +222,8 @@ def pickup_days(session: Session, event: Event, direction: str, window_minutes: 
     return days
 
 
-def mark_exported(session: Session, event: Event, direction: str, user: Optional[User], fmt: str,
-                  now: Optional[datetime] = None) -> None:
+def mark_exported(session: Session, event: Event, direction: str, user: User | None, fmt: str,
+                  now: datetime | None = None) -> None:
     """The list went out: later changes are marked as late on the next one. Audited (names and phones)."""
     settings = _saved_settings(session, event)
     now = now or utcnow()
@@ -262,7 +263,7 @@ def whatsapp_text(event: Event, days: list[PickupDay], direction: str) -> str:
 # Import (CSV or XLSX from the committee's spreadsheet)
 # ---------------------------------------------------------------------------------------------
 
-def _parse_when(value: Any) -> Optional[datetime]:
+def _parse_when(value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -277,7 +278,7 @@ def _parse_when(value: Any) -> Optional[datetime]:
 
 
 def import_rows(session: Session, event: Event, rows: list[list[Any]], user: User,
-                now: Optional[datetime] = None) -> int:
+                now: datetime | None = None) -> int:
     """A header row (IMPORT_COLUMNS, any order; public_id or email finds the person) then one row a person.
     All or nothing: the first bad row refuses the whole file, naming the row."""
     if not rows:
@@ -319,7 +320,7 @@ def import_rows(session: Session, event: Event, rows: list[list[Any]], user: Use
     return count
 
 
-def plans(session: Session, event: Event) -> list[tuple[Participant, Optional[TravelPlan]]]:
+def plans(session: Session, event: Event) -> list[tuple[Participant, TravelPlan | None]]:
     """Everyone registered with their travel (None when not entered yet), by name."""
     people = session.scalars(select(Participant).where(Participant.event_id == event.id,
                                                        Participant.status == "registered")
