@@ -196,3 +196,6 @@ def _register_blueprints(app: Flask) -> None:
     from plm.travel import init_app as init_travel
 
     init_travel(app)
+    from plm.evaluations import init_app as init_evaluations
+
+    init_evaluations(app)

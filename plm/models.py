@@ -563,3 +563,4 @@ class CheckInSignature(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 import plm.allowances.models  # noqa: E402,F401  (the allowance tables, for Alembic and create_all)
 import plm.travel.models  # noqa: E402,F401  (the travel tables)
+import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)
