@@ -128,9 +128,12 @@ def demo_command(start, reset: bool, count: int, attendance: bool) -> None:
         event = db.session.scalar(select(Event).where(Event.slug == summary["slug"]))
         checkins = simulate_attendance(db.session, event)
         evaluations = simulate_evaluations(db.session, event)
+        from plm.demo.allowances import simulate_payments
+
+        paid = simulate_payments(db.session, event)
         db.session.commit()
         click.echo(f"Recorded {checkins['checkins']} check-ins, {evaluations['forms']} evaluation forms and tests "
-                   f"with {evaluations['answers']} answers.")
+                   f"with {evaluations['answers']} answers; {paid} allowances paid.")
     logins = summary["logins"]
     if logins:
         click.echo(f"Demo staff logins ({current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/staff/login). "

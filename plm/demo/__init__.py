@@ -121,8 +121,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     from plm.demo.travel import load_travel
 
     load_travel(session, event)
-    load_allowances(session, event, find_user(session, "admin@plm.example"),
-                    next((find_user(session, s["email"]) for s in DEMO_STAFF if s["role"] == "finance"), None))
+    load_allowances(session, event, find_user(session, "admin@plm.example"))
     session.flush()
     return {
         "event": event.name,
