@@ -111,7 +111,7 @@ def upgrade():
         sa.Column('departure_carrier', sa.String(length=80), nullable=False),
         sa.Column('departure_number', sa.String(length=20), nullable=False),
         sa.Column('departure_point', sa.String(length=120), nullable=False),
-        sa.Column('updated_by', sa.String(length=10), nullable=False),
+        sa.Column('updated_by', sa.String(length=12), nullable=False),
         sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_travel_plans_event_id_events'),
                                 ondelete='CASCADE'),
