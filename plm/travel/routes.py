@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from plm.auth.decorators import role_required
 from plm.events import get_event_or_404, get_participant_by_token_or_404
@@ -156,7 +157,8 @@ def settings(slug: str):
 @organizer
 def edit(slug: str, public_id: str):
     event = get_event_or_404(slug)
-    participant = db.session.query(Participant).filter_by(event_id=event.id, public_id=public_id.upper()[:16]).first()
+    participant = db.session.scalar(select(Participant).where(Participant.event_id == event.id,
+                                                              Participant.public_id == public_id.upper()[:16]))
     if participant is None:
         abort(404)
     plan = service.plan_for(db.session, participant)
