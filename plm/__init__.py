@@ -196,6 +196,12 @@ def _register_blueprints(app: Flask) -> None:
     from plm.travel import init_app as init_travel
 
     init_travel(app)
+    from plm.delegations import init_app as init_delegations
+
+    init_delegations(app)
     from plm.evaluations import init_app as init_evaluations
 
     init_evaluations(app)
+    from plm.questions import init_app as init_questions
+
+    init_questions(app)

@@ -157,6 +157,21 @@ def test_facilitators_reach_only_their_own_sessions_at_the_door(app, make_user, 
     assert "Literasi digital" in door and "Pojok baca" not in door
 
 
+def test_delegation_pages_open_only_with_a_working_invitation_link(app, client, event):
+    """The public delegation routes have no login: the invitation token is the credential. Every one of
+    them answers 404 to a wrong token, also to a logged-in admin, and never writes on GET."""
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("delegations.")]
+    assert len(rules) >= 4
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(rule_url(rule, event.slug), method=method)
+            assert response.status_code == 404, f"{method} {rule.rule} -> {response.status_code}"
+
+
+def test_delegation_staff_pages_are_for_organizers(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("delegations_staff."):
+            assert app.view_functions[rule.endpoint].allowed_roles == ("organizer",), rule.endpoint
 def test_evaluations_facilitators_see_only_their_own_sessions_forms(app, make_user, event, schedule_factory):
     """Issue 17: a facilitator reaches the forms, QR screens, results and reminders of their own sessions only;
     day and event forms are for admins and organizers; the participant pages need the link or a ticket."""
@@ -201,3 +216,24 @@ def test_evaluations_facilitators_see_only_their_own_sessions_forms(app, make_us
     db.session.commit()
     assert organizer.get(f"/staff/events/plm-lain/evaluations/{own.id}/results").status_code == 404
     assert app.test_client().get(f"/e/plm-lain/q/{own.code}").status_code == 404
+
+
+def test_question_editor_with_a_real_question(app, make_user, event):
+    """The question editor's routes on a question that exists: facilitators 403, organizers and admins in."""
+    from plm.extensions import db
+    from plm.questions import service
+
+    event_id, slug = event.id, event.slug
+    for role, allowed in (("facilitator", False), ("organizer", True), ("admin", True)):
+        db.session.expunge_all()  # the last role's request deleted its question; SQLite may reuse the id
+        question = service.add_question(db.session, event_id, {"kind": "short_text", "label_id": f"Q {role}"})
+        db.session.commit()
+        user = make_user(role, f"{role}-questions@test.example")
+        client = app.test_client()
+        assert client.post("/staff/login", data={"email": user.email, "password": STAFF_PASSWORD}).status_code == 302
+        base = f"/staff/events/{slug}/questions"
+        for method, url in (("GET", base), ("POST", f"{base}/preset"), ("GET", f"{base}/{question.id}"),
+                            ("POST", f"{base}/{question.id}/move"), ("GET", f"{base}/{question.id}/delete"),
+                            ("POST", f"{base}/{question.id}/delete")):
+            status = client.open(url, method=method).status_code
+            assert (status == 403) != allowed and status not in (401, 500), f"{role} {method} {url} -> {status}"

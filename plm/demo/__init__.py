@@ -9,14 +9,35 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from plm.admin.service import ensure_day_checkpoints
 from plm.auth.service import create_user, find_user, temporary_password
 from plm.demo.data import DEMO_EVENT, DEMO_ROOMS, DEMO_STAFF, DEMO_TRACKS, demo_schedule
+from plm.demo.partners import load_partners
 from plm.demo.people import generate_participants
 from plm.models import NON_PROGRAMME_KINDS, Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
+
+
+def _demo_questions(session: Session, event: Event, people: list, participants: list[Participant]) -> None:
+    """Two ready-made questions with answers: gender (as drawn with each name) and the event shirt size."""
+    from plm.questions import service as questions
+
+    gender = questions.add_preset(session, event.id, "gender")
+    shirt = questions.add_preset(session, event.id, "shirt_size")
+    gender.required = shirt.required = True
+    rng = random.Random(16)  # its own stream: the people drawn above stay the same
+    weights = {"female": (30, 35, 20, 10, 4, 1), "male": (5, 20, 35, 25, 10, 5)}
+    for person, participant in zip(people, participants):
+        values = {}
+        if person.gender:
+            values["gender"] = person.gender
+        if rng.random() < 0.95:  # a few never answered: the list's "(no answer)" filter has rows
+            sizes = rng.choices(questions.SHIRT_SIZES, weights=weights.get(person.gender, weights["male"]))
+            values["shirt_size"] = sizes[0].lower()
+        questions.save_values(session, participant, [gender, shirt], values)
 
 
 class DemoExists(RuntimeError):
@@ -72,6 +93,8 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     session.add_all(participants)
     session.flush()
 
+    _demo_questions(session, event, people, participants)
+
     leaders = [p for p in participants if p.role in ("facilitator", "speaker")]
     rng = random.Random(2015)
     sessions = []
@@ -107,6 +130,9 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     leading = next((p for event_session in sessions for p in event_session.facilitators if p.role == "facilitator"), None)
     if leading is not None:
         leading.email = facilitator_login
+
+    # Partner institutions with seats and invitation links (plm/demo/partners.json).
+    load_partners(session, event, participants, current_app.config["SECRET_KEY"])
 
     # Random passwords per database, returned once for the CLI to print: a published demo password
     # would open every server that ever loaded the demo.

@@ -23,6 +23,8 @@ from plm.extensions import db
 from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, PARTICIPANT_STATUSES, MailMessage, Participant, audit
 from plm.participants import importexport, service
 from plm.participants.forms import ImportConfirmForm, ImportForm
+from plm.questions import service as questions
+from plm.questions.forms import build_question_fields, current_lang, initial_data
 from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import StaffParticipantForm, WalkInForm
@@ -55,6 +57,11 @@ REASON_LABELS = {
     "too_long": _l("Too long"),
     "duplicate_in_file": _l("Same email as an earlier row of this file"),
     "bad_text": _l("Contains characters the badges and certificates cannot print"),
+    "bad_number": _l("Not a number"),
+    "bad_choice": _l("Not one of the question’s choices"),
+    "bad_yes_no": _l("Not yes or no"),
+    "bad_nip": _l("A NIP has exactly 18 digits"),
+    "departure_before_arrival": _l("The departure date is before the arrival date"),
 }
 
 
@@ -80,7 +87,8 @@ def participant_list(slug: str):
         "participants/list.html", event=event, rows=rows, total=total, query=query, pages=pages,
         checked=service.checked_in_ids(db.session, [p.id for p in rows]), counts=service.counts(db.session, event),
         statuses=PARTICIPANT_STATUSES, roles=PARTICIPANT_ROLES, institution_types=INSTITUTION_TYPES,
-        provinces=registration.province_names(), sorts=list(service.SORTS), seats_left=registration.seats_left(db.session, event))
+        provinces=registration.province_names(), sorts=list(service.SORTS), seats_left=registration.seats_left(db.session, event),
+        question_filters=questions.filterable_questions(db.session, event.id), lang=current_lang())
 
 
 # ------------------------------------------------------------------ one participant
@@ -97,7 +105,11 @@ def _participant_or_404(event, public_id: str) -> Participant:
 def participant_detail(slug: str, public_id: str):
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
-    form = StaffParticipantForm(obj=participant)
+    # Staff answer every question (delegation-only ones too), any time, none required.
+    asked = questions.list_questions(db.session, event.id)
+    answers = questions.answers_of(db.session, participant.id)
+    form = build_question_fields(StaffParticipantForm, asked, for_delegation=True, staff=True, answers=answers)(
+        obj=participant, **initial_data(asked, answers))
     status = 200
     if form.validate_on_submit():
         data = {name: form[name].data for name in registration.EDITABLE_FIELDS + ("email", "role")}
@@ -113,6 +125,8 @@ def participant_detail(slug: str, public_id: str):
             try:
                 changes = registration.update_details(db.session, participant, data, user=current_user,
                                                       allow_email=True, allow_role=True)
+                changes = dict(changes, **{f"q_{key}": True for key in questions.save_answers(
+                    db.session, participant, form.questions, form, user=current_user)})
                 if "role" in changes:
                     certificates.review_after_role_change(db.session, event, participant, before_role, current_user)
                 db.session.commit()
@@ -127,7 +141,8 @@ def participant_detail(slug: str, public_id: str):
                            history=service.history(db.session, participant), statuses=PARTICIPANT_STATUSES,
                            qr=ticket_svg(participant) if participant.status == "registered" else None,
                            position=registration.waitlist_position(db.session, participant),
-                           placeholder=registration.has_placeholder_email(participant)), status
+                           placeholder=registration.has_placeholder_email(participant),
+                           answers=questions.participant_answers(db.session, participant, current_lang())), status
 
 
 @bp.route("/events/<slug>/participants/<public_id>/status", methods=["POST"])
@@ -284,7 +299,7 @@ def import_participants(slug: str):
                 handle.write(data)
             confirm = ImportConfirmForm(formdata=None, stash=stash, filename=filename)
     return render_template("participants/import.html", event=event, form=form, confirm=confirm, plan=plan,
-                           error=error, reasons=REASON_LABELS, columns=importexport.COLUMNS)
+                           error=error, reasons=REASON_LABELS, columns=importexport.export_header(db.session, event))
 
 
 @bp.route("/events/<slug>/participants/export.<fmt>")
@@ -293,9 +308,9 @@ def export_participants(slug: str, fmt: str):
     event = get_event_or_404(slug)
     query = service.ListQuery.from_args(request.args)  # what the list shows: same search, filters and order
     if fmt == "csv":
-        body, mimetype = importexport.export_csv(db.session, event, query), "text/csv; charset=utf-8"
+        body, mimetype = importexport.export_csv(db.session, event, query, current_lang()), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        body = importexport.export_xlsx(db.session, event, query)
+        body = importexport.export_xlsx(db.session, event, query, current_lang())
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)

@@ -18,9 +18,11 @@ from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
 from plm.links import absolute_url
 from plm.models import Event, Participant, utcnow
+from plm.questions import service as questions
+from plm.questions.forms import build_question_fields, current_lang, initial_data
 from plm.registration import mails, service
 from plm.registration.forms import (
-    CancelForm, DetailsForm, EmailChangeForm, RegistrationForm, ResendLinkForm,
+    CancelForm, DetailsForm, EmailChangeForm, RegistrationForm, ResendLinkForm, registration_form,
 )
 from plm.registration.ticket import ticket_code, ticket_pdf, ticket_png, ticket_svg
 
@@ -71,9 +73,9 @@ def _reached_service(response) -> bool:
 def _registration_limited(limit) -> Response:
     """A registration refused by a limit: the form again, with what was typed, and why (429)."""
     event = get_event_or_404(request.view_args["slug"], public=True)
-    form = _registration_form(event)
+    form = registration_form(event)
     retry = max(int(limit.reset_at - utcnow().timestamp()), 1) if getattr(limit, "reset_at", None) else 60
-    body = render_template("registration/register.html", event=event, form=form, state=event.registration_state(),
+    body = render_template("registration/register.html", event=event, form=form, state=event.public_registration_state(),
                            duplicate=False, resend_form=None, refused=False, rate_limited=True,
                            retry_minutes=max((retry + 59) // 60, 1), seats_left=service.seats_left(db.session, event))
     return Response(body, status=429, headers={"Retry-After": str(retry)})
@@ -93,7 +95,7 @@ def event_home(slug: str):
     event = get_event_or_404(slug, public=True)
     return render_template("registration/event_home.html", event=event,
                            seats_left=service.seats_left(db.session, event),
-                           registration_state=event.registration_state())
+                           registration_state=event.public_registration_state())
 
 
 @bp.route("/e/<slug>/logo")
@@ -107,13 +109,6 @@ def event_logo(slug: str):
 
 # ------------------------------------------------------------------ sign-up
 
-def _registration_form(event: Event) -> RegistrationForm:
-    form = RegistrationForm()
-    if not event.allow_role_request:
-        del form.role
-    return form
-
-
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"], deduct_when=_registered_here,
                on_breach=_registration_limited)
@@ -122,8 +117,8 @@ def _registration_form(event: Event) -> RegistrationForm:
 @limiter.limit(_registration_flood_limit, methods=["POST"], on_breach=_registration_limited)
 def register(slug: str):
     event = get_event_or_404(slug, public=True)
-    form = _registration_form(event)
-    state = event.registration_state()
+    form = registration_form(event)
+    state = event.public_registration_state()
     duplicate = False
     resend_form = None
     refused = False
@@ -135,7 +130,8 @@ def register(slug: str):
             g.plm_registration_tried = True
             try:
                 result = service.register(db.session, event, data)
-                kind = "confirmation" if result.participant.status == "registered" else "waitlisted"
+                questions.save_answers(db.session, result.participant, form.questions, form)
+                kind = {"registered": "confirmation", "pending": "pending"}.get(result.participant.status, "waitlisted")
                 message = mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
                 db.session.commit()
             except service.RegistrationError as exc:
@@ -214,10 +210,16 @@ def _ticket_context(event: Event, participant: Participant, token: str) -> dict:
 def manage(slug: str, token: str):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
-    form = DetailsForm(obj=participant)
+    # The answers can change until registration closes; after that they are shown, not asked.
+    answerable = event.registration_state() != "closed"
+    asked = questions.list_questions(db.session, event.id, for_delegation=False) if answerable else []
+    answers = questions.answers_of(db.session, participant.id)
+    form_class = build_question_fields(DetailsForm, asked, answers=answers)
+    form = form_class(obj=participant, **initial_data(asked, answers))
     if participant.status != "cancelled" and form.validate_on_submit():
         data = {name: form[name].data for name in service.EDITABLE_FIELDS}
         changes = service.update_details(db.session, participant, data)
+        changes = bool(changes) | bool(questions.save_answers(db.session, participant, form.questions, form))
         db.session.commit()
         flash(_("Your details are saved.") if changes else _("Nothing was changed."), "success")
         return redirect(url_for("registration.manage", slug=slug, token=token))
@@ -226,6 +228,7 @@ def manage(slug: str, token: str):
     return render_template("registration/manage.html", form=form, cancel_form=CancelForm(formdata=None),
                            email_form=EmailChangeForm(formdata=None),
                            evaluations=for_participant(db.session, event, participant),
+                           answers=questions.participant_answers(db.session, participant, current_lang()),
                            **_ticket_context(event, participant, token))
 
 
@@ -251,11 +254,15 @@ def reinstate(slug: str, token: str):
     participant = get_participant_by_token_or_404(event, token)
     if event.registration_state() != "open":
         flash(_("Registration is closed."), "error")
+    elif participant.institution_id is not None and participant.source == "delegation":
+        # A delegate's seat belongs to the institution: its contact may have given it to someone else.
+        flash(_("Your seat belongs to your institution's delegation: ask its contact person to register you again."), "error")
     else:
         service.reinstate(db.session, participant)
         db.session.commit()
-        flash(_("You are registered again.") if participant.status == "registered"
-              else _("You are on the waiting list again."), "success")
+        flash({"registered": _("You are registered again."),
+               "pending": _("Your registration is sent again; the organisers will review it.")}.get(
+                  participant.status, _("You are on the waiting list again.")), "success")
     return redirect(url_for("registration.manage", slug=slug, token=token))
 
 
