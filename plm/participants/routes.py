@@ -20,6 +20,7 @@ from plm.auth.decorators import admin_required, role_required
 from plm.documents import service as certificates
 from plm.events import get_event_or_404
 from plm.extensions import db
+from plm.labels import MAIL_STATUS_LABELS
 from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, PARTICIPANT_STATUSES, MailMessage, Participant, audit
 from plm.participants import importexport, service
 from plm.participants.forms import ImportConfirmForm, ImportForm
@@ -129,7 +130,7 @@ def participant_detail(slug: str, public_id: str):
                     db.session, participant, form.questions, form, user=current_user)})
                 if "role" in changes:
                     certificates.review_after_role_change(db.session, event, participant, before_role, current_user)
-                db.session.commit()
+                db.session.flush()  # a duplicate shows here, while the route can still answer
             except (registration.RegistrationError, IntegrityError):
                 db.session.rollback()
                 changes = None
@@ -154,9 +155,8 @@ def change_status(slug: str, public_id: str):
     if status not in PARTICIPANT_STATUSES:
         abort(400)
     promoted = registration.set_status(db.session, participant, status, current_user)
-    messages = [mails.queue_ticket_mail(db.session, p, "promoted") for p in promoted]
-    db.session.commit()
-    outbox.deliver_ids(db.session, [m.id for m in messages if m])
+    for person in promoted:
+        mails.queue_ticket_mail(db.session, person, "promoted")
     flash(_("Status changed to %(status)s.", status=str(_status_label(status))), "success")
     others = [p for p in promoted if p.id != participant.id]
     if others:
@@ -181,10 +181,8 @@ def resend_ticket(slug: str, public_id: str):
     token = participant.issue_manage_token()
     message = mails.queue_ticket_mail(db.session, participant, "new_link", token)
     audit(db.session, "participant.resend", user=current_user, event_id=event.id, target=participant)
-    db.session.commit()
-    outbox.deliver_ids(db.session, [message.id] if message else [])
     flash(_("A new ticket mail with a new personal link was sent to %(email)s (status: %(status)s).",
-            email=participant.email, status=db.session.get(MailMessage, message.id).status), "success")
+            email=participant.email, status=MAIL_STATUS_LABELS.get(message.status, message.status)), "success")
     return redirect(url_for("participants.participant_detail", slug=slug, public_id=participant.public_id))
 
 
@@ -194,7 +192,6 @@ def reissue_ticket(slug: str, public_id: str):
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
     registration.reissue_ticket(db.session, participant, current_user)
-    db.session.commit()
     flash(_("A new ticket code was made; the old QR code no longer works. Resend the ticket mail."), "success")
     return redirect(url_for("participants.participant_detail", slug=slug, public_id=participant.public_id))
 
@@ -218,7 +215,6 @@ def rotate_ticket_key(slug: str):
         flash(_("Tick the box to confirm."), "error")
     else:
         registration.rotate_event_ticket_key(db.session, event, current_user)
-        db.session.commit()
         flash(_("Every ticket of this event was re-issued: old QR codes no longer work. Send the tickets again."), "warning")
     return redirect(url_for("participants.participant_list", slug=slug))
 
@@ -235,13 +231,12 @@ def walk_in(slug: str):
         try:
             participant = registration.register_walk_in(db.session, event, data, current_user)
             token = participant.new_manage_token
-            message = mails.queue_ticket_mail(db.session, participant, "confirmation", token)
-            db.session.commit()
+            mails.queue_ticket_mail(db.session, participant, "confirmation", token)
+            db.session.flush()  # a duplicate shows here, while the route can still answer
         except (registration.RegistrationError, IntegrityError):
             db.session.rollback()
             form.email.errors = list(form.email.errors) + [_("This email address is already registered for this event.")]
         else:
-            outbox.deliver_ids(db.session, [message.id] if message else [])
             checkpoint = form.checkpoint.data or ""
             if form.return_to.data == "door" and re.fullmatch(r"[0-9]{1,12}", checkpoint):
                 return redirect(f"/staff/events/{event.slug}/door?checkin={participant.public_id}&checkpoint={checkpoint}")
@@ -279,7 +274,6 @@ def import_participants(slug: str):
         filename = (confirm.filename.data or "")[:200]
         plan = importexport.plan_import(db.session, event, data, filename)
         summary = importexport.apply_import(db.session, event, plan, current_user, filename)
-        db.session.commit()
         os.remove(_stash_path(stash))
         flash(_("Imported: %(add)s added, %(update)s updated, %(refused)s rows refused.", add=summary["add"],
                 update=summary["update"], refused=summary["refused"]), "success")
@@ -345,19 +339,21 @@ def outbox_message(message_id: int):
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
 @admin_required
 def outbox_retry(message_id: int):
+    """Queue the message again; the background sender sends it after this request commits."""
     message = db.session.get(MailMessage, message_id)
     if message is None:
         abort(404)
     status = outbox.retry(db.session, message)
-    db.session.commit()
-    flash(_("Message %(id)s: %(status)s.", id=message.id, status=status), "success" if status == "sent" else "warning")
+    flash(_("Message %(id)s: %(status)s.", id=message.id, status=str(MAIL_STATUS_LABELS.get(status, status))), "info")
     return redirect(url_for("participants.outbox_page"))
 
 
 @bp.route("/outbox/send", methods=["POST"])
 @admin_required
 def outbox_send():
-    counts = outbox.send_pending(db.session)
-    flash(_("Sent: %(sent)s, still queued: %(queued)s, failed: %(failed)s.", sent=counts["sent"],
-            queued=counts["queued"], failed=counts["failed"]), "info")
+    """Wake the background sender now (it also looks every MAIL_POLL_SECONDS); the request sends nothing."""
+    if outbox.wake(current_app):
+        flash(_("Queued mail is being sent in the background. Reload this page in a moment."), "info")
+    else:
+        flash(_("No mail sender runs in this process: `flask plm send-mail` sends the queued mail."), "warning")
     return redirect(url_for("participants.outbox_page"))

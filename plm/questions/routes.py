@@ -58,7 +58,7 @@ def editor(slug: str):
                 target = form.choices
             target.errors = list(target.errors) + [str(QUESTION_ERRORS[code])]
             return _editor_page(event, form, 400)
-        db.session.commit()
+        db.session.flush()
         flash(_("Question added: %(label)s.", label=question.label(current_lang())), "success")
         return redirect(url_for("questions.editor", slug=slug) + f"#question-{question.id}")
     return _editor_page(event, form, 400 if form.errors else 200)
@@ -75,7 +75,7 @@ def add_preset(slug: str):
         db.session.rollback()
         flash(str(QUESTION_ERRORS[str(exc)]), "error")
         return redirect(url_for("questions.editor", slug=slug))
-    db.session.commit()
+    db.session.flush()
     flash(_("Question added: %(label)s.", label=question.label(current_lang())), "success")
     return redirect(url_for("questions.editor", slug=slug) + f"#question-{question.id}")
 
@@ -102,7 +102,7 @@ def edit(slug: str, question_id: int):
             target.errors = list(target.errors) + [error]
             status = 400
         else:
-            db.session.commit()
+            db.session.flush()
             flash(_("Saved.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("questions.editor", slug=slug) + f"#question-{question.id}")
     elif form.errors:
@@ -117,7 +117,7 @@ def move(slug: str, question_id: int):
     event = get_event_or_404(slug)
     question = _question_or_404(event, question_id)
     service.move_question(db.session, question, request.form.get("direction", ""))
-    db.session.commit()
+    db.session.flush()
     return redirect(url_for("questions.editor", slug=slug) + f"#question-{question.id}")
 
 
@@ -132,7 +132,7 @@ def delete(slug: str, question_id: int):
     if request.method == "POST" and (answers == 0 or form.validate_on_submit()):
         label = question.label(current_lang())
         lost = service.delete_question(db.session, question, current_user)
-        db.session.commit()
+        db.session.flush()
         flash(_("Question deleted: %(label)s (%(count)s answers deleted).", label=label, count=lost), "success")
         return redirect(url_for("questions.editor", slug=slug))
     return render_template("questions/delete.html", event=event, question=question, answers=answers, form=form,
