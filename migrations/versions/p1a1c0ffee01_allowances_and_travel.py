@@ -1,7 +1,7 @@
 """allowances and travel: rate table, transport rates by origin, one payment row per participant; travel plans and pick-up settings
 
 Revision ID: p1a1c0ffee01
-Revises: m1a1c0ffee01
+Revises: i1a1c0ffee01
 Create Date: 2026-11-30 12:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'p1a1c0ffee01'
-down_revision = 'm1a1c0ffee01'
+down_revision = 'i1a1c0ffee01'
 branch_labels = None
 depends_on = None
 

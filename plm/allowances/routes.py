@@ -114,7 +114,6 @@ def rates(slug: str):
             db.session.rollback()
             flash(error_text(exc.code, **exc.detail), "error")
         else:
-            db.session.commit()
             flash(_("Rates saved."), "success")
             return redirect(url_for(".rates", slug=event.slug))
     return render_template("allowances/rates.html", event=event, form=form, roles=PARTICIPANT_ROLES)
@@ -157,7 +156,7 @@ def person(slug: str, public_id: str):
 
 
 def _apply(event, participant, form, change, anchor: str, done: str):
-    """Validate, call the service, commit once, come back to the person's page."""
+    """Validate, call the service (the request commits), come back to the person's page."""
     back = _person_url(event, participant, anchor)
     if not form.validate():
         messages = [m for errors in form.errors.values() for m in errors]
@@ -169,7 +168,6 @@ def _apply(event, participant, form, change, anchor: str, done: str):
         db.session.rollback()
         flash(error_text(exc.code, **exc.detail), "error")
         return redirect(back)
-    db.session.commit()
     flash(done, "success")
     return redirect(back)
 
@@ -254,7 +252,6 @@ def pay(slug: str, public_id: str):
         db.session.rollback()
         flash(error_text(exc.code, **exc.detail), "error")
         return redirect(back)
-    db.session.commit()
     flash(_("Paid: %(name)s, %(amount)s, receipt %(serial)s.", name=participant.full_name,
             amount=documents.rupiah(row.paid_figures["net"]), serial=row.serial), "success")
     return redirect(url_for(".desk", slug=event.slug, paid=participant.public_id))
@@ -274,7 +271,6 @@ def receipt_pdf(slug: str, public_id: str):
     verify = absolute_url("allowances_public.verify", serial=serial) if serial else ""
     pdf = documents.render_receipts_pdf([service.receipt(db.session, event, line, verify)])
     service.log_export(db.session, event, current_user, "receipt", participant=participant.public_id, serial=serial)
-    db.session.commit()
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="kuitansi-{serial or participant.public_id}.pdf"',
         "Cache-Control": "private, no-store"})
@@ -297,7 +293,6 @@ def export(slug: str):
         body, mimetype = documents.render_payment_list_pdf(data), "application/pdf"
     service.log_export(db.session, event, current_user, "payment_list", format=form.format.data, group=form.group.data,
                        status=form.status.data, rows=sum(len(g.rows) for g in data.groups))
-    db.session.commit()
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="nominatif-{event.slug}.{form.format.data}"',
         "Cache-Control": "private, no-store"})

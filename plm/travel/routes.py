@@ -69,7 +69,7 @@ def _fill(event, form: PlanForm, plan, participant: Participant) -> None:
 
 
 def _save(event, participant, form: PlanForm, by: str, back: str):
-    """Validate, save, commit once; errors come back on the same page (nothing changed)."""
+    """Validate and save (the request commits); errors come back on the same page (nothing changed)."""
     if not form.validate():
         return None
     try:
@@ -79,7 +79,6 @@ def _save(event, participant, form: PlanForm, by: str, back: str):
         db.session.rollback()
         flash(error_text(exc.code, **exc.detail), "error")
         return None
-    db.session.commit()
     flash(_("Travel saved."), "success")
     return redirect(back)
 
@@ -148,7 +147,6 @@ def settings(slug: str):
         db.session.rollback()
         flash(error_text(exc.code), "error")
         return redirect(url_for(".index", slug=event.slug))
-    db.session.commit()
     flash(_("Travel settings saved."), "success")
     return redirect(url_for(".index", slug=event.slug))
 
@@ -202,7 +200,6 @@ def import_file(slug: str):
         db.session.rollback()
         flash(error_text(exc.code, **exc.detail), "error")
         return redirect(back)
-    db.session.commit()
     flash(_("Travel imported for %(n)s people.", n=count), "success")
     return redirect(back)
 
@@ -228,6 +225,5 @@ def export(slug: str):
     else:
         body, mimetype, name = documents.render_pickup_pdf(info, days), "application/pdf", name + ".pdf"
     service.mark_exported(db.session, event, form.direction.data, current_user, form.format.data)
-    db.session.commit()
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
                                                       "Cache-Control": "private, no-store"})
