@@ -142,6 +142,7 @@ def test_undo_before_payment_removes_the_days_allowance(event, rates, admin):
     second = _check_in(event, person, admin, 1)
     assert _line(event, person).figures.days == 2
     checkin.undo_checkin(db.session, event, second, admin)
+    db.session.commit()
     assert _line(event, person).figures.days == 1
     assert _line(event, person).figures.net == 550_000
 
@@ -165,6 +166,7 @@ def test_undo_after_payment_is_refused_unless_an_admin_gives_a_reason(event, rat
     db.session.rollback()
     assert db.session.get(CheckIn, first) is not None
     checkin.undo_checkin(db.session, event, first, admin, override_reason="Salah pindai, orangnya lain")
+    db.session.commit()  # the request's commit
     assert db.session.get(CheckIn, first) is None
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "allowances.undo_after_payment"))
     assert entry.detail["reason"] == "Salah pindai, orangnya lain" and entry.user_id == admin.id
