@@ -190,3 +190,6 @@ def _register_blueprints(app: Flask) -> None:
     from plm.attendance import init_app as init_attendance
 
     init_attendance(app)
+    from plm.reports import init_app as init_reports
+
+    init_reports(app)

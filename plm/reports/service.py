@@ -366,3 +366,7 @@ def _optional(module: str, name: str, *args: Any) -> Any:
     except (ImportError, AttributeError):
         return None
     return function(*args)
+
+
+def filename(event: Event, fmt: str) -> str:
+    return f"laporan-{event.slug}.{fmt}"

@@ -34,6 +34,7 @@ TEXTS = {
     "gender": N_("Gender"),
     "per_day": N_("Attendance per day (entrance)"),
     "day": N_("Day"),
+    "dates": N_("Dates"),
     "day_n": N_("Day %(n)s"),
     "checked_in": N_("Checked in"),
     "per_session": N_("Attendance per session"),

@@ -43,7 +43,7 @@ def report_xlsx(report: Report) -> bytes:
 
     counts_header = ["", t["registered"], t["attended"], t["no_shows"], t["percent"]]
     sheet(t["sheet_summary"], [t["figure"], t["value"]], [
-        [t["event"], report.event_name], [t["day"], report.dates],
+        [t["event"], report.event_name], [t["dates"], report.dates],
         [t["registered"], report.registered], [t["attended"], report.attended], [t["no_shows"], report.no_shows],
         [t["attendance_rate"], report.percent], [t["provinces"], report.provinces],
         [t["institutions"], report.institutions], [t["waitlisted"], report.status_counts["waitlisted"]],
