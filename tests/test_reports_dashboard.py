@@ -15,7 +15,7 @@ def test_dashboard_shows_day_bars_and_province_map_and_refreshes_them(app, clien
     db.session.commit()
     login("organizer")
     html = client.get(f"/staff/events/{event.slug}/checkin").get_data(as_text=True)
-    assert 'class="chart tile-map"' in html and html.count('data-province="') == 38
+    assert "tile-map-wide" in html and "tile-map-tall" in html and html.count('data-province="') == 2 * 38
     assert "2/3" in html and "0/1" in html  # checked in / registered, printed in the tiles
     assert html.count('<svg class="chart"') == 1  # the per-day bars
     fragment = client.get(f"/staff/events/{event.slug}/checkin?part=charts")

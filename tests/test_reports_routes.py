@@ -97,7 +97,8 @@ def test_xlsx_neutralises_formulas(app, client, login, event):
 def test_page_shows_figures_map_and_links(app, client, login, seeded):
     login("organizer")
     html = client.get(f"{BASE}/").get_data(as_text=True)
-    assert 'class="chart tile-map"' in html and html.count('data-province="') == 38
+    assert 'class="chart tile-map tile-map-wide"' in html and 'class="chart tile-map tile-map-tall"' in html
+    assert html.count('data-province="') == 2 * 38  # the wide map and the phones' tall one
     assert f"{BASE}/report.pdf" in html and f"{BASE}/report.xlsx" in html
     report = service.build_report(db.session, seeded, upload_folder=app.config["UPLOAD_FOLDER"])
     assert f"<strong>{report.registered}</strong>" in html and f"<strong>{report.attended}</strong>" in html

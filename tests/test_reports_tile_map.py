@@ -35,6 +35,31 @@ def test_roughly_geographic_west_to_east():
     assert col["Kalimantan Barat"] < col["Sulawesi Tengah"] < col["Maluku"] < col["Papua Barat"]
 
 
+@pytest.mark.parametrize("layout", ["wide", "tall"])
+def test_both_layouts_place_every_province_once_without_overlap(layout):
+    from plm.charts.tile_map import positions
+
+    places = positions(layout)
+    assert set(places) == set(province_names())
+    assert len(set(places.values())) == 38
+    tiles = _tiles(str(tile_map({"Bali": 2}, title="t", layout=layout)))
+    assert len(tiles) == 38 and len({p for _, _, p in tiles.values()}) == 38
+    width = 1 + max(c for c, _ in places.values())
+    assert width == (14 if layout == "wide" else 7)
+
+
+def test_tall_layout_keeps_neighbours_in_their_half():
+    from plm.charts.tile_map import positions
+
+    tall = positions("tall")
+    west_rows = {r for name, (_, r) in tall.items() if TILES[name][0] < 7}
+    east_rows = {r for name, (_, r) in tall.items() if TILES[name][0] >= 7}
+    assert max(west_rows) < min(east_rows)  # west above east, a blank row between
+    assert tall["Papua"][0] > tall["Bali"][0]
+    with pytest.raises(ValueError):
+        positions("round")
+
+
 def _tiles(svg: str) -> dict[str, tuple[str, list[str], tuple[float, float]]]:
     root = ET.fromstring(svg)
     out = {}
@@ -72,6 +97,9 @@ def test_dark_tiles_carry_white_text_for_black_and_white_print():
 def test_unknown_provinces_are_counted_under_the_map_not_lost():
     svg = str(tile_map({"Bali": 3, "Jawa Timr": 2, "": 1}, title="t", unknown_label="Lainnya"))
     assert "Lainnya: 3" in svg
+    long = str(tile_map({"x": 1}, title="t", layout="tall", unknown_label="Provinsi tidak diisi atau bukan salah satu dari 38 provinsi"))
+    assert long.count("<text x=\"0\"") == 2  # cut into two lines inside the tall map's width
+    ET.fromstring(long)
     assert "Lainnya" not in str(tile_map({"Bali": 3}, title="t", unknown_label="Lainnya"))
 
 

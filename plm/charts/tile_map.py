@@ -61,10 +61,10 @@ TILES: dict[str, tuple[int, int, str]] = {
 
 TILE = 46  # one tile's pitch in SVG units (the tile is TILE - GAP wide)
 GAP = 3
-# Light to dark; tiles from the fourth shade on carry white text. Greys with a green cast: they print as
-# distinct greys and look like the app on screen.
+# Light to dark; the two darkest carry white text (contrast above 4.5:1 either way). Greys with a
+# green cast: they print as distinct greys and look like the app on screen.
 SHADES = ("#ffffff", "#dcebe2", "#a9cdb7", "#5f9c78", "#2f6f4f", "#163d2a")
-DARK_FROM = 3
+DARK_FROM = 4
 
 
 def province_names() -> list[str]:
@@ -94,61 +94,97 @@ def legend_steps(top: float) -> list[tuple[str, str]]:
     return steps
 
 
+LAYOUTS = ("wide", "tall")
+# The tall layout (phones) stacks the east half (from Bali and Sulawesi on) under the west half.
+_SPLIT_COLUMN = 7
+
+
+def positions(layout: str = "wide") -> dict[str, tuple[int, int]]:
+    """(column, row) per province: *wide* is the map (14 x 6); *tall* cuts it in two halves of 7 columns,
+    west above east, so each tile is twice as wide on a narrow screen."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
+    if layout == "wide":
+        return {name: (col, row) for name, (col, row, _) in TILES.items()}
+    rows = 1 + max(r for _, r, _ in TILES.values())
+    return {name: (col, row) if col < _SPLIT_COLUMN else (col - _SPLIT_COLUMN, row + rows + 1)
+            for name, (col, row, _) in TILES.items()}
+
+
 def tile_map(values: Mapping[str, float], *, title: str, labels: Mapping[str, str] | None = None,
              legend_title: str = "", unknown_label: str = "", unknown_value: float = 0,
-             css_class: str = "chart tile-map") -> Markup:
+             layout: str = "wide", css_class: str = "chart tile-map") -> Markup:
     """The map as inline SVG Markup. *values*: province name -> number (shading); *labels*: the text
     printed under each tile's abbreviation (default: the value). Names not in the 38 provinces are summed
-    into *unknown_value*, shown under the map with *unknown_label* when it is not zero."""
+    into *unknown_value*, shown under the map with *unknown_label* when it is not zero. *layout*: "wide"
+    (print, wide screens) or "tall" (phones; see :func:`positions`)."""
     labels = dict(labels or {})
+    places = positions(layout)
     extra = sum(v for name, v in values.items() if name not in TILES)
     unknown_value = (unknown_value or 0) + extra
     known = {name: values.get(name, 0) or 0 for name in TILES}
     top = max(known.values(), default=0)
-    cols = 1 + max(c for c, _, _ in TILES.values())
-    rows = 1 + max(r for _, r, _ in TILES.values())
-    width = cols * TILE
-    map_height = rows * TILE
+    width = (1 + max(c for c, _ in places.values())) * TILE
+    map_height = (1 + max(r for _, r in places.values())) * TILE
     steps = legend_steps(top) if top else [(SHADES[0], "0")]
-    legend_y = map_height + 10
-    legend_height = 22 + (14 if unknown_value and unknown_label else 0)
-    height = legend_y + legend_height
+    max_chars = int(width / 6)
+    notes = _lines(f"{unknown_label}: {_number(unknown_value)}", max_chars) if unknown_value and unknown_label else []
+    y = map_height + 8
     side = TILE - GAP
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="{escape(css_class)}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(title)}" font-family="PLM Sans, DejaVu Sans, sans-serif">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{escape(css_class)} tile-map-{layout}" '
+        f'viewBox="0 0 {width} HEIGHT" role="img" aria-label="{escape(title)}" '
+        f'font-family="PLM Sans, DejaVu Sans, sans-serif">',
         f"<title>{escape(title)}</title>",
     ]
-    for name, (col, row, short) in TILES.items():
+    for name, (col, row) in places.items():
+        short = TILES[name][2]
         value = known[name]
         shade = shade_index(value, top)
-        x, y = col * TILE, row * TILE
+        x0, y0 = col * TILE, row * TILE
         text_colour = "#ffffff" if shade >= DARK_FROM else "#111111"
         shown = labels.get(name, _number(value))
         parts.append(
             f'<g class="tile" data-province="{escape(name)}" data-value="{_number(value)}">'
             f"<title>{escape(name)}: {escape(shown)}</title>"
-            f'<rect x="{x}" y="{y}" width="{side}" height="{side}" rx="3" fill="{SHADES[shade]}" '
+            f'<rect x="{x0}" y="{y0}" width="{side}" height="{side}" rx="3" fill="{SHADES[shade]}" '
             f'stroke="#555555" stroke-width="0.8"/>'
-            f'<text x="{x + side / 2:g}" y="{y + 15}" text-anchor="middle" font-size="9.5" '
+            f'<text x="{x0 + side / 2:g}" y="{y0 + 15}" text-anchor="middle" font-size="9.5" '
             f'fill="{text_colour}">{escape(short)}</text>'
-            f'<text x="{x + side / 2:g}" y="{y + 33}" text-anchor="middle" font-size="{_value_size(shown)}" '
+            f'<text x="{x0 + side / 2:g}" y="{y0 + 33}" text-anchor="middle" font-size="{_value_size(shown)}" '
             f'font-weight="bold" fill="{text_colour}">{escape(shown)}</text></g>'
         )
-    # Legend: one swatch per shade with its range, left to right.
-    x = 0
+    # Legend: its title on a line of its own, then one swatch per shade with its range, left to right.
     if legend_title:
-        parts.append(f'<text x="0" y="{legend_y + 12}" font-size="10">{escape(legend_title)}</text>')
-        x = 8 + 6 * len(legend_title)
+        y += 12
+        parts.append(f'<text x="0" y="{y}" font-size="10">{escape(legend_title)}</text>')
+        y += 4
+    x = 0
     for colour, text in steps:
-        parts.append(f'<rect x="{x}" y="{legend_y + 2}" width="14" height="14" fill="{colour}" stroke="#555555" '
-                     f'stroke-width="0.8"/><text x="{x + 18}" y="{legend_y + 13}" font-size="10">{escape(text)}</text>')
-        x += 26 + 6 * len(text)
-    if unknown_value and unknown_label:
-        parts.append(f'<text x="0" y="{legend_y + 32}" font-size="10">{escape(unknown_label)}: '
-                     f"{escape(_number(unknown_value))}</text>")
+        advance = 26 + 6 * len(text)
+        if x and x + advance > width:
+            x, y = 0, y + 18
+        parts.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}" stroke="#555555" '
+                     f'stroke-width="0.8"/><text x="{x + 18}" y="{y + 11}" font-size="10">{escape(text)}</text>')
+        x += advance
+    y += 16
+    for line in notes:
+        y += 13
+        parts.append(f'<text x="0" y="{y}" font-size="10">{escape(line)}</text>')
     parts.append("</svg>")
+    parts[0] = parts[0].replace("HEIGHT", str(y + 4), 1)
     return Markup("".join(parts))
+
+
+def _lines(text: str, max_chars: int) -> list[str]:
+    """*text* cut at spaces into lines of at most *max_chars* (a long word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= max_chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def _number(value: float) -> str:

@@ -23,9 +23,10 @@ def live_charts(stats: dict) -> dict[str, Markup]:
         out["days"] = bar_chart(rows, title=_("Checked in per day"), max_value=stats["registered"] or None)
     if stats.get("current_day") and stats["provinces"]:
         provinces = stats["provinces"]
-        out["provinces"] = tile_map(
+        out["provinces"] = Markup("").join(tile_map(
             {p["province"]: p["expected"] for p in provinces},
             labels={p["province"]: f"{p['checked_in']}/{p['expected']}" for p in provinces},
             title=_("Checked in today per province"), legend_title=_("Registered"),
-            unknown_label=_("Province not given or not one of the 38"))
+            unknown_label=_("Province not given or not one of the 38"), layout=layout)
+            for layout in ("wide", "tall"))  # CSS shows the tall one on phones
     return out

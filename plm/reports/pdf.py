@@ -15,13 +15,16 @@ def percent(value: float | None, lang: str) -> str:
     return "–" if value is None else format_decimal(value, format="#,##0.#", locale=lang) + "%"
 
 
-def charts(report: Report, t: dict[str, str]) -> dict[str, Markup]:
-    """Every chart of the report, by section; the dashboard draws its own from the live counts."""
+def charts(report: Report, t: dict[str, str], *, screen: bool = False) -> dict[str, Markup]:
+    """Every chart of the report, by section; the dashboard draws its own from the live counts. On a
+    *screen* the map comes in both layouts (CSS shows the tall one on phones) and the provinces also as bars."""
     series = [t["registered"], t["attended"]]
+    maps = [tile_map({r.key: r.registered for r in report.by_province},
+                     labels={r.key: f"{r.attended}/{r.registered}" for r in report.by_province},
+                     title=t["by_province"], legend_title=t["map_legend"], unknown_label=t["no_province"],
+                     layout=layout) for layout in (("wide", "tall") if screen else ("wide",))]
     out = {
-        "map": tile_map({r.key: r.registered for r in report.by_province},
-                        labels={r.key: f"{r.attended}/{r.registered}" for r in report.by_province},
-                        title=t["by_province"], legend_title=t["map_legend"], unknown_label=t["no_province"]),
+        "map": Markup("").join(maps),
         "types": grouped_bar_chart([(r.label, [r.registered, r.attended]) for r in report.by_institution_type],
                                    series=series, title=t["by_institution_type"], width=480),
         "roles": grouped_bar_chart([(r.label, [r.registered, r.attended]) for r in report.by_role],
@@ -29,6 +32,9 @@ def charts(report: Report, t: dict[str, str]) -> dict[str, Markup]:
         "days": bar_chart([(f"{t['day_n'] % {'n': d.number}} · {d.label}", d.checked_in) for d in report.days],
                           title=t["per_day"], max_value=report.registered or None, width=480),
     }
+    if screen:
+        out["provinces"] = grouped_bar_chart([(r.label, [r.registered, r.attended]) for r in report.by_province],
+                                             series=series, title=t["by_province"])
     if report.by_gender:
         out["gender"] = grouped_bar_chart([(r.label, [r.registered, r.attended]) for r in report.by_gender],
                                           series=series, title=t["by_gender"], width=480)

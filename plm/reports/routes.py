@@ -41,7 +41,7 @@ def index(slug: str):
     event = get_event_or_404(slug)
     report = _report(event)
     t = texts(report.lang)
-    return render_template("reports/index.html", event=event, r=report, t=t, charts=charts(report, t),
+    return render_template("reports/index.html", event=event, r=report, t=t, charts=charts(report, t, screen=True),
                            pct=lambda v: percent(v, report.lang))
 
 

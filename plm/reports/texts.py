@@ -63,6 +63,7 @@ TEXTS = {
     "page": N_("Page"),
     "of": N_("of"),
     "summary": N_("Summary"),
+    "total": N_("Total"),
     "sheet_summary": N_("Summary"),
     "sheet_provinces": N_("Provinces"),
     "sheet_types": N_("Institution types"),

@@ -37,7 +37,7 @@ def report_xlsx(report: Report) -> bytes:
 
     def breakdown(rows: list[Row]) -> list[list]:
         out = [[r.label, r.registered, r.attended, r.no_shows, r.percent] for r in rows]
-        out.append([t["summary"], sum(r.registered for r in rows), sum(r.attended for r in rows),
+        out.append([t["total"], sum(r.registered for r in rows), sum(r.attended for r in rows),
                     sum(r.no_shows for r in rows), None])
         return out
 
