@@ -54,7 +54,7 @@ def test_tall_layout_keeps_neighbours_in_their_half():
     tall = positions("tall")
     west_rows = {r for name, (_, r) in tall.items() if TILES[name][0] < 7}
     east_rows = {r for name, (_, r) in tall.items() if TILES[name][0] >= 7}
-    assert max(west_rows) < min(east_rows)  # west above east, a blank row between
+    assert max(west_rows) + 2 == min(east_rows)  # west above east, one blank row between
     assert tall["Papua"][0] > tall["Bali"][0]
     with pytest.raises(ValueError):
         positions("round")

@@ -106,8 +106,10 @@ def positions(layout: str = "wide") -> dict[str, tuple[int, int]]:
         raise ValueError(f"layout must be one of {LAYOUTS}")
     if layout == "wide":
         return {name: (col, row) for name, (col, row, _) in TILES.items()}
-    rows = 1 + max(r for _, r, _ in TILES.values())
-    return {name: (col, row) if col < _SPLIT_COLUMN else (col - _SPLIT_COLUMN, row + rows + 1)
+    west_bottom = max(r for c, r, _ in TILES.values() if c < _SPLIT_COLUMN)
+    east_top = min(r for c, r, _ in TILES.values() if c >= _SPLIT_COLUMN)
+    shift = west_bottom + 2 - east_top  # one blank row between the halves
+    return {name: (col, row) if col < _SPLIT_COLUMN else (col - _SPLIT_COLUMN, row + shift)
             for name, (col, row, _) in TILES.items()}
 
 

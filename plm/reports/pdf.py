@@ -19,6 +19,7 @@ def charts(report: Report, t: dict[str, str], *, screen: bool = False) -> dict[s
     """Every chart of the report, by section; the dashboard draws its own from the live counts. On a
     *screen* the map comes in both layouts (CSS shows the tall one on phones) and the provinces also as bars."""
     series = [t["registered"], t["attended"]]
+    width = 320 if screen else 480  # a phone's column; half an A4 page
     maps = [tile_map({r.key: r.registered for r in report.by_province},
                      labels={r.key: f"{r.attended}/{r.registered}" for r in report.by_province},
                      title=t["by_province"], legend_title=t["map_legend"], unknown_label=t["no_province"],
@@ -26,21 +27,21 @@ def charts(report: Report, t: dict[str, str], *, screen: bool = False) -> dict[s
     out = {
         "map": Markup("").join(maps),
         "types": grouped_bar_chart([(r.label, [r.registered, r.attended]) for r in report.by_institution_type],
-                                   series=series, title=t["by_institution_type"], width=480),
+                                   series=series, title=t["by_institution_type"], width=width),
         "roles": grouped_bar_chart([(r.label, [r.registered, r.attended]) for r in report.by_role],
-                                   series=series, title=t["by_role"], width=480),
+                                   series=series, title=t["by_role"], width=width),
         "days": bar_chart([(f"{t['day_n'] % {'n': d.number}} · {d.label}", d.checked_in) for d in report.days],
-                          title=t["per_day"], max_value=report.registered or None, width=480),
+                          title=t["per_day"], max_value=report.registered or None, width=width),
     }
     if screen:
         out["provinces"] = grouped_bar_chart([(r.label, [r.registered, r.attended]) for r in report.by_province],
                                              series=series, title=t["by_province"])
     if report.by_gender:
         out["gender"] = grouped_bar_chart([(r.label, [r.registered, r.attended]) for r in report.by_gender],
-                                          series=series, title=t["by_gender"], width=480)
+                                          series=series, title=t["by_gender"], width=width)
     if len(report.years) > 1:
         out["years"] = grouped_bar_chart([(str(y.year), [y.registered, y.attended]) for y in report.years],
-                                         series=series, title=t["years"], width=480)
+                                         series=series, title=t["years"], width=width)
     return out
 
 
