@@ -166,7 +166,7 @@ def test_year_over_year_lists_the_programme_events_oldest_first(app):
         db.session.flush()
         ensure_day_checkpoints(db.session, e)
         events.append(e)
-    for e, count in zip(events, (5, 3, 9, 9)):
+    for e, count in zip(events, (5, 3, 9, 9), strict=True):
         for i in range(count):
             p = Participant(event_id=e.id, full_name=f"P{i}", email=f"{e.slug}{i}@x.example", province="Bali")
             db.session.add(p)

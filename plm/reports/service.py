@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -23,8 +23,18 @@ from sqlalchemy.orm import Session
 
 from plm.labels import N_, PARTICIPANT_ROLE_TEXTS, label_in
 from plm.models import (
-    INSTITUTION_TYPES, NON_PROGRAMME_KINDS, PARTICIPANT_ROLES, Certificate, CheckIn, Checkpoint, Event, EventSession,
-    Participant, SessionSignup, session_facilitators, utcnow,
+    INSTITUTION_TYPES,
+    NON_PROGRAMME_KINDS,
+    PARTICIPANT_ROLES,
+    Certificate,
+    CheckIn,
+    Checkpoint,
+    Event,
+    EventSession,
+    Participant,
+    SessionSignup,
+    session_facilitators,
+    utcnow,
 )
 
 LANGUAGES = ("id", "en")
@@ -55,7 +65,7 @@ class Row:
         return self.registered - self.attended
 
     @property
-    def percent(self) -> Optional[float]:
+    def percent(self) -> float | None:
         return round(100 * self.attended / self.registered, 1) if self.registered else None
 
 
@@ -75,7 +85,7 @@ class SessionRow:
     starts_local: str
     room: str
     signups: int
-    expected: Optional[int]
+    expected: int | None
     checked_in: int
 
 
@@ -125,7 +135,7 @@ class Report:
     certificates: Certificates
     years: list[YearRow]
     by_institution: list[tuple[str, str, str, int, int]] = field(default_factory=list)
-    by_gender: Optional[list[Row]] = None
+    by_gender: list[Row] | None = None
     evaluation: Any = None
     gains: Any = None
 
@@ -134,7 +144,7 @@ class Report:
         return self.registered - self.attended
 
     @property
-    def percent(self) -> Optional[float]:
+    def percent(self) -> float | None:
         return round(100 * self.attended / self.registered, 1) if self.registered else None
 
 
@@ -289,7 +299,7 @@ def institution_rows(session: Session, event_id: int) -> list[tuple[str, str, st
     return sorted(((i or "", t or "", p or "", r, a) for i, t, p, r, a in rows), key=lambda x: (-x[3], x[0], x[2]))
 
 
-def gender_rows(session: Session, event: Event, lang: str) -> Optional[list[Row]]:
+def gender_rows(session: Session, event: Event, lang: str) -> list[Row] | None:
     """Registered and attended by gender when the event asked for it (custom questions), else None."""
     try:
         from plm.questions.service import answers_by_key  # type: ignore[import-not-found]
@@ -315,7 +325,7 @@ def gender_rows(session: Session, event: Event, lang: str) -> Optional[list[Row]
 
 
 def build_report(session: Session, event: Event, *, upload_folder: str, lang: str = "id",
-                 now: Optional[datetime] = None) -> Report:
+                 now: datetime | None = None) -> Report:
     """Everything the report shows, read in one go (a GET: nothing is written)."""
     from plm.documents.service import upload_path
 

@@ -3,7 +3,7 @@ the charts drawn, the downloads linked."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from tests.browser.conftest import has_horizontal_overflow, screenshot
 from tests.helpers import log_in
