@@ -103,7 +103,9 @@ def create_token_command(email: str, name: str) -> None:
               help="First day (default: three weeks from today; 2015-05-18 for the original dates).")
 @click.option("--reset", is_flag=True, help="Delete the demo event and load it again.")
 @click.option("--participants", "count", type=click.IntRange(1, 20000), default=350, show_default=True)
-def demo_command(start, reset: bool, count: int) -> None:
+@click.option("--history", is_flag=True,
+              help="Also two earlier editions (plm-2013, plm-2014) with check-ins: the report's year over year.")
+def demo_command(start, reset: bool, count: int, history: bool) -> None:
     """Load the demo PLM: event, rooms, schedule, participants, staff accounts."""
     from plm.demo import DemoExists, load_demo
 
@@ -116,6 +118,13 @@ def demo_command(start, reset: bool, count: int) -> None:
         raise click.ClickException(f"{exc} Use --reset to load it again.")
     click.echo(f"Loaded {summary['event']}: {summary['participants']} participants from "
                f"{summary['provinces']} provinces, {summary['sessions']} sessions, {summary['rooms']} rooms.")
+    if history:
+        from plm.demo.history import load_history
+
+        for edition in load_history(db.session, first_day):
+            click.echo(f"Loaded {edition['slug']}: {edition['participants']} participants, "
+                       f"{edition['checkins']} check-ins.")
+        db.session.commit()
     logins = summary["logins"]
     if logins:
         click.echo(f"Demo staff logins ({current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/staff/login). "
