@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import date, timedelta
 
@@ -188,3 +189,38 @@ def test_building_the_report_writes_nothing(app, seeded):
     assert not db.session.new and not db.session.dirty
     db.session.commit()
     assert q("SELECT (SELECT COUNT(*) FROM checkpoints), (SELECT COUNT(*) FROM audit_log)") == before
+
+
+def test_gender_section_uses_the_custom_questions_answers(app, event, monkeypatch):
+    """Until the custom-questions feature is merged the section is absent; with its
+    `answers_by_key(session, event_id, "gender")` the report splits by gender (checked with a stand-in)."""
+    import sys
+    import types
+
+    from tests.helpers import add_participant, day_checkpoint
+
+    people = [add_participant(event, f"P{i}", province="Bali") for i in range(5)]
+    db.session.add(CheckIn(participant_id=people[0].id, checkpoint_id=day_checkpoint(event).id))
+    db.session.add(CheckIn(participant_id=people[2].id, checkpoint_id=day_checkpoint(event).id))
+    db.session.commit()
+    if "plm.questions.service" not in sys.modules:
+        assert service.gender_rows(db.session, event, "en") is None
+    answers = {people[0].id: "female", people[1].id: "female", people[2].id: "male", people[3].id: "male"}
+    calls = []
+    stand_in = types.ModuleType("plm.questions.service")
+    stand_in.answers_by_key = lambda session, event_id, key: calls.append((event_id, key)) or answers
+    monkeypatch.setitem(sys.modules, "plm.questions", types.ModuleType("plm.questions"))
+    monkeypatch.setitem(sys.modules, "plm.questions.service", stand_in)
+    report = service.build_report(db.session, event, upload_folder=app.config["UPLOAD_FOLDER"], lang="en")
+    assert calls == [(event.id, "gender")]
+    assert [(r.key, r.label, r.registered, r.attended) for r in report.by_gender] == [
+        ("female", "Female", 2, 1), ("male", "Male", 2, 1), ("", "Not given", 1, 0)]
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from plm.reports.pdf import render_report_pdf
+    from plm.reports.xlsx import report_xlsx
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_report_pdf(report))).pages)
+    assert "By gender" in text and "Female 2 1 1" in text
+    assert "Gender" in load_workbook(io.BytesIO(report_xlsx(report))).sheetnames

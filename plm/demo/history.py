@@ -29,7 +29,7 @@ def load_history(session: Session, demo_start: date) -> list[dict]:
         slug = f"plm-{year}"
         session.execute(delete(Event).where(Event.slug == slug))
         first_day = demo_start - timedelta(weeks=52 * (2015 - year))  # the same weekday, a year per edition
-        event = Event(slug=slug, name=f"PLM {year} ({city})", theme=DEMO_EVENT["theme"], venue="", city=city,
+        event = Event(slug=slug, name=f"PLM Demo ({city})", theme=DEMO_EVENT["theme"], venue="", city=city,
                       timezone=DEMO_EVENT["timezone"], starts_on=first_day, ends_on=first_day + timedelta(days=3),
                       capacity=count, archived=True, schedule_published_at=utcnow())
         session.add(event)
