@@ -8,32 +8,22 @@ from one process); the request thread only waits, as for the daftar hadir (plm/a
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 
 def main() -> int:
     request = json.loads(sys.stdin.read() or "{}")
-    config = dict(request.get("config") or {}, JOB_WORKER=False)
-    from plm import create_app
     from plm.extensions import db
+    from plm.jobs.child import child_app
     from plm.models import Event
     from plm.reports import service
     from plm.reports.pdf import render_report_pdf
 
-    app = create_app(config)
-    niceness = int(app.config.get("JOB_NICE") or 0)
-    if niceness > 0:
-        os.nice(niceness)
-    with app.app_context():
-        try:
-            event = db.session.get(Event, int(request["event"]))
-            report = service.build_report(db.session, event, upload_folder=app.config["UPLOAD_FOLDER"],
-                                          lang=request.get("lang", "id"))
-        finally:
-            db.session.remove()
-            db.engine.dispose()
-    pdf = render_report_pdf(report)
+    with child_app(request.get("config") or {}) as app:
+        event = db.session.get(Event, int(request["event"]))
+        report = service.build_report(db.session, event, upload_folder=app.config["UPLOAD_FOLDER"],
+                                      lang=request.get("lang", "id"))
+    pdf = render_report_pdf(report)  # plain data: the database is closed by now
     sys.stdout.buffer.write(pdf)
     sys.stdout.buffer.flush()
     return 0
