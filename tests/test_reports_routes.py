@@ -139,3 +139,12 @@ def test_cli_writes_pdf_and_xlsx(app, seeded, tmp_path):
     assert bad.exit_code != 0 and ".pdf or .xlsx" in bad.output
     missing = runner.invoke(args=["plm", "report", "--event", "nope", "-o", str(out)])
     assert missing.exit_code != 0 and "no event" in missing.output
+
+
+def test_an_empty_event_still_makes_a_report(app, client, login, event):
+    login("organizer")
+    assert "0" in client.get(f"{BASE}/").get_data(as_text=True)
+    text = _pdf_text(client.get(f"{BASE}/report.pdf").data)
+    assert "Belum ada data." in text  # no sessions yet, in the default language
+    book = load_workbook(io.BytesIO(client.get(f"{BASE}/report.xlsx").data))
+    assert book.worksheets[0]["B4"].value == 0
