@@ -224,3 +224,90 @@ def test_gender_section_uses_the_custom_questions_answers(app, event, monkeypatc
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_report_pdf(report))).pages)
     assert "By gender" in text and "Female 2 1 1" in text
     assert "Gender" in load_workbook(io.BytesIO(report_xlsx(report))).sheetnames
+
+
+def _evaluations_stand_in(event):
+    """What plm.evaluations.service answers (the n-evals branch's FormSummary / TestGains / GroupGain shapes)."""
+    import types
+    from dataclasses import dataclass
+
+    @dataclass
+    class FormSummary:
+        questionnaire_id: int
+        title: str
+        session_title: str | None
+        day: date | None
+        responses: int
+        eligible: int
+        response_rate: float | None
+        mean_ratings: list
+
+    @dataclass
+    class GroupGain:
+        label: str
+        paired: int
+        mean_pre: float | None
+        mean_post: float | None
+        mean_gain: float | None
+        share_improved: float | None
+
+    @dataclass
+    class TestGains:
+        questionnaire_id: int
+        title: str
+        max_score: int
+        overall: GroupGain
+        by_province: list
+        by_institution_type: list
+        scores: list
+
+    module = types.ModuleType("plm.evaluations.service")
+    module.calls = []
+
+    def evaluation_summary(session, ev, lang="id"):
+        module.calls.append(("summary", ev.id, lang))
+        return [FormSummary(1, "Evaluasi hari 1", None, event.starts_on, 30, 40, 0.75,
+                            [("Materi bermanfaat", 4.25), ("Narasumber jelas", None)])]
+
+    def test_gains(session, ev, lang="id"):
+        module.calls.append(("gains", ev.id, lang))
+        return [TestGains(2, "Tes literasi digital", 10, GroupGain("", 20, 4.5, 7.25, 2.75, 0.85),
+                          [GroupGain("Bali", 12, 4.0, 7.5, 3.5, 0.9)], [GroupGain("tbm", 20, 4.5, 7.25, 2.75, 0.85)],
+                          [])]
+
+    module.evaluation_summary, module.test_gains = evaluation_summary, test_gains
+    return module
+
+
+def test_evaluation_and_gains_sections_use_the_evaluations_feature(app, client, login, event, monkeypatch):
+    """Until the evaluations feature is merged these sections are absent; with its `evaluation_summary` and
+    `test_gains` (a stand-in with their shapes here) the PDF, the XLSX and the page show them."""
+    import sys
+    import types
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from plm.reports.pdf import render_report_pdf
+    from plm.reports.xlsx import report_xlsx
+
+    if "plm.evaluations.service" not in sys.modules:
+        plain = service.build_report(db.session, event, upload_folder=app.config["UPLOAD_FOLDER"])
+        assert plain.evaluation is None and plain.gains is None
+    stand_in = _evaluations_stand_in(event)
+    monkeypatch.setitem(sys.modules, "plm.evaluations", types.ModuleType("plm.evaluations"))
+    monkeypatch.setitem(sys.modules, "plm.evaluations.service", stand_in)
+    report = service.build_report(db.session, event, upload_folder=app.config["UPLOAD_FOLDER"], lang="en")
+    assert stand_in.calls == [("summary", event.id, "en"), ("gains", event.id, "en")]
+    assert report.gains[0].by_institution_type[0].label == "Reading garden (TBM)"  # the code in words
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_report_pdf(report))).pages)
+    assert "Evaluasi hari 1 30 40 75%" in text and "Materi bermanfaat: 4.25" in text
+    assert "Tes literasi digital" in text and "Everyone 20 4.5 7.25 2.75 85%" in text
+    assert "Bali 12 4.0 7.5 3.5 90%" in text
+    book = load_workbook(io.BytesIO(report_xlsx(report)))
+    assert {"Evaluation", "Pre-post tests"} <= set(book.sheetnames)
+    rows = list(book["Pre-post tests"].iter_rows(min_row=2, values_only=True))
+    assert rows[0] == ("Tes literasi digital", "Everyone", 20, 4.5, 7.25, 2.75, 0.85)
+    login("organizer")
+    page = client.get(f"/staff/events/{event.slug}/report/").get_data(as_text=True)
+    assert "Evaluasi hari 1" in page and "Tes literasi digital" in page

@@ -15,6 +15,10 @@ def percent(value: float | None, lang: str) -> str:
     return "–" if value is None else format_decimal(value, format="#,##0.#", locale=lang) + "%"
 
 
+def decimal(value: float | None, lang: str) -> str:
+    return "–" if value is None else format_decimal(value, format="#,##0.0#", locale=lang)
+
+
 def charts(report: Report, t: dict[str, str], *, screen: bool = False) -> dict[str, Markup]:
     """Every chart of the report, by section; the dashboard draws its own from the live counts. On a
     *screen* the map comes in both layouts (CSS shows the tall one on phones) and the provinces also as bars."""
@@ -39,6 +43,11 @@ def charts(report: Report, t: dict[str, str], *, screen: bool = False) -> dict[s
     if report.by_gender:
         out["gender"] = grouped_bar_chart([(r.label, [r.registered, r.attended]) for r in report.by_gender],
                                           series=series, title=t["by_gender"], width=width)
+    for index, test in enumerate(report.gains or []):
+        out[f"gains{index}"] = grouped_bar_chart(
+            [(g.label, [g.mean_pre or 0, g.mean_post or 0]) for g in [test.overall, *test.by_province]],
+            series=[t["pre"], t["post"]], title=f'{test.title}: {t["gains_by_province"]}',
+            max_value=test.max_score or None, width=width)
     if len(report.years) > 1:
         out["years"] = grouped_bar_chart([(str(y.year), [y.registered, y.attended]) for y in report.years],
                                          series=series, title=t["years"], width=width)
@@ -51,6 +60,7 @@ def render_report_pdf(report: Report) -> bytes:
     t = texts(report.lang)
     logos = [u for u in (file_url(p) for p in report.logo_paths) if u]
     html = jinja_env().get_template("reports/report_pdf.html").render(
-        r=report, t=t, logos=logos, charts=charts(report, t), pct=lambda v: percent(v, report.lang))
+        r=report, t=t, logos=logos, charts=charts(report, t), pct=lambda v: percent(v, report.lang),
+        dec=lambda v: decimal(v, report.lang))
     styles = [font_stylesheet(), stylesheet("reports/report_pdf.css", page_word=t["page"], of_word=t["of"])]
     return render_html(html, styles, allowed_files=list(report.logo_paths))

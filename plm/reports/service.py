@@ -362,20 +362,32 @@ def build_report(session: Session, event: Event, *, upload_folder: str, lang: st
         years=year_rows(session, event),
         by_institution=institution_rows(session, event.id),
         by_gender=gender_rows(session, event, lang),
-        evaluation=_optional("plm.evaluations.service", "evaluation_summary", session, event),
-        gains=_optional("plm.evaluations.service", "test_gains", session, event),
+        evaluation=_optional("plm.evaluations.service", "evaluation_summary", session, event, lang=lang) or None,
+        gains=_gains(_optional("plm.evaluations.service", "test_gains", session, event, lang=lang), lang),
     )
 
 
-def _optional(module: str, name: str, *args: Any) -> Any:
-    """A section another feature provides, or None while that feature is not installed."""
+def _optional(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """A section another feature provides (evaluations: `evaluation_summary`, `test_gains`), or None while
+    that feature is not installed."""
     from importlib import import_module
 
     try:
         function = getattr(import_module(module), name)
     except (ImportError, AttributeError):
         return None
-    return function(*args)
+    return function(*args, **kwargs)
+
+
+def _gains(tests: Any, lang: str) -> Any:
+    """The pre/post tests with institution types in words (the evaluations feature gives the stored codes)."""
+    if not tests:
+        return None
+    from dataclasses import replace
+
+    return [replace(test, by_institution_type=[
+        replace(g, label=label_in(INSTITUTION_TYPE_TEXTS[g.label], lang)) if g.label in INSTITUTION_TYPE_TEXTS else g
+        for g in test.by_institution_type]) for test in tests]
 
 
 def filename(event: Event, fmt: str) -> str:

@@ -67,6 +67,18 @@ def report_xlsx(report: Report) -> bytes:
                                 t["checked_in"]],
           [[s.starts_local, s.title, s.kind_label, s.room, s.signups, s.expected, s.checked_in]
            for s in report.sessions], widths=[20, 50, 16, 20, 12, 12, 12])
+    if report.evaluation:
+        sheet(t["sheet_evaluation"], [t["form"], t["session"], t["responses"], t["eligible"], t["response_rate"],
+                                      t["ratings"], t["value"]],
+              [[f.title, f.session_title or "", f.responses, f.eligible, f.response_rate, text, mean]
+               for f in report.evaluation for text, mean in (f.mean_ratings or [("", None)])],
+              widths=[40, 40, 12, 12, 12, 50, 10])
+    if report.gains:
+        sheet(t["sheet_gains"], [t["form"], "", t["paired"], t["pre"], t["post"], t["gain"], t["improved"]],
+              [[test.title, t["everyone"] if g is test.overall else g.label, g.paired, g.mean_pre, g.mean_post,
+                g.mean_gain, g.share_improved]
+               for test in report.gains for g in [test.overall, *test.by_province, *test.by_institution_type]],
+              widths=[40, 30, 12, 12, 12, 12, 12])
     sheet(t["sheet_years"], [t["year"], t["event"], t["city"], t["registered"], t["attended"], t["provinces"],
                              t["sessions"], t["certificates_issued"]],
           [[y.year, y.name, y.city, y.registered, y.attended, y.provinces, y.sessions, y.certificates]
