@@ -5,7 +5,7 @@
 
 Runs on a throwaway SQLite database: the demo event (350 participants from 16 provinces, its schedule
 topped up to 60 programme sessions), check-ins from `simulate_attendance` (four days, sessions filled
-from who came). Evaluation answers are not seeded: the report has no evaluation section yet.
+from who came) and, when the evaluations feature is installed, its demo's forms and answers.
 Times are the app's path (database rows -> report data -> PDF or XLSX bytes): the first render of the
 process (fonts and stylesheets are loaded then), then the median of three warm runs; the peak RSS is
 this process's high-water mark after all of it. Target: under 5 s for each, under 200 MB.
@@ -48,6 +48,18 @@ def top_up_sessions(session, event, target: int) -> None:
         session.add(EventSession(event_id=event.id, title=f"Berbagi praktik baik {i + 1}", kind="sharing",
                                  room=rooms[i % len(rooms)], starts_at=start, ends_at=start + timedelta(minutes=50)))
     session.flush()
+
+
+def seed_answers(session, event) -> int | None:
+    """Evaluation forms and answers (about 10,000 for 350 people and 60 sessions) when the evaluations
+    feature is installed (its demo's `simulate_evaluations`); None without it."""
+    try:
+        from plm.demo.evaluations import simulate_evaluations
+    except ImportError:
+        return None
+    answers = simulate_evaluations(session, event)["answers"]
+    session.commit()
+    return answers
 
 
 def timed(run, repeat: int = 3) -> tuple[float, float, float, object]:
@@ -95,6 +107,7 @@ def main() -> None:
         simulate_attendance(db.session, event)
         db.session.commit()
         checkins = db.session.scalar(select(func.count(CheckIn.id)))
+        answers = seed_answers(db.session, event)
 
         def build():
             db.session.expire_all()
@@ -106,7 +119,8 @@ def main() -> None:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"report of {event.slug}: {report.registered} registered, {report.attended} attended, "
               f"{report.no_shows} no-shows, {report.provinces} provinces, {len(report.sessions)} sessions, "
-              f"{checkins} check-ins")
+              f"{checkins} check-ins, " + (f"{answers} evaluation answers" if answers is not None
+                                            else "no evaluations (the evaluations feature is not installed)"))
         print(f"  report data (queries)      first {b_first:6.2f} s   warm median {b_warm:6.2f} s (CPU {b_cpu:.2f} s)")
         print(f"  PDF  (data + render)       first {p_first:6.2f} s   warm median {p_warm:6.2f} s (CPU {p_cpu:.2f} s)   "
               f"{len(pdf) / 1024:.0f} KiB")
