@@ -301,7 +301,10 @@ def test_evaluation_and_gains_sections_use_the_evaluations_feature(app, client, 
     assert stand_in.calls == [("summary", event.id, "en"), ("gains", event.id, "en")]
     assert report.gains[0].by_institution_type[0].label == "Reading garden (TBM)"  # the code in words
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_report_pdf(report))).pages)
-    assert "Evaluasi hari 1 30 40 75%" in text and "Materi bermanfaat: 4.25" in text
+    assert "Evaluasi hari 1 30 40 75% 4.25" in text  # the form's ratings averaged
+    assert "Materi bermanfaat 1 4.25" in text and "Narasumber jelas 1 –" in text  # per question
+    assert [(q.text, q.forms, q.mean) for q in report.evaluation_questions] == [
+        ("Materi bermanfaat", 1, 4.25), ("Narasumber jelas", 1, None)]
     assert "Tes literasi digital" in text and "Everyone 20 4.5 7.25 2.75 85%" in text
     assert "Bali 12 4.0 7.5 3.5 90%" in text
     assert text.count("Everyone") >= 2  # the chart names the overall bars too

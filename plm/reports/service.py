@@ -104,6 +104,26 @@ class YearRow:
 
 
 @dataclass(frozen=True)
+class EvaluationRow:
+    """One evaluation form, its ratings averaged (the detail per question is in the XLSX)."""
+
+    title: str
+    responses: int
+    eligible: int
+    response_rate: float | None  # 0..1
+    mean_rating: float | None
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """One rating question across the forms that ask it: the mean of the forms' means."""
+
+    text: str
+    forms: int
+    mean: float | None
+
+
+@dataclass(frozen=True)
 class Certificates:
     issued: int
     revoked: int
@@ -138,6 +158,8 @@ class Report:
     by_gender: list[Row] | None = None
     evaluation: Any = None
     gains: Any = None
+    evaluation_rows: list[EvaluationRow] = field(default_factory=list)
+    evaluation_questions: list[QuestionRow] = field(default_factory=list)
 
     @property
     def no_shows(self) -> int:
@@ -330,6 +352,7 @@ def build_report(session: Session, event: Event, *, upload_folder: str, lang: st
     from plm.documents.service import upload_path
 
     lang = lang if lang in LANGUAGES else "id"
+    evaluation = _optional("plm.evaluations.service", "evaluation_summary", session, event, lang=lang) or None
     registered, attended = totals(session, event.id)
     statuses = dict(session.execute(select(Participant.status, func.count(Participant.id))
                                     .where(Participant.event_id == event.id).group_by(Participant.status)).all())
@@ -362,7 +385,9 @@ def build_report(session: Session, event: Event, *, upload_folder: str, lang: st
         years=year_rows(session, event),
         by_institution=institution_rows(session, event.id),
         by_gender=gender_rows(session, event, lang),
-        evaluation=_optional("plm.evaluations.service", "evaluation_summary", session, event, lang=lang) or None,
+        evaluation=evaluation,
+        evaluation_rows=evaluation_rows(evaluation or []),
+        evaluation_questions=evaluation_questions(evaluation or []),
         gains=_gains(_optional("plm.evaluations.service", "test_gains", session, event, lang=lang), lang),
     )
 
@@ -377,6 +402,28 @@ def _optional(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
     except (ImportError, AttributeError):
         return None
     return function(*args, **kwargs)
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def evaluation_rows(summaries: list[Any]) -> list[EvaluationRow]:
+    """A line per evaluation form: its answers and the mean of its rating questions' means."""
+    return [EvaluationRow(f.title, f.responses, f.eligible, f.response_rate,
+                          _mean([m for _, m in f.mean_ratings if m is not None])) for f in summaries]
+
+
+def evaluation_questions(summaries: list[Any]) -> list[QuestionRow]:
+    """A line per rating question (by its text, in first-asked order) over every form that asks it."""
+    means: dict[str, list[float]] = {}
+    asked: dict[str, int] = {}
+    for f in summaries:
+        for text, mean in f.mean_ratings:
+            asked[text] = asked.get(text, 0) + 1
+            if mean is not None:
+                means.setdefault(text, []).append(mean)
+    return [QuestionRow(text, n, _mean(means.get(text, []))) for text, n in asked.items()]
 
 
 def _gains(tests: Any, lang: str) -> Any:
