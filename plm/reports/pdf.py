@@ -46,8 +46,8 @@ def charts(report: Report, t: dict[str, str], *, screen: bool = False) -> dict[s
     for index, test in enumerate(report.gains or []):
         out[f"gains{index}"] = grouped_bar_chart(
             [(t["everyone"] if g is test.overall else g.label, [g.mean_pre or 0, g.mean_post or 0])
-             for g in [test.overall, *test.by_province]],
-            series=[t["pre"], t["post"]], title=f'{test.title}: {t["gains_by_province"]}',
+             for g in [test.overall, *test.by_institution_type]],
+            series=[t["pre"], t["post"]], title=f'{test.title}: {t["gains_by_type"]}',
             max_value=test.max_score or None, width=width)
     if len(report.years) > 1:
         out["years"] = grouped_bar_chart([(str(y.year), [y.registered, y.attended]) for y in report.years],

@@ -72,7 +72,7 @@ TEXTS = {
     "improved": N_("Improved"),
     "everyone": N_("Everyone"),
     "max_score": N_("Highest possible score: %(n)s"),
-    "gains_by_province": N_("Mean score by province"),
+    "gains_by_type": N_("Mean score by type of institution"),
     "sheet_evaluation": N_("Evaluation"),
     "sheet_gains": N_("Pre-post tests"),
     "institution": N_("Institution"),
