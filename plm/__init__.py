@@ -193,3 +193,6 @@ def _register_blueprints(app: Flask) -> None:
     from plm.reports import init_app as init_reports
 
     init_reports(app)
+    from plm.evaluations import init_app as init_evaluations
+
+    init_evaluations(app)

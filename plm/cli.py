@@ -105,7 +105,9 @@ def create_token_command(email: str, name: str) -> None:
 @click.option("--participants", "count", type=click.IntRange(1, 20000), default=350, show_default=True)
 @click.option("--history", is_flag=True,
               help="Also two earlier editions (plm-2013, plm-2014) with check-ins: the report's year over year.")
-def demo_command(start, reset: bool, count: int, history: bool) -> None:
+@click.option("--attendance", is_flag=True,
+              help="Also record realistic check-ins, evaluation answers and a pre/post test with scores.")
+def demo_command(start, reset: bool, count: int, history: bool, attendance: bool) -> None:
     """Load the demo PLM: event, rooms, schedule, participants, staff accounts."""
     from plm.demo import DemoExists, load_demo
 
@@ -118,6 +120,19 @@ def demo_command(start, reset: bool, count: int, history: bool) -> None:
         raise click.ClickException(f"{exc} Use --reset to load it again.")
     click.echo(f"Loaded {summary['event']}: {summary['participants']} participants from "
                f"{summary['provinces']} provinces, {summary['sessions']} sessions, {summary['rooms']} rooms.")
+    if attendance:
+        from plm.checkin.commands import simulate_attendance
+        from plm.demo.evaluations import simulate_evaluations
+        from sqlalchemy import select
+
+        from plm.models import Event
+
+        event = db.session.scalar(select(Event).where(Event.slug == summary["slug"]))
+        checkins = simulate_attendance(db.session, event)
+        evaluations = simulate_evaluations(db.session, event)
+        db.session.commit()
+        click.echo(f"Recorded {checkins['checkins']} check-ins, {evaluations['forms']} evaluation forms and tests "
+                   f"with {evaluations['answers']} answers.")
     if history:
         from plm.demo.history import load_history
 

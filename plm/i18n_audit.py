@@ -94,8 +94,13 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
     session.add(certificate)
     job = jobs.enqueue(session, "badges", event, user, {"ids": [person.public_id]}, total=1)
     job.status, job.progress, job.finished_at = "done", 1, utcnow() + timedelta(seconds=1)
+    from plm.evaluations import service as evaluations
+    from plm.evaluations.models import Questionnaire
+
+    form = session.scalar(select(Questionnaire).where(Questionnaire.event_id == event.id).order_by(Questionnaire.id)) \
+        or evaluations.create_from_starter(session, event, "test", user=user)
     session.commit()
-    return {"slug": event.slug, "public_id": person.public_id, "token": token,
+    return {"slug": event.slug, "public_id": person.public_id, "token": token, "form_id": form.id, "code": form.code,
             "session_id": workshop.id if workshop else None, "room_id": room.id if room else None,
             "track_id": track.id if track else None, "message_id": mails[0].id, "serial": certificate.serial,
             "job_id": job.id, "fmt": "csv", "user_id": user.id,

@@ -560,3 +560,4 @@ class CheckInSignature(db.Model):
     points: Mapped[int] = mapped_column(Integer, default=0)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)

@@ -16,7 +16,8 @@ from flask import Flask, g, has_request_context, request
 SECRET_URL_PARAMS = frozenset({"token", "key", "signed"})
 PUBLIC_URL_PARAMS = frozenset({
     "slug", "public_id", "serial", "code", "filename", "fmt", "session_id", "checkin_id", "job_id",
-    "message_id", "room_id", "track_id", "token_id", "user_id", "checkpoint_id", "batch_id", "index",
+    "message_id", "room_id", "track_id", "token_id", "user_id", "checkpoint_id", "batch_id", "index", "form_id",
+    "participant_id",
 })
 
 # Before an app registers its routes (and for gunicorn's master): the known secret-bearing paths.

@@ -221,8 +221,12 @@ def manage(slug: str, token: str):
         db.session.commit()
         flash(_("Your details are saved.") if changes else _("Nothing was changed."), "success")
         return redirect(url_for("registration.manage", slug=slug, token=token))
+    from plm.evaluations.service import for_participant
+
     return render_template("registration/manage.html", form=form, cancel_form=CancelForm(formdata=None),
-                           email_form=EmailChangeForm(formdata=None), **_ticket_context(event, participant, token))
+                           email_form=EmailChangeForm(formdata=None),
+                           evaluations=for_participant(db.session, event, participant),
+                           **_ticket_context(event, participant, token))
 
 
 @bp.route("/e/<slug>/me/<token>/cancel", methods=["POST"])

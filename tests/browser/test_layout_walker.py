@@ -84,6 +84,11 @@ def walk_event(app):
     summary = load_demo(db.session, date.today() - timedelta(days=1), count=30)
     event = db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
     simulate_attendance(db.session, event)
+    from plm.demo.evaluations import simulate_evaluations
+    from plm.evaluations.models import Questionnaire
+
+    simulate_evaluations(db.session, event)
+    test_form = db.session.scalar(select(Questionnaire).where(Questionnaire.kind == "test"))
     people = [p for p in event.participants if p.role == "participant"]
     person = people[0]
     token = person.issue_manage_token()
@@ -104,7 +109,7 @@ def walk_event(app):
         "room_id": db.session.scalar(select(Room.id).where(Room.event_id == event.id)),
         "track_id": db.session.scalar(select(Track.id).where(Track.event_id == event.id)),
         "message_id": db.session.scalar(select(MailMessage.id)),
-        "job_id": job.id, "user_id": admin.id,
+        "job_id": job.id, "user_id": admin.id, "form_id": test_form.id, "code": test_form.code,
         "passwords": {login["email"]: login["password"] for login in summary["logins"]},
         "checkpoint_id": db.session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                       Checkpoint.kind == "day")),
