@@ -16,7 +16,7 @@ from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.models import Event
 from plm.reports import service
-from plm.reports.pdf import charts, percent
+from plm.reports.pdf import charts, decimal, percent
 from plm.reports.texts import texts
 from plm.reports.xlsx import report_xlsx
 
@@ -42,7 +42,7 @@ def index(slug: str):
     report = _report(event)
     t = texts(report.lang)
     return render_template("reports/index.html", event=event, r=report, t=t, charts=charts(report, t, screen=True),
-                           pct=lambda v: percent(v, report.lang))
+                           pct=lambda v: percent(v, report.lang), dec=lambda v: decimal(v, report.lang))
 
 
 @bp.route("/report.pdf")

@@ -20,6 +20,9 @@ def test_report_page_and_dashboard_at_360(live_server, new_page, app, make_user)
     load_demo(db.session, date.today(), count=120)
     event = db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
     simulate_attendance(db.session, event)
+    from plm.demo.evaluations import simulate_evaluations
+
+    simulate_evaluations(db.session, event)
     db.session.commit()
     make_user("organizer", "pintu@test.example")
     page = new_page(width=360)
@@ -30,6 +33,7 @@ def test_report_page_and_dashboard_at_360(live_server, new_page, app, make_user)
     assert page.locator("svg.tile-map-tall").is_visible() and not page.locator("svg.tile-map-wide").is_visible()
     assert page.locator("svg.chart").count() >= 4
     assert page.get_by_role("link", name="Unduh PDF").count() == 1
+    assert page.get_by_role("heading", name="Evaluasi").count() == 1
     widest = page.evaluate("""() => Array.from(document.querySelectorAll('body *')).filter(el => el.getBoundingClientRect().right > 361).slice(0, 8).map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))""")
     assert not has_horizontal_overflow(page), widest
     map_box = page.locator("svg.tile-map-tall").bounding_box()
