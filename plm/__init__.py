@@ -193,6 +193,9 @@ def _register_blueprints(app: Flask) -> None:
     from plm.reports import init_app as init_reports
 
     init_reports(app)
+    from plm.delegations import init_app as init_delegations
+
+    init_delegations(app)
     from plm.evaluations import init_app as init_evaluations
 
     init_evaluations(app)

@@ -92,7 +92,8 @@ STAFF_ROLES = [r.value for r in Role]
 # Participant vocabularies (values are stable; labels are translated in templates).
 PARTICIPANT_ROLES = ["participant", "facilitator", "speaker", "committee"]
 INSTITUTION_TYPES = ["provincial", "regency_city", "village", "tbm", "other"]
-PARTICIPANT_STATUSES = ["registered", "waitlisted", "cancelled"]
+# pending: waiting for staff approval (events with registration_mode "approval"): no ticket yet.
+PARTICIPANT_STATUSES = ["registered", "waitlisted", "pending", "cancelled"]
 SESSION_KINDS = ["plenary", "sharing", "workshop", "registration", "break"]
 # Slots on the schedule that are not programme: no attendance checkpoint, no certificate hours, shown to everyone.
 NON_PROGRAMME_KINDS = ("registration", "break")
@@ -204,6 +205,10 @@ class Event(db.Model):
     certificate_serial_prefix: Mapped[str] = mapped_column(String(10), default="PLM")
     signatories: Mapped[list] = mapped_column(JSON, default=list)
     role_colours: Mapped[dict] = mapped_column(JSON, default=dict)
+    # open | invitation | approval (plm.delegations.models.RegistrationMode).
+    registration_mode: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    # Until then an institution's contact may replace a delegate through the invitation link.
+    substitution_deadline: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     participants: Mapped[list[Participant]] = relationship(
@@ -231,6 +236,11 @@ class Event(db.Model):
         if self.registration_closes_at and now >= self.registration_closes_at:
             return "closed"
         return "open"
+
+    def public_registration_state(self, now: Optional[datetime] = None) -> str:
+        """registration_state for the public form: 'invitation' when only invitation links register."""
+        state = self.registration_state(now)
+        return "invitation" if state == "open" and self.registration_mode == "invitation" else state
 
 
 class Participant(db.Model):
@@ -272,7 +282,9 @@ class Participant(db.Model):
     badge_printed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     certificate_override: Mapped[Optional[bool]] = mapped_column(Boolean)
     certificate_override_reason: Mapped[str] = mapped_column(String(500), default="")
-    source: Mapped[str] = mapped_column(String(20), default="web")  # web, import, walk-in, demo, staff
+    source: Mapped[str] = mapped_column(String(20), default="web")  # web, import, walk-in, demo, staff, delegation
+    # The partner institution (plm.delegations) this participant came with, when staff or the link know it.
+    institution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("institutions.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -560,4 +572,7 @@ class CheckInSignature(db.Model):
     points: Mapped[int] = mapped_column(Integer, default=0)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+from plm.delegations.models import DelegationCap, Institution  # noqa: E402,F401  (seen by Alembic and create_all)
 import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)

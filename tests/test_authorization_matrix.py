@@ -157,6 +157,21 @@ def test_facilitators_reach_only_their_own_sessions_at_the_door(app, make_user, 
     assert "Literasi digital" in door and "Pojok baca" not in door
 
 
+def test_delegation_pages_open_only_with_a_working_invitation_link(app, client, event):
+    """The public delegation routes have no login: the invitation token is the credential. Every one of
+    them answers 404 to a wrong token, also to a logged-in admin, and never writes on GET."""
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("delegations.")]
+    assert len(rules) >= 4
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(rule_url(rule, event.slug), method=method)
+            assert response.status_code == 404, f"{method} {rule.rule} -> {response.status_code}"
+
+
+def test_delegation_staff_pages_are_for_organizers(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("delegations_staff."):
+            assert app.view_functions[rule.endpoint].allowed_roles == ("organizer",), rule.endpoint
 def test_evaluations_facilitators_see_only_their_own_sessions_forms(app, make_user, event, schedule_factory):
     """Issue 17: a facilitator reaches the forms, QR screens, results and reminders of their own sessions only;
     day and event forms are for admins and organizers; the participant pages need the link or a ticket."""

@@ -87,6 +87,19 @@ class RegistrationForm(DetailsForm):
                    "role", "diet", "access_needs", "consent")
 
 
+def registration_form(event, *, for_delegation: bool = False, **prefill) -> RegistrationForm:
+    """The sign-up form for `event`. for_delegation=True: a delegate added through an institution's
+    invitation link (the institution's fields are fixed by the link and not asked). `prefill` gives
+    starting values (a GET shows them; a POST reads what was sent)."""
+    form = RegistrationForm(**prefill)
+    if not event.allow_role_request or for_delegation:
+        del form.role
+    if for_delegation:
+        for name in ("institution", "institution_type", "province"):
+            delattr(form, name)
+    return form
+
+
 class ResendLinkForm(BaseForm):
     email = EmailField(_l("Email"), filters=[_email],
                        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])

@@ -20,7 +20,7 @@ from plm.links import absolute_url
 from plm.models import Event, Participant, utcnow
 from plm.registration import mails, service
 from plm.registration.forms import (
-    CancelForm, DetailsForm, EmailChangeForm, RegistrationForm, ResendLinkForm,
+    CancelForm, DetailsForm, EmailChangeForm, RegistrationForm, ResendLinkForm, registration_form,
 )
 from plm.registration.ticket import ticket_code, ticket_pdf, ticket_png, ticket_svg
 
@@ -71,9 +71,9 @@ def _reached_service(response) -> bool:
 def _registration_limited(limit) -> Response:
     """A registration refused by a limit: the form again, with what was typed, and why (429)."""
     event = get_event_or_404(request.view_args["slug"], public=True)
-    form = _registration_form(event)
+    form = registration_form(event)
     retry = max(int(limit.reset_at - utcnow().timestamp()), 1) if getattr(limit, "reset_at", None) else 60
-    body = render_template("registration/register.html", event=event, form=form, state=event.registration_state(),
+    body = render_template("registration/register.html", event=event, form=form, state=event.public_registration_state(),
                            duplicate=False, resend_form=None, refused=False, rate_limited=True,
                            retry_minutes=max((retry + 59) // 60, 1), seats_left=service.seats_left(db.session, event))
     return Response(body, status=429, headers={"Retry-After": str(retry)})
@@ -93,7 +93,7 @@ def event_home(slug: str):
     event = get_event_or_404(slug, public=True)
     return render_template("registration/event_home.html", event=event,
                            seats_left=service.seats_left(db.session, event),
-                           registration_state=event.registration_state())
+                           registration_state=event.public_registration_state())
 
 
 @bp.route("/e/<slug>/logo")
@@ -107,13 +107,6 @@ def event_logo(slug: str):
 
 # ------------------------------------------------------------------ sign-up
 
-def _registration_form(event: Event) -> RegistrationForm:
-    form = RegistrationForm()
-    if not event.allow_role_request:
-        del form.role
-    return form
-
-
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"], deduct_when=_registered_here,
                on_breach=_registration_limited)
@@ -122,8 +115,8 @@ def _registration_form(event: Event) -> RegistrationForm:
 @limiter.limit(_registration_flood_limit, methods=["POST"], on_breach=_registration_limited)
 def register(slug: str):
     event = get_event_or_404(slug, public=True)
-    form = _registration_form(event)
-    state = event.registration_state()
+    form = registration_form(event)
+    state = event.public_registration_state()
     duplicate = False
     resend_form = None
     refused = False
@@ -135,7 +128,7 @@ def register(slug: str):
             g.plm_registration_tried = True
             try:
                 result = service.register(db.session, event, data)
-                kind = "confirmation" if result.participant.status == "registered" else "waitlisted"
+                kind = {"registered": "confirmation", "pending": "pending"}.get(result.participant.status, "waitlisted")
                 message = mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
                 db.session.commit()
             except service.RegistrationError as exc:
@@ -251,11 +244,15 @@ def reinstate(slug: str, token: str):
     participant = get_participant_by_token_or_404(event, token)
     if event.registration_state() != "open":
         flash(_("Registration is closed."), "error")
+    elif participant.institution_id is not None and participant.source == "delegation":
+        # A delegate's seat belongs to the institution: its contact may have given it to someone else.
+        flash(_("Your seat belongs to your institution's delegation: ask its contact person to register you again."), "error")
     else:
         service.reinstate(db.session, participant)
         db.session.commit()
-        flash(_("You are registered again.") if participant.status == "registered"
-              else _("You are on the waiting list again."), "success")
+        flash({"registered": _("You are registered again."),
+               "pending": _("Your registration is sent again; the organisers will review it.")}.get(
+                  participant.status, _("You are on the waiting list again.")), "success")
     return redirect(url_for("registration.manage", slug=slug, token=token))
 
 

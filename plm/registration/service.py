@@ -164,14 +164,18 @@ def find_by_email(session: Session, event: Event, email: str) -> Optional[Partic
 # ---------------------------------------------------------------- use cases
 
 def register(session: Session, event: Event, data: dict[str, Any], *, source: str = "web",
-             user: Optional[User] = None, check_window: bool = True, ignore_capacity: bool = False) -> Registered:
-    """Sign someone up: a seat while there is one, else the waiting list.
+             user: Optional[User] = None, check_window: bool = True, ignore_capacity: bool = False,
+             institution_id: Optional[int] = None) -> Registered:
+    """Sign someone up: a seat while there is one, else the waiting list; at an event with approval,
+    people who sign themselves up (web, delegation) wait as `pending` until staff approve.
 
     Raises RegistrationError("closed") outside the registration window and
     RegistrationError("duplicate_email") when the address is already registered for this event.
     """
     if check_window and event.registration_state() != "open":
         raise RegistrationError("closed")
+    if source == "web" and event.registration_mode == "invitation":
+        raise RegistrationError("invitation_only")
     values = clean_data(data)
     if not values.get("full_name") or not values.get("email"):
         raise RegistrationError("invalid")
@@ -184,12 +188,14 @@ def register(session: Session, event: Event, data: dict[str, Any], *, source: st
         raise RegistrationError("duplicate_email", existing)
     now = utcnow()
     full = event.capacity is not None and registered_count(session, event) >= event.capacity
-    participant = Participant(event_id=event.id, source=source, **values)
+    participant = Participant(event_id=event.id, source=source, institution_id=institution_id, **values)
     session.add(participant)
     participant.event = event
     if data.get("consent"):
         participant.consent_at = now
-    if full and not ignore_capacity:
+    if event.registration_mode == "approval" and source in ("web", "delegation"):
+        participant.status = "pending"
+    elif full and not ignore_capacity:
         participant.status = "waitlisted"
         participant.waitlisted_at = now
     else:
@@ -331,7 +337,8 @@ def set_status(session: Session, participant: Participant, status: str, user: Us
 
 
 def reinstate(session: Session, participant: Participant) -> None:
-    """A participant who cancelled registers again: a seat if one is free, else the waiting list."""
+    """A participant who cancelled registers again: a seat if one is free, else the waiting list
+    (at an event with approval: pending again)."""
     event = participant.event
     lock_event(session, event)
     session.refresh(participant)
@@ -339,8 +346,11 @@ def reinstate(session: Session, participant: Participant) -> None:
         return
     now = utcnow()
     full = event.capacity is not None and registered_count(session, event) >= event.capacity
-    participant.status = "waitlisted" if full else "registered"
-    participant.waitlisted_at = now if full else participant.waitlisted_at
+    if event.registration_mode == "approval":  # staff decide again (a declined person cannot let themselves in)
+        participant.status = "pending"
+    else:
+        participant.status = "waitlisted" if full else "registered"
+        participant.waitlisted_at = now if full else participant.waitlisted_at
     participant.cancelled_at = None
     session.flush()
     audit(session, "participant.reinstate", event_id=event.id, target=participant, status=participant.status)

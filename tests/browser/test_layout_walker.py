@@ -100,6 +100,9 @@ def walk_event(app):
     admin = db.session.scalar(select(User).where(User.role == "admin"))
     job = Job(kind="badges", event_id=event.id, user_id=admin.id, params={}, status="done", total=30, progress=30)
     db.session.add(job)
+    from plm.i18n_audit import delegation_sample_values
+
+    invite_token, institution_id = delegation_sample_values(db.session, event, person)
     db.session.commit()
     from plm.models import Checkpoint, MailMessage, Room, Track
 
@@ -110,6 +113,7 @@ def walk_event(app):
         "track_id": db.session.scalar(select(Track.id).where(Track.event_id == event.id)),
         "message_id": db.session.scalar(select(MailMessage.id)),
         "job_id": job.id, "user_id": admin.id, "form_id": test_form.id, "code": test_form.code,
+        "invite_token": invite_token, "institution_id": institution_id,
         "passwords": {login["email"]: login["password"] for login in summary["logins"]},
         "checkpoint_id": db.session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                       Checkpoint.kind == "day")),
