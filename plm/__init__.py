@@ -39,8 +39,10 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from plm import cli, errors, i18n, navigation, request_log, security
+    from plm import cli, errors, i18n, navigation, outbox, request_log, security, transactions
 
+    transactions.register(app)  # one commit per request (plm/transactions.py)
+    outbox.register(app)  # the mail sender thread
     security.register(app)
     request_log.register(app)
     navigation.register(app)
@@ -199,3 +201,6 @@ def _register_blueprints(app: Flask) -> None:
     from plm.evaluations import init_app as init_evaluations
 
     init_evaluations(app)
+    from plm.questions import init_app as init_questions
+
+    init_questions(app)

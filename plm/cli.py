@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from plm.extensions import db
+from plm.transactions import commit_unit
 
 plm_cli = AppGroup("plm", help="Peer Learning Meeting administration.")
 
@@ -36,7 +37,7 @@ def create_user_command(email: str, role: str, password: str | None, full_name: 
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = create_user(db.session, email, role, password, full_name)
-        db.session.commit()
+        commit_unit(db.session)
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc))
@@ -60,7 +61,7 @@ def set_password_command(email: str, password: str | None) -> None:
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc))
-    db.session.commit()
+    commit_unit(db.session)
     note = "" if user.active else " The account is disabled: enable it on the staff accounts page."
     click.echo(f"Password of {user.email} changed; their sessions ended.{note}")
 
@@ -79,7 +80,7 @@ def disable_user_command(email: str) -> None:
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(f"{exc}: make another admin first (flask plm create-user ... --role admin)")
-    db.session.commit()
+    commit_unit(db.session)
     click.echo(f"Disabled {user.email}." if changed else f"{user.email} was already disabled.")
 
 
@@ -94,7 +95,7 @@ def create_token_command(email: str, name: str) -> None:
     if user is None or not user.active:
         raise click.ClickException(f"no active user with email {email}")
     token = create_api_token(db.session, user, name)
-    db.session.commit()
+    commit_unit(db.session)
     click.echo(token)
 
 
@@ -114,7 +115,7 @@ def demo_command(start, reset: bool, count: int, history: bool, attendance: bool
     first_day = start.date() if start else date.today() + timedelta(days=21)
     try:
         summary = load_demo(db.session, first_day, reset=reset, count=count)
-        db.session.commit()
+        commit_unit(db.session)
     except DemoExists as exc:
         db.session.rollback()
         raise click.ClickException(f"{exc} Use --reset to load it again.")
@@ -231,7 +232,7 @@ def anonymise_command(slug: str, yes: bool) -> None:
     except PrivacyError:
         db.session.rollback()
         raise click.ClickException("the event has not ended yet")
-    db.session.commit()
+    commit_unit(db.session)
     click.echo(f"Anonymised {count} participants of {event.slug}.")
 
 

@@ -73,6 +73,7 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
 
     from plm import jobs
     from plm.models import Certificate, Checkpoint, EventSession, MailMessage, Participant, Room, Track, utcnow
+    from plm.questions.models import RegistrationQuestion
 
     person = session.scalar(select(Participant).where(Participant.event_id == event.id,
                                                       Participant.status == "registered").order_by(Participant.id))
@@ -106,6 +107,8 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
             "track_id": track.id if track else None, "message_id": mails[0].id, "serial": certificate.serial,
             "job_id": job.id, "fmt": "csv", "user_id": user.id, "invite_token": invite_token,
             "institution_id": institution_id,
+            "question_id": session.scalar(select(RegistrationQuestion.id).where(RegistrationQuestion.event_id == event.id)
+                                          .order_by(RegistrationQuestion.position)),
             "checkpoint_id": session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                         Checkpoint.kind == "day"))}
 

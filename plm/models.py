@@ -534,11 +534,13 @@ class MailMessage(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     # [{"filename", "content_type", "data_b64"}]; kept small (a QR PNG).
     attachments: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, sent, failed, logged
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, sending, sent, failed, logged
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # When a background sender took the row (status "sending"); a stale claim goes back to "queued".
+    claimed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
 
 class Job(db.Model):
@@ -576,3 +578,4 @@ class CheckInSignature(db.Model):
 
 from plm.delegations.models import DelegationCap, Institution  # noqa: E402,F401  (seen by Alembic and create_all)
 import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)
+import plm.questions.models  # noqa: E402,F401  (the organiser's questions, for Alembic and create_all)

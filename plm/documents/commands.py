@@ -15,6 +15,7 @@ from plm import links
 from plm.cli import plm_cli
 from plm.documents import service
 from plm.extensions import db
+from plm.transactions import commit_unit
 from plm.models import PARTICIPANT_ROLES, PARTICIPANT_STATUSES, Event, EventSession
 
 
@@ -103,7 +104,7 @@ def badges_command(slug, path, roles, ids, provinces, statuses, unprinted, sort,
                                        upload_folder=current_app.config["UPLOAD_FOLDER"], layout=layout,
                                        progress=bar, mark_printed=not no_mark, processes=processes)
     _write(path, pdf)
-    db.session.commit()
+    commit_unit(db.session)
     click.echo(f"Wrote {len(people)} badges ({layout}) to {path}.")
 
 
@@ -127,7 +128,7 @@ def certificates_command(slug: str, path: str, session_id: int | None, processes
     if not chosen:
         raise click.ClickException(f"nobody is eligible ({len(rows)} checked); nothing written")
     certs = service.prepare_certificates(db.session, event, chosen, base_url=links.base_url())
-    db.session.commit()
+    commit_unit(db.session)
     with _Bar(len(certs), "Certificates") as bar:
         pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"],
                                              progress=bar, processes=processes)

@@ -328,6 +328,14 @@ def wake(app: Flask) -> None:
         worker.wake.set()
 
 
+def wake_after_commit(session, app: Flask) -> None:
+    """Wake the worker once the request's job row is committed (a worker woken earlier would not see it)."""
+    from plm.transactions import after_commit
+
+    real_app = app._get_current_object() if hasattr(app, "_get_current_object") else app
+    after_commit(session, lambda: wake(real_app))
+
+
 def register(app: Flask) -> None:
     @app.before_request
     def _start_job_worker() -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from plm.cli import plm_cli
 from plm.extensions import db
+from plm.transactions import commit_unit
 from plm.models import Event
 
 
@@ -41,7 +42,7 @@ def import_participants_command(file: Path, slug: str, dry_run: bool) -> None:
     else:
         try:
             summary = apply_import(db.session, event, plan, None, file.name)
-            db.session.commit()
+            commit_unit(db.session)
         except Exception:
             db.session.rollback()
             click.echo("import failed: nothing was changed", err=True)

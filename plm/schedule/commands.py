@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from plm.cli import plm_cli
 from plm.extensions import db
+from plm.transactions import commit_unit
 from plm.models import Event
 
 
@@ -64,7 +65,7 @@ def import_schedule_command(file: str, slug: str, dry_run: bool) -> None:
     if dry_run:
         db.session.rollback()
     else:
-        db.session.commit()
+        commit_unit(db.session)
     for row in report.rows:
         if row.errors:
             click.echo(f"line {row.line}: refused: {'; '.join(row.errors)}  [{row.title}]")
