@@ -140,7 +140,7 @@ def demo_command(start, reset: bool, count: int, history: bool, attendance: bool
         for edition in load_history(db.session, first_day):
             click.echo(f"Loaded {edition['slug']}: {edition['participants']} participants, "
                        f"{edition['checkins']} check-ins.")
-        db.session.commit()
+        commit_unit(db.session)
     logins = summary["logins"]
     if logins:
         click.echo(f"Demo staff logins ({current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/staff/login). "
