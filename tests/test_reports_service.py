@@ -85,7 +85,7 @@ def test_totals_and_breakdowns_match_independent_queries(app, seeded):
     assert 0 < attended < registered
     statuses = dict(q("SELECT status, COUNT(*) FROM participants WHERE event_id = :e GROUP BY status", e=seeded.id))
     assert report.status_counts == {"registered": statuses["registered"], "waitlisted": statuses["waitlisted"],
-                                    "cancelled": statuses["cancelled"]}
+                                    "pending": statuses.get("pending", 0), "cancelled": statuses["cancelled"]}
 
     provinces = by_column(seeded.id, "province")
     assert {r.key: (r.registered, r.attended) for r in report.by_province} == provinces

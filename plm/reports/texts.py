@@ -17,6 +17,7 @@ TEXTS = {
     "institutions": N_("Institutions"),
     "waitlisted": N_("Waiting list"),
     "cancelled": N_("Cancelled"),
+    "pending": N_("Waiting for approval"),
     "certificates_issued": N_("Certificates issued"),
     "programme": N_("Programme"),
     "what": N_("What"),

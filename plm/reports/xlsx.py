@@ -47,7 +47,7 @@ def report_xlsx(report: Report) -> bytes:
         [t["registered"], report.registered], [t["attended"], report.attended], [t["no_shows"], report.no_shows],
         [t["attendance_rate"], report.percent], [t["provinces"], report.provinces],
         [t["institutions"], report.institutions], [t["waitlisted"], report.status_counts["waitlisted"]],
-        [t["cancelled"], report.status_counts["cancelled"]],
+        [t["pending"], report.status_counts["pending"]], [t["cancelled"], report.status_counts["cancelled"]],
         [t["certificates_issued"], report.certificates.issued],
         [t["under_review"], report.certificates.under_review], [t["revoked"], report.certificates.revoked],
         *[[what, n] for what, n in report.programme],
