@@ -5,7 +5,7 @@ claimed_at now) so that two senders never send it twice; a row left 'sending' by
 goes back to 'queued' after a while.
 
 Revision ID: i1a1c0ffee01
-Revises: l1a1c0ffee01
+Revises: m1a1c0ffee01
 Create Date: 2026-11-30 12:45:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'i1a1c0ffee01'
-down_revision = 'l1a1c0ffee01'
+down_revision = 'm1a1c0ffee01'
 branch_labels = None
 depends_on = None
 
