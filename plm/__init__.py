@@ -198,6 +198,9 @@ def _register_blueprints(app: Flask) -> None:
     from plm.travel import init_app as init_travel
 
     init_travel(app)
+    from plm.reports import init_app as init_reports
+
+    init_reports(app)
     from plm.delegations import init_app as init_delegations
 
     init_delegations(app)
