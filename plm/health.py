@@ -51,10 +51,14 @@ def _read_only_reason() -> str | None:
         if standby:
             return "standby"
         return "read_only" if read_only == "on" else None
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
-            and not url.database.startswith("file:"):
-        path = os.path.abspath(url.database)
-        # SQLite writes its journal (or WAL) beside the file, so the folder must take writes too.
-        if not (os.access(path, os.W_OK) and os.access(os.path.dirname(path), os.W_OK)):
+    if url.get_backend_name() == "sqlite":
+        if db.session.execute(text("PRAGMA query_only")).scalar() or url.query.get("mode") == "ro" \
+                or url.query.get("immutable") == "1":
             return "read_only"
+        name = (url.database or "").removeprefix("file:")
+        if name and name != ":memory:" and url.query.get("mode") != "memory":
+            path = os.path.abspath(name)
+            # SQLite writes its journal (or WAL) beside the file, so the folder must take writes too.
+            if not (os.access(path, os.W_OK) and os.access(os.path.dirname(path), os.W_OK)):
+                return "read_only"
     return None
