@@ -143,6 +143,12 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
             create_user(session, staff["email"], staff["role"], password, staff.get("name", ""))
             logins.append({"role": staff["role"], "email": staff["email"], "password": password})
     session.flush()
+    from plm.demo.allowances import load_allowances
+    from plm.demo.travel import load_travel
+
+    load_travel(session, event)
+    load_allowances(session, event, find_user(session, "admin@plm.example"))
+    session.flush()
     return {
         "event": event.name,
         "slug": event.slug,
