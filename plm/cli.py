@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from plm.vocabulary import Role
+from plm import clock
 from plm.extensions import db
 
 plm_cli = AppGroup("plm", help="Peer Learning Meeting administration.")
@@ -25,7 +27,7 @@ def init_command() -> None:
 
 @plm_cli.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["admin", "organizer", "facilitator"]), required=True)
+@click.option("--role", type=click.Choice(Role.values()), required=True)
 @click.option("--password", help="Prompted for when not given.")
 @click.option("--name", "full_name", default="", help="Full name shown in logs.")
 def create_user_command(email: str, role: str, password: str | None, full_name: str) -> None:
@@ -107,7 +109,7 @@ def demo_command(start, reset: bool, count: int) -> None:
     """Load the demo PLM: event, rooms, schedule, participants, staff accounts."""
     from plm.demo import DemoExists, load_demo
 
-    first_day = start.date() if start else date.today() + timedelta(days=21)
+    first_day = start.date() if start else clock.today() + timedelta(days=21)
     try:
         summary = load_demo(db.session, first_day, reset=reset, count=count)
         db.session.commit()

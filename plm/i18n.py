@@ -14,6 +14,8 @@ from flask import Flask, current_app, redirect, request
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from plm import clock
+
 LANG_COOKIE = "plm_lang"
 
 
@@ -58,7 +60,7 @@ def zone_abbreviation(event_or_tz: object, value: Optional[datetime] = None, loc
     zone = _zone(event_or_tz)
     if zone.key in INDONESIAN_ZONES:
         return INDONESIAN_ZONES[zone.key]
-    return format_datetime(value or datetime.now(zone), "z", tzinfo=zone, locale=locale or str(get_locale()))
+    return format_datetime(value or clock.utcnow().astimezone(zone), "z", tzinfo=zone, locale=locale or str(get_locale()))
 
 
 def format_moment(value: datetime, event_or_tz: object, locale: str) -> str:

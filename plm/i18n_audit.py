@@ -13,6 +13,8 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any, Iterable, Optional
 
+from plm.vocabulary import CheckpointKind, ParticipantStatus
+
 # A word with an underscore is a code, never Indonesian (full_name, regency_city, access_needs).
 RAW_FIELD = re.compile(r"(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@./-])")
 # Stored English vocabularies that must be shown through a label.
@@ -75,7 +77,7 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
     from plm.models import Certificate, Checkpoint, EventSession, MailMessage, Participant, Room, Track, utcnow
 
     person = session.scalar(select(Participant).where(Participant.event_id == event.id,
-                                                      Participant.status == "registered").order_by(Participant.id))
+                                                      Participant.status == ParticipantStatus.REGISTERED).order_by(Participant.id))
     token = person.issue_manage_token()
     # A history worth reading on the participant's page: an edit and two status changes.
     from plm.registration import service as registration
@@ -100,7 +102,7 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
             "track_id": track.id if track else None, "message_id": mails[0].id, "serial": certificate.serial,
             "job_id": job.id, "fmt": "csv", "user_id": user.id,
             "checkpoint_id": session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
-                                                                        Checkpoint.kind == "day"))}
+                                                                        Checkpoint.kind == CheckpointKind.DAY))}
 
 
 def audit_pages(app: Any, client: Any, values: dict[str, Any], *,

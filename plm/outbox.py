@@ -23,10 +23,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plm.vocabulary import MailStatus
 from plm.models import MailMessage, utcnow
 
 MAX_ATTEMPTS = 5
-STATUSES = ("queued", "sent", "failed", "logged")
 
 
 def queue(session: Session, *, recipient: str, subject: str, body_text: str, body_html: str = "",
@@ -46,7 +46,7 @@ def queue(session: Session, *, recipient: str, subject: str, body_text: str, bod
         })
     message = MailMessage(event_id=event_id, participant_id=participant_id, recipient=recipient,
                           subject=subject[:300], body_text=body_text, body_html=body_html,
-                          attachments=stored, status="queued", attempts=0)
+                          attachments=stored, status=MailStatus.QUEUED, attempts=0)
     session.add(message)
     session.flush()
     return message
@@ -83,11 +83,11 @@ def build(message: MailMessage) -> flask_mail.Message:
 
 def deliver(session: Session, message: MailMessage) -> str:
     """Try to send one message now; record the outcome on the row (caller commits). Returns the status."""
-    if message.status == "sent":
+    if message.status == MailStatus.SENT:
         return message.status
     mail_state = current_app.extensions["mail"]
     if not current_app.config.get("MAIL_SERVER") or mail_state.suppress:
-        message.status = "logged"  # kept, readable on the outbox page; nothing was sent
+        message.status = MailStatus.LOGGED  # kept, readable on the outbox page; nothing was sent
         return message.status
     message.attempts = (message.attempts or 0) + 1
     try:
@@ -95,11 +95,11 @@ def deliver(session: Session, message: MailMessage) -> str:
             connection.send(build(message))
     except (OSError, smtplib.SMTPException) as exc:
         message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-        message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "queued"
+        message.status = MailStatus.FAILED if message.attempts >= MAX_ATTEMPTS else MailStatus.QUEUED
         current_app.logger.warning("Mail %s to %s not sent (attempt %s): %s", message.id, message.recipient,
                                    message.attempts, message.last_error)
     else:
-        message.status = "sent"
+        message.status = MailStatus.SENT
         message.sent_at = utcnow()
         message.last_error = ""
     return message.status
@@ -109,17 +109,17 @@ def deliver_ids(session: Session, ids: Iterable[int]) -> None:
     """Send messages queued by a request that has just committed; each outcome is committed on its own."""
     for message_id in ids:
         message = session.get(MailMessage, message_id)
-        if message is not None and message.status == "queued":
+        if message is not None and message.status == MailStatus.QUEUED:
             deliver(session, message)
             session.commit()
 
 
 def send_pending(session: Session, limit: int = 100) -> dict[str, int]:
     """Retry queued messages (oldest first). Safe with several workers on PostgreSQL."""
-    query = select(MailMessage).where(MailMessage.status == "queued").order_by(MailMessage.id).limit(limit)
+    query = select(MailMessage).where(MailMessage.status == MailStatus.QUEUED).order_by(MailMessage.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    counts = {status: 0 for status in STATUSES}
+    counts = {status.value: 0 for status in MailStatus}
     for message in session.scalars(query).all():
         counts[deliver(session, message)] += 1
     session.commit()
@@ -128,6 +128,6 @@ def send_pending(session: Session, limit: int = 100) -> dict[str, int]:
 
 def retry(session: Session, message: MailMessage) -> str:
     """Admin action: send a failed or logged message again (attempts restart)."""
-    message.status = "queued"
+    message.status = MailStatus.QUEUED
     message.attempts = 0
     return deliver(session, message)

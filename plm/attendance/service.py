@@ -17,6 +17,7 @@ from babel.dates import format_date, format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, Role, SessionKind
 from plm.attendance import sheets, signatures
 from plm.checkin import service as checkin
 from plm.models import (
@@ -48,13 +49,13 @@ def sessions_for(session: Session, event: Event, user: User) -> list[EventSessio
     facilitators only the sessions they lead."""
     from plm.schedule.service import event_sessions, sessions_for_user
 
-    if user.role in ("admin", "organizer"):
-        return [s for s in event_sessions(session, event) if s.kind != "break"]
+    if user.role in (Role.ADMIN, Role.ORGANIZER):
+        return [s for s in event_sessions(session, event) if s.kind != SessionKind.BREAK]
     return sessions_for_user(session, event, user)
 
 
 def may_take(session: Session, user: User, event_session: EventSession) -> bool:
-    if user.role in ("admin", "organizer"):
+    if user.role in (Role.ADMIN, Role.ORGANIZER):
         return True
     from plm.schedule.service import can_see_signups
 
@@ -63,7 +64,7 @@ def may_take(session: Session, user: User, event_session: EventSession) -> bool:
 
 def session_checkpoint(session: Session, event: Event, event_session: EventSession) -> Checkpoint:
     """The checkpoint of a session (created on first use, like the door does)."""
-    if event_session.kind == "break":
+    if event_session.kind == SessionKind.BREAK:
         raise AttendanceError("no_checkpoint", 404)
     checkpoint = session.scalar(select(Checkpoint).where(Checkpoint.session_id == event_session.id))
     if checkpoint is None:
@@ -83,7 +84,7 @@ def day_checkpoint(session: Session, event: Event, number: int) -> Checkpoint:
     ensure_day_checkpoints(session, event)
     session.commit()
     return session.scalar(select(Checkpoint).where(
-        Checkpoint.event_id == event.id, Checkpoint.kind == "day", Checkpoint.day == days[number - 1]))
+        Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY, Checkpoint.day == days[number - 1]))
 
 
 def checkpoint_of_event(session: Session, event: Event, checkpoint_id: int) -> Checkpoint:
@@ -118,14 +119,14 @@ def entries(session: Session, event: Event, checkpoint: Checkpoint) -> list[Entr
     checked = _checkins(session, checkpoint)
     signed: set[int] = set()
     base = select(Participant).where(Participant.event_id == event.id)
-    everyone = base.where(Participant.status == "registered")
-    if checkpoint.kind == "session":
+    everyone = base.where(Participant.status == ParticipantStatus.REGISTERED)
+    if checkpoint.kind == CheckpointKind.SESSION:
         item = checkpoint.session
         signed = set(session.scalars(select(SessionSignup.participant_id).where(
             SessionSignup.session_id == checkpoint.session_id)))
         if item is not None and item.signup_required:
-            wanted = base.where(Participant.status == "registered", Participant.id.in_(signed))
-        elif item is not None and item.kind == "plenary":
+            wanted = base.where(Participant.status == ParticipantStatus.REGISTERED, Participant.id.in_(signed))
+        elif item is not None and item.kind == SessionKind.PLENARY:
             wanted = everyone
         else:
             wanted = None
@@ -189,7 +190,7 @@ def _participant(session: Session, event: Event, public_id: str) -> Participant:
 
 
 def mark(session: Session, secret: str, event: Event, checkpoint: Checkpoint, public_id: str, user: User,
-         source: str = "manual") -> dict:
+         source: str = CheckInSource.MANUAL) -> dict:
     """Check one person in here by their ticket number (a deliberate staff choice, so a session's
     sign-up rule is overridden). The answer is record_scan's ('ok', 'already', 'cancelled', ...)."""
     participant = _participant(session, event, public_id)
@@ -258,7 +259,7 @@ def record_paper(session: Session, secret: str, event: Event, checkpoint: Checkp
     created: list[int] = []
     results: dict[str, int] = {}
     for public_id in ids:
-        answer = mark(session, secret, event, checkpoint, public_id, user, source="paper")
+        answer = mark(session, secret, event, checkpoint, public_id, user, source=CheckInSource.PAPER)
         results[answer["result"]] = results.get(answer["result"], 0) + 1
         if answer["result"] == "ok":
             created.append(answer["checkin_id"])
@@ -281,12 +282,12 @@ def undo_paper(session: Session, event: Event, batch_id: int, user: User) -> int
     batch = session.get(AuditLog, batch_id)
     if batch is None or batch.event_id != event.id or batch.action != "attendance.paper":
         raise AttendanceError("no_batch", 404)
-    if user.role != "admin" and batch.user_id != user.id:
+    if user.role != Role.ADMIN and batch.user_id != user.id:
         raise AttendanceError("forbidden", 403)
     if (batch.detail or {}).get("undone"):
         raise AttendanceError("already_undone")
     ids = [int(i) for i in (batch.detail or {}).get("checkin_ids", [])]
-    rows = list(session.scalars(select(CheckIn).where(CheckIn.id.in_(ids), CheckIn.source == "paper"))) if ids else []
+    rows = list(session.scalars(select(CheckIn).where(CheckIn.id.in_(ids), CheckIn.source == CheckInSource.PAPER))) if ids else []
     for row in rows:
         session.delete(row)
     batch.detail = {**(batch.detail or {}), "undone": True}
@@ -359,7 +360,7 @@ def sheet_info(session: Session, event: Event, checkpoint: Checkpoint, upload_fo
     lang = _lang(event)
     tz = ZoneInfo(event.timezone)
     t = sheets.TEXT[lang]
-    if checkpoint.kind == "day" and checkpoint.day is not None:
+    if checkpoint.kind == CheckpointKind.DAY and checkpoint.day is not None:
         number = event.days.index(checkpoint.day) + 1 if checkpoint.day in event.days else 0
         day_text = format_date(checkpoint.day, "full", locale=lang)
         subtitle = f"{t['day'].format(n=number)} · {day_text}" if number else day_text
@@ -423,7 +424,7 @@ def render_sheet(session: Session, event: Event, checkpoint: Checkpoint, *, uplo
 
 
 def sheet_filename(event: Event, checkpoint: Checkpoint, fmt: str) -> str:
-    if checkpoint.kind == "day":
+    if checkpoint.kind == CheckpointKind.DAY:
         number = event.days.index(checkpoint.day) + 1 if checkpoint.day in event.days else checkpoint.id
         return f"{event.slug}-daftar-hadir-hari-{number}.{fmt}"
     return f"{event.slug}-daftar-hadir-sesi-{checkpoint.session_id}.{fmt}"
@@ -435,7 +436,7 @@ def day_checkpoints(session: Session, event: Event) -> list[tuple[int, Checkpoin
     ensure_day_checkpoints(session, event)
     session.commit()
     by_day = {c.day: c for c in session.scalars(select(Checkpoint).where(
-        Checkpoint.event_id == event.id, Checkpoint.kind == "day"))}
+        Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY))}
     return [(i, by_day[d]) for i, d in enumerate(event.days, start=1) if d in by_day]
 
 

@@ -8,6 +8,7 @@ from typing import Any, Callable
 from flask import abort
 from flask_login import current_user
 
+from plm.vocabulary import Role
 from plm.extensions import login_manager
 
 
@@ -29,5 +30,5 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
-staff_required = role_required("organizer", "facilitator")
+staff_required = role_required(Role.ORGANIZER, Role.FACILITATOR)
 admin_required = role_required()

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from plm.forms import BaseForm, strip_text
-from plm.models import STAFF_ROLES
+from plm.models import Role
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
@@ -21,7 +21,7 @@ class TokenForm(BaseForm):
 def _role_choices() -> list[SelectChoice]:
     from plm.labels import STAFF_ROLE_LABELS
 
-    return [SelectChoice(role, STAFF_ROLE_LABELS[role]) for role in STAFF_ROLES]
+    return [SelectChoice(role, STAFF_ROLE_LABELS[role]) for role in Role]
 
 
 class PasswordChangeForm(BaseForm):

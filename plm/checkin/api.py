@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from plm.vocabulary import Role
 from plm.auth.decorators import role_required
 from plm.checkin import service
 from plm.errors import error_response
@@ -20,7 +21,7 @@ from plm.models import Checkpoint
 
 bp = Blueprint("checkin_api", __name__, url_prefix="/api/v1/events/<slug>")
 
-door_staff = role_required("organizer", "facilitator")
+door_staff = role_required(Role.ORGANIZER, Role.FACILITATOR)
 MAX_BODY = 10_000  # bytes: a scan is a few hundred
 
 
@@ -124,7 +125,7 @@ def _checkpoint_arg(event) -> Checkpoint | None:
 
 def _facilitator_roster(checkpoint: Checkpoint | None) -> set[str] | None:
     """For a facilitator at a sign-up session: the public ids they may see; None: no limit."""
-    if checkpoint is None or current_user.role != "facilitator":
+    if checkpoint is None or current_user.role != Role.FACILITATOR:
         return None
     return service.session_roster_ids(db.session, checkpoint)
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import delete, select
 
+from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, SessionKind
 from plm.cli import plm_cli
 from plm.extensions import db
 from plm.models import CheckIn, Checkpoint, Event, EventSession, Participant, SessionSignup, User
@@ -32,11 +33,11 @@ def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool 
     existing = set(session.execute(select(CheckIn.participant_id, CheckIn.checkpoint_id)
                                    .where(CheckIn.checkpoint_id.in_(checkpoint_ids))).all())
     people = session.scalars(select(Participant).where(Participant.event_id == event.id,
-                                                       Participant.status == "registered").order_by(Participant.id)).all()
+                                                       Participant.status == ParticipantStatus.REGISTERED).order_by(Participant.id)).all()
     staff = session.scalars(select(User).where(User.role.in_(["organizer", "admin"])).order_by(User.id)).all()
     no_shows = set(p.id for p in rng.sample(people, max(1, len(people) * 3 // 100))) if people else set()
     reliability = {p.id: rng.choice([1.0, 0.97, 0.93, 0.85, 0.7]) for p in people}
-    days = session.scalars(select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == "day")
+    days = session.scalars(select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY)
                            .order_by(Checkpoint.day)).all()
     doors = ["Pintu 1", "Pintu 2", "Pintu 3"]
     rows = []
@@ -53,7 +54,7 @@ def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool 
             door = rng.choice(doors)
             if (p.id, cp.id) not in existing:
                 rows.append(CheckIn(participant_id=p.id, checkpoint_id=cp.id, checked_in_at=at,
-                                    user_id=user.id if user else None, device=door, source="qr"))
+                                    user_id=user.id if user else None, device=door, source=CheckInSource.QR))
         present_by_day[cp.day] = present
     sessions = session.execute(
         select(Checkpoint, EventSession).join(EventSession, EventSession.id == Checkpoint.session_id)
@@ -72,7 +73,7 @@ def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool 
             pool = [p for p in present if p.id in signups[s.id]]
             chosen = [p for p in pool if rng.random() < 0.9]
         else:
-            share = 0.85 if s.kind == "plenary" else rng.uniform(0.08, 0.2)
+            share = 0.85 if s.kind == SessionKind.PLENARY else rng.uniform(0.08, 0.2)
             wanted = int(len(present) * share)
             if s.capacity:
                 wanted = min(s.capacity, wanted if rng.random() < 0.6 else s.capacity)  # some sessions full
@@ -82,7 +83,7 @@ def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool 
             if (p.id, cp.id) in existing:
                 continue
             rows.append(CheckIn(participant_id=p.id, checkpoint_id=cp.id, checked_in_at=at,
-                                device=(s.room.name if s.room else "")[:60], source="qr",
+                                device=(s.room.name if s.room else "")[:60], source=CheckInSource.QR,
                                 user_id=staff[0].id if staff else None))
             session_rows += 1
     session.add_all(rows)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from plm.vocabulary import CheckpointKind, ParticipantRole, ParticipantStatus, RegistrationSource, SessionKind
 from plm.admin.service import ensure_day_checkpoints
 from plm.auth.service import create_user, find_user, temporary_password
 from plm.demo.data import DEMO_EVENT, DEMO_ROOMS, DEMO_STAFF, DEMO_TRACKS, demo_schedule
@@ -65,8 +66,8 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
             event_id=event.id, full_name=person.full_name, name_on_badge=person.name_on_badge,
             email=person.email, phone=person.phone,
             institution=person.institution, institution_type=person.institution_type, province=person.province,
-            role=person.role, status="registered", diet=person.diet, access_needs=person.access_needs,
-            consent_at=now, source="demo",
+            role=person.role, status=ParticipantStatus.REGISTERED, diet=person.diet, access_needs=person.access_needs,
+            consent_at=now, source=RegistrationSource.DEMO,
         )
         participants.append(participant)
     session.add_all(participants)
@@ -84,7 +85,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
             room=rooms.get(item.room), track=tracks.get(item.track) if item.track else None,
             starts_at=start, ends_at=end, capacity=item.capacity, signup_required=item.signup_required,
         )
-        pool = [p for p in leaders if p.role == "speaker"] if item.kind == "plenary" else leaders
+        pool = [p for p in leaders if p.role == ParticipantRole.SPEAKER] if item.kind == SessionKind.PLENARY else leaders
         # Nobody leads two sessions at once: the one deliberate conflict is the room (DEMO_CONFLICT_TITLES).
         busy = {p.id for other in sessions if other.starts_at < end and start < other.ends_at for p in other.facilitators}
         free = [p for p in pool if p.id not in busy]
@@ -95,7 +96,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     session.flush()
     for event_session in sessions:
         if event_session.kind not in NON_PROGRAMME_KINDS:
-            session.add(Checkpoint(event_id=event.id, kind="session", session_id=event_session.id,
+            session.add(Checkpoint(event_id=event.id, kind=CheckpointKind.SESSION, session_id=event_session.id,
                                    name=event_session.title[:300]))
         event_session.published_state = {
             "starts_at": event_session.starts_at.isoformat(), "ends_at": event_session.ends_at.isoformat(),
@@ -104,7 +105,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
 
     # The demo facilitator login is one of the facilitators leading sessions, so "My sessions" has content.
     facilitator_login = next(s["email"] for s in DEMO_STAFF if s["role"] == "facilitator")
-    leading = next((p for event_session in sessions for p in event_session.facilitators if p.role == "facilitator"), None)
+    leading = next((p for event_session in sessions for p in event_session.facilitators if p.role == ParticipantRole.FACILITATOR), None)
     if leading is not None:
         leading.email = facilitator_login
 

@@ -15,7 +15,7 @@ from plm import links
 from plm.cli import plm_cli
 from plm.documents import service
 from plm.extensions import db
-from plm.models import PARTICIPANT_ROLES, PARTICIPANT_STATUSES, Event, EventSession
+from plm.models import ParticipantRole, ParticipantStatus, Event, EventSession
 
 
 def _event(slug: str) -> Event:
@@ -75,10 +75,10 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @plm_cli.command("badges")
 @click.option("--event", "slug", required=True, help="Event slug.")
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False, writable=True))
-@click.option("--role", "roles", multiple=True, type=click.Choice(PARTICIPANT_ROLES), help="Repeatable.")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ParticipantRole.values()), help="Repeatable.")
 @click.option("--ids", "ids", multiple=True, help="Ticket numbers (public ids), comma- or space-separated; repeatable.")
 @click.option("--province", "provinces", multiple=True, help="Exact province name; repeatable.")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(PARTICIPANT_STATUSES),
+@click.option("--status", "statuses", multiple=True, type=click.Choice(ParticipantStatus.values()),
               help="Default: registered. Repeatable.")
 @click.option("--unprinted", is_flag=True, help="Only badges never printed before.")
 @click.option("--sort", type=click.Choice(service.BADGE_SORTS), default="name", show_default=True)

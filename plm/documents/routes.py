@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
+from plm.vocabulary import JobStatus, Role
 from plm import links
 from plm.auth.decorators import admin_required, role_required
 from plm import jobs
@@ -25,14 +26,14 @@ from plm.documents.forms import (
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
 from plm.labels import PARTICIPANT_ROLE_LABELS, STATUS_LABELS
-from plm.models import PARTICIPANT_ROLES, PARTICIPANT_STATUSES, Event, EventSession, Job, Participant
+from plm.models import ParticipantRole, ParticipantStatus, Event, EventSession, Job, Participant
 from plm.navigation import add_manage_link, add_staff_link
 
 bp = Blueprint("documents", __name__)
 
-organizer_required = role_required("organizer")
-facilitator_required = role_required("facilitator")
-any_staff = role_required("organizer", "facilitator")
+organizer_required = role_required(Role.ORGANIZER)
+facilitator_required = role_required(Role.FACILITATOR)
+any_staff = role_required(Role.ORGANIZER, Role.FACILITATOR)
 PDF_HEADERS = {"Cache-Control": "private, no-store"}
 
 ERRORS = {
@@ -71,9 +72,9 @@ def error_text(code: str) -> str:
 @bp.record_once
 def _add_links(state) -> None:
     app = state.app
-    add_staff_link(app, "documents.badges", _l("Badges"), roles=("organizer",), order=40)
-    add_staff_link(app, "documents.certificates", _l("Certificates"), roles=("facilitator",), order=41, moment="after")
-    add_staff_link(app, "documents.certificate_settings", _l("Certificate settings"), roles=("admin",), order=42, moment="after")
+    add_staff_link(app, "documents.badges", _l("Badges"), roles=(Role.ORGANIZER,), order=40)
+    add_staff_link(app, "documents.certificates", _l("Certificates"), roles=(Role.FACILITATOR,), order=41, moment="after")
+    add_staff_link(app, "documents.certificate_settings", _l("Certificate settings"), roles=(Role.ADMIN,), order=42, moment="after")
     add_manage_link(app, "documents.my_documents", _l("Badge and certificate"), order=30)
 
 
@@ -147,8 +148,8 @@ def single_badge(slug: str, public_id: str):
 
 def _badge_form(event) -> BadgeForm:
     form = BadgeForm()
-    form.roles.choices = [SelectChoice(r, participant_role_label(r)) for r in PARTICIPANT_ROLES]
-    form.statuses.choices = [SelectChoice(s, status_label(s)) for s in PARTICIPANT_STATUSES]
+    form.roles.choices = [SelectChoice(r, participant_role_label(r)) for r in ParticipantRole]
+    form.statuses.choices = [SelectChoice(s, status_label(s)) for s in ParticipantStatus]
     provinces = db.session.scalars(select(Participant.province).where(
         Participant.event_id == event.id, Participant.province != "").distinct().order_by(Participant.province))
     form.provinces.choices = [SelectChoice(p, p) for p in provinces]
@@ -177,7 +178,7 @@ def badges(slug: str):
             jobs.wake(current_app)
             return redirect(url_for("documents.job_page", job_id=job.id))
     base = select(func.count()).select_from(Participant).where(
-        Participant.event_id == event.id, Participant.status == "registered")
+        Participant.event_id == event.id, Participant.status == ParticipantStatus.REGISTERED)
     stats = {"registered": db.session.scalar(base),
              "unprinted": db.session.scalar(base.where(Participant.badge_printed_at.is_(None)))}
     recent = db.session.scalars(select(Job).where(Job.event_id == event.id, Job.kind == "badges")
@@ -211,7 +212,7 @@ def certificates(slug: str):
     session_id = _session_arg()
     # Everyone in scope is judged from a few grouped queries (counts, filters, pages); full rows with
     # their checks are built for the one page shown.
-    everyone = current_user.role == "admin" and session_id is None
+    everyone = current_user.role == Role.ADMIN and session_id is None
     scope = None if everyone else [p.id for p in _scoped(event, session_id)]
     lines = service.eligibility_summary(db.session, event, scope)
     show = request.args.get("show", "all")
@@ -229,12 +230,12 @@ def certificates(slug: str):
     chosen = db.session.get(EventSession, session_id) if session_id else None
     recent = db.session.scalars(select(Job).where(
         Job.event_id == event.id, Job.kind == "certificates",
-        True if current_user.role == "admin" else Job.user_id == current_user.id).order_by(Job.id.desc()).limit(5)).all()
+        True if current_user.role == Role.ADMIN else Job.user_id == current_user.id).order_by(Job.id.desc()).limit(5)).all()
     return render_template(
         "documents/pages/certificates.html", event=event, rows=rows,
         matching=len(shown), page=page, pages=pages, args=args, q=q, counts=service.summary_counts(lines), show=show,
         sessions=sessions, chosen=chosen, session_id=session_id, check_text=check_text, recent=recent,
-        rule_text=rule_text(event), is_admin=current_user.role == "admin",
+        rule_text=rule_text(event), is_admin=current_user.role == Role.ADMIN,
         job_form=CertificateJobForm(formdata=None, session_id=session_id or ""),
         override_form=OverrideForm(formdata=None), revoke_form=RevokeForm(formdata=None),
         reinstate_form=ReinstateForm(formdata=None), **links.print_warning_context())
@@ -268,7 +269,7 @@ def staff_certificate_pdf(slug: str, public_id: str):
     """One participant's certificate, for staff who may see them (issues it the first time)."""
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
-    if current_user.role != "admin":
+    if current_user.role != Role.ADMIN:
         allowed = {p.id for p in _scoped(event, None)}
         if participant.id not in allowed:
             abort(403)
@@ -362,7 +363,7 @@ def certificate_settings(slug: str):
         form.min_sessions.data = event.certificate_min_sessions
         form.language.data = event.certificate_language or "id"
         form.serial_prefix.data = event.certificate_serial_prefix or "PLM"
-        for role in PARTICIPANT_ROLES:
+        for role in ParticipantRole:
             form[f"colour_{role}"].data = (event.role_colours or {}).get(role, "")
         for i in range(service.MAX_SIGNATORIES):
             item = current[i] if i < len(current) else {}
@@ -392,7 +393,7 @@ def certificate_settings(slug: str):
             data = {"min_days": form.min_days.data, "min_session_percent": form.min_session_percent.data,
                     "min_sessions": form.min_sessions.data, "language": form.language.data,
                     "serial_prefix": form.serial_prefix.data,
-                    "colours": {role: form[f"colour_{role}"].data for role in PARTICIPANT_ROLES}}
+                    "colours": {role: form[f"colour_{role}"].data for role in ParticipantRole}}
             service.save_settings(db.session, event, data, signatories, current_user)
             db.session.commit()
             flash(_("Certificate settings saved."), "success")
@@ -400,7 +401,7 @@ def certificate_settings(slug: str):
     images = [bool(service.upload_path(upload, (current[i] if i < len(current) else {}).get("image")))
               for i in range(service.MAX_SIGNATORIES)]
     return render_template("documents/pages/settings.html", event=event, form=form, images=images,
-                           roles=PARTICIPANT_ROLES, count=service.MAX_SIGNATORIES)
+                           roles=ParticipantRole, count=service.MAX_SIGNATORIES)
 
 
 # ------------------------------------------------------------------ jobs
@@ -425,12 +426,12 @@ def _job_pages(job: Job) -> int:
 
 
 def _job_json(job: Job) -> dict:
-    done = job.status == "done" and jobs.result_file(current_app, job) is not None
+    done = job.status == JobStatus.DONE and jobs.result_file(current_app, job) is not None
     return {
         "id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress, "total": job.total,
         "pages": _job_pages(job),
         "download_url": url_for("documents.job_download", job_id=job.id) if done else None,
-        "message": error_text(job.error) if job.status == "failed" else "",
+        "message": error_text(job.error) if job.status == JobStatus.FAILED else "",
     }
 
 
@@ -511,7 +512,7 @@ def my_certificate_pdf(slug: str, token: str):
 def my_badge_pdf(slug: str, token: str):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
-    if participant.status != "registered":
+    if participant.status != ParticipantStatus.REGISTERED:
         abort(404)
     pdf = service.render_one_badge(db.session, event, participant, secret=current_app.config["SECRET_KEY"],
                                    upload_folder=current_app.config["UPLOAD_FOLDER"], mark_printed=False)

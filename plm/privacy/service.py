@@ -8,6 +8,9 @@ from typing import Any, Optional
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from plm.vocabulary import ParticipantStatus
+from plm import clock
+
 from plm.models import (
     AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, MailMessage, Participant,
     SessionSignup,
@@ -89,8 +92,8 @@ def erase_participant(session: Session, participant: Participant, *, by: Optiona
     """
     from plm.registration.service import release_signups
 
-    if participant.status != "cancelled":
-        participant.status = "cancelled"
+    if participant.status != ParticipantStatus.CANCELLED:
+        participant.status = ParticipantStatus.CANCELLED
         participant.cancelled_at = utcnow()
     release_signups(session, participant)
     _strip_personal_data(session, participant)
@@ -99,13 +102,13 @@ def erase_participant(session: Session, participant: Participant, *, by: Optiona
 
 def anonymise_event(session: Session, event: Event, *, by: Optional[User] = None, today: Optional[date] = None) -> int:
     """After the event: remove every participant's name and contacts. Returns how many were anonymised."""
-    if (today or date.today()) <= event.ends_on:
+    if (today or clock.today()) <= event.ends_on:
         raise PrivacyError("event_not_over")
     participants = session.scalars(select(Participant).where(Participant.event_id == event.id)).all()
     from plm.registration.service import release_signups
 
     for participant in participants:
-        if participant.status != "registered":  # attendees keep theirs: certificate rules count them
+        if participant.status != ParticipantStatus.REGISTERED:  # attendees keep theirs: certificate rules count them
             release_signups(session, participant)
         _strip_personal_data(session, participant)
     session.execute(delete(MailMessage).where(MailMessage.event_id == event.id))

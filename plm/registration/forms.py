@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from plm.forms import BaseForm, Printable
 from plm.labels import INSTITUTION_TYPE_LABELS, PARTICIPANT_ROLE_LABELS
-from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES
+from plm.models import InstitutionType, ParticipantRole
 from plm.registration.service import REQUESTABLE_ROLES, normalize_phone, province_names
 from plm.text import clean_line, clean_multiline
 
@@ -37,7 +37,7 @@ def staff_province_choices():
 
 
 def institution_type_choices():
-    return [SelectChoice(value, INSTITUTION_TYPE_LABELS[value]) for value in INSTITUTION_TYPES]
+    return [SelectChoice(value, INSTITUTION_TYPE_LABELS[value]) for value in InstitutionType]
 
 
 class PhoneMixin:
@@ -121,7 +121,7 @@ class WalkInForm(PhoneMixin, BaseForm):
 class StaffParticipantForm(DetailsForm):
     email = EmailField(_l("Email"), filters=[_email],
                        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, PARTICIPANT_ROLE_LABELS[r]) for r in PARTICIPANT_ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, PARTICIPANT_ROLE_LABELS[r]) for r in ParticipantRole])
     phone = TelField(_l("WhatsApp / phone"), filters=[_line], validators=[Optional(), Length(max=40)])
     institution = StringField(_l("Institution"), filters=[_line], validators=[Optional(), Printable("institution")],
                               description=_l("At most 100 characters."))

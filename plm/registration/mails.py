@@ -9,6 +9,7 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from plm.vocabulary import ParticipantStatus
 from plm import outbox
 from plm.links import absolute_url
 from plm.models import MailMessage, Participant
@@ -43,7 +44,7 @@ def queue_ticket_mail(session: Session, participant: Participant, kind: str,
         return None
     event = participant.event
     link = manage_url(event, token) if token else None
-    with_ticket = participant.status == "registered"
+    with_ticket = participant.status == ParticipantStatus.REGISTERED
     subjects = {
         "confirmation": _("Your ticket for %(event)s", event=event.name),
         "waitlisted": _("You are on the waiting list for %(event)s", event=event.name),

@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from plm.vocabulary import ParticipantStatus
 from plm import outbox
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
@@ -135,7 +136,7 @@ def register(slug: str):
             g.plm_registration_tried = True
             try:
                 result = service.register(db.session, event, data)
-                kind = "confirmation" if result.participant.status == "registered" else "waitlisted"
+                kind = "confirmation" if result.participant.status == ParticipantStatus.REGISTERED else "waitlisted"
                 message = mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
                 db.session.commit()
             except service.RegistrationError as exc:
@@ -203,8 +204,8 @@ def _ticket_context(event: Event, participant: Participant, token: str) -> dict:
     link = mails.manage_url(event, token)
     return dict(
         event=event, participant=participant, token=token, link=link,
-        qr=ticket_svg(participant, title=_("Ticket QR code")) if participant.status == "registered" else None,
-        code=ticket_code(participant) if participant.status == "registered" else None,
+        qr=ticket_svg(participant, title=_("Ticket QR code")) if participant.status == ParticipantStatus.REGISTERED else None,
+        code=ticket_code(participant) if participant.status == ParticipantStatus.REGISTERED else None,
         position=service.waitlist_position(db.session, participant),
         whatsapp=mails.whatsapp_link(mails.whatsapp_manage_text(event, link)),
     )
@@ -215,7 +216,7 @@ def manage(slug: str, token: str):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
     form = DetailsForm(obj=participant)
-    if participant.status != "cancelled" and form.validate_on_submit():
+    if participant.status != ParticipantStatus.CANCELLED and form.validate_on_submit():
         data = {name: form[name].data for name in service.EDITABLE_FIELDS}
         changes = service.update_details(db.session, participant, data)
         db.session.commit()
@@ -250,7 +251,7 @@ def reinstate(slug: str, token: str):
     else:
         service.reinstate(db.session, participant)
         db.session.commit()
-        flash(_("You are registered again.") if participant.status == "registered"
+        flash(_("You are registered again.") if participant.status == ParticipantStatus.REGISTERED
               else _("You are on the waiting list again."), "success")
     return redirect(url_for("registration.manage", slug=slug, token=token))
 
@@ -309,7 +310,7 @@ def confirm_email(slug: str, signed: str):
 def _ticket_download(slug: str, token: str):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
-    if participant.status != "registered":
+    if participant.status != ParticipantStatus.REGISTERED:
         abort(404)
     return participant
 

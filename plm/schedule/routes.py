@@ -25,12 +25,13 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
+from plm.vocabulary import Role
 from plm import links
 from plm.auth.decorators import admin_required, role_required
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
 from plm.labels import SESSION_KIND_LABELS
-from plm.models import SESSION_KINDS, Event, EventSession, Room, Track, utcnow
+from plm.models import SessionKind, Event, EventSession, Room, Track, utcnow
 from plm.navigation import add_manage_link, add_public_link, add_staff_link
 from plm.schedule import csvio, ical, pdf, service
 from plm.schedule.forms import ConfirmForm, ImportForm, RoomForm, SessionForm, TrackForm
@@ -41,8 +42,8 @@ bp = Blueprint("schedule", __name__)
 @bp.record_once
 def _register_links(state) -> None:
     app = state.app
-    add_staff_link(app, "schedule.admin_grid", _l("Schedule"), roles=("admin",), order=30)
-    add_staff_link(app, "schedule.facilitator_sessions", _l("My sessions"), roles=("facilitator",), order=31, moment="door")
+    add_staff_link(app, "schedule.admin_grid", _l("Schedule"), roles=(Role.ADMIN,), order=30)
+    add_staff_link(app, "schedule.facilitator_sessions", _l("My sessions"), roles=(Role.FACILITATOR,), order=31, moment="door")
     add_public_link(app, "schedule.public_schedule", _l("Schedule"), order=20)
     add_manage_link(app, "schedule.public_schedule", _l("Schedule"), order=29)
     add_manage_link(app, "schedule.my_sessions", _l("My sessions"), order=30)
@@ -129,7 +130,7 @@ def _chosen_day(event: Event, days: list[date]) -> date:
 
 
 def _is_staff() -> bool:
-    return current_user.is_authenticated and current_user.role in ("admin", "organizer", "facilitator")
+    return current_user.is_authenticated and current_user.role in (Role.ADMIN, Role.ORGANIZER, Role.FACILITATOR)
 
 
 def _public_event(slug: str) -> Event:
@@ -632,7 +633,7 @@ def schedule_pdf_bytes(event: Event) -> bytes:
     # Colour by track when the schedule has tracks (sessions without one keep their kind's colour).
     used = {s.track_id for s in sessions if s.track_id is not None}
     tracks = [t for t in service.tracks_of(db.session, event) if t.id in used]
-    kinds = [k for k in SESSION_KINDS if any(s.kind == k for s in sessions if s.track_id is None)]
+    kinds = [k for k in SessionKind if any(s.kind == k for s in sessions if s.track_id is None)]
     return pdf.schedule_pdf(event=event, days=days, tracks=tracks, kinds=kinds, generated=utcnow())
 
 
@@ -648,7 +649,7 @@ def schedule_pdf(slug: str):
 # ---------------------------------------------------------------------------------------------
 
 @bp.route("/staff/events/<slug>/my-sessions")
-@role_required("facilitator")
+@role_required(Role.FACILITATOR)
 def facilitator_sessions(slug: str):
     event = get_event_or_404(slug)
     sessions = service.sessions_for_user(db.session, event, current_user)
@@ -665,7 +666,7 @@ def _visible_session(slug: str, session_id: int) -> tuple[Event, EventSession]:
 
 
 @bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/signups")
-@role_required("facilitator")
+@role_required(Role.FACILITATOR)
 def signups(slug: str, session_id: int):
     event, item = _visible_session(slug, session_id)
     return render_template("schedule/signups.html", event=event, item=item,
@@ -673,7 +674,7 @@ def signups(slug: str, session_id: int):
 
 
 @bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/signups.csv")
-@role_required("facilitator")
+@role_required(Role.FACILITATOR)
 def signups_csv(slug: str, session_id: int):
     event, item = _visible_session(slug, session_id)
     body = csvio.export_signups(item, service.signup_list(db.session, item))
@@ -681,7 +682,7 @@ def signups_csv(slug: str, session_id: int):
 
 
 @bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/signups.pdf")
-@role_required("facilitator")
+@role_required(Role.FACILITATOR)
 def signups_pdf(slug: str, session_id: int):
     event, item = _visible_session(slug, session_id)
     body = pdf.signups_pdf(event=event, item=item, people=service.signup_list(db.session, item), generated=utcnow())

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from plm.vocabulary import ParticipantStatus, Role, SessionKind
 from plm.models import (
     NON_PROGRAMME_KINDS,
     Checkpoint,
@@ -108,7 +109,7 @@ def tracks_of(session: Session, event: Event) -> list[Track]:
 def facilitator_candidates(session: Session, event: Event) -> list[Participant]:
     return list(session.scalars(
         select(Participant).where(Participant.event_id == event.id, Participant.role.in_(LEADER_ROLES),
-                                  Participant.status != "cancelled")
+                                  Participant.status != ParticipantStatus.CANCELLED)
         .order_by(Participant.full_name)
     ))
 
@@ -494,7 +495,7 @@ def sign_up(session: Session, event: Event, session_id: int, participant: Partic
     """Take a seat. Raises SignupError: not_found, not_open, not_registered, cancelled, started,
     already, full, overlap. The caller commits (which releases the lock)."""
     now = now or utcnow()
-    if participant.status != "registered":
+    if participant.status != ParticipantStatus.REGISTERED:
         raise SignupError("not_registered")
     if event.schedule_published_at is None:
         raise SignupError("not_found")
@@ -553,7 +554,7 @@ def personal_sessions(event: Event, sessions: Iterable[EventSession], participan
     result = []
     for item in sessions:
         leads = any(p.id == participant.id for p in item.facilitators)
-        if item.id in signed or leads or item.kind == "plenary" or item.kind in NON_PROGRAMME_KINDS:
+        if item.id in signed or leads or item.kind == SessionKind.PLENARY or item.kind in NON_PROGRAMME_KINDS:
             result.append(item)
     return result
 
@@ -570,7 +571,7 @@ def participant_by_feed_key(session: Session, event: Event, secret: str, public_
         return None
     participant = session.scalar(select(Participant).where(Participant.event_id == event.id,
                                                            Participant.public_id == public_id))
-    if participant is None or participant.status == "cancelled":
+    if participant is None or participant.status == ParticipantStatus.CANCELLED:
         return None
     return participant if hmac.compare_digest(feed_key(secret, participant), key) else None
 
@@ -587,9 +588,9 @@ def leader_ids_for_user(session: Session, event: Event, user: User) -> set[int]:
 
 
 def can_see_signups(session: Session, user: User, event_session: EventSession) -> bool:
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return True
-    if user.role != "facilitator":
+    if user.role != Role.FACILITATOR:
         return False
     mine = leader_ids_for_user(session, event_session.event, user)
     return any(p.id in mine for p in event_session.facilitators)
@@ -597,7 +598,7 @@ def can_see_signups(session: Session, user: User, event_session: EventSession) -
 
 def sessions_for_user(session: Session, event: Event, user: User) -> list[EventSession]:
     sessions = [s for s in event_sessions(session, event) if s.kind not in NON_PROGRAMME_KINDS]
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return sessions
     mine = leader_ids_for_user(session, event, user)
     return [s for s in sessions if any(p.id in mine for p in s.facilitators)]
