@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Flask, jsonify
 from sqlalchemy import text
 
 from plm.extensions import db, limiter
@@ -34,3 +34,7 @@ def readyz():
         return jsonify(status="unavailable", database=type(exc).__name__), 503
     db.session.rollback()
     return jsonify(status="ok", database="ok")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -133,7 +133,7 @@ def date_range(start: date, end: date) -> str:
     return format_date_range(start, end, str(get_locale()))
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         event_datetime=event_datetime,
         event_time=event_time,

@@ -32,11 +32,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from plm import clock
 from plm.extensions import db
-from plm.vocabulary import (  # noqa: F401  (re-exported: the models' vocabularies)
+from plm.vocabulary import (
     CHECKED_COLUMNS,
-    NON_PROGRAMME_KINDS,
     CheckInSource,
-    CheckpointKind,
     InstitutionType,
     JobStatus,
     MailStatus,

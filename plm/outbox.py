@@ -23,8 +23,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plm.vocabulary import MailStatus
 from plm.models import MailMessage, utcnow
+from plm.vocabulary import MailStatus
+
 
 MAX_ATTEMPTS = 5
 

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from plm.vocabulary import CheckpointKind, ParticipantStatus
 from plm.i18n import DEADLINE_STEP
 from plm.models import AuditLog, Certificate, CheckIn, Checkpoint, Event, Participant, User, utcnow
 from plm.text import clean_line, clean_multiline
+from plm.vocabulary import CheckpointKind, ParticipantStatus
 
 EVENT_FIELDS = (
     "name", "slug", "theme", "description", "venue", "address", "city", "timezone", "starts_on", "ends_on",

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from plm.vocabulary import CheckpointKind, Role, SessionKind
 from plm.attendance import service
 from plm.attendance.forms import LogoForm, MarkForm, PaperForm, SheetForm, UndoForm
 from plm.auth.decorators import admin_required, role_required
@@ -22,6 +21,7 @@ from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.models import AuditLog, Checkpoint, Event, EventSession
+from plm.vocabulary import CheckpointKind, Role, SessionKind
 
 bp = Blueprint("attendance", __name__, url_prefix="/staff/events/<slug>/attendance")
 api = Blueprint("attendance_api", __name__, url_prefix="/api/v1/events/<slug>")

@@ -17,7 +17,6 @@ from babel.dates import format_date, format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, Role, SessionKind
 from plm.attendance import sheets, signatures
 from plm.checkin import service as checkin
 from plm.models import (
@@ -25,6 +24,7 @@ from plm.models import (
     utcnow,
 )
 from plm.text import clean_line, fold_for_search
+from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, Role, SessionKind
 
 PAPER_PAGE_SIZE = 50
 MAX_PAPER_BATCH = 1000

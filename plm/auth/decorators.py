@@ -8,8 +8,8 @@ from typing import Any, Callable
 from flask import abort
 from flask_login import current_user
 
-from plm.vocabulary import Role
 from plm.extensions import login_manager
+from plm.vocabulary import Role
 
 
 def role_required(*roles: str) -> Callable:

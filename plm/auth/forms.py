@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from plm.forms import BaseForm, strip_text
-from plm.models import Role
+from plm.vocabulary import Role
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional

@@ -11,9 +11,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from plm.models import (
-    Role, ApiToken, AuditLog, LoginThrottle, User, audit, hash_token, new_token, random_code, utcnow,
-)
+from plm.models import ApiToken, AuditLog, LoginThrottle, User, audit, hash_token, new_token, random_code, utcnow
+from plm.vocabulary import Role
+
 
 MIN_PASSWORD_LENGTH = 8
 RESET_LINK_HOURS = 24

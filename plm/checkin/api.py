@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from plm.vocabulary import Role
 from plm.auth.decorators import role_required
 from plm.checkin import service
 from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.models import Checkpoint
+from plm.vocabulary import Role
 
 bp = Blueprint("checkin_api", __name__, url_prefix="/api/v1/events/<slug>")
 

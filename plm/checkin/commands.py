@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import delete, select
 
-from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, SessionKind
-from plm.cli import plm_cli
+from plm.cli import command
 from plm.extensions import db
 from plm.models import CheckIn, Checkpoint, Event, EventSession, Participant, SessionSignup, User
+from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, SessionKind
 
 
 def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool = False) -> dict:
@@ -92,7 +92,7 @@ def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool 
             "no_shows": len(no_shows), "participants": len(people)}
 
 
-@plm_cli.command("simulate-attendance")
+@command("simulate-attendance")
 @click.option("--event", "slug", required=True, help="Event slug, e.g. plm-2015.")
 @click.option("--reset", is_flag=True, help="Delete the event's check-ins first.")
 @click.option("--seed", default=2015, show_default=True, help="Random seed (same seed, same attendance).")
@@ -106,3 +106,6 @@ def simulate_attendance_command(slug: str, reset: bool, seed: int) -> None:
     click.echo(f"Recorded {summary['checkins']} check-ins ({summary['day_checkins']} at the door, "
                f"{summary['session_checkins']} in sessions) for {summary['participants']} participants; "
                f"{summary['no_shows']} never came.")
+
+
+COMMANDS = (simulate_attendance_command,)

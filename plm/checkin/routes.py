@@ -9,17 +9,17 @@ from functools import lru_cache
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from plm.vocabulary import CheckpointKind, Role
 from plm.auth.decorators import role_required
 from plm.checkin import service
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.models import utcnow
-from plm.navigation import add_staff_link, has_endpoint
+from plm.navigation import has_endpoint
+from plm.vocabulary import CheckpointKind, Role
 
 bp = Blueprint("checkin", __name__, url_prefix="/staff")
 
@@ -148,8 +148,3 @@ def dashboard(slug: str):
     data = service.stats_for_user(db.session, event, current_user)
     return render_template("checkin/dashboard.html", event=event, stats=data,
                            live_config={"stats": url_for("checkin_api.checkin_stats", slug=event.slug), "interval": 5000})
-
-
-def register_links(app: Flask) -> None:
-    add_staff_link(app, "checkin.door", _l("Door check-in"), roles=(Role.ORGANIZER, Role.FACILITATOR), order=20, moment="door")
-    add_staff_link(app, "checkin.dashboard", _l("Live attendance"), roles=(Role.ORGANIZER, Role.FACILITATOR), order=21, moment="door")

@@ -24,24 +24,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
-from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, Role
 from plm import tickets
 from plm.models import (
-    NON_PROGRAMME_KINDS,
-    AuditLog,
-    CheckIn,
-    Checkpoint,
-    Event,
-    EventSession,
-    Participant,
-    ScanLog,
-    SessionSignup,
-    User,
-    audit,
-    session_facilitators,
-    utcnow,
+    AuditLog, CheckIn, Checkpoint, Event, EventSession, Participant, ScanLog, SessionSignup, User, audit,
+    session_facilitators, utcnow,
 )
 from plm.text import clean_line, fold_for_search
+from plm.vocabulary import NON_PROGRAMME_KINDS, CheckInSource, CheckpointKind, ParticipantStatus, Role
 
 
 class Result(StrEnum):

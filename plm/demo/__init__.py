@@ -9,15 +9,18 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import Flask
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from plm.vocabulary import CheckpointKind, ParticipantRole, ParticipantStatus, RegistrationSource, SessionKind
 from plm.admin.service import ensure_day_checkpoints
 from plm.auth.service import create_user, find_user, temporary_password
 from plm.demo.data import DEMO_EVENT, DEMO_ROOMS, DEMO_STAFF, DEMO_TRACKS, demo_schedule
 from plm.demo.people import generate_participants
-from plm.models import NON_PROGRAMME_KINDS, Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
+from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
+from plm.vocabulary import (
+    NON_PROGRAMME_KINDS, CheckpointKind, ParticipantRole, ParticipantStatus, RegistrationSource, SessionKind,
+)
 
 
 class DemoExists(RuntimeError):
@@ -127,3 +130,11 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
         "rooms": len(rooms),
         "logins": logins,
     }
+
+
+def init_app(app: Flask) -> None:
+    """`flask plm demo | demo-logins`."""
+    from plm import cli
+    from plm.demo import commands
+
+    cli.add_commands(commands.COMMANDS)

@@ -12,10 +12,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from plm import links
-from plm.cli import plm_cli
+from plm.cli import command
 from plm.documents import service
 from plm.extensions import db
-from plm.models import ParticipantRole, ParticipantStatus, Event, EventSession
+from plm.models import Event, EventSession
+from plm.vocabulary import ParticipantRole, ParticipantStatus
 
 
 def _event(slug: str) -> Event:
@@ -72,7 +73,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [item for value in values for item in re.split(r"[\s,;]+", value) if item]
 
 
-@plm_cli.command("badges")
+@command("badges")
 @click.option("--event", "slug", required=True, help="Event slug.")
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False, writable=True))
 @click.option("--role", "roles", multiple=True, type=click.Choice(ParticipantRole.values()), help="Repeatable.")
@@ -107,7 +108,7 @@ def badges_command(slug, path, roles, ids, provinces, statuses, unprinted, sort,
     click.echo(f"Wrote {len(people)} badges ({layout}) to {path}.")
 
 
-@plm_cli.command("certificates")
+@command("certificates")
 @click.option("--event", "slug", required=True, help="Event slug.")
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False, writable=True))
 @click.option("--session", "session_id", type=int, help="Only the participants of this session (its id).")
@@ -134,3 +135,6 @@ def certificates_command(slug: str, path: str, session_id: int | None, processes
     _write(path, pdf)
     not_eligible = len(rows) - sum(1 for r in rows if r.eligibility.eligible)
     click.echo(f"Wrote {len(certs)} certificates to {path} ({not_eligible} not eligible).")
+
+
+COMMANDS = (badges_command, certificates_command)

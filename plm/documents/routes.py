@@ -14,11 +14,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from plm.vocabulary import JobStatus, Role
 from plm import links
 from plm.auth.decorators import admin_required, role_required
 from plm import jobs
-from plm.documents import jobs as _document_jobs  # noqa: F401  (registers the badge and certificate jobs)
 from plm.documents import service
 from plm.documents.forms import (
     BadgeForm, CertificateJobForm, OverrideForm, ReinstateForm, RevokeForm, SettingsForm,
@@ -26,8 +24,8 @@ from plm.documents.forms import (
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
 from plm.labels import PARTICIPANT_ROLE_LABELS, STATUS_LABELS
-from plm.models import ParticipantRole, ParticipantStatus, Event, EventSession, Job, Participant
-from plm.navigation import add_manage_link, add_staff_link
+from plm.models import Event, EventSession, Job, Participant
+from plm.vocabulary import JobStatus, ParticipantRole, ParticipantStatus, Role
 
 bp = Blueprint("documents", __name__)
 
@@ -67,15 +65,6 @@ def status_label(value: str) -> str:
 
 def error_text(code: str) -> str:
     return str(ERRORS.get(code, ERRORS["error"]))
-
-
-@bp.record_once
-def _add_links(state) -> None:
-    app = state.app
-    add_staff_link(app, "documents.badges", _l("Badges"), roles=(Role.ORGANIZER,), order=40)
-    add_staff_link(app, "documents.certificates", _l("Certificates"), roles=(Role.FACILITATOR,), order=41, moment="after")
-    add_staff_link(app, "documents.certificate_settings", _l("Certificate settings"), roles=(Role.ADMIN,), order=42, moment="after")
-    add_manage_link(app, "documents.my_documents", _l("Badge and certificate"), order=30)
 
 
 def check_text(check: service.Check, staff: bool = True) -> str:

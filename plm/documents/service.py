@@ -25,15 +25,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from plm.vocabulary import CheckpointKind, Role
 from plm.documents.data import BadgeData, CertificateData, EventInfo, Signatory, _valid_hex
 from plm.models import (
-    NON_PROGRAMME_KINDS,
-    ParticipantRole, ParticipantStatus, Certificate, CheckIn, Checkpoint, Event, EventSession, Participant,
-    SessionSignup, User, audit, random_code, session_facilitators, utcnow,
+    Certificate, CheckIn, Checkpoint, Event, EventSession, Participant, SessionSignup, User, audit, random_code,
+    session_facilitators, utcnow,
 )
 from plm.tickets import participant_code
 from plm.text import fold_for_search
+from plm.vocabulary import NON_PROGRAMME_KINDS, CheckpointKind, ParticipantRole, ParticipantStatus, Role
 
 LEADER_ROLES = ("facilitator", "speaker")
 BADGE_LAYOUTS = ("a6", "a7", "card", "single")

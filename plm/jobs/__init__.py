@@ -33,9 +33,9 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from plm.vocabulary import JobStatus, Role
 from plm.extensions import db
 from plm.models import Event, Job, User, utcnow
+from plm.vocabulary import JobStatus, Role
 
 log = logging.getLogger(__name__)
 
@@ -329,7 +329,14 @@ def wake(app: Flask) -> None:
         worker.wake.set()
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
+    """The worker thread (started on each process's first request) and `flask plm run-jobs`; the
+    features add their job kinds in their own init_app (register_handler)."""
+    from plm import cli
+    from plm.jobs import commands
+
+    cli.add_commands(commands.COMMANDS)
+
     @app.before_request
     def _start_job_worker() -> None:
         ensure_worker(app)

@@ -19,12 +19,12 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from plm.vocabulary import ParticipantStatus, RegistrationSource
+from plm.models import CheckIn, Event, Participant, User, audit
 from plm.pdf.fonts import PRINTED_LENGTHS, unprintable
-from plm.models import InstitutionType, ParticipantRole, CheckIn, Event, Participant, User, audit
 from plm.registration.service import clean_data, find_province, normalize_phone
 from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, csv_rows, decode_text, is_xlsx, xlsx_rows
 from plm.text import clean_line
+from plm.vocabulary import InstitutionType, ParticipantRole, ParticipantStatus, RegistrationSource
 
 # The export's columns, in order; import reads the same names (extra columns are ignored). Each stored
 # code (institution type, role, status) has its label in the reader's language beside it; import reads the code.

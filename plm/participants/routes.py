@@ -15,19 +15,19 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from plm.vocabulary import MailStatus, Role
 from plm import outbox
 from plm.auth.decorators import admin_required, role_required
 from plm.documents import service as certificates
 from plm.events import get_event_or_404
 from plm.extensions import db
-from plm.models import InstitutionType, ParticipantRole, ParticipantStatus, MailMessage, Participant, audit
+from plm.models import MailMessage, Participant, audit
 from plm.participants import importexport, service
 from plm.participants.forms import ImportConfirmForm, ImportForm
 from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import StaffParticipantForm, WalkInForm
 from plm.registration.ticket import ticket_code, ticket_pdf, ticket_svg
+from plm.vocabulary import InstitutionType, MailStatus, ParticipantRole, ParticipantStatus, Role
 
 bp = Blueprint("participants", __name__, url_prefix="/staff")
 
@@ -57,15 +57,6 @@ REASON_LABELS = {
     "duplicate_in_file": _l("Same email as an earlier row of this file"),
     "bad_text": _l("Contains characters the badges and certificates cannot print"),
 }
-
-
-@bp.record_once
-def _add_links(state) -> None:
-    from plm.navigation import add_staff_link
-
-    app = state.app
-    add_staff_link(app, "participants.participant_list", _l("Participants"), roles=(Role.ORGANIZER,), order=10)
-    add_staff_link(app, "participants.walk_in", _l("Walk-in"), roles=(Role.ORGANIZER,), order=20, moment="door")
 
 
 # ------------------------------------------------------------------ list

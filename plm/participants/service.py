@@ -8,9 +8,9 @@ from typing import Any, Optional
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from plm.vocabulary import ParticipantStatus
-from plm.models import AuditLog, Checkpoint, CheckIn, Event, MailMessage, Participant
+from plm.models import AuditLog, CheckIn, Checkpoint, Event, MailMessage, Participant
 from plm.text import fold_for_search
+from plm.vocabulary import ParticipantStatus
 
 PAGE_SIZE = 50
 SORTS = {

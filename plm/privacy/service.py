@@ -8,14 +8,13 @@ from typing import Any, Optional
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from plm.vocabulary import ParticipantStatus
 from plm import clock
-
 from plm.models import (
-    AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, MailMessage, Participant,
-    SessionSignup,
+    AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, MailMessage, Participant, SessionSignup,
     User, audit, utcnow,
 )
+from plm.vocabulary import ParticipantStatus
+
 
 PERSONAL_FIELDS = ("full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
                    "role", "status", "diet", "access_needs")

@@ -9,9 +9,9 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from plm.forms import BaseForm, Printable
 from plm.labels import INSTITUTION_TYPE_LABELS, PARTICIPANT_ROLE_LABELS
-from plm.models import InstitutionType, ParticipantRole
 from plm.registration.service import REQUESTABLE_ROLES, normalize_phone, province_names
 from plm.text import clean_line, clean_multiline
+from plm.vocabulary import InstitutionType, ParticipantRole
 
 
 def _line(value):

@@ -9,13 +9,13 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from plm.vocabulary import ParticipantStatus
 from plm import outbox
 from plm.links import absolute_url
 from plm.models import MailMessage, Participant
 from plm.qr import qr_png
 from plm.registration.service import has_placeholder_email, waitlist_position
 from plm.registration.ticket import ticket_code, ticket_png
+from plm.vocabulary import ParticipantStatus
 
 QR_CID = "ticket-qr"
 

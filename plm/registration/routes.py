@@ -13,7 +13,6 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from plm.vocabulary import ParticipantStatus
 from plm import outbox
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
@@ -24,6 +23,7 @@ from plm.registration.forms import (
     CancelForm, DetailsForm, EmailChangeForm, RegistrationForm, ResendLinkForm,
 )
 from plm.registration.ticket import ticket_code, ticket_pdf, ticket_png, ticket_svg
+from plm.vocabulary import ParticipantStatus
 
 bp = Blueprint("registration", __name__)
 

@@ -15,11 +15,9 @@ import phonenumbers
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from plm.vocabulary import ParticipantStatus, RegistrationSource
-from plm.models import (
-    InstitutionType, ParticipantRole, Event, Participant, SessionSignup, User, audit, utcnow,
-)
+from plm.models import Event, Participant, SessionSignup, User, audit, utcnow
 from plm.text import clean_line, clean_multiline
+from plm.vocabulary import InstitutionType, ParticipantRole, ParticipantStatus, RegistrationSource
 
 PROVINCES_FILE = Path(__file__).resolve().parent.parent / "data" / "provinces.json"
 

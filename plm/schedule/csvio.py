@@ -20,9 +20,10 @@ from typing import Any, Optional
 
 from sqlalchemy.orm import Session
 
-from plm.models import Event, EventSession, Participant, Room, SessionKind, Track, User, audit
+from plm.models import Event, EventSession, Participant, Room, Track, User, audit
 from plm.schedule import service
 from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, csv_rows, decode_text
+from plm.vocabulary import SessionKind
 
 MAX_ROWS = 2000
 

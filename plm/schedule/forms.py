@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from plm.forms import BaseForm, strip_text
 from plm.labels import SESSION_KIND_LABELS
-from plm.models import SessionKind
+from plm.vocabulary import SessionKind
 
 
 def _optional_int(value):

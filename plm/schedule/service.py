@@ -18,21 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from plm.vocabulary import ParticipantStatus, Role, SessionKind
 from plm.models import (
-    NON_PROGRAMME_KINDS,
-    Checkpoint,
-    CheckIn,
-    Event,
-    EventSession,
-    Participant,
-    Room,
-    SessionSignup,
-    Track,
-    User,
-    audit,
-    utcnow,
+    CheckIn, Checkpoint, Event, EventSession, Participant, Room, SessionSignup, Track, User, audit, utcnow,
 )
+from plm.vocabulary import NON_PROGRAMME_KINDS, ParticipantStatus, Role, SessionKind
+
 
 LEADER_ROLES = ("facilitator", "speaker")
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
