@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_interval, format_time
-from flask import Flask, current_app, redirect, request
+from flask import Flask, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
@@ -20,9 +20,10 @@ LANG_COOKIE = "plm_lang"
 
 
 def select_locale() -> str:
-    """The footer switch's cookie, else Indonesian: most participants read it first."""
+    """The footer switch's cookie, else Indonesian: most participants read it first (and outside a request,
+    e.g. `flask plm schedule-pdf`, Indonesian)."""
     languages = current_app.config["LANGUAGES"]
-    chosen = request.cookies.get(LANG_COOKIE)
+    chosen = request.cookies.get(LANG_COOKIE) if has_request_context() else None
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
