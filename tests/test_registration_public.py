@@ -176,7 +176,7 @@ def test_csrf_is_enforced(make_app, event):
     assert accepted.status_code == 302
 
 
-def test_registration_window(client, event):
+def test_registration_window(frozen_time, client, event):
     event.registration_opens_at = utcnow() + timedelta(days=2)
     db.session.commit()
     page = client.get(f"/e/{event.slug}/register").get_data(as_text=True)
