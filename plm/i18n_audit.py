@@ -13,7 +13,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any, Iterable, Optional
 
-from plm.vocabulary import CheckpointKind, ParticipantStatus
+from plm.vocabulary import CheckpointKind, JobStatus, MailStatus, ParticipantStatus
 
 
 # A word with an underscore is a code, never Indonesian (full_name, regency_city, access_needs).
@@ -84,19 +84,19 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
     from plm.registration import service as registration
 
     registration.update_details(session, person, {"institution": (person.institution or "TBM") + " Baru"}, user=user)
-    registration.set_status(session, person, "waitlisted", user)
-    registration.set_status(session, person, "registered", user)
+    registration.set_status(session, person, ParticipantStatus.WAITLISTED, user)
+    registration.set_status(session, person, ParticipantStatus.REGISTERED, user)
     workshop = session.scalar(select(EventSession).where(EventSession.event_id == event.id)
                               .order_by(EventSession.signup_required.desc(), EventSession.id))
     room = session.scalar(select(Room).where(Room.event_id == event.id))
     track = session.scalar(select(Track).where(Track.event_id == event.id))
     mails = [MailMessage(event_id=event.id, participant_id=person.id, recipient=person.email, subject="Tiket",
-                         body_text="Tiket Anda", status=status) for status in ("queued", "sent", "failed", "logged")]
+                         body_text="Tiket Anda", status=status) for status in MailStatus]
     session.add_all(mails)
     certificate = person.certificate or Certificate(participant_id=person.id, serial="PLM-AUDIT-0001", hours=8)
     session.add(certificate)
     job = jobs.enqueue(session, "badges", event, user, {"ids": [person.public_id]}, total=1)
-    job.status, job.progress, job.finished_at = "done", 1, utcnow() + timedelta(seconds=1)
+    job.status, job.progress, job.finished_at = JobStatus.DONE, 1, utcnow() + timedelta(seconds=1)
     session.commit()
     return {"slug": event.slug, "public_id": person.public_id, "token": token,
             "session_id": workshop.id if workshop else None, "room_id": room.id if room else None,

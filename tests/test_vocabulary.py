@@ -14,7 +14,10 @@ from sqlalchemy.exc import IntegrityError
 
 from plm.extensions import db
 from plm.models import CheckIn, Checkpoint, EventSession, Job, MailMessage
-from plm.vocabulary import CHECKED_COLUMNS, NON_PROGRAMME_KINDS, ParticipantStatus, Role, SessionKind, check_sql
+from plm.vocabulary import (
+    CHECKED_COLUMNS, NON_PROGRAMME_KINDS, CheckInSource, JobStatus, MailStatus, ParticipantRole, ParticipantStatus,
+    RegistrationSource, Role, SessionKind, check_sql,
+)
 from tests.helpers import add_participant, day_checkpoint
 
 MIGRATION = Path(__file__).resolve().parents[1] / "migrations" / "versions" / "j1a1c0ffee01_vocabulary_checks.py"
@@ -102,3 +105,34 @@ def test_the_models_store_the_plain_value(app, event):
     stored = db.session.scalar(text("SELECT status FROM participants WHERE id = :id"), {"id": person.id})
     assert stored == "waitlisted" and type(stored) is str
     assert db.session.get(Checkpoint, day_checkpoint(event).id).kind == "day"
+
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+#: What a template's `x.role`, `x.status` or `x.source` may be compared with: the stored values, as strings.
+TEMPLATE_VALUES = {
+    "role": set(Role.values()) | set(ParticipantRole.values()),
+    "status": set(ParticipantStatus.values()) | set(JobStatus.values()) | set(MailStatus.values()),
+    "source": set(CheckInSource.values()) | set(RegistrationSource.values()),
+}
+_COMPARE = re.compile(r"\.(role|status|source) *(?:==|!=) *'([^']*)'|\.(role|status|source) +(?:not +)?in +\(([^)]*)\)")
+
+
+def template_comparisons(source: str) -> list[tuple[str, str]]:
+    found = []
+    for match in _COMPARE.finditer(source):
+        if match.group(1):
+            found.append((match.group(1), match.group(2)))
+        else:
+            found += [(match.group(3), value) for value in re.findall(r"'([^']*)'", match.group(4))]
+    return found
+
+
+def test_templates_compare_only_with_stored_values():
+    """Templates compare with the plain stored strings (a StrEnum member equals its value); a typo or a
+    renamed value would silently never match, so every such literal must be a value of its vocabulary."""
+    wrong = [(str(path.relative_to(TEMPLATES)), field, value) for path in TEMPLATES.rglob("*.html")
+             for field, value in template_comparisons(path.read_text(encoding="utf-8"))
+             if value not in TEMPLATE_VALUES[field]]
+    assert wrong == []
+    assert template_comparisons("{% if p.status == 'registerd' or u.role in ('admin', 'boss') %}") == [
+        ("status", "registerd"), ("role", "admin"), ("role", "boss")]

@@ -77,7 +77,7 @@ def _checkpoint_or_404(event: Event, checkpoint_id: int) -> Checkpoint:
     except service.AttendanceError:
         abort(404)
     if checkpoint.kind == CheckpointKind.DAY:
-        if current_user.role not in ("admin", "organizer"):
+        if current_user.role not in (Role.ADMIN, Role.ORGANIZER):
             abort(404)  # the door's days are not a facilitator's business
     elif checkpoint.session is None or not service.may_take(db.session, current_user, checkpoint.session):
         abort(403)

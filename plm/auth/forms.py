@@ -44,7 +44,7 @@ class ResetPasswordForm(BaseForm):
 class NewAccountForm(BaseForm):
     email = EmailField(_l("Email"), filters=[strip_text], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     full_name = StringField(_l("Full name"), filters=[strip_text], validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=_role_choices, default="organizer")
+    role = SelectField(_l("Role"), choices=_role_choices, default=Role.ORGANIZER)
     submit = SubmitField(_l("Create account"))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from plm.cli import command
 from plm.extensions import db
 from plm.models import CheckIn, Checkpoint, Event, EventSession, Participant, SessionSignup, User
-from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, SessionKind
+from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, Role, SessionKind
 
 
 def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool = False) -> dict:
@@ -34,7 +34,7 @@ def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool 
                                    .where(CheckIn.checkpoint_id.in_(checkpoint_ids))).all())
     people = session.scalars(select(Participant).where(Participant.event_id == event.id,
                                                        Participant.status == ParticipantStatus.REGISTERED).order_by(Participant.id)).all()
-    staff = session.scalars(select(User).where(User.role.in_(["organizer", "admin"])).order_by(User.id)).all()
+    staff = session.scalars(select(User).where(User.role.in_([Role.ORGANIZER, Role.ADMIN])).order_by(User.id)).all()
     no_shows = set(p.id for p in rng.sample(people, max(1, len(people) * 3 // 100))) if people else set()
     reliability = {p.id: rng.choice([1.0, 0.97, 0.93, 0.85, 0.7]) for p in people}
     days = session.scalars(select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY)

@@ -651,7 +651,7 @@ def snapshot(session: Session, app_secret: str, event: Event, checkpoint: Option
         if checkpoint.kind == CheckpointKind.SESSION and checkpoint.session is not None and checkpoint.session.signup_required:
             signed = set(session.scalars(select(SessionSignup.participant_id).where(
                 SessionSignup.session_id == checkpoint.session_id)))
-    status_code = {"registered": "r", "waitlisted": "w", "cancelled": "c"}
+    status_code = {ParticipantStatus.REGISTERED: "r", ParticipantStatus.WAITLISTED: "w", ParticipantStatus.CANCELLED: "c"}
     people = []
     for row in rows:
         code = tickets.make_code(key, event.slug, row.public_id, row.ticket_secret)

@@ -19,7 +19,7 @@ from plm.demo.data import DEMO_EVENT, DEMO_ROOMS, DEMO_STAFF, DEMO_TRACKS, demo_
 from plm.demo.people import generate_participants
 from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
 from plm.vocabulary import (
-    NON_PROGRAMME_KINDS, CheckpointKind, ParticipantRole, ParticipantStatus, RegistrationSource, SessionKind,
+    NON_PROGRAMME_KINDS, CheckpointKind, ParticipantRole, ParticipantStatus, RegistrationSource, Role, SessionKind,
 )
 
 
@@ -76,7 +76,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     session.add_all(participants)
     session.flush()
 
-    leaders = [p for p in participants if p.role in ("facilitator", "speaker")]
+    leaders = [p for p in participants if p.role in (ParticipantRole.FACILITATOR, ParticipantRole.SPEAKER)]
     rng = random.Random(2015)
     sessions = []
     for item in demo_schedule(first_day):
@@ -107,7 +107,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
         }
 
     # The demo facilitator login is one of the facilitators leading sessions, so "My sessions" has content.
-    facilitator_login = next(s["email"] for s in DEMO_STAFF if s["role"] == "facilitator")
+    facilitator_login = next(s["email"] for s in DEMO_STAFF if s["role"] == Role.FACILITATOR)
     leading = next((p for event_session in sessions for p in event_session.facilitators if p.role == ParticipantRole.FACILITATOR), None)
     if leading is not None:
         leading.email = facilitator_login

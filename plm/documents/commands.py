@@ -90,7 +90,7 @@ def badges_command(slug, path, roles, ids, provinces, statuses, unprinted, sort,
     """Badge sheets for a selection of participants; records when each badge was printed."""
     event = _event(slug)
     selection = service.BadgeSelection(roles=list(roles), provinces=list(provinces),
-                                       statuses=list(statuses) or ["registered"], unprinted=unprinted,
+                                       statuses=list(statuses) or [ParticipantStatus.REGISTERED.value], unprinted=unprinted,
                                        ids=_split(ids), sort=sort)
     people = service.select_badges(db.session, event, selection)
     if not people:

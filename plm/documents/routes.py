@@ -143,7 +143,7 @@ def _badge_form(event) -> BadgeForm:
         Participant.event_id == event.id, Participant.province != "").distinct().order_by(Participant.province))
     form.provinces.choices = [SelectChoice(p, p) for p in provinces]
     if request.method == "GET":
-        form.statuses.data = ["registered"]
+        form.statuses.data = [ParticipantStatus.REGISTERED.value]
     return form
 
 

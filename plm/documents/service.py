@@ -34,7 +34,7 @@ from plm.tickets import participant_code
 from plm.text import fold_for_search
 from plm.vocabulary import NON_PROGRAMME_KINDS, CheckpointKind, ParticipantRole, ParticipantStatus, Role
 
-LEADER_ROLES = ("facilitator", "speaker")
+LEADER_ROLES = (ParticipantRole.FACILITATOR, ParticipantRole.SPEAKER)
 BADGE_LAYOUTS = ("a6", "a7", "card", "single")
 BADGE_SORTS = ("name", "province")
 MAX_SIGNATORIES = 3
@@ -101,7 +101,7 @@ class BadgeSelection:
 
     roles: list[str] = field(default_factory=list)
     provinces: list[str] = field(default_factory=list)
-    statuses: list[str] = field(default_factory=lambda: ["registered"])
+    statuses: list[str] = field(default_factory=lambda: [ParticipantStatus.REGISTERED.value])
     unprinted: bool = False
     ids: list[str] = field(default_factory=list)  # public ids
     sort: str = "name"

@@ -186,7 +186,7 @@ def run_job(app: Flask, session: Session, job_id: int, processes: int = 1) -> st
         session.execute(update(Job).where(Job.id == job_id).values(
             status=JobStatus.DONE, result_path=name, finished_at=utcnow(), error=""))
         session.commit()
-        return "done"
+        return JobStatus.DONE
     except Exception as exc:  # the job fails, the worker lives on
         session.rollback()
         code = exc.code if isinstance(exc, JobError) else "error"
@@ -195,7 +195,7 @@ def run_job(app: Flask, session: Session, job_id: int, processes: int = 1) -> st
         session.execute(update(Job).where(Job.id == job_id).values(
             status=JobStatus.FAILED, error=code, finished_at=utcnow()))
         session.commit()
-        return "failed"
+        return JobStatus.FAILED
 
 
 def plain_config(app: Flask) -> dict:
@@ -230,7 +230,7 @@ def run_in_child(app: Flask, job_id: int) -> str:
         db.session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING).values(
             status=JobStatus.FAILED, error="error", finished_at=utcnow()))
         db.session.commit()
-        return "failed"
+        return JobStatus.FAILED
     db.session.expire_all()
     job = db.session.get(Job, job_id)
     return job.status if job else "missing"

@@ -20,6 +20,7 @@ def main(argv: list[str]) -> int:
     config["JOB_WORKER"] = False
     from plm import create_app
     from plm.jobs import run_job
+    from plm.vocabulary import JobStatus
     from plm.extensions import db
 
     app = create_app(config)
@@ -32,7 +33,7 @@ def main(argv: list[str]) -> int:
         finally:
             db.session.remove()
             db.engine.dispose()
-    return 0 if status in ("done", "failed") else 1
+    return 0 if status in (JobStatus.DONE, JobStatus.FAILED) else 1
 
 
 if __name__ == "__main__":

@@ -247,12 +247,12 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
             choice = _choice(values["institution_type"], InstitutionType.values(), INSTITUTION_WORDS)
             if choice is None:
                 issues.append(RowIssue(index, "institution_type", "bad_institution_type", values["institution_type"]))
-            values["institution_type"] = choice or "other"
+            values["institution_type"] = choice or InstitutionType.OTHER
         if values.get("role"):
             choice = _choice(values["role"], ParticipantRole.values(), ROLE_WORDS)
             if choice is None:
                 issues.append(RowIssue(index, "role", "bad_role", values["role"]))
-            values["role"] = choice or "participant"
+            values["role"] = choice or ParticipantRole.PARTICIPANT
         for key in ("diet", "access_needs"):
             if len(values.get(key, "")) > 300:
                 issues.append(RowIssue(index, key, "too_long", values[key][:40]))

@@ -327,7 +327,7 @@ def outbox_retry(message_id: int):
         abort(404)
     status = outbox.retry(db.session, message)
     db.session.commit()
-    flash(_("Message %(id)s: %(status)s.", id=message.id, status=status), "success" if status == "sent" else "warning")
+    flash(_("Message %(id)s: %(status)s.", id=message.id, status=status), "success" if status == MailStatus.SENT else "warning")
     return redirect(url_for("participants.outbox_page"))
 
 

@@ -61,7 +61,8 @@ class DetailsForm(PhoneMixin, BaseForm):
                      description=_l("For example 0812 3456 7890."))
     institution = StringField(_l("Institution"), filters=[_line], validators=[DataRequired(), Printable("institution")],
                               description=_l("The library or reading garden you work for (at most 100 characters)."))
-    institution_type = SelectField(_l("Type of institution"), choices=institution_type_choices, default="village")
+    institution_type = SelectField(_l("Type of institution"), choices=institution_type_choices,
+                                   default=InstitutionType.VILLAGE)
     province = SelectField(_l("Province"), choices=province_choices, validators=[DataRequired()])
     diet = StringField(_l("Dietary needs"), filters=[_multi], validators=[Optional(), Length(max=300)],
                        description=_l("For example vegetarian, no pork, allergies."))
@@ -75,7 +76,8 @@ class RegistrationForm(DetailsForm):
                        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
                        description=_l("Your ticket and personal link are sent here."))
     role = SelectField(_l("I would like to take part as"),
-                       choices=[SelectChoice(r, PARTICIPANT_ROLE_LABELS[r]) for r in REQUESTABLE_ROLES], default="participant")
+                       choices=[SelectChoice(r, PARTICIPANT_ROLE_LABELS[r]) for r in REQUESTABLE_ROLES],
+                       default=ParticipantRole.PARTICIPANT)
     consent = BooleanField(_l("I agree that the organisers store these details to run this event and contact me "
                               "about it."),
                            validators=[DataRequired(message=_l("Please agree so that we can register you."))])

@@ -25,7 +25,7 @@ PROVINCES_FILE = Path(__file__).resolve().parent.parent / "data" / "provinces.js
 EDITABLE_FIELDS = ("full_name", "name_on_badge", "phone", "institution", "institution_type", "province",
                    "diet", "access_needs")
 MULTILINE_FIELDS = ("diet", "access_needs")
-REQUESTABLE_ROLES = ("participant", "facilitator", "speaker")
+REQUESTABLE_ROLES = (ParticipantRole.PARTICIPANT, ParticipantRole.FACILITATOR, ParticipantRole.SPEAKER)
 WALK_IN_DOMAIN = "walk-in.invalid"
 
 
@@ -338,7 +338,7 @@ def reinstate(session: Session, participant: Participant) -> None:
         return
     now = utcnow()
     full = event.capacity is not None and registered_count(session, event) >= event.capacity
-    participant.status = ParticipantStatus.WAITLISTED if full else "registered"
+    participant.status = ParticipantStatus.WAITLISTED if full else ParticipantStatus.REGISTERED
     participant.waitlisted_at = now if full else participant.waitlisted_at
     participant.cancelled_at = None
     session.flush()

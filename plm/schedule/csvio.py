@@ -169,7 +169,7 @@ def import_schedule(session: Session, event: Event, data: bytes, user: Optional[
         elif len(title) > 300:
             errors.append("title_too_long")
         kind_text = raw.get("kind", "").strip().lower()
-        kind = KIND_ALIASES.get(kind_text, "sharing" if not kind_text else None)
+        kind = KIND_ALIASES.get(kind_text, SessionKind.SHARING if not kind_text else None)
         if kind is None or not SessionKind.has(kind):
             errors.append("bad_kind")
         capacity = None

@@ -52,7 +52,8 @@ class TrackForm(BaseForm):
 
 class SessionForm(BaseForm):
     title = StringField(_l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, SESSION_KIND_LABELS[k]) for k in SessionKind], default="sharing")
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, SESSION_KIND_LABELS[k]) for k in SessionKind],
+                       default=SessionKind.SHARING)
     day = DateField(_l("Day"), validators=[DataRequired()])
     start = TimeField(_l("Starts"), validators=[DataRequired()])
     end = TimeField(_l("Ends"), validators=[DataRequired()])

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session, selectinload
 from plm.models import (
     CheckIn, Checkpoint, Event, EventSession, Participant, Room, SessionSignup, Track, User, audit, utcnow,
 )
-from plm.vocabulary import NON_PROGRAMME_KINDS, ParticipantStatus, Role, SessionKind
+from plm.vocabulary import NON_PROGRAMME_KINDS, ParticipantRole, ParticipantStatus, Role, SessionKind
 
 
-LEADER_ROLES = ("facilitator", "speaker")
+LEADER_ROLES = (ParticipantRole.FACILITATOR, ParticipantRole.SPEAKER)
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -431,7 +431,7 @@ def filter_sessions(sessions: Iterable[EventSession], track_id: Optional[int], r
     """The public schedule's filters. Plenaries and breaks are for everyone: a track filter keeps them."""
     result = []
     for item in sessions:
-        if track_id is not None and item.track_id != track_id and item.kind not in ("plenary", "break"):
+        if track_id is not None and item.track_id != track_id and item.kind not in (SessionKind.PLENARY, SessionKind.BREAK):
             continue
         if room_id is not None and item.room_id != room_id:
             continue
