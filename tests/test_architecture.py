@@ -14,7 +14,7 @@ pytestmark = pytest.mark.nodb
 
 PLM = Path(__file__).resolve().parents[1] / "plm"
 #: Shared layers, not features: the PDF engine, the job runner, and folders that hold no code.
-NOT_FEATURES = {"pdf", "jobs", "translations", "data"}
+NOT_FEATURES = {"pdf", "jobs", "charts", "translations", "data"}
 FEATURES = sorted(p.name for p in PLM.iterdir() if (p / "__init__.py").is_file() and p.name not in NOT_FEATURES)
 
 
