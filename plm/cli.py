@@ -7,7 +7,8 @@ Imports no feature: each feature package adds its own commands (its `commands.py
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import click
 from flask import Flask, current_app

@@ -3,13 +3,13 @@ freezes time once (time-machine) and every layer, models' column defaults includ
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
     """Now, timezone-aware UTC: what is stored."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today(tz: str | ZoneInfo | None = None) -> date:

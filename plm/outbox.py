@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from plm.models import MailMessage, utcnow
 from plm.vocabulary import MailStatus
 
-
 MAX_ATTEMPTS = 5
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,17 @@ from sqlalchemy.exc import IntegrityError
 from plm.extensions import db
 from plm.models import CheckIn, Checkpoint, EventSession, Job, MailMessage
 from plm.vocabulary import (
-    CHECKED_COLUMNS, NON_PROGRAMME_KINDS, CheckInSource, JobStatus, MailStatus, ParticipantRole, ParticipantStatus,
-    RegistrationSource, Role, SessionKind, check_sql,
+    CHECKED_COLUMNS,
+    NON_PROGRAMME_KINDS,
+    CheckInSource,
+    JobStatus,
+    MailStatus,
+    ParticipantRole,
+    ParticipantStatus,
+    RegistrationSource,
+    Role,
+    SessionKind,
+    check_sql,
 )
 from tests.helpers import add_participant, day_checkpoint
 
@@ -74,7 +83,7 @@ def _one_row_per_table(event, make_user) -> dict[str, int]:
     user = make_user("organizer")
     person = add_participant(event)
     checkpoint = day_checkpoint(event)
-    now = datetime(2026, 1, 1, 9, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, 9, tzinfo=UTC)
     rows = [CheckIn(participant_id=person.id, checkpoint_id=checkpoint.id),
             EventSession(event_id=event.id, title="Pleno", kind="plenary", starts_at=now, ends_at=now),
             Job(kind="badges", event_id=event.id), MailMessage(recipient="a@test.example", subject="s", body_text="b")]

@@ -26,8 +26,18 @@ from sqlalchemy.orm import Session
 
 from plm import tickets
 from plm.models import (
-    AuditLog, CheckIn, Checkpoint, Event, EventSession, Participant, ScanLog, SessionSignup, User, audit,
-    session_facilitators, utcnow,
+    AuditLog,
+    CheckIn,
+    Checkpoint,
+    Event,
+    EventSession,
+    Participant,
+    ScanLog,
+    SessionSignup,
+    User,
+    audit,
+    session_facilitators,
+    utcnow,
 )
 from plm.text import clean_line, fold_for_search
 from plm.vocabulary import NON_PROGRAMME_KINDS, CheckInSource, CheckpointKind, ParticipantStatus, Role

@@ -19,7 +19,13 @@ from plm.demo.data import DEMO_EVENT, DEMO_ROOMS, DEMO_STAFF, DEMO_TRACKS, demo_
 from plm.demo.people import generate_participants
 from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
 from plm.vocabulary import (
-    NON_PROGRAMME_KINDS, CheckpointKind, ParticipantRole, ParticipantStatus, RegistrationSource, Role, SessionKind,
+    NON_PROGRAMME_KINDS,
+    CheckpointKind,
+    ParticipantRole,
+    ParticipantStatus,
+    RegistrationSource,
+    Role,
+    SessionKind,
 )
 
 
