@@ -62,7 +62,7 @@ translations: $(VENV)/.runtime
 
 run: debs-run $(VENV)/.runtime instance/config.py translations
 	$(BIN)/flask plm init
-	@if $(BIN)/flask plm is-empty; then $(BIN)/flask plm demo; else $(BIN)/flask plm demo-logins; fi
+	@if $(BIN)/flask plm is-empty; then $(BIN)/flask plm demo --attendance; else $(BIN)/flask plm demo-logins; fi
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@echo "Links in mails, tickets and certificates use $$($(BIN)/python -c 'from plm import create_app; print(create_app().config["PUBLIC_BASE_URL"])')"
 	@echo "  (set PLM_PUBLIC_BASE_URL=https://... for the address participants and door phones use)"

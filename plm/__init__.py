@@ -38,8 +38,28 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
 
     _init_extensions(app)
     from plm import (
-        admin, api, attendance, auth, checkin, cli, demo, documents, errors, health, i18n, jobs, navigation,
-        participants, privacy, registration, request_log, schedule, security, venue,
+        admin,
+        api,
+        attendance,
+        auth,
+        checkin,
+        cli,
+        delegations,
+        demo,
+        documents,
+        errors,
+        evaluations,
+        health,
+        i18n,
+        jobs,
+        navigation,
+        participants,
+        privacy,
+        registration,
+        request_log,
+        schedule,
+        security,
+        venue,
     )
 
     # Each part plugs in through its init_app: blueprints, links, template globals, CLI commands, job kinds.
@@ -57,6 +77,8 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     documents.init_app(app)
     venue.init_app(app)
     attendance.init_app(app)
+    delegations.init_app(app)
+    evaluations.init_app(app)
     demo.init_app(app)
     security.init_app(app)
     request_log.init_app(app)

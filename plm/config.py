@@ -35,6 +35,9 @@ LOGIN_RATE_LIMIT = "10 per minute"
 REGISTRATION_RATE_LIMIT = "200 per hour"
 REGISTRATION_EMAIL_RATE_LIMIT = "5 per hour"
 REGISTRATION_FLOOD_LIMIT = "1000 per hour"
+# Delegates registered through one institution's invitation link (per link, not per address: its seats
+# are the real limit; this only stops a leaked link from being hammered).
+DELEGATION_TOKEN_RATE_LIMIT = "120 per hour"
 # "Send my link again" and e-mail changes send mail: per client address, every POST.
 LINK_MAIL_RATE_LIMIT = "20 per hour"
 # "Send my link again" per email address, whoever asks (on top of the per-client limit above).

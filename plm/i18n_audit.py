@@ -96,13 +96,36 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
     session.add(certificate)
     job = jobs.enqueue(session, "badges", event, user, {"ids": [person.public_id]}, total=1)
     job.status, job.progress, job.finished_at = JobStatus.DONE, 1, utcnow() + timedelta(seconds=1)
+    invite_token, institution_id = delegation_sample_values(session, event, person)
+    from plm.evaluations import service as evaluations
+    from plm.evaluations.models import Questionnaire
+
+    form = session.scalar(select(Questionnaire).where(Questionnaire.event_id == event.id).order_by(Questionnaire.id)) \
+        or evaluations.create_from_starter(session, event, "test", user=user)
     session.commit()
-    return {"slug": event.slug, "public_id": person.public_id, "token": token,
+    return {"slug": event.slug, "public_id": person.public_id, "token": token, "form_id": form.id, "code": form.code,
             "session_id": workshop.id if workshop else None, "room_id": room.id if room else None,
             "track_id": track.id if track else None, "message_id": mails[0].id, "serial": certificate.serial,
-            "job_id": job.id, "fmt": "csv", "user_id": user.id,
+            "job_id": job.id, "fmt": "csv", "user_id": user.id, "invite_token": invite_token,
+            "institution_id": institution_id,
             "checkpoint_id": session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                         Checkpoint.kind == CheckpointKind.DAY))}
+
+
+def delegation_sample_values(session: Any, event: Any, person: Any) -> tuple[str, int]:
+    """An invitation link whose delegation includes `person` (so its replace/free pages open)."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from plm.delegations.models import Institution
+
+    institution = session.scalar(select(Institution).where(Institution.event_id == event.id).order_by(Institution.id))
+    if institution is None:
+        institution = Institution(event_id=event.id, name=person.institution or "TBM", seats=3, province=person.province)
+        session.add(institution)
+        session.flush()
+    person.institution_id = institution.id
+    return institution.issue_invite(current_app.config["SECRET_KEY"]), institution.id
 
 
 def audit_pages(app: Any, client: Any, values: dict[str, Any], *,

@@ -42,7 +42,8 @@ INSTITUTION_TYPE_LABELS = {
     "tbm": _l("Reading garden (TBM)"),
     "other": _l("Other"),
 }
-STATUS_LABELS = {"registered": _l("Registered"), "waitlisted": _l("Waiting list"), "cancelled": _l("Cancelled")}
+STATUS_LABELS = {"registered": _l("Registered"), "waitlisted": _l("Waiting list"), "pending": _l("Waiting for approval"),
+                 "cancelled": _l("Cancelled")}
 MAIL_STATUS_LABELS = {
     "queued": _l("Waiting to be sent"), "sent": _l("Sent"), "failed": _l("Not sent (failed)"),
     "logged": _l("Kept here (no mail server)"),

@@ -24,9 +24,9 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     false,
 )
-from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,6 +40,7 @@ from plm.vocabulary import (
     MailStatus,
     ParticipantRole,
     ParticipantStatus,
+    RegistrationMode,
     RegistrationSource,
     Role,
     SessionKind,
@@ -175,6 +176,7 @@ class ApiToken(db.Model):
 
 class Event(db.Model):
     __tablename__ = "events"
+    __table_args__ = (vocabulary_check("events", "registration_mode"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
@@ -208,6 +210,10 @@ class Event(db.Model):
     certificate_serial_prefix: Mapped[str] = mapped_column(String(10), default="PLM")
     signatories: Mapped[list] = mapped_column(JSON, default=list)
     role_colours: Mapped[dict] = mapped_column(JSON, default=dict)
+    # open | invitation | approval (plm.delegations.models.RegistrationMode).
+    registration_mode: Mapped[str] = mapped_column(String(20), default=RegistrationMode.OPEN, server_default="open")
+    # Until then an institution's contact may replace a delegate through the invitation link.
+    substitution_deadline: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     participants: Mapped[list[Participant]] = relationship(
@@ -235,6 +241,11 @@ class Event(db.Model):
         if self.registration_closes_at and now >= self.registration_closes_at:
             return "closed"
         return "open"
+
+    def public_registration_state(self, now: Optional[datetime] = None) -> str:
+        """registration_state for the public form: 'invitation' when only invitation links register."""
+        state = self.registration_state(now)
+        return "invitation" if state == "open" and self.registration_mode == RegistrationMode.INVITATION else state
 
 
 class Participant(db.Model):
@@ -281,6 +292,8 @@ class Participant(db.Model):
     certificate_override: Mapped[Optional[bool]] = mapped_column(Boolean)
     certificate_override_reason: Mapped[str] = mapped_column(String(500), default="")
     source: Mapped[str] = mapped_column(String(20), default=RegistrationSource.WEB)
+    # The partner institution (plm.delegations) this participant came with, when staff or the link know it.
+    institution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("institutions.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -572,3 +585,7 @@ class CheckInSignature(db.Model):
     points: Mapped[int] = mapped_column(Integer, default=0)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)
+from plm.delegations.models import DelegationCap, Institution  # noqa: E402,F401  (seen by Alembic and create_all)

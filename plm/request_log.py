@@ -13,16 +13,18 @@ from flask import Flask, g, has_request_context, request
 # URL path parameters that are secrets: manage links (/e/<slug>/me/<token>), the personal calendar
 # key (/e/<slug>/calendar/<public_id>/<key>.ics), the e-mail confirmation (/e/<slug>/confirm-email/<signed>).
 # Every parameter of every route is either here or in PUBLIC_URL_PARAMS (tests/test_request_log.py).
-SECRET_URL_PARAMS = frozenset({"token", "key", "signed"})
+SECRET_URL_PARAMS = frozenset({"token", "key", "signed", "invite_token"})
 PUBLIC_URL_PARAMS = frozenset({
     "slug", "public_id", "serial", "code", "filename", "fmt", "session_id", "checkin_id", "job_id",
-    "message_id", "room_id", "track_id", "token_id", "user_id", "checkpoint_id", "batch_id", "index",
+    "message_id", "room_id", "track_id", "token_id", "user_id", "checkpoint_id", "batch_id", "index", "form_id",
+    "participant_id", "institution_id",
 })
 
 # Before an app registers its routes (and for gunicorn's master): the known secret-bearing paths.
 _BASE_PATTERNS = [
     re.compile(r"(/me/)[^/?#\s\"]+"),
     re.compile(r"(/confirm-email/)[^/?#\s\"]+"),
+    re.compile(r"(/delegation/)[^/?#\s\"]+"),
     re.compile(r"(/calendar/[^/?#\s\"]+/)[^/?#\s\"]+?(?=\.ics)"),
 ]
 _rule_patterns: dict[str, re.Pattern] = {}

@@ -51,7 +51,16 @@ class InstitutionType(Vocabulary):
 class ParticipantStatus(Vocabulary):
     REGISTERED = "registered"
     WAITLISTED = "waitlisted"
+    PENDING = "pending"  # waiting for staff approval (events with registration_mode "approval"): no ticket yet
     CANCELLED = "cancelled"
+
+
+class RegistrationMode(Vocabulary):
+    """Who may register for an event (events.registration_mode; plm.delegations)."""
+
+    OPEN = "open"  # anyone registers (a seat or the waiting list)
+    INVITATION = "invitation"  # only through an institution's invitation link
+    APPROVAL = "approval"  # anyone registers, staff approve before the ticket is sent
 
 
 class RegistrationSource(Vocabulary):
@@ -62,6 +71,7 @@ class RegistrationSource(Vocabulary):
     WALK_IN = "walk-in"
     DEMO = "demo"
     STAFF = "staff"
+    DELEGATION = "delegation"  # a partner institution's invitation link (plm.delegations)
 
 
 class CheckInSource(Vocabulary):
@@ -110,6 +120,7 @@ class MailStatus(Vocabulary):
 #: (table, column) -> vocabulary: every CHECK constraint `ck_<table>_<column>` on a stored vocabulary.
 CHECKED_COLUMNS: dict[tuple[str, str], type[Vocabulary]] = {
     ("users", "role"): Role,
+    ("events", "registration_mode"): RegistrationMode,
     ("participants", "role"): ParticipantRole,
     ("participants", "institution_type"): InstitutionType,
     ("participants", "status"): ParticipantStatus,

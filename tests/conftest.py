@@ -234,8 +234,9 @@ def demo_event(app):
 
     load_demo(db.session, clock.today() + timedelta(days=21))
     db.session.commit()
-    from plm.models import Event
     from sqlalchemy import select
+
+    from plm.models import Event
 
     return db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
 

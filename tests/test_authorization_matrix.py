@@ -155,3 +155,64 @@ def test_facilitators_reach_only_their_own_sessions_at_the_door(app, make_user, 
     page.post("/staff/login", data={"email": facilitator.email, "password": STAFF_PASSWORD})
     door = page.get(f"/staff/events/{event.slug}/door").get_data(as_text=True)
     assert "Literasi digital" in door and "Pojok baca" not in door
+
+
+def test_delegation_pages_open_only_with_a_working_invitation_link(app, client, event):
+    """The public delegation routes have no login: the invitation token is the credential. Every one of
+    them answers 404 to a wrong token, also to a logged-in admin, and never writes on GET."""
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("delegations.")]
+    assert len(rules) >= 4
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(rule_url(rule, event.slug), method=method)
+            assert response.status_code == 404, f"{method} {rule.rule} -> {response.status_code}"
+
+
+def test_delegation_staff_pages_are_for_organizers(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("delegations_staff."):
+            assert app.view_functions[rule.endpoint].allowed_roles == ("organizer",), rule.endpoint
+def test_evaluations_facilitators_see_only_their_own_sessions_forms(app, make_user, event, schedule_factory):
+    """Issue 17: a facilitator reaches the forms, QR screens, results and reminders of their own sessions only;
+    day and event forms are for admins and organizers; the participant pages need the link or a ticket."""
+    from plm.evaluations import service
+    from plm.extensions import db
+
+    mine = schedule_factory.session("Literasi digital", facilitators=[schedule_factory.leader("Ayu", "ayu@test.example")])
+    theirs = schedule_factory.session("Pojok baca", start="13:00", end="14:00",
+                                      facilitators=[schedule_factory.leader("Budi", "budi@test.example")])
+    own = service.create_from_starter(db.session, event, "evaluation", event_session=mine)
+    other = service.create_from_starter(db.session, event, "evaluation", event_session=theirs)
+    whole = service.create_from_starter(db.session, event, "test")
+    person = schedule_factory.person("Sri Wahyuni", "sri@test.example")
+    db.session.commit()
+    make_user("facilitator", "ayu@test.example")
+    make_user("organizer", "org@test.example")
+    base = f"/staff/events/{event.slug}/evaluations"
+
+    def client_for(email):
+        client = app.test_client()
+        assert client.post("/staff/login", data={"email": email, "password": STAFF_PASSWORD}).status_code == 302
+        return client
+
+    facilitator, organizer = client_for("ayu@test.example"), client_for("org@test.example")
+    for page in ("", "/results", "/screen"):
+        assert facilitator.get(f"{base}/{own.id}{page}").status_code == 200, page
+        for form in (other, whole):
+            assert facilitator.get(f"{base}/{form.id}{page}").status_code == 403, (form.title_id, page)
+        for form in (own, other, whole):
+            assert organizer.get(f"{base}/{form.id}{page}").status_code == 200, (form.title_id, page)
+    assert facilitator.post(f"{base}/{other.id}/remind/{person.id}").status_code == 403
+    assert facilitator.post(f"{base}/{other.id}", data={"title_id": "Diambil alih"}).status_code == 403
+    assert facilitator.post(f"{base}/{own.id}/delete").status_code == 403
+    assert organizer.post(f"{base}/{other.id}/delete").status_code == 302
+    listing = facilitator.get(base).get_data(as_text=True)
+    assert "Literasi digital" in listing and "Pojok baca" not in listing and "Tes: PLM Test" not in listing
+    # A form of another event is a 404, whatever the role.
+    from plm.models import Event
+
+    elsewhere = Event(slug="plm-lain", name="Lain", starts_on=event.starts_on, ends_on=event.ends_on)
+    db.session.add(elsewhere)
+    db.session.commit()
+    assert organizer.get(f"/staff/events/plm-lain/evaluations/{own.id}/results").status_code == 404
+    assert app.test_client().get(f"/e/plm-lain/q/{own.code}").status_code == 404

@@ -40,7 +40,7 @@ def quoted_values(sql: str) -> set[str]:
 def test_a_member_is_its_stored_string():
     assert ParticipantStatus.REGISTERED == "registered" and f"{Role.ADMIN}" == "admin"
     assert ParticipantStatus.has("waitlisted") and not ParticipantStatus.has("Registered")
-    assert not ParticipantStatus.has(None) and ParticipantStatus.values() == ("registered", "waitlisted", "cancelled")
+    assert not ParticipantStatus.has(None) and ParticipantStatus.values() == ("registered", "waitlisted", "pending", "cancelled")
     assert set(NON_PROGRAMME_KINDS) <= set(SessionKind)
 
 

@@ -6,7 +6,7 @@ spelled out here, not read from plm.vocabulary: a migration describes the schema
 A later value (say a new staff role) is a new migration that drops and re-creates that one constraint.
 
 Revision ID: j1a1c0ffee01
-Revises: h6a1c0ffee01
+Revises: l1a1c0ffee01
 Create Date: 2026-11-30 12:45:00
 
 """
@@ -14,18 +14,19 @@ from alembic import op
 
 
 revision = 'j1a1c0ffee01'
-down_revision = 'h6a1c0ffee01'
+down_revision = 'l1a1c0ffee01'
 branch_labels = None
 depends_on = None
 
 #: table -> {column: allowed values} at this revision.
 VOCABULARIES = {
     "users": {"role": ("admin", "organizer", "facilitator")},
+    "events": {"registration_mode": ("open", "invitation", "approval")},
     "participants": {
         "institution_type": ("provincial", "regency_city", "village", "tbm", "other"),
         "role": ("participant", "facilitator", "speaker", "committee"),
-        "status": ("registered", "waitlisted", "cancelled"),
-        "source": ("web", "import", "walk-in", "demo", "staff"),
+        "status": ("registered", "waitlisted", "pending", "cancelled"),
+        "source": ("web", "import", "walk-in", "demo", "staff", "delegation"),
     },
     "checkins": {"source": ("qr", "manual", "walk-in", "offline-sync", "paper")},
     "sessions": {"kind": ("plenary", "sharing", "workshop", "registration", "break")},

@@ -9,33 +9,23 @@ starts this child at a lower priority (JOB_NICE) and only waits, like the batch-
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 
 def main() -> int:
     request = json.loads(sys.stdin.read() or "{}")
-    config = dict(request.get("config") or {}, JOB_WORKER=False)
-    from plm import create_app
     from plm.attendance import service
     from plm.extensions import db
+    from plm.jobs.child import child_app
     from plm.models import Checkpoint, Event
 
-    app = create_app(config)
-    niceness = int(app.config.get("JOB_NICE") or 0)
-    if niceness > 0:
-        os.nice(niceness)
-    with app.app_context():
-        try:
-            checkpoint = db.session.get(Checkpoint, int(request["checkpoint"]))
-            event = db.session.get(Event, checkpoint.event_id)
-            pdf = service.render_sheet(db.session, event, checkpoint, upload_folder=app.config["UPLOAD_FOLDER"],
-                                       fmt="pdf", sort=request.get("sort", "name"),
-                                       orientation=request.get("orientation", "portrait"),
-                                       blank_rows=int(request.get("blank", 10)))
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with child_app(request.get("config") or {}) as app:
+        checkpoint = db.session.get(Checkpoint, int(request["checkpoint"]))
+        event = db.session.get(Event, checkpoint.event_id)
+        pdf = service.render_sheet(db.session, event, checkpoint, upload_folder=app.config["UPLOAD_FOLDER"],
+                                   fmt="pdf", sort=request.get("sort", "name"),
+                                   orientation=request.get("orientation", "portrait"),
+                                   blank_rows=int(request.get("blank", 10)))
     sys.stdout.buffer.write(pdf)
     sys.stdout.buffer.flush()
     return 0

@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session
 from plm.attendance import sheets, signatures
 from plm.checkin import service as checkin
 from plm.models import (
-    AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, Participant, SessionSignup, User, audit,
+    AuditLog,
+    CheckIn,
+    CheckInSignature,
+    Checkpoint,
+    Event,
+    EventSession,
+    Participant,
+    SessionSignup,
+    User,
+    audit,
     utcnow,
 )
 from plm.text import clean_line, fold_for_search

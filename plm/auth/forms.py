@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from plm.forms import BaseForm, strip_text
-from plm.vocabulary import Role
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from plm.forms import BaseForm, strip_text
+from plm.vocabulary import Role
 
 
 class LoginForm(BaseForm):

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 from functools import lru_cache
-
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for

@@ -651,7 +651,8 @@ def snapshot(session: Session, app_secret: str, event: Event, checkpoint: Option
         select(Participant.id, Participant.public_id, Participant.full_name, Participant.name_on_badge,
                Participant.institution, Participant.province, Participant.status, Participant.role,
                Participant.ticket_secret)
-        .where(Participant.event_id == event.id).order_by(Participant.id)
+        # Pending (waiting for approval) people have no ticket yet: the door does not know them.
+        .where(Participant.event_id == event.id, Participant.status != ParticipantStatus.PENDING).order_by(Participant.id)
     ).all()
     checked: dict[int, datetime] = {}
     signed: Optional[set[int]] = None

@@ -9,13 +9,14 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from plm.admin.service import ensure_day_checkpoints
 from plm.auth.service import create_user, find_user, temporary_password
 from plm.demo.data import DEMO_EVENT, DEMO_ROOMS, DEMO_STAFF, DEMO_TRACKS, demo_schedule
+from plm.demo.partners import load_partners
 from plm.demo.people import generate_participants
 from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
 from plm.vocabulary import (
@@ -117,6 +118,9 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     leading = next((p for event_session in sessions for p in event_session.facilitators if p.role == ParticipantRole.FACILITATOR), None)
     if leading is not None:
         leading.email = facilitator_login
+
+    # Partner institutions with seats and invitation links (plm/demo/partners.json).
+    load_partners(session, event, participants, current_app.config["SECRET_KEY"])
 
     # Random passwords per database, returned once for the CLI to print: a published demo password
     # would open every server that ever loaded the demo.

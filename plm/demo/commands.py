@@ -17,7 +17,9 @@ from plm.extensions import db
               help="First day (default: three weeks from today; 2015-05-18 for the original dates).")
 @click.option("--reset", is_flag=True, help="Delete the demo event and load it again.")
 @click.option("--participants", "count", type=click.IntRange(1, 20000), default=350, show_default=True)
-def demo_command(start, reset: bool, count: int) -> None:
+@click.option("--attendance", is_flag=True,
+              help="Also record realistic check-ins, evaluation answers and a pre/post test with scores.")
+def demo_command(start, reset: bool, count: int, attendance: bool) -> None:
     """Load the demo PLM: event, rooms, schedule, participants, staff accounts."""
     from plm.demo import DemoExists, load_demo
 
@@ -30,6 +32,19 @@ def demo_command(start, reset: bool, count: int) -> None:
         raise click.ClickException(f"{exc} Use --reset to load it again.")
     click.echo(f"Loaded {summary['event']}: {summary['participants']} participants from "
                f"{summary['provinces']} provinces, {summary['sessions']} sessions, {summary['rooms']} rooms.")
+    if attendance:
+        from sqlalchemy import select
+
+        from plm.checkin.commands import simulate_attendance
+        from plm.demo.evaluations import simulate_evaluations
+        from plm.models import Event
+
+        event = db.session.scalar(select(Event).where(Event.slug == summary["slug"]))
+        checkins = simulate_attendance(db.session, event)
+        evaluations = simulate_evaluations(db.session, event)
+        db.session.commit()
+        click.echo(f"Recorded {checkins['checkins']} check-ins, {evaluations['forms']} evaluation forms and tests "
+                   f"with {evaluations['answers']} answers.")
     logins = summary["logins"]
     if logins:
         click.echo(f"Demo staff logins ({current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/staff/login). "

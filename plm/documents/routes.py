@@ -6,7 +6,17 @@ import re
 from collections.abc import Callable
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,12 +24,16 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from plm import links
+from plm import jobs, links
 from plm.auth.decorators import admin_required, role_required
-from plm import jobs
 from plm.documents import service
 from plm.documents.forms import (
-    BadgeForm, CertificateJobForm, OverrideForm, ReinstateForm, RevokeForm, SettingsForm,
+    BadgeForm,
+    CertificateJobForm,
+    OverrideForm,
+    ReinstateForm,
+    RevokeForm,
+    SettingsForm,
 )
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter

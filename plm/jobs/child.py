@@ -12,27 +12,39 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
-def main(argv: list[str]) -> int:
-    job_id = int(argv[1])
-    config = json.loads(sys.stdin.read() or "{}")
-    config["JOB_WORKER"] = False
+@contextmanager
+def child_app(config: dict) -> Iterator:
+    """The app of a render child: no job worker of its own, niced (JOB_NICE), its connections closed at the end.
+
+    Shared by this job child and the one-off renders a request waits for (plm.attendance.render_child).
+    """
     from plm import create_app
-    from plm.jobs import run_job
-    from plm.vocabulary import JobStatus
     from plm.extensions import db
 
-    app = create_app(config)
+    app = create_app(dict(config, JOB_WORKER=False))
     niceness = int(app.config.get("JOB_NICE") or 0)
     if niceness > 0:
         os.nice(niceness)
     with app.app_context():
         try:
-            status = run_job(app, db.session, job_id, int(app.config.get("DOCUMENT_RENDER_PROCESSES") or 1))
+            yield app
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def main(argv: list[str]) -> int:
+    job_id = int(argv[1])
+    from plm.extensions import db
+    from plm.jobs import run_job
+    from plm.vocabulary import JobStatus
+
+    with child_app(json.loads(sys.stdin.read() or "{}")) as app:
+        status = run_job(app, db.session, job_id, int(app.config.get("DOCUMENT_RENDER_PROCESSES") or 1))
     return 0 if status in (JobStatus.DONE, JobStatus.FAILED) else 1
 
 

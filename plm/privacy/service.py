@@ -10,11 +10,20 @@ from sqlalchemy.orm import Session
 
 from plm import clock
 from plm.models import (
-    AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, MailMessage, Participant, SessionSignup,
-    User, audit, utcnow,
+    AuditLog,
+    CheckIn,
+    CheckInSignature,
+    Checkpoint,
+    Event,
+    EventSession,
+    MailMessage,
+    Participant,
+    SessionSignup,
+    User,
+    audit,
+    utcnow,
 )
 from plm.vocabulary import ParticipantStatus
-
 
 PERSONAL_FIELDS = ("full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
                    "role", "status", "diet", "access_needs")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField, TelField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from plm.forms import BaseForm, Printable
@@ -87,6 +87,19 @@ class RegistrationForm(DetailsForm):
 
     FIELD_ORDER = ("full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
                    "role", "diet", "access_needs", "consent")
+
+
+def registration_form(event, *, for_delegation: bool = False, **prefill) -> RegistrationForm:
+    """The sign-up form for `event`. for_delegation=True: a delegate added through an institution's
+    invitation link (the institution's fields are fixed by the link and not asked). `prefill` gives
+    starting values (a GET shows them; a POST reads what was sent)."""
+    form = RegistrationForm(**prefill)
+    if not event.allow_role_request or for_delegation:
+        del form.role
+    if for_delegation:
+        for name in ("institution", "institution_type", "province"):
+            delattr(form, name)
+    return form
 
 
 class ResendLinkForm(BaseForm):

@@ -35,8 +35,9 @@ def whatsapp_manage_text(event, url: str) -> str:
 
 
 def queue_ticket_mail(session: Session, participant: Participant, kind: str,
-                      token: Optional[str] = None) -> Optional[MailMessage]:
-    """Queue the mail for `kind`: confirmation, waitlisted, promoted, new_link (re-sent manage link).
+                      token: Optional[str] = None, reason: str = "") -> Optional[MailMessage]:
+    """Queue the mail for `kind`: confirmation, waitlisted, promoted, new_link (re-sent manage link),
+    pending / approved / declined (events with approval; `reason` says why a registration was declined).
 
     Walk-ins with a placeholder address get no mail. Returns the queued row (or None).
     """
@@ -51,10 +52,13 @@ def queue_ticket_mail(session: Session, participant: Participant, kind: str,
         "promoted": _("A seat is free: your ticket for %(event)s", event=event.name),
         "new_link": _("Your new personal link for %(event)s", event=event.name),
         "ticket": _("Your ticket for %(event)s", event=event.name),
+        "pending": _("We received your registration for %(event)s", event=event.name),
+        "approved": _("Approved: your ticket for %(event)s", event=event.name),
+        "declined": _("Your registration for %(event)s", event=event.name),
     }
     context = dict(participant=participant, event=event, kind=kind, link=link, with_ticket=with_ticket,
                    code=ticket_code(participant) if with_ticket else None, qr_cid=QR_CID,
-                   position=waitlist_position(session, participant),
+                   position=waitlist_position(session, participant), reason=reason,
                    whatsapp=whatsapp_link(whatsapp_manage_text(event, link)) if link else None)
     attachments = []
     if with_ticket:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, send_from_directory,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -20,10 +29,15 @@ from plm.links import absolute_url
 from plm.models import Event, Participant, utcnow
 from plm.registration import mails, service
 from plm.registration.forms import (
-    CancelForm, DetailsForm, EmailChangeForm, RegistrationForm, ResendLinkForm,
+    CancelForm,
+    DetailsForm,
+    EmailChangeForm,
+    RegistrationForm,
+    ResendLinkForm,
+    registration_form,
 )
 from plm.registration.ticket import ticket_code, ticket_pdf, ticket_png, ticket_svg
-from plm.vocabulary import ParticipantStatus
+from plm.vocabulary import ParticipantStatus, RegistrationSource
 
 bp = Blueprint("registration", __name__)
 
@@ -72,9 +86,9 @@ def _reached_service(response) -> bool:
 def _registration_limited(limit) -> Response:
     """A registration refused by a limit: the form again, with what was typed, and why (429)."""
     event = get_event_or_404(request.view_args["slug"], public=True)
-    form = _registration_form(event)
+    form = registration_form(event)
     retry = max(int(limit.reset_at - utcnow().timestamp()), 1) if getattr(limit, "reset_at", None) else 60
-    body = render_template("registration/register.html", event=event, form=form, state=event.registration_state(),
+    body = render_template("registration/register.html", event=event, form=form, state=event.public_registration_state(),
                            duplicate=False, resend_form=None, refused=False, rate_limited=True,
                            retry_minutes=max((retry + 59) // 60, 1), seats_left=service.seats_left(db.session, event))
     return Response(body, status=429, headers={"Retry-After": str(retry)})
@@ -94,7 +108,7 @@ def event_home(slug: str):
     event = get_event_or_404(slug, public=True)
     return render_template("registration/event_home.html", event=event,
                            seats_left=service.seats_left(db.session, event),
-                           registration_state=event.registration_state())
+                           registration_state=event.public_registration_state())
 
 
 @bp.route("/e/<slug>/logo")
@@ -108,13 +122,6 @@ def event_logo(slug: str):
 
 # ------------------------------------------------------------------ sign-up
 
-def _registration_form(event: Event) -> RegistrationForm:
-    form = RegistrationForm()
-    if not event.allow_role_request:
-        del form.role
-    return form
-
-
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"], deduct_when=_registered_here,
                on_breach=_registration_limited)
@@ -123,8 +130,8 @@ def _registration_form(event: Event) -> RegistrationForm:
 @limiter.limit(_registration_flood_limit, methods=["POST"], on_breach=_registration_limited)
 def register(slug: str):
     event = get_event_or_404(slug, public=True)
-    form = _registration_form(event)
-    state = event.registration_state()
+    form = registration_form(event)
+    state = event.public_registration_state()
     duplicate = False
     resend_form = None
     refused = False
@@ -136,7 +143,7 @@ def register(slug: str):
             g.plm_registration_tried = True
             try:
                 result = service.register(db.session, event, data)
-                kind = "confirmation" if result.participant.status == ParticipantStatus.REGISTERED else "waitlisted"
+                kind = {ParticipantStatus.REGISTERED: "confirmation", ParticipantStatus.PENDING: "pending"}.get(result.participant.status, "waitlisted")
                 message = mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
                 db.session.commit()
             except service.RegistrationError as exc:
@@ -222,8 +229,12 @@ def manage(slug: str, token: str):
         db.session.commit()
         flash(_("Your details are saved.") if changes else _("Nothing was changed."), "success")
         return redirect(url_for("registration.manage", slug=slug, token=token))
+    from plm.evaluations.service import for_participant
+
     return render_template("registration/manage.html", form=form, cancel_form=CancelForm(formdata=None),
-                           email_form=EmailChangeForm(formdata=None), **_ticket_context(event, participant, token))
+                           email_form=EmailChangeForm(formdata=None),
+                           evaluations=for_participant(db.session, event, participant),
+                           **_ticket_context(event, participant, token))
 
 
 @bp.route("/e/<slug>/me/<token>/cancel", methods=["POST"])
@@ -248,11 +259,15 @@ def reinstate(slug: str, token: str):
     participant = get_participant_by_token_or_404(event, token)
     if event.registration_state() != "open":
         flash(_("Registration is closed."), "error")
+    elif participant.institution_id is not None and participant.source == RegistrationSource.DELEGATION:
+        # A delegate's seat belongs to the institution: its contact may have given it to someone else.
+        flash(_("Your seat belongs to your institution's delegation: ask its contact person to register you again."), "error")
     else:
         service.reinstate(db.session, participant)
         db.session.commit()
-        flash(_("You are registered again.") if participant.status == ParticipantStatus.REGISTERED
-              else _("You are on the waiting list again."), "success")
+        flash({ParticipantStatus.REGISTERED: _("You are registered again."),
+               ParticipantStatus.PENDING: _("Your registration is sent again; the organisers will review it.")}.get(
+                  participant.status, _("You are on the waiting list again.")), "success")
     return redirect(url_for("registration.manage", slug=slug, token=token))
 
 

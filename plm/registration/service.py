@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from plm.models import Event, Participant, SessionSignup, User, audit, utcnow
 from plm.text import clean_line, clean_multiline
-from plm.vocabulary import InstitutionType, ParticipantRole, ParticipantStatus, RegistrationSource
+from plm.vocabulary import InstitutionType, ParticipantRole, ParticipantStatus, RegistrationMode, RegistrationSource
 
 PROVINCES_FILE = Path(__file__).resolve().parent.parent / "data" / "provinces.json"
 
@@ -163,14 +163,18 @@ def find_by_email(session: Session, event: Event, email: str) -> Optional[Partic
 # ---------------------------------------------------------------- use cases
 
 def register(session: Session, event: Event, data: dict[str, Any], *, source: str = RegistrationSource.WEB,
-             user: Optional[User] = None, check_window: bool = True, ignore_capacity: bool = False) -> Registered:
-    """Sign someone up: a seat while there is one, else the waiting list.
+             user: Optional[User] = None, check_window: bool = True, ignore_capacity: bool = False,
+             institution_id: Optional[int] = None) -> Registered:
+    """Sign someone up: a seat while there is one, else the waiting list; at an event with approval,
+    people who sign themselves up (web, delegation) wait as `pending` until staff approve.
 
     Raises RegistrationError("closed") outside the registration window and
     RegistrationError("duplicate_email") when the address is already registered for this event.
     """
     if check_window and event.registration_state() != "open":
         raise RegistrationError("closed")
+    if source == RegistrationSource.WEB and event.registration_mode == RegistrationMode.INVITATION:
+        raise RegistrationError("invitation_only")
     values = clean_data(data)
     if not values.get("full_name") or not values.get("email"):
         raise RegistrationError("invalid")
@@ -183,12 +187,14 @@ def register(session: Session, event: Event, data: dict[str, Any], *, source: st
         raise RegistrationError("duplicate_email", existing)
     now = utcnow()
     full = event.capacity is not None and registered_count(session, event) >= event.capacity
-    participant = Participant(event_id=event.id, source=source, **values)
+    participant = Participant(event_id=event.id, source=source, institution_id=institution_id, **values)
     session.add(participant)
     participant.event = event
     if data.get("consent"):
         participant.consent_at = now
-    if full and not ignore_capacity:
+    if event.registration_mode == RegistrationMode.APPROVAL and source in (RegistrationSource.WEB, RegistrationSource.DELEGATION):
+        participant.status = ParticipantStatus.PENDING
+    elif full and not ignore_capacity:
         participant.status = ParticipantStatus.WAITLISTED
         participant.waitlisted_at = now
     else:
@@ -330,7 +336,8 @@ def set_status(session: Session, participant: Participant, status: str, user: Us
 
 
 def reinstate(session: Session, participant: Participant) -> None:
-    """A participant who cancelled registers again: a seat if one is free, else the waiting list."""
+    """A participant who cancelled registers again: a seat if one is free, else the waiting list
+    (at an event with approval: pending again)."""
     event = participant.event
     lock_event(session, event)
     session.refresh(participant)
@@ -338,8 +345,11 @@ def reinstate(session: Session, participant: Participant) -> None:
         return
     now = utcnow()
     full = event.capacity is not None and registered_count(session, event) >= event.capacity
-    participant.status = ParticipantStatus.WAITLISTED if full else ParticipantStatus.REGISTERED
-    participant.waitlisted_at = now if full else participant.waitlisted_at
+    if event.registration_mode == RegistrationMode.APPROVAL:  # staff decide again (a declined person cannot let themselves in)
+        participant.status = ParticipantStatus.PENDING
+    else:
+        participant.status = ParticipantStatus.WAITLISTED if full else ParticipantStatus.REGISTERED
+        participant.waitlisted_at = now if full else participant.waitlisted_at
     participant.cancelled_at = None
     session.flush()
     audit(session, "participant.reinstate", event_id=event.id, target=participant, status=participant.status)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable, Optional
 
-from icalendar import Calendar, Event as VEvent, vText
+from icalendar import Calendar, vText
+from icalendar import Event as VEvent
 
 from plm.models import Event, EventSession, utcnow
 from plm.schedule.service import zone

@@ -84,6 +84,11 @@ def walk_event(app):
     summary = load_demo(db.session, date.today() - timedelta(days=1), count=30)
     event = db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
     simulate_attendance(db.session, event)
+    from plm.demo.evaluations import simulate_evaluations
+    from plm.evaluations.models import Questionnaire
+
+    simulate_evaluations(db.session, event)
+    test_form = db.session.scalar(select(Questionnaire).where(Questionnaire.kind == "test"))
     people = [p for p in event.participants if p.role == "participant"]
     person = people[0]
     token = person.issue_manage_token()
@@ -95,6 +100,9 @@ def walk_event(app):
     admin = db.session.scalar(select(User).where(User.role == "admin"))
     job = Job(kind="badges", event_id=event.id, user_id=admin.id, params={}, status="done", total=30, progress=30)
     db.session.add(job)
+    from plm.i18n_audit import delegation_sample_values
+
+    invite_token, institution_id = delegation_sample_values(db.session, event, person)
     db.session.commit()
     from plm.models import Checkpoint, MailMessage, Room, Track
 
@@ -104,7 +112,8 @@ def walk_event(app):
         "room_id": db.session.scalar(select(Room.id).where(Room.event_id == event.id)),
         "track_id": db.session.scalar(select(Track.id).where(Track.event_id == event.id)),
         "message_id": db.session.scalar(select(MailMessage.id)),
-        "job_id": job.id, "user_id": admin.id,
+        "job_id": job.id, "user_id": admin.id, "form_id": test_form.id, "code": test_form.code,
+        "invite_token": invite_token, "institution_id": institution_id,
         "passwords": {login["email"]: login["password"] for login in summary["logins"]},
         "checkpoint_id": db.session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                       Checkpoint.kind == "day")),

@@ -1,0 +1,488 @@
+"""Delegation pages: the public page behind an institution's invitation link, and the staff pages
+(partner list, invitations and reminders, seat caps, approval of pending registrations, matching)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from plm import outbox
+from plm.admin.service import from_utc, to_utc
+from plm.auth.decorators import role_required
+from plm.delegations import importexport, messages, service
+from plm.delegations.forms import (
+    CapForm,
+    DecisionForm,
+    FreeSeatForm,
+    ImportForm,
+    InstitutionForm,
+    MatchForm,
+    MatchOneForm,
+    SettingsForm,
+)
+from plm.delegations.models import Institution
+from plm.events import get_event_or_404
+from plm.extensions import db, limiter
+from plm.i18n import deadline as format_deadline
+from plm.labels import INSTITUTION_TYPE_LABELS
+from plm.models import Event, Participant
+from plm.participants.importexport import ImportFileError
+from plm.registration import mails
+from plm.registration import service as registration
+from plm.registration.forms import RegistrationForm, registration_form
+from plm.vocabulary import ParticipantStatus, Role
+
+bp = Blueprint("delegations", __name__)
+staff = Blueprint("delegations_staff", __name__, url_prefix="/staff")
+
+organizer_required = role_required(Role.ORGANIZER)
+
+DELEGATION_ERRORS = {
+    "no_seats": _l("All seats of your institution are taken. Replace a delegate or free a seat first."),
+    "province_cap": _l("The seats for your province are all taken. Please contact the organisers."),
+    "type_cap": _l("The seats for your type of institution are all taken. Please contact the organisers."),
+    "deadline_passed": _l("Delegates can no longer be replaced or withdrawn here. Please contact the organisers."),
+    "not_delegate": _l("This person is not a delegate of your institution."),
+    "closed": _l("Registration is closed."),
+    "duplicate_email": _l("This email address is already registered for this event."),
+    "invalid": _l("Please correct the fields marked below."),
+}
+IMPORT_ERRORS = {
+    "empty": _l("The file is empty."),
+    "missing_columns": _l("The first row must name the columns; a name column (“nama instansi”) is required."),
+    "too_many_rows": _l("The file has too many rows (at most 2,000)."),
+    "unreadable_xlsx": _l("The Excel file cannot be read. Save it again as .xlsx or .csv."),
+    "unsupported_format": _l("Old .xls and .ods files are not supported. Save the file as .xlsx or .csv."),
+    "too_large": _l("The Excel file is too large once unpacked. Save it again as .csv, or split it."),
+    "too_many_columns": _l("The file has too many columns (at most 100)."),
+    "field_too_long": _l("One cell of the file is far too long (over 64,000 characters). Check the file."),
+    "unreadable_csv": _l("The CSV file cannot be read. Save it again as .csv (UTF-8) or .xlsx."),
+}
+REASON_LABELS = {
+    "missing_name": _l("The institution's name is missing"),
+    "too_long": _l("Too long"),
+    "bad_type": _l("Unknown institution type"),
+    "unknown_province": _l("Unknown province"),
+    "bad_phone": _l("Not a valid phone number"),
+    "bad_email": _l("Not a valid email address"),
+    "bad_seats": _l("Seats must be a whole number from 0 to 500"),
+    "duplicate_in_file": _l("Same name as an earlier row of this file"),
+}
+
+
+# ------------------------------------------------------------------ the public delegation page
+
+def _token_limit() -> str:
+    return current_app.config["DELEGATION_TOKEN_RATE_LIMIT"]
+
+
+def _token_key() -> str:
+    """Per invitation link, not per network address: a whole delegation registers from one office."""
+    return "delegation:" + ((request.view_args or {}).get("invite_token") or "")[:100]
+
+
+def _institution_or_404(slug: str, invite_token: str) -> tuple[Event, Institution]:
+    event = get_event_or_404(slug, public=True)
+    institution = service.find_by_token(db.session, event, invite_token)
+    if institution is None:
+        abort(404)
+    return event, institution
+
+
+def _page_context(event: Event, institution: Institution, invite_token: str) -> dict:
+    people = service.delegates(db.session, institution)
+    return dict(event=event, institution=institution, invite_token=invite_token, delegates=people,
+                used=len(people), left=max(institution.seats - len(people), 0),
+                can_substitute=service.substitution_open(event), state=event.registration_state(),
+                type_label=INSTITUTION_TYPE_LABELS.get(institution.institution_type, institution.institution_type))
+
+
+@bp.route("/e/<slug>/delegation/<invite_token>")
+def delegation(slug: str, invite_token: str):
+    event, institution = _institution_or_404(slug, invite_token)
+    return render_template("delegations/delegation.html", **_page_context(event, institution, invite_token))
+
+
+def _delegate_data(form: RegistrationForm) -> dict:
+    return {name: form[name].data for name in RegistrationForm.FIELD_ORDER if name in form}
+
+
+def _queue_delegate_mail(result: registration.Registered):
+    kind = {ParticipantStatus.REGISTERED: "confirmation", ParticipantStatus.PENDING: "pending"}.get(result.participant.status, "waitlisted")
+    return mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
+
+
+@bp.route("/e/<slug>/delegation/<invite_token>/add", methods=["GET", "POST"])
+@limiter.limit(_token_limit, methods=["POST"], key_func=_token_key)
+def add_delegate(slug: str, invite_token: str):
+    event, institution = _institution_or_404(slug, invite_token)
+    form = registration_form(event, for_delegation=True)
+    error = None
+    if form.is_submitted() and event.registration_state() == "open":
+        if form.website.data:
+            error = DELEGATION_ERRORS["invalid"]
+        elif form.validate():
+            try:
+                result = service.add_delegate(db.session, event, institution, _delegate_data(form))
+                message = _queue_delegate_mail(result)
+                db.session.commit()
+            except (service.DelegationError, registration.RegistrationError) as exc:
+                db.session.rollback()
+                error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
+                if exc.code == "duplicate_email":
+                    form.email.errors = list(form.email.errors) + [error]
+            except IntegrityError:
+                db.session.rollback()
+                error = DELEGATION_ERRORS["duplicate_email"]
+            else:
+                outbox.deliver_ids(db.session, [message.id] if message else [])
+                flash(_("%(name)s is registered. The ticket and personal link were sent to %(email)s.",
+                        name=result.participant.full_name, email=result.participant.email)
+                      if result.participant.status == ParticipantStatus.REGISTERED else
+                      _("%(name)s is on the list (%(status)s). We sent a message to %(email)s.",
+                        name=result.participant.full_name, email=result.participant.email,
+                        status=_status_text(result.participant.status)), "success")
+                return redirect(url_for("delegations.delegation", slug=slug, invite_token=invite_token))
+        else:
+            error = DELEGATION_ERRORS["invalid"]
+    context = _page_context(event, institution, invite_token)
+    return render_template("delegations/delegate_form.html", form=form, error=error, replacing=None, **context)
+
+
+def _status_text(status: str) -> str:
+    from plm.labels import STATUS_LABELS
+
+    return str(STATUS_LABELS.get(status, status))
+
+
+def _delegate_or_404(institution: Institution, public_id: str) -> Participant:
+    person = service.get_delegate(db.session, institution, public_id[:16])
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.route("/e/<slug>/delegation/<invite_token>/replace/<public_id>", methods=["GET", "POST"])
+@limiter.limit(_token_limit, methods=["POST"], key_func=_token_key)
+def replace_delegate(slug: str, invite_token: str, public_id: str):
+    event, institution = _institution_or_404(slug, invite_token)
+    old = _delegate_or_404(institution, public_id)
+    form = registration_form(event, for_delegation=True)
+    error = None if service.substitution_open(event) else DELEGATION_ERRORS["deadline_passed"]
+    if form.is_submitted() and error is None:
+        if not form.website.data and form.validate():
+            try:
+                result = service.replace_delegate(db.session, event, institution, old, _delegate_data(form))
+                message = _queue_delegate_mail(result)
+                db.session.commit()
+            except (service.DelegationError, registration.RegistrationError) as exc:
+                db.session.rollback()
+                error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
+            except IntegrityError:
+                db.session.rollback()
+                error = DELEGATION_ERRORS["duplicate_email"]
+            else:
+                outbox.deliver_ids(db.session, [message.id] if message else [])
+                flash(_("%(new)s replaces %(old)s. %(old)s's ticket no longer works; the new ticket and personal "
+                        "link were sent to %(email)s.", new=result.participant.full_name, old=old.full_name,
+                        email=result.participant.email), "success")
+                return redirect(url_for("delegations.delegation", slug=slug, invite_token=invite_token))
+        else:
+            error = DELEGATION_ERRORS["invalid"]
+    context = _page_context(event, institution, invite_token)
+    return render_template("delegations/delegate_form.html", form=form, error=error, replacing=old, **context)
+
+
+@bp.route("/e/<slug>/delegation/<invite_token>/free/<public_id>", methods=["GET", "POST"])
+@limiter.limit(_token_limit, methods=["POST"], key_func=_token_key)
+def free_seat(slug: str, invite_token: str, public_id: str):
+    event, institution = _institution_or_404(slug, invite_token)
+    person = _delegate_or_404(institution, public_id)
+    form = FreeSeatForm()
+    error = None if service.substitution_open(event) else DELEGATION_ERRORS["deadline_passed"]
+    if error is None and form.validate_on_submit():
+        try:
+            promoted = service.free_seat(db.session, event, institution, person)
+        except service.DelegationError as exc:
+            db.session.rollback()
+            error = DELEGATION_ERRORS[exc.code]
+        else:
+            queued = [mails.queue_ticket_mail(db.session, p, "promoted") for p in promoted]
+            db.session.commit()
+            outbox.deliver_ids(db.session, [m.id for m in queued if m])
+            flash(_("%(name)s's registration is cancelled; the seat is free.", name=person.full_name), "info")
+            return redirect(url_for("delegations.delegation", slug=slug, invite_token=invite_token))
+    context = _page_context(event, institution, invite_token)
+    return render_template("delegations/free_seat.html", form=form, person=person, error=error, **context)
+
+
+# ------------------------------------------------------------------ staff: overview and settings
+
+def _invitation(event: Event, institution: Institution, token: str, reminder: bool = False) -> dict:
+    url = messages.invitation_url(event, token)
+    left = max(institution.seats - service.seats_used(db.session, institution), 0)
+    text = messages.invitation_text(event, institution, url, format_deadline(event.registration_closes_at, event),
+                                    left, reminder=reminder)
+    return {"url": url, "text": text, "whatsapp": messages.whatsapp_invitation(institution, text)}
+
+
+@staff.route("/events/<slug>/delegations")
+@organizer_required
+def overview(slug: str):
+    event = get_event_or_404(slug)
+    rows = service.overview(db.session, event)
+    limits = service.caps(db.session, event)
+    secret = current_app.config["SECRET_KEY"]
+    reminders = {row.institution.id: _invitation(event, row.institution, token, reminder=True)["whatsapp"]
+                 for row in rows if row.behind and (token := row.institution.invite_token(secret))}
+    settings = SettingsForm(formdata=None, registration_mode=event.registration_mode,
+                            substitution_deadline=from_utc(event.substitution_deadline, event.timezone))
+    return render_template(
+        "delegations/overview.html", event=event, rows=rows, reminders=reminders,
+        provinces=service.grouped(rows, "province", limits), types=service.grouped(rows, "institution_type", limits),
+        settings=settings, cap_form=CapForm(formdata=None), pending_count=len(service.pending(db.session, event)),
+        totals={"offered": sum(r.institution.seats for r in rows), "filled": sum(r.filled for r in rows),
+                "pending": sum(r.pending for r in rows), "behind": sum(1 for r in rows if r.behind)})
+
+
+@staff.route("/events/<slug>/delegations/settings", methods=["POST"])
+@organizer_required
+def save_settings(slug: str):
+    event = get_event_or_404(slug)
+    form = SettingsForm()
+    if form.validate_on_submit():
+        service.set_mode(db.session, event, form.registration_mode.data,
+                         to_utc(form.substitution_deadline.data, event.timezone), current_user)
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+    else:
+        flash(_("Please correct the settings: %(errors)s", errors="; ".join(e for errs in form.errors.values() for e in errs)), "error")
+    return redirect(url_for("delegations_staff.overview", slug=slug))
+
+
+@staff.route("/events/<slug>/delegations/caps", methods=["POST"])
+@organizer_required
+def save_cap(slug: str):
+    event = get_event_or_404(slug)
+    form = CapForm()
+    value = form.province.data if form.kind.data == "province" else form.institution_type.data
+    if form.validate_on_submit() and value:
+        service.set_cap(db.session, event, form.kind.data, value, form.seats.data, current_user)
+        db.session.commit()
+        flash(_("Cap saved."), "success")
+    else:
+        flash(_("Choose a province or a type of institution."), "error")
+    return redirect(url_for("delegations_staff.overview", slug=slug) + "#caps")
+
+
+@staff.route("/events/<slug>/delegations/export.<fmt>")
+@organizer_required
+def export(slug: str, fmt: str):
+    event = get_event_or_404(slug)
+    if fmt == "csv":
+        body, mimetype = importexport.export_csv(db.session, event), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body = importexport.export_xlsx(db.session, event)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        abort(404)
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="delegations-{event.slug}.{fmt}"'})
+
+
+# ------------------------------------------------------------------ staff: one institution
+
+@staff.route("/events/<slug>/delegations/new", methods=["GET", "POST"])
+@staff.route("/events/<slug>/delegations/<int:institution_id>", methods=["GET", "POST"])
+@organizer_required
+def edit(slug: str, institution_id: int | None = None):
+    event = get_event_or_404(slug)
+    institution = None
+    if institution_id is not None:
+        institution = service.get_institution(db.session, event, institution_id)
+        if institution is None:
+            abort(404)
+    form = InstitutionForm(obj=institution)
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in service.INSTITUTION_FIELDS}
+        try:
+            institution = service.save_institution(db.session, event, data, current_user, institution)
+            db.session.commit()
+        except service.DelegationError:
+            db.session.rollback()
+            form.name.errors = list(form.name.errors) + [_("Another institution of this event has this name.")]
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("delegations_staff.edit", slug=slug, institution_id=institution.id))
+    invitation = None
+    people = []
+    if institution is not None:
+        token = institution.invite_token(current_app.config["SECRET_KEY"])
+        invitation = _invitation(event, institution, token) if token else None
+        people = service.delegates(db.session, institution, include_cancelled=True)
+    return render_template("delegations/institution.html", event=event, institution=institution, form=form,
+                           invitation=invitation, delegates=people)
+
+
+@staff.route("/events/<slug>/delegations/<int:institution_id>/invite", methods=["POST"])
+@organizer_required
+def invite(slug: str, institution_id: int):
+    """Make the invitation link, or a new one (the old link stops working)."""
+    event = get_event_or_404(slug)
+    institution = service.get_institution(db.session, event, institution_id)
+    if institution is None:
+        abort(404)
+    had_link = institution.invite_nonce is not None
+    service.issue_invitation(db.session, institution, current_app.config["SECRET_KEY"], current_user)
+    db.session.commit()
+    flash(_("A new link was made: the old link no longer works. Send the new one.") if had_link
+          else _("The invitation link is ready: send it by WhatsApp or email."), "success")
+    return redirect(url_for("delegations_staff.edit", slug=slug, institution_id=institution.id) + "#invitation")
+
+
+@staff.route("/events/<slug>/delegations/<int:institution_id>/send", methods=["POST"])
+@organizer_required
+def send_invitation(slug: str, institution_id: int):
+    """Queue the invitation (or, once delegates are registered, a reminder) to the contact's email."""
+    event = get_event_or_404(slug)
+    institution = service.get_institution(db.session, event, institution_id)
+    if institution is None:
+        abort(404)
+    sent = _send(event, [institution])
+    flash(_("The message is in the outbox for %(email)s.", email=institution.contact_email) if sent
+          else _("This institution has no contact email."), "success" if sent else "error")
+    return redirect(url_for("delegations_staff.edit", slug=slug, institution_id=institution.id) + "#invitation")
+
+
+def _send(event: Event, institution_list: list[Institution]) -> int:
+    secret = current_app.config["SECRET_KEY"]
+    queued = []
+    for institution in institution_list:
+        reminder = institution.invite_nonce is not None and institution.invite_issued_at is not None \
+            and (institution.first_active_at is not None or institution.last_reminded_at is not None)
+        token = service.current_token(db.session, institution, secret, current_user)
+        invitation = _invitation(event, institution, token, reminder=reminder)
+        message = messages.queue_invitation(db.session, event, institution, invitation["text"], reminder=reminder)
+        if message is not None:
+            queued.append(message)
+    service.mark_reminded(db.session, [i for i in institution_list if i.contact_email], current_user)
+    db.session.commit()
+    outbox.deliver_ids(db.session, [m.id for m in queued])
+    return len(queued)
+
+
+@staff.route("/events/<slug>/delegations/remind", methods=["POST"])
+@organizer_required
+def remind(slug: str):
+    """Email every institution with seats still empty."""
+    event = get_event_or_404(slug)
+    behind = [row.institution for row in service.overview(db.session, event) if row.behind]
+    sent = _send(event, behind)
+    flash(_("%(n)s reminders are in the outbox.", n=sent), "success")
+    return redirect(url_for("delegations_staff.overview", slug=slug))
+
+
+# ------------------------------------------------------------------ staff: import
+
+@staff.route("/events/<slug>/delegations/import", methods=["GET", "POST"])
+@organizer_required
+def import_institutions(slug: str):
+    event = get_event_or_404(slug)
+    form = ImportForm()
+    plan = None
+    applied = False
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            plan = importexport.plan_import(db.session, event, upload.read(), upload.filename or "")
+        except ImportFileError as exc:
+            flash(str(IMPORT_ERRORS.get(str(exc), IMPORT_ERRORS["unreadable_csv"])), "error")
+        else:
+            if not form.dry_run.data and not plan.refused:
+                importexport.apply_import(db.session, event, plan, current_user)
+                db.session.commit()
+                applied = True
+                flash(_("Imported: %(add)s new, %(update)s updated.", add=len(plan.to_add), update=len(plan.to_update)), "success")
+            elif not form.dry_run.data:
+                flash(_("Nothing was imported: correct the rows listed below and read the file again."), "error")
+    columns = {name: form_field.label.text for name, form_field in InstitutionForm(formdata=None)._fields.items()}
+    return render_template("delegations/import.html", event=event, form=form, plan=plan, applied=applied,
+                           reasons=REASON_LABELS, columns=columns)
+
+
+# ------------------------------------------------------------------ staff: approval
+
+@staff.route("/events/<slug>/approvals", methods=["GET", "POST"])
+@organizer_required
+def approvals(slug: str):
+    event = get_event_or_404(slug)
+    people = service.pending(db.session, event)
+    form = DecisionForm()
+    form.ids.choices = [(p.public_id, p.full_name) for p in people]
+    if form.validate_on_submit():
+        chosen = [p for p in people if p.public_id in set(form.ids.data or [])]
+        if not chosen:
+            flash(_("Select at least one registration."), "error")
+        elif form.decline.data:
+            if not form.reason.data:
+                flash(_("Give a reason: it is sent to those declined."), "error")
+                return render_template("delegations/approvals.html", event=event, people=people, form=form)
+            done = service.decline(db.session, event, chosen, form.reason.data, current_user)
+            queued = [mails.queue_ticket_mail(db.session, p, "declined", reason=form.reason.data) for p in done]
+            db.session.commit()
+            outbox.deliver_ids(db.session, [m.id for m in queued if m])
+            flash(_("%(n)s registrations declined; each person was told by email.", n=len(done)), "info")
+            return redirect(url_for("delegations_staff.approvals", slug=slug))
+        else:
+            done = service.approve(db.session, event, chosen, current_user)
+            queued = [mails.queue_ticket_mail(db.session, p, "approved" if p.status == ParticipantStatus.REGISTERED else "waitlisted")
+                      for p in done]
+            db.session.commit()
+            outbox.deliver_ids(db.session, [m.id for m in queued if m])
+            flash(_("%(n)s registrations approved; the tickets were sent by email.", n=len(done)), "success")
+            return redirect(url_for("delegations_staff.approvals", slug=slug))
+    return render_template("delegations/approvals.html", event=event, people=people, form=form)
+
+
+# ------------------------------------------------------------------ staff: matching free-text institutions
+
+@staff.route("/events/<slug>/delegations/match", methods=["GET", "POST"])
+@organizer_required
+def match(slug: str):
+    event = get_event_or_404(slug)
+    form = MatchForm()
+    plan = service.plan_match_by_name(db.session, event)
+    if form.validate_on_submit() and form.apply.data:
+        for participant, institution in plan.matches:
+            service.match(db.session, participant, institution, current_user)
+        db.session.commit()
+        flash(_("%(n)s participants were linked to their institution.", n=len(plan.matches)), "success")
+        return redirect(url_for("delegations_staff.match", slug=slug))
+    choices = [("", _("— choose —"))] + [(str(i.id), i.name) for i in service.institutions(db.session, event)]
+    return render_template("delegations/match.html", event=event, form=form, plan=plan, dry_run=form.is_submitted(),
+                           one_form=MatchOneForm(formdata=None), choices=choices)
+
+
+@staff.route("/events/<slug>/delegations/match/<public_id>", methods=["POST"])
+@organizer_required
+def match_one(slug: str, public_id: str):
+    event = get_event_or_404(slug)
+    participant = db.session.scalar(select(Participant).where(Participant.event_id == event.id,
+                                                              Participant.public_id == public_id[:16]))
+    if participant is None:
+        abort(404)
+    form = MatchOneForm()
+    institution = None
+    if form.validate_on_submit() and (form.institution_id.data or "").isdigit():
+        institution = service.get_institution(db.session, event, int(form.institution_id.data))
+    if institution is None:
+        flash(_("Choose an institution."), "error")
+    else:
+        service.match(db.session, participant, institution, current_user)
+        db.session.commit()
+        flash(_("%(name)s is linked to %(institution)s.", name=participant.full_name, institution=institution.name), "success")
+    return redirect(url_for("delegations_staff.match", slug=slug))
