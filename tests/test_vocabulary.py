@@ -89,7 +89,7 @@ def _one_row_per_table(event, make_user) -> dict[str, int]:
             Job(kind="badges", event_id=event.id), MailMessage(recipient="a@test.example", subject="s", body_text="b")]
     db.session.add_all(rows)
     db.session.commit()
-    return {"users": user.id, "participants": person.id, "checkins": rows[0].id, "sessions": rows[1].id,
+    return {"users": user.id, "events": event.id, "participants": person.id, "checkins": rows[0].id, "sessions": rows[1].id,
             "checkpoints": checkpoint.id, "jobs": rows[2].id, "mail_messages": rows[3].id}
 
 
