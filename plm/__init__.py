@@ -38,28 +38,9 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
 
     _init_extensions(app)
     from plm import (
-        admin,
-        api,
-        attendance,
-        auth,
-        checkin,
-        cli,
-        delegations,
-        demo,
-        documents,
-        errors,
-        evaluations,
-        health,
-        i18n,
-        jobs,
-        navigation,
-        participants,
-        privacy,
-        registration,
-        request_log,
-        schedule,
-        security,
-        venue,
+        admin, api, attendance, auth, checkin, cli, delegations, demo, documents, errors, evaluations, health, i18n,
+        jobs, navigation, outbox, participants, privacy, questions, registration, request_log, schedule, security,
+        transactions, venue,
     )
 
     # Each part plugs in through its init_app: blueprints, links, template globals, CLI commands, job kinds.
@@ -80,6 +61,9 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     delegations.init_app(app)
     evaluations.init_app(app)
     demo.init_app(app)
+    questions.init_app(app)
+    transactions.init_app(app)  # one commit per request (plm/transactions.py)
+    outbox.init_app(app)  # the mail sender thread
     security.init_app(app)
     request_log.init_app(app)
     navigation.init_app(app)

@@ -51,6 +51,11 @@ MAIL_USE_SSL = False
 MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "PLM <panitia@plm.example>"
+# Mail is sent by a background thread in each web process, never by a request (plm/outbox.py).
+# MAIL_WORKER: None = on except under TESTING; False = off (run `flask plm send-mail` from cron).
+MAIL_WORKER = None
+# The sender also looks for queued mail this often (rows queued by CLI commands or another process).
+MAIL_POLL_SECONDS = 60
 
 # Uploaded logos and signatures live outside the code tree.
 UPLOAD_FOLDER = None  # default: <instance>/uploads

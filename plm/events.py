@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, make_response, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from plm.extensions import db
@@ -21,9 +22,11 @@ def get_participant_by_token_or_404(event: Event, token: str) -> Participant:
     """The participant whose manage link this is; any other token (or another event's) is a 404.
 
     Only the token's SHA-256 is stored, so the lookup compares hashes, never the secret itself.
-    A re-sent link (Participant.offer_manage_token) works as soon as it is mailed; its first use
-    makes it the only link. That one write also happens on a GET (the link is opened from a mail),
-    on purpose: until then the participant's old link must keep working.
+    A re-sent link (Participant.offer_manage_token) is offered, not issued: until it is used, the
+    participant's old link keeps working. GET never writes, so opening the offered link (a GET from a
+    mail, or a mail scanner's preview) answers a page whose form POSTs to `registration.open_link`
+    (sent at once by a script, or by its button without JavaScript); that POST, or any other POST made
+    with the offered link, makes it the only link.
     """
     if not token or len(token) > 100:
         abort(404)
@@ -36,6 +39,13 @@ def get_participant_by_token_or_404(event: Event, token: str) -> Participant:
     if participant is None:
         abort(404)
     if participant.pending_manage_token_hash == digest:
+        if request.method in ("GET", "HEAD"):
+            abort(make_response(render_template(
+                "registration/confirm_post.html", event=event, title=_("Your new personal link"),
+                message=_("This new link replaces your old one: once you open it, the old link stops working."),
+                button=_("Open my registration page"), action=url_for("registration.open_link", slug=event.slug,
+                                                                       token=token),
+                next=request.path)))
         _promote_pending_token(participant, digest)
     return participant
 
@@ -48,5 +58,4 @@ def _promote_pending_token(participant: Participant, digest: str) -> None:
         .where(Participant.id == participant.id, Participant.pending_manage_token_hash == digest)
         .values(manage_token_hash=digest, pending_manage_token_hash=None)
         .execution_options(synchronize_session=False))
-    db.session.commit()
     db.session.refresh(participant)

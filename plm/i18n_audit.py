@@ -15,6 +15,7 @@ from typing import Any, Iterable, Optional
 
 from plm.vocabulary import CheckpointKind, JobStatus, MailStatus, ParticipantStatus
 
+
 # A word with an underscore is a code, never Indonesian (full_name, regency_city, access_needs).
 RAW_FIELD = re.compile(r"(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@./-])")
 # Stored English vocabularies that must be shown through a label.
@@ -75,6 +76,7 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
 
     from plm import jobs
     from plm.models import Certificate, Checkpoint, EventSession, MailMessage, Participant, Room, Track, utcnow
+    from plm.questions.models import RegistrationQuestion
 
     person = session.scalar(select(Participant).where(Participant.event_id == event.id,
                                                       Participant.status == ParticipantStatus.REGISTERED).order_by(Participant.id))
@@ -108,6 +110,8 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
             "track_id": track.id if track else None, "message_id": mails[0].id, "serial": certificate.serial,
             "job_id": job.id, "fmt": "csv", "user_id": user.id, "invite_token": invite_token,
             "institution_id": institution_id,
+            "question_id": session.scalar(select(RegistrationQuestion.id).where(RegistrationQuestion.event_id == event.id)
+                                          .order_by(RegistrationQuestion.position)),
             "checkpoint_id": session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                         Checkpoint.kind == CheckpointKind.DAY))}
 

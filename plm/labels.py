@@ -45,7 +45,7 @@ INSTITUTION_TYPE_LABELS = {
 STATUS_LABELS = {"registered": _l("Registered"), "waitlisted": _l("Waiting list"), "pending": _l("Waiting for approval"),
                  "cancelled": _l("Cancelled")}
 MAIL_STATUS_LABELS = {
-    "queued": _l("Waiting to be sent"), "sent": _l("Sent"), "failed": _l("Not sent (failed)"),
+    "queued": _l("Waiting to be sent"), "sending": _l("Being sent"), "sent": _l("Sent"), "failed": _l("Not sent (failed)"),
     "logged": _l("Kept here (no mail server)"),
 }
 # Participant fields as people call them: import reports and change lists never show column codes.

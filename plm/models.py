@@ -551,6 +551,8 @@ class MailMessage(db.Model):
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # When a background sender took the row (status "sending"); a stale claim goes back to "queued".
+    claimed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
 
 class Job(db.Model):
@@ -589,3 +591,4 @@ class CheckInSignature(db.Model):
 
 import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)
 from plm.delegations.models import DelegationCap, Institution  # noqa: E402,F401  (seen by Alembic and create_all)
+import plm.questions.models  # noqa: E402,F401  (the organiser's questions, for Alembic and create_all)

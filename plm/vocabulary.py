@@ -112,6 +112,7 @@ class JobStatus(Vocabulary):
 
 class MailStatus(Vocabulary):
     QUEUED = "queued"
+    SENDING = "sending"  # claimed by a sender (plm.outbox), not yet sent
     SENT = "sent"
     FAILED = "failed"
     LOGGED = "logged"  # no mail server configured: kept in the outbox for staff to read

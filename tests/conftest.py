@@ -317,6 +317,10 @@ def schedule_factory(app, event):
             )
             item.facilitators = list(facilitators)
             db.session.add(item)
+            db.session.flush()
+            from plm.checkin.service import ensure_session_checkpoints
+
+            ensure_session_checkpoints(db.session, event)  # as saving a session on the schedule page does
             db.session.commit()
             return item
 

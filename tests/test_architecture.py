@@ -1,7 +1,8 @@
 """The layering rules of docs/architecture.md, checked on the source (imports parsed with ast, the
 function-level ones included): the PDF engine knows no model and no feature, the job runner no feature,
 a service or a command never reaches for a routes module, the CLI group knows no feature, WeasyPrint is
-entered only through plm/pdf, and every feature plugs in through one init_app that create_app calls."""
+entered only through plm/pdf, every feature plugs in through one init_app that create_app calls, and no route
+or service commits: plm/transactions.py commits once per request (the allow-list below says where and why not)."""
 
 from __future__ import annotations
 
@@ -140,3 +141,59 @@ def test_the_checker_sees_a_violation():
     command = imported_modules("def f():\n    from plm.schedule.routes import schedule_pdf_bytes\n", "plm.schedule.commands")
     assert "plm.schedule.routes" in command
     assert not _defines_source("def register(app):\n    pass\n", "init_app")
+
+
+#: The only `.commit()` calls in routes.py / api.py / service.py files, each with the reason it cannot wait for
+#: the request's one commit (plm/transactions.py). Keyed by (file, function).
+COMMIT_ALLOWED = {
+    ("plm/checkin/service.py", "_log_and_answer"):
+        "the door's check-in is written before the scanner gets its answer: a lost answer retried with the same "
+        "client_uuid finds the stored one (exactly once), and the SQLite write lock is held only for the insert",
+    ("plm/auth/service.py", "user_for_token"):
+        "a door token's last use, touched at most once a minute on any request (GET scans too): bookkeeping of "
+        "the token, not the request's data; committed at once so it never rides on a refused request",
+    ("plm/attendance/service.py", "save_signature"):
+        "committed inside the door's process-wide SQLite write lock, so a signature upload queues behind scans "
+        "instead of stalling the next scan in SQLite's busy handler",
+    ("plm/documents/routes.py", "single_badge"):
+        "a GET from the door's print link records when the badge was printed (known exception to GET never "
+        "writes, listed in tests/test_get_never_writes.py)",
+    ("plm/documents/routes.py", "staff_certificate_pdf"):
+        "a GET download issues the certificate's serial the first time (listed in tests/test_get_never_writes.py)",
+    ("plm/documents/routes.py", "my_certificate_pdf"):
+        "a GET download issues the certificate's serial the first time (listed in tests/test_get_never_writes.py)",
+}
+
+
+def commit_calls(source: str) -> list[str]:
+    """The functions of *source* that call `<something>.commit()` (a nested function counts as its own)."""
+    found: list[str] = []
+
+    def visit(node: ast.AST, function: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, child.name)
+                continue
+            if (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)
+                    and child.func.attr == "commit"):
+                found.append(function)
+            visit(child, function)
+
+    visit(ast.parse(source), "<module>")
+    return found
+
+
+def test_routes_and_services_do_not_commit():
+    """One commit per request, by plm/transactions.py; a service never decides when its caller's work ends."""
+    found = set()
+    for name in ("routes.py", "api.py", "service.py"):
+        for path in PLM.rglob(name):
+            relative = str(path.relative_to(PLM.parent))
+            found.update((relative, function) for function in commit_calls(path.read_text(encoding="utf-8")))
+    assert sorted(found - set(COMMIT_ALLOWED)) == []
+    assert sorted(set(COMMIT_ALLOWED) - found) == [], "an allowed commit is gone: drop it from the list"
+
+
+def test_the_commit_checker_sees_a_commit():
+    source = "def save(session):\n    session.add(1)\n    session.commit()\n\ndef read(session):\n    pass\n"
+    assert commit_calls(source) == ["save"]

@@ -216,3 +216,24 @@ def test_evaluations_facilitators_see_only_their_own_sessions_forms(app, make_us
     db.session.commit()
     assert organizer.get(f"/staff/events/plm-lain/evaluations/{own.id}/results").status_code == 404
     assert app.test_client().get(f"/e/plm-lain/q/{own.code}").status_code == 404
+
+
+def test_question_editor_with_a_real_question(app, make_user, event):
+    """The question editor's routes on a question that exists: facilitators 403, organizers and admins in."""
+    from plm.extensions import db
+    from plm.questions import service
+
+    event_id, slug = event.id, event.slug
+    for role, allowed in (("facilitator", False), ("organizer", True), ("admin", True)):
+        db.session.expunge_all()  # the last role's request deleted its question; SQLite may reuse the id
+        question = service.add_question(db.session, event_id, {"kind": "short_text", "label_id": f"Q {role}"})
+        db.session.commit()
+        user = make_user(role, f"{role}-questions@test.example")
+        client = app.test_client()
+        assert client.post("/staff/login", data={"email": user.email, "password": STAFF_PASSWORD}).status_code == 302
+        base = f"/staff/events/{slug}/questions"
+        for method, url in (("GET", base), ("POST", f"{base}/preset"), ("GET", f"{base}/{question.id}"),
+                            ("POST", f"{base}/{question.id}/move"), ("GET", f"{base}/{question.id}/delete"),
+                            ("POST", f"{base}/{question.id}/delete")):
+            status = client.open(url, method=method).status_code
+            assert (status == 403) != allowed and status not in (401, 500), f"{role} {method} {url} -> {status}"

@@ -222,10 +222,14 @@ def test_session_checkpoint_signup_and_override(client, door, event):
     talk = EventSession(event_id=event.id, title="Berbagi", kind="sharing", starts_at=start,
                         ends_at=start + timedelta(hours=1))
     db.session.add_all([workshop, talk])
+    db.session.flush()
+    from plm.checkin.service import ensure_session_checkpoints
+
+    ensure_session_checkpoints(db.session, event)  # what saving the schedule does
     db.session.commit()
     listing = client.get(f"/api/v1/events/{event.slug}/checkpoints").get_json()["checkpoints"]
     by_session = {c["session"]: c["id"] for c in listing if c["kind"] == "session"}
-    assert set(by_session) == {workshop.id, talk.id}  # created lazily
+    assert set(by_session) == {workshop.id, talk.id}
     signed = add_participant(event, "Sudah Daftar")
     walker = add_participant(event, "Belum Daftar")
     db.session.add(SessionSignup(session_id=workshop.id, participant_id=signed.id))

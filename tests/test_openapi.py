@@ -169,6 +169,12 @@ def test_every_operation_answers_with_the_documented_shapes(app, client, make_us
     workshop = EventSession(event_id=event.id, title="Workshop literasi", kind="workshop", starts_at=start,
                             ends_at=start + timedelta(hours=2), capacity=20, signup_required=True)
     db.session.add(workshop)
+    db.session.flush()
+    from plm.admin.service import ensure_day_checkpoints
+    from plm.checkin.service import ensure_session_checkpoints
+
+    ensure_session_checkpoints(db.session, event)  # what saving the schedule does
+    ensure_day_checkpoints(db.session, other)  # what saving an event does
     db.session.commit()
     stranger = add_participant(other, "Orang Lain")
     db.session.add(SessionSignup(session_id=workshop.id, participant_id=people[0].id))

@@ -19,6 +19,13 @@ def _resend(client, event, email="ayu@example.id", **kwargs):
     return client.post(f"/e/{event.slug}/resend-link", data={"email": email}, **kwargs)
 
 
+def _open(client, event, token: str, path: str = ""):
+    """Open a mailed link as a browser does: the GET shows a form (it writes nothing), the form POSTs."""
+    page = client.get(f"/e/{event.slug}/me/{token}{path}")
+    assert page.status_code == 200 and f'action="/e/{event.slug}/me/{token}/open"' in page.get_data(as_text=True)
+    return client.post(f"/e/{event.slug}/me/{token}/open", data={"next": f"/e/{event.slug}/me/{token}{path}"})
+
+
 def _mailed_token(event) -> str:
     mail = db.session.scalars(select(MailMessage).order_by(MailMessage.id.desc())).first()
     return re.search(rf"/e/{event.slug}/me/([A-Za-z0-9_-]+)", mail.body_text).group(1)
@@ -33,8 +40,12 @@ def test_resend_keeps_the_working_link_until_the_new_one_is_used(client, event):
     assert new != old
     assert client.get(f"/e/{event.slug}/me/{old}").status_code == 200  # not locked out
     assert client.get(f"/e/{event.slug}/me/{old}/sessions").status_code == 200
-    # the new link works, and its first use retires the old one
+    # opening the new link writes nothing yet (a GET, or a mail scanner's preview)...
     assert client.get(f"/e/{event.slug}/me/{new}").status_code == 200
+    assert client.get(f"/e/{event.slug}/me/{old}").status_code == 200
+    # ...its first use (the POST its page sends) retires the old one
+    opened = _open(client, event, new)
+    assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/e/{event.slug}/me/{new}")
     assert client.get(f"/e/{event.slug}/me/{old}").status_code == 404
     assert client.get(f"/e/{event.slug}/me/{new}").status_code == 200
     db.session.expire_all()
@@ -52,7 +63,9 @@ def test_repeated_resends_never_kill_the_working_link(client, event):
     assert client.get(f"/e/{event.slug}/me/{old}").status_code == 200
     # only the latest offer works; an earlier one that was never opened is gone
     assert client.get(f"/e/{event.slug}/me/{offered[0]}").status_code == 404
-    assert client.get(f"/e/{event.slug}/me/{offered[-1]}/sessions").status_code == 200  # any page under the link
+    opened = _open(client, event, offered[-1], "/sessions")  # any page under the link
+    assert opened.headers["Location"].endswith(f"/e/{event.slug}/me/{offered[-1]}/sessions")
+    assert client.get(f"/e/{event.slug}/me/{offered[-1]}/sessions").status_code == 200
     assert client.get(f"/e/{event.slug}/me/{old}").status_code == 404
 
 
@@ -81,7 +94,7 @@ def test_deleting_my_data_also_drops_an_offered_link(client, event):
 
 def test_first_uses_of_a_new_link_at_once_leave_one_consistent_link(app, event, live_server):
     """Phones often open a mailed link twice (preview, then the browser): both work, and exactly the new
-    link remains, also when the two requests promote it at the same moment."""
+    link remains, also when the two first uses (the POSTs the link's page sends) promote it at once."""
     client = app.test_client()
     register(client, event)
     old = manage_token(client, event)
@@ -93,7 +106,8 @@ def test_first_uses_of_a_new_link_at_once_leave_one_consistent_link(app, event, 
     def open_link():
         barrier.wait()
         try:
-            with urllib.request.urlopen(f"{live_server}/e/{event.slug}/me/{new}", timeout=30) as response:
+            request = urllib.request.Request(f"{live_server}/e/{event.slug}/me/{new}/open", data=b"", method="POST")
+            with urllib.request.urlopen(request, timeout=30) as response:  # follows the 303 to the page
                 codes.append(response.status)
         except urllib.error.HTTPError as error:
             codes.append(error.code)

@@ -1,4 +1,5 @@
-"""Mail through the outbox, against a real SMTP server (aiosmtpd on 127.0.0.1)."""
+"""Mail through the outbox, against a real SMTP server (aiosmtpd on 127.0.0.1). A request only queues the
+row; the background sender (or `flask plm send-mail`, or `outbox.send_pending` as they run it) sends."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import email.policy
 import re
 import socket
 import threading
+import time
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -54,6 +56,48 @@ class PortZeroController(Controller):
         return serve()
 
 
+def send_queued(app) -> dict:
+    """What the background sender does when woken (tests run without the thread unless they ask for it)."""
+    with app.app_context():
+        return outbox.send_pending(db.session)
+
+
+def wait_for(condition, seconds: float = 30) -> bool:
+    """Poll *condition* until it holds (bounded): the sender thread works beside the test."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+class SilentServer:
+    """A TCP server that accepts connections and never answers (an SMTP server that hangs): counts them."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def close(self):
+        self.sock.close()
+        for connection in self.accepted:
+            connection.close()
+
+
 def free_port() -> int:
     """A port nobody listens on (bound, then released): a mail server that is down."""
     with socket.socket() as sock:
@@ -61,11 +105,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def test_registration_never_waits_for_the_mail_server(make_app, event):
+    """The request queues the row and answers; a mail server that hangs is never even connected to."""
+    server = SilentServer()
+    try:
+        app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=server.port, MAIL_TIMEOUT=30,
+                       MAIL_WORKER=False)
+        client = app.test_client()
+        assert client.post(f"/e/{event.slug}/register", data=form_data()).status_code == 302
+        assert server.accepted == []
+        with app.app_context():
+            message = db.session.scalar(select(MailMessage))
+            assert message.status == "queued" and message.attempts == 0
+    finally:
+        server.close()
+
+
 def test_confirmation_mail_arrives_with_inline_qr_and_attachment(make_app, event, smtp):
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=smtp.port)
+    """Sent by the background sender thread, woken by the registration's commit."""
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=smtp.port, MAIL_WORKER=True,
+                   MAIL_POLL_SECONDS=3600)  # no poll: only the after-commit wake-up can send it in time
     client = app.test_client()
     assert client.post(f"/e/{event.slug}/register", data=form_data()).status_code == 302
-    assert len(smtp.messages) == 1
+    assert wait_for(lambda: len(smtp.messages) == 1)
+    sender = app.extensions["plm_mail_sender"]
+    assert sender.thread.is_alive() and sender.thread.name == "plm-mail-sender"
+    with app.app_context():
+        def recorded_as_sent() -> bool:
+            db.session.rollback()  # a fresh read: the sender commits in its own thread
+            return db.session.scalar(select(MailMessage.status)) == "sent"
+
+        assert wait_for(recorded_as_sent)
     recipients, message = smtp.messages[0]
     assert recipients == ["ayu@example.id"]
     assert "PLM Test" in message["Subject"]
@@ -96,12 +166,14 @@ def test_confirmation_mail_arrives_with_inline_qr_and_attachment(make_app, event
     assert decoded[0].data.decode() == expected
     # the manage link from the mail opens the manage page
     assert client.get(link.replace("http://localhost", "")).status_code == 200
+    sender.stop()
 
 
 def test_smtp_down_keeps_the_registration_and_retries(make_app, event, smtp):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
     client = app.test_client()
     assert client.post(f"/e/{event.slug}/register", data=form_data()).status_code == 302
+    assert send_queued(app)["queued"] == 1
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Participant)) == 1
         message = db.session.scalar(select(MailMessage))
@@ -148,6 +220,8 @@ def test_admin_retries_a_failed_message_from_the_outbox(make_app, event, smtp):
     client = app.test_client()
     smtp.refuse = True
     client.post(f"/e/{event.slug}/register", data=form_data())
+    for _ in range(outbox.MAX_ATTEMPTS):
+        send_queued(app)
     smtp.refuse = False
     from plm.auth.service import create_user
     from tests.conftest import STAFF_PASSWORD
@@ -157,8 +231,12 @@ def test_admin_retries_a_failed_message_from_the_outbox(make_app, event, smtp):
         db.session.commit()
         message_id = db.session.scalar(select(MailMessage.id))
     client.post("/staff/login", data={"email": "admin@test.example", "password": STAFF_PASSWORD})
+    with app.app_context():
+        assert db.session.get(MailMessage, message_id).status == "failed"
     response = client.post(f"/staff/outbox/{message_id}/retry")
     assert response.status_code == 302
+    assert smtp.messages == []  # queued again, not sent by the admin's request
+    assert send_queued(app)["sent"] == 1
     assert len(smtp.messages) == 1
 
 
@@ -171,6 +249,7 @@ def test_staff_resend_ticket_mail_issues_a_new_link(make_app, event, smtp):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_SUPPRESS_SEND=False, MAIL_PORT=smtp.port)
     client = app.test_client()
     client.post(f"/e/{event.slug}/register", data=form_data())
+    send_queued(app)
     first_link = re.search(r"/e/plm-test/me/[A-Za-z0-9_-]+", smtp.messages[0][1].get_body(("plain",)).get_content()).group(0)
     from plm.auth.service import create_user
     from tests.conftest import STAFF_PASSWORD
@@ -181,6 +260,7 @@ def test_staff_resend_ticket_mail_issues_a_new_link(make_app, event, smtp):
         public_id = db.session.scalar(select(Participant.public_id))
     client.post("/staff/login", data={"email": "door@test.example", "password": STAFF_PASSWORD})
     client.post(f"/staff/events/{event.slug}/participants/{public_id}/resend")
+    send_queued(app)
     assert len(smtp.messages) == 2
     text = smtp.messages[1][1].get_body(("plain",)).get_content()
     second_link = re.search(r"/e/plm-test/me/[A-Za-z0-9_-]+", text).group(0)

@@ -6,7 +6,7 @@ spelled out here, not read from plm.vocabulary: a migration describes the schema
 A later value (say a new staff role) is a new migration that drops and re-creates that one constraint.
 
 Revision ID: j1a1c0ffee01
-Revises: l1a1c0ffee01
+Revises: i1a1c0ffee01
 Create Date: 2026-11-30 12:45:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = 'j1a1c0ffee01'
-down_revision = 'l1a1c0ffee01'
+down_revision = 'i1a1c0ffee01'
 branch_labels = None
 depends_on = None
 
@@ -32,7 +32,7 @@ VOCABULARIES = {
     "sessions": {"kind": ("plenary", "sharing", "workshop", "registration", "break")},
     "checkpoints": {"kind": ("day", "session")},
     "jobs": {"status": ("queued", "running", "done", "failed")},
-    "mail_messages": {"status": ("queued", "sent", "failed", "logged")},
+    "mail_messages": {"status": ("queued", "sending", "sent", "failed", "logged")},
 }
 
 

@@ -64,7 +64,6 @@ def _edit_event(event: Event, form: EventForm):
             service.apply_event_data(db.session, event, form.data, current_user)
             if form.logo.data:
                 event.logo_path = service.save_logo(current_app.config["UPLOAD_FOLDER"], event, form.logo.data.read())
-            db.session.commit()
         except service.EventError as exc:
             db.session.rollback()
             field = form.logo if str(exc).startswith("logo") else form.slug
@@ -81,7 +80,6 @@ def archive_event(slug: str):
     event = get_event_or_404(slug)
     if ConfirmForm().validate_on_submit():
         service.set_archived(db.session, event, not event.archived, current_user)
-        db.session.commit()
         flash(_("Event archived.") if event.archived else _("Event restored."), "info")
     return redirect(url_for("admin.events"))
 
@@ -100,6 +98,5 @@ def anonymise_event(slug: str):
             db.session.rollback()
             flash(_("An event can be anonymised only after its last day."), "error")
         else:
-            db.session.commit()
             flash(_("Personal data of %(n)s participants removed.", n=count), "success")
     return redirect(url_for("admin.edit_event", slug=slug))

@@ -20,16 +20,7 @@ from sqlalchemy.orm import Session
 from plm.attendance import sheets, signatures
 from plm.checkin import service as checkin
 from plm.models import (
-    AuditLog,
-    CheckIn,
-    CheckInSignature,
-    Checkpoint,
-    Event,
-    EventSession,
-    Participant,
-    SessionSignup,
-    User,
-    audit,
+    AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, Participant, SessionSignup, User, audit,
     utcnow,
 )
 from plm.text import clean_line, fold_for_search
@@ -72,28 +63,23 @@ def may_take(session: Session, user: User, event_session: EventSession) -> bool:
 
 
 def session_checkpoint(session: Session, event: Event, event_session: EventSession) -> Checkpoint:
-    """The checkpoint of a session (created on first use, like the door does)."""
-    if event_session.kind == SessionKind.BREAK:
-        raise AttendanceError("no_checkpoint", 404)
+    """The checkpoint of a session (made when the schedule was saved; GET pages only read it)."""
     checkpoint = session.scalar(select(Checkpoint).where(Checkpoint.session_id == event_session.id))
-    if checkpoint is None:
-        checkin.ensure_session_checkpoints(session, event)
-        session.commit()
-        checkpoint = session.scalar(select(Checkpoint).where(Checkpoint.session_id == event_session.id))
+    if event_session.kind == SessionKind.BREAK or checkpoint is None:
+        raise AttendanceError("no_checkpoint", 404)
     return checkpoint
 
 
 def day_checkpoint(session: Session, event: Event, number: int) -> Checkpoint:
     """The door checkpoint of day *number* (1-based)."""
-    from plm.admin.service import ensure_day_checkpoints
-
     days = event.days
     if not 1 <= number <= len(days):
         raise AttendanceError("no_day", 404)
-    ensure_day_checkpoints(session, event)
-    session.commit()
-    return session.scalar(select(Checkpoint).where(
+    checkpoint = session.scalar(select(Checkpoint).where(
         Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY, Checkpoint.day == days[number - 1]))
+    if checkpoint is None:  # made when the event's days are saved
+        raise AttendanceError("no_day", 404)
+    return checkpoint
 
 
 def checkpoint_of_event(session: Session, event: Event, checkpoint_id: int) -> Checkpoint:
@@ -274,7 +260,7 @@ def record_paper(session: Session, secret: str, event: Event, checkpoint: Checkp
             created.append(answer["checkin_id"])
     entry = audit(session, "attendance.paper", user=user, event_id=event.id, target=checkpoint,
                   checkpoint=checkpoint.id, checkin_ids=created, ticked=len(ids), results=results)
-    session.commit()
+    session.flush()  # the batch's id is its undo handle
     return {"batch": entry.id, "created": len(created), "already": results.get("already", 0),
             "refused": sum(v for k, v in results.items() if k not in ("ok", "already")), "results": results}
 
@@ -302,7 +288,6 @@ def undo_paper(session: Session, event: Event, batch_id: int, user: User) -> int
     batch.detail = {**(batch.detail or {}), "undone": True}
     audit(session, "attendance.paper_undo", user=user, event_id=event.id, target=batch, batch=batch.id,
           removed=[r.id for r in rows])
-    session.commit()
     return len(rows)
 
 
@@ -346,7 +331,6 @@ def delete_signature(session: Session, event: Event, checkin_id: int) -> bool:
     item = session.get(CheckInSignature, row.id)
     if item is not None:
         session.delete(item)
-    session.commit()
     return item is not None
 
 
@@ -440,10 +424,6 @@ def sheet_filename(event: Event, checkpoint: Checkpoint, fmt: str) -> str:
 
 
 def day_checkpoints(session: Session, event: Event) -> list[tuple[int, Checkpoint]]:
-    from plm.admin.service import ensure_day_checkpoints
-
-    ensure_day_checkpoints(session, event)
-    session.commit()
     by_day = {c.day: c for c in session.scalars(select(Checkpoint).where(
         Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY))}
     return [(i, by_day[d]) for i, d in enumerate(event.days, start=1) if d in by_day]
@@ -480,7 +460,6 @@ def add_partner_logo(session: Session, event: Event, upload_folder: str, data: b
     path = store_upload(upload_folder, "logos", f"{event.slug}-partner", png)
     event.partner_logos = logos + [path]
     audit(session, "attendance.partner_logo_add", user=user, event_id=event.id, target=event, path=path)
-    session.commit()
     return path
 
 
@@ -491,5 +470,4 @@ def remove_partner_logo(session: Session, event: Event, index: int, user: Option
     removed = logos.pop(index)
     event.partner_logos = logos
     audit(session, "attendance.partner_logo_remove", user=user, event_id=event.id, target=event, path=removed)
-    session.commit()
 

@@ -6,6 +6,7 @@ import click
 
 from plm.cli import command
 from plm.extensions import db
+from plm.transactions import commit_unit
 from plm.vocabulary import Role
 
 
@@ -22,7 +23,7 @@ def create_user_command(email: str, role: str, password: str | None, full_name: 
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = create_user(db.session, email, role, password, full_name)
-        db.session.commit()
+        commit_unit(db.session)
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc))
@@ -46,7 +47,7 @@ def set_password_command(email: str, password: str | None) -> None:
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc))
-    db.session.commit()
+    commit_unit(db.session)
     note = "" if user.active else " The account is disabled: enable it on the staff accounts page."
     click.echo(f"Password of {user.email} changed; their sessions ended.{note}")
 
@@ -65,7 +66,7 @@ def disable_user_command(email: str) -> None:
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(f"{exc}: make another admin first (flask plm create-user ... --role admin)")
-    db.session.commit()
+    commit_unit(db.session)
     click.echo(f"Disabled {user.email}." if changed else f"{user.email} was already disabled.")
 
 
@@ -80,7 +81,7 @@ def create_token_command(email: str, name: str) -> None:
     if user is None or not user.active:
         raise click.ClickException(f"no active user with email {email}")
     token = create_api_token(db.session, user, name)
-    db.session.commit()
+    commit_unit(db.session)
     click.echo(token)
 
 

@@ -96,12 +96,10 @@ def login():
         if user is None:
             db.session.rollback()
             lock = service.record_login_failure(db.session, email)
-            db.session.commit()
             # One message for unknown email, wrong password and disabled account.
             flash(_locked_message(lock) if lock else _("Email or password is not correct."), "error")
         else:
             service.clear_login_failures(db.session, email)
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("admin.dashboard")))
     return render_template("auth/login.html", form=form)
@@ -119,7 +117,6 @@ def logout():
     if current_user.is_authenticated:
         user = db.session.get(User, current_user.id)
         user.end_sessions()
-        db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -132,7 +129,6 @@ def profile():
     new_token = None
     if form.validate_on_submit():
         new_token = service.create_api_token(db.session, current_user, form.name.data.strip())
-        db.session.commit()
         flash(_("Token created. Copy it now: it will not be shown again."), "success")
     tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
@@ -154,7 +150,6 @@ def change_password():
             db.session.rollback()
             form.current_password.errors = [account_error(exc)]
         else:
-            db.session.commit()
             login_user(user)
             flash(_("Password changed. You were logged out everywhere else."), "success")
             return redirect(url_for("auth.profile"))
@@ -168,7 +163,6 @@ def change_password():
 @login_required
 def revoke_token(token_id: int):
     if service.revoke_api_token(db.session, current_user, token_id):
-        db.session.commit()
         flash(_("Token revoked."), "info")
     back = request.form.get("next") or ""
     return redirect(back if back.startswith("/staff/accounts") else url_for("auth.profile"))
@@ -189,7 +183,6 @@ def reset_password(token: str):
             db.session.rollback()
             form.new_password.errors = [account_error(exc)]
         else:
-            db.session.commit()
             if current_user.is_authenticated:
                 logout_user()
             flash(_("Your new password is saved. Log in with it."), "success")
@@ -222,7 +215,6 @@ def accounts():
             db.session.rollback()
             form.email.errors = [account_error(exc)]
         else:
-            db.session.commit()
             created, status = (user, password), 200
             form = NewAccountForm(formdata=None)
     return render_template("auth/accounts.html", rows=service.list_accounts(db.session), form=form,
@@ -260,7 +252,6 @@ def account_role(user_id: int):
         changed = service.set_role(db.session, user, form.role.data, actor=current_user)
     except service.AccountError as exc:
         return _refused(user, exc)
-    db.session.commit()
     flash(_("Role changed.") if changed else _("Nothing was changed."), "success")
     return redirect(url_for("auth.account", user_id=user.id))
 
@@ -274,7 +265,6 @@ def account_active(user_id: int):
         service.set_active(db.session, user, active, actor=current_user)
     except service.AccountError as exc:
         return _refused(user, exc)
-    db.session.commit()
     flash(_("The account is active again.") if active else
           _("The account is disabled: its sessions and API tokens stopped working."), "success")
     return redirect(url_for("auth.account", user_id=user.id))
@@ -290,11 +280,9 @@ def account_reset(user_id: int):
         abort(400)
     if form.how.data == "temporary":
         password = service.reset_with_temporary_password(db.session, user, actor=current_user)
-        db.session.commit()
         _stay_logged_in(user)
         return _account_page(user, shown_password=password)
     token = service.make_reset_link_token(db.session, user, actor=current_user)
-    db.session.commit()
     _stay_logged_in(user)
     link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("auth.reset_password", token=token)
     return _account_page(user, reset_link=link)
@@ -311,6 +299,5 @@ def _stay_logged_in(user: User) -> None:
 def account_revoke_tokens(user_id: int):
     user = _account_or_404(user_id)
     count = service.revoke_tokens_of(db.session, user, actor=current_user)
-    db.session.commit()
     flash(_("%(count)d tokens revoked.", count=count), "info")
     return redirect(url_for("auth.account", user_id=user.id))

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from plm.cli import command
 from plm.extensions import db
 from plm.models import CheckIn, Checkpoint, Event, EventSession, Participant, SessionSignup, User
+from plm.transactions import commit_unit
 from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, Role, SessionKind
 
 
@@ -102,7 +103,7 @@ def simulate_attendance_command(slug: str, reset: bool, seed: int) -> None:
     if event is None:
         raise click.ClickException(f"no event with slug {slug}")
     summary = simulate_attendance(db.session, event, seed=seed, reset=reset)
-    db.session.commit()
+    commit_unit(db.session)
     click.echo(f"Recorded {summary['checkins']} check-ins ({summary['day_checkins']} at the door, "
                f"{summary['session_checkins']} in sessions) for {summary['participants']} participants; "
                f"{summary['no_shows']} never came.")

@@ -26,18 +26,8 @@ from sqlalchemy.orm import Session
 
 from plm import tickets
 from plm.models import (
-    AuditLog,
-    CheckIn,
-    Checkpoint,
-    Event,
-    EventSession,
-    Participant,
-    ScanLog,
-    SessionSignup,
-    User,
-    audit,
-    session_facilitators,
-    utcnow,
+    AuditLog, CheckIn, Checkpoint, Event, EventSession, Participant, ScanLog, SessionSignup, User, audit,
+    session_facilitators, utcnow,
 )
 from plm.text import clean_line, fold_for_search
 from plm.vocabulary import NON_PROGRAMME_KINDS, CheckInSource, CheckpointKind, ParticipantStatus, Role
@@ -572,7 +562,6 @@ def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, no
                         participant_id=checkin.participant_id, user_id=user.id, device="",
                         scanned=f"undo #{checkin.id}", result="undone", created_at=now))
     session.delete(checkin)
-    session.commit()
     return {"undone": checkin_id, **detail}
 
 
@@ -704,7 +693,8 @@ def snapshot_etag(session: Session, event: Event, checkpoint: Optional[Checkpoin
 
 
 def ensure_session_checkpoints(session: Session, event: Event) -> None:
-    """A checkpoint per programme session (not breaks or the registration desk), created when first needed."""
+    """A checkpoint per programme session (not breaks or the registration desk). Called where the schedule
+    changes (a saved session, an import, the demo), never while a page is read."""
     existing = set(session.scalars(select(Checkpoint.session_id).where(
         Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.SESSION)))
     missing = session.scalars(select(EventSession).where(
@@ -717,12 +707,8 @@ def ensure_session_checkpoints(session: Session, event: Event) -> None:
 
 
 def checkpoints_for(session: Session, event: Event) -> list[Checkpoint]:
-    """Day checkpoints (by day) then session checkpoints (by start time); creates the missing ones."""
-    from plm.admin.service import ensure_day_checkpoints
-
-    ensure_day_checkpoints(session, event)
-    ensure_session_checkpoints(session, event)
-    session.commit()
+    """Day checkpoints (by day) then session checkpoints (by start time). Reads only: they are made when the
+    event's days or its schedule change (plm/admin/service.py, plm/schedule/service.py)."""
     days = session.scalars(select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY)
                            .order_by(Checkpoint.day)).all()
     sessions = session.scalars(

@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from plm import outbox
 from plm.admin.service import from_utc, to_utc
 from plm.auth.decorators import role_required
 from plm.delegations import importexport, messages, service
@@ -31,6 +30,7 @@ from plm.i18n import deadline as format_deadline
 from plm.labels import INSTITUTION_TYPE_LABELS
 from plm.models import Event, Participant
 from plm.participants.importexport import ImportFileError
+from plm.questions import service as questions
 from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import RegistrationForm, registration_form
@@ -128,8 +128,9 @@ def add_delegate(slug: str, invite_token: str):
         elif form.validate():
             try:
                 result = service.add_delegate(db.session, event, institution, _delegate_data(form))
-                message = _queue_delegate_mail(result)
-                db.session.commit()
+                questions.save_answers(db.session, result.participant, form.questions, form)
+                _queue_delegate_mail(result)
+                db.session.flush()  # a duplicate shows here, while the route can still answer
             except (service.DelegationError, registration.RegistrationError) as exc:
                 db.session.rollback()
                 error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
@@ -139,7 +140,6 @@ def add_delegate(slug: str, invite_token: str):
                 db.session.rollback()
                 error = DELEGATION_ERRORS["duplicate_email"]
             else:
-                outbox.deliver_ids(db.session, [message.id] if message else [])
                 flash(_("%(name)s is registered. The ticket and personal link were sent to %(email)s.",
                         name=result.participant.full_name, email=result.participant.email)
                       if result.participant.status == ParticipantStatus.REGISTERED else
@@ -177,8 +177,9 @@ def replace_delegate(slug: str, invite_token: str, public_id: str):
         if not form.website.data and form.validate():
             try:
                 result = service.replace_delegate(db.session, event, institution, old, _delegate_data(form))
-                message = _queue_delegate_mail(result)
-                db.session.commit()
+                questions.save_answers(db.session, result.participant, form.questions, form)
+                _queue_delegate_mail(result)
+                db.session.flush()  # a duplicate shows here, while the route can still answer
             except (service.DelegationError, registration.RegistrationError) as exc:
                 db.session.rollback()
                 error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
@@ -186,7 +187,6 @@ def replace_delegate(slug: str, invite_token: str, public_id: str):
                 db.session.rollback()
                 error = DELEGATION_ERRORS["duplicate_email"]
             else:
-                outbox.deliver_ids(db.session, [message.id] if message else [])
                 flash(_("%(new)s replaces %(old)s. %(old)s's ticket no longer works; the new ticket and personal "
                         "link were sent to %(email)s.", new=result.participant.full_name, old=old.full_name,
                         email=result.participant.email), "success")
@@ -211,9 +211,8 @@ def free_seat(slug: str, invite_token: str, public_id: str):
             db.session.rollback()
             error = DELEGATION_ERRORS[exc.code]
         else:
-            queued = [mails.queue_ticket_mail(db.session, p, "promoted") for p in promoted]
-            db.session.commit()
-            outbox.deliver_ids(db.session, [m.id for m in queued if m])
+            for person_promoted in promoted:
+                mails.queue_ticket_mail(db.session, person_promoted, "promoted")
             flash(_("%(name)s's registration is cancelled; the seat is free.", name=person.full_name), "info")
             return redirect(url_for("delegations.delegation", slug=slug, invite_token=invite_token))
     context = _page_context(event, institution, invite_token)
@@ -257,7 +256,6 @@ def save_settings(slug: str):
     if form.validate_on_submit():
         service.set_mode(db.session, event, form.registration_mode.data,
                          to_utc(form.substitution_deadline.data, event.timezone), current_user)
-        db.session.commit()
         flash(_("Settings saved."), "success")
     else:
         flash(_("Please correct the settings: %(errors)s", errors="; ".join(e for errs in form.errors.values() for e in errs)), "error")
@@ -272,7 +270,6 @@ def save_cap(slug: str):
     value = form.province.data if form.kind.data == "province" else form.institution_type.data
     if form.validate_on_submit() and value:
         service.set_cap(db.session, event, form.kind.data, value, form.seats.data, current_user)
-        db.session.commit()
         flash(_("Cap saved."), "success")
     else:
         flash(_("Choose a province or a type of institution."), "error")
@@ -311,7 +308,7 @@ def edit(slug: str, institution_id: int | None = None):
         data = {name: form[name].data for name in service.INSTITUTION_FIELDS}
         try:
             institution = service.save_institution(db.session, event, data, current_user, institution)
-            db.session.commit()
+            db.session.flush()  # a duplicate shows here, while the route can still answer
         except service.DelegationError:
             db.session.rollback()
             form.name.errors = list(form.name.errors) + [_("Another institution of this event has this name.")]
@@ -338,7 +335,6 @@ def invite(slug: str, institution_id: int):
         abort(404)
     had_link = institution.invite_nonce is not None
     service.issue_invitation(db.session, institution, current_app.config["SECRET_KEY"], current_user)
-    db.session.commit()
     flash(_("A new link was made: the old link no longer works. Send the new one.") if had_link
           else _("The invitation link is ready: send it by WhatsApp or email."), "success")
     return redirect(url_for("delegations_staff.edit", slug=slug, institution_id=institution.id) + "#invitation")
@@ -370,8 +366,6 @@ def _send(event: Event, institution_list: list[Institution]) -> int:
         if message is not None:
             queued.append(message)
     service.mark_reminded(db.session, [i for i in institution_list if i.contact_email], current_user)
-    db.session.commit()
-    outbox.deliver_ids(db.session, [m.id for m in queued])
     return len(queued)
 
 
@@ -404,7 +398,6 @@ def import_institutions(slug: str):
         else:
             if not form.dry_run.data and not plan.refused:
                 importexport.apply_import(db.session, event, plan, current_user)
-                db.session.commit()
                 applied = True
                 flash(_("Imported: %(add)s new, %(update)s updated.", add=len(plan.to_add), update=len(plan.to_update)), "success")
             elif not form.dry_run.data:
@@ -432,17 +425,15 @@ def approvals(slug: str):
                 flash(_("Give a reason: it is sent to those declined."), "error")
                 return render_template("delegations/approvals.html", event=event, people=people, form=form)
             done = service.decline(db.session, event, chosen, form.reason.data, current_user)
-            queued = [mails.queue_ticket_mail(db.session, p, "declined", reason=form.reason.data) for p in done]
-            db.session.commit()
-            outbox.deliver_ids(db.session, [m.id for m in queued if m])
+            for person_declined in done:
+                mails.queue_ticket_mail(db.session, person_declined, "declined", reason=form.reason.data)
             flash(_("%(n)s registrations declined; each person was told by email.", n=len(done)), "info")
             return redirect(url_for("delegations_staff.approvals", slug=slug))
         else:
             done = service.approve(db.session, event, chosen, current_user)
-            queued = [mails.queue_ticket_mail(db.session, p, "approved" if p.status == ParticipantStatus.REGISTERED else "waitlisted")
-                      for p in done]
-            db.session.commit()
-            outbox.deliver_ids(db.session, [m.id for m in queued if m])
+            for person_approved in done:
+                mails.queue_ticket_mail(db.session, person_approved,
+                                        "approved" if person_approved.status == ParticipantStatus.REGISTERED else "waitlisted")
             flash(_("%(n)s registrations approved; the tickets were sent by email.", n=len(done)), "success")
             return redirect(url_for("delegations_staff.approvals", slug=slug))
     return render_template("delegations/approvals.html", event=event, people=people, form=form)
@@ -459,7 +450,6 @@ def match(slug: str):
     if form.validate_on_submit() and form.apply.data:
         for participant, institution in plan.matches:
             service.match(db.session, participant, institution, current_user)
-        db.session.commit()
         flash(_("%(n)s participants were linked to their institution.", n=len(plan.matches)), "success")
         return redirect(url_for("delegations_staff.match", slug=slug))
     choices = [("", _("— choose —"))] + [(str(i.id), i.name) for i in service.institutions(db.session, event)]
@@ -483,6 +473,5 @@ def match_one(slug: str, public_id: str):
         flash(_("Choose an institution."), "error")
     else:
         service.match(db.session, participant, institution, current_user)
-        db.session.commit()
         flash(_("%(name)s is linked to %(institution)s.", name=participant.full_name, institution=institution.name), "success")
     return redirect(url_for("delegations_staff.match", slug=slug))

@@ -20,14 +20,27 @@ from plm.demo.partners import load_partners
 from plm.demo.people import generate_participants
 from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
 from plm.vocabulary import (
-    NON_PROGRAMME_KINDS,
-    CheckpointKind,
-    ParticipantRole,
-    ParticipantStatus,
-    RegistrationSource,
-    Role,
-    SessionKind,
+    NON_PROGRAMME_KINDS, CheckpointKind, ParticipantRole, ParticipantStatus, RegistrationSource, Role, SessionKind,
 )
+
+
+def _demo_questions(session: Session, event: Event, people: list, participants: list[Participant]) -> None:
+    """Two ready-made questions with answers: gender (as drawn with each name) and the event shirt size."""
+    from plm.questions import service as questions
+
+    gender = questions.add_preset(session, event.id, "gender")
+    shirt = questions.add_preset(session, event.id, "shirt_size")
+    gender.required = shirt.required = True
+    rng = random.Random(16)  # its own stream: the people drawn above stay the same
+    weights = {"female": (30, 35, 20, 10, 4, 1), "male": (5, 20, 35, 25, 10, 5)}
+    for person, participant in zip(people, participants):
+        values = {}
+        if person.gender:
+            values["gender"] = person.gender
+        if rng.random() < 0.95:  # a few never answered: the list's "(no answer)" filter has rows
+            sizes = rng.choices(questions.SHIRT_SIZES, weights=weights.get(person.gender, weights["male"]))
+            values["shirt_size"] = sizes[0].lower()
+        questions.save_values(session, participant, [gender, shirt], values)
 
 
 class DemoExists(RuntimeError):
@@ -82,6 +95,8 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
         participants.append(participant)
     session.add_all(participants)
     session.flush()
+
+    _demo_questions(session, event, people, participants)
 
     leaders = [p for p in participants if p.role in (ParticipantRole.FACILITATOR, ParticipantRole.SPEAKER)]
     rng = random.Random(2015)

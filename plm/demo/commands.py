@@ -10,6 +10,7 @@ from flask import current_app
 from plm import clock
 from plm.cli import command
 from plm.extensions import db
+from plm.transactions import commit_unit
 
 
 @command("demo")
@@ -26,7 +27,7 @@ def demo_command(start, reset: bool, count: int, attendance: bool) -> None:
     first_day = start.date() if start else clock.today() + timedelta(days=21)
     try:
         summary = load_demo(db.session, first_day, reset=reset, count=count)
-        db.session.commit()
+        commit_unit(db.session)
     except DemoExists as exc:
         db.session.rollback()
         raise click.ClickException(f"{exc} Use --reset to load it again.")

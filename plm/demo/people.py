@@ -51,6 +51,7 @@ class DemoPerson:
     role: str
     diet: str
     access_needs: str
+    gender: str = ""  # "female" / "male" as drawn with the name; "" for the hand-written special people
 
 
 def _pick_weighted(rng: random.Random, pairs):
@@ -554,5 +555,6 @@ def generate_participants(count: int = 350, seed: int = 2015) -> list[DemoPerson
             role=role,
             diet=_pick_weighted(rng, PEOPLE["diets"]),
             access_needs=access.get(index, ""),
+            gender="" if special else ("female" if female else "male"),
         ))
     return people

@@ -16,6 +16,7 @@ from plm.cli import command
 from plm.documents import service
 from plm.extensions import db
 from plm.models import Event, EventSession
+from plm.transactions import commit_unit
 from plm.vocabulary import ParticipantRole, ParticipantStatus
 
 
@@ -104,7 +105,7 @@ def badges_command(slug, path, roles, ids, provinces, statuses, unprinted, sort,
                                        upload_folder=current_app.config["UPLOAD_FOLDER"], layout=layout,
                                        progress=bar, mark_printed=not no_mark, processes=processes)
     _write(path, pdf)
-    db.session.commit()
+    commit_unit(db.session)
     click.echo(f"Wrote {len(people)} badges ({layout}) to {path}.")
 
 
@@ -128,7 +129,7 @@ def certificates_command(slug: str, path: str, session_id: int | None, processes
     if not chosen:
         raise click.ClickException(f"nobody is eligible ({len(rows)} checked); nothing written")
     certs = service.prepare_certificates(db.session, event, chosen, base_url=links.base_url())
-    db.session.commit()
+    commit_unit(db.session)
     with _Bar(len(certs), "Certificates") as bar:
         pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"],
                                              progress=bar, processes=processes)

@@ -177,8 +177,7 @@ def badges(slug: str):
         else:
             job = jobs.enqueue(db.session, "badges", event, current_user,
                                {"selection": selection.to_params(), "layout": form.layout.data}, total=len(people))
-            db.session.commit()
-            jobs.wake(current_app)
+            jobs.wake_after_commit(db.session, current_app)
             return redirect(url_for("documents.job_page", job_id=job.id))
     base = select(func.count()).select_from(Participant).where(
         Participant.event_id == event.id, Participant.status == ParticipantStatus.REGISTERED)
@@ -261,8 +260,7 @@ def certificate_job(slug: str):
         flash(error_text("empty"), "error")
         return redirect(url_for("documents.certificates", slug=slug, session=session_id))
     job = jobs.enqueue(db.session, "certificates", event, current_user, {"session_id": session_id}, total=len(chosen))
-    db.session.commit()
-    jobs.wake(current_app)
+    jobs.wake_after_commit(db.session, current_app)
     return redirect(url_for("documents.job_page", job_id=job.id))
 
 
@@ -299,7 +297,6 @@ def _decide(slug: str, decision: Callable[[], str]):
         db.session.rollback()
         flash(error_text(exc.code), "error")
         return _back(slug)
-    db.session.commit()
     flash(message, "success")
     return _back(slug)
 
@@ -398,7 +395,6 @@ def certificate_settings(slug: str):
                     "serial_prefix": form.serial_prefix.data,
                     "colours": {role: form[f"colour_{role}"].data for role in ParticipantRole}}
             service.save_settings(db.session, event, data, signatories, current_user)
-            db.session.commit()
             flash(_("Certificate settings saved."), "success")
             return redirect(url_for("documents.certificate_settings", slug=slug))
     images = [bool(service.upload_path(upload, (current[i] if i < len(current) else {}).get("image")))

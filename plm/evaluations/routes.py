@@ -110,7 +110,6 @@ def create(slug: str):
     item = db.session.get(EventSession, int(value)) if scope == "session" else None
     day = date.fromisoformat(value) if scope == "day" else None
     made = service.create_from_starter(db.session, event, form.kind.data, event_session=item, day=day, user=current_user)
-    db.session.commit()
     flash(_("The form is made from the usual questions; change them as you need."), "success")
     return redirect(url_for("evaluations.edit", slug=slug, form_id=made.id))
 
@@ -160,7 +159,6 @@ def edit(slug: str, form_id: int):
             db.session.rollback()
             flash(error_text(exc.code), "error")
         else:
-            db.session.commit()
             flash(_("The form is saved."), "success")
             return redirect(url_for("evaluations.edit", slug=slug, form_id=form.id))
     elif request.method == "POST":
@@ -179,7 +177,6 @@ def delete(slug: str, form_id: int):
     event = get_event_or_404(slug)
     form = _form_or_404(event, form_id)
     service.delete_questionnaire(db.session, form, current_user)
-    db.session.commit()
     flash(_("The form and its answers are deleted."), "info")
     return redirect(url_for("evaluations.index", slug=slug))
 
@@ -249,12 +246,10 @@ def remind(slug: str, form_id: int, participant_id: int):
         flash(_("This person has answered already, or the form is closed."), "info")
         return redirect(url_for("evaluations.results", slug=slug, form_id=form.id))
     link = _short_link(event, form)
-    message = outbox.queue(db.session, recipient=person.email, event_id=event.id, participant_id=person.id,
-                           subject=_("Reminder: %(title)s", title=form.title_id),
-                           body_text=_reminder_text(event, form, link) + "\n\n" + _(
-                               "Open the link and enter the ticket code from your ticket page."))
-    db.session.commit()
-    outbox.deliver_ids(db.session, [message.id])
+    outbox.queue(db.session, recipient=person.email, event_id=event.id, participant_id=person.id,
+                 subject=_("Reminder: %(title)s", title=form.title_id),
+                 body_text=_reminder_text(event, form, link) + "\n\n" + _(
+                     "Open the link and enter the ticket code from your ticket page."))
     flash(_("A reminder to %(name)s is in the outbox.", name=person.full_name), "success")
     return redirect(url_for("evaluations.results", slug=slug, form_id=form.id) + "#missing")
 

@@ -436,7 +436,7 @@ def submit(session: Session, form: Questionnaire, participant: Participant, raw:
                                participant_id=None if form.anonymous else participant_id,
                                updated_at=None if form.anonymous else utcnow()))
             try:
-                session.commit()
+                session.flush()  # the request commits; a duplicate shows here
             except IntegrityError:
                 session.rollback()
                 continue  # someone (this person, on another tab) answered first
@@ -448,7 +448,6 @@ def submit(session: Session, form: Questionnaire, participant: Participant, raw:
         if row is None:  # answered while the form was anonymous
             raise EvaluationError("already_answered")
         row.values, row.score, row.updated_at = values, points, utcnow()
-        session.commit()
         return "updated"
     raise EvaluationError("already_answered")
 

@@ -329,6 +329,14 @@ def wake(app: Flask) -> None:
         worker.wake.set()
 
 
+def wake_after_commit(session, app: Flask) -> None:
+    """Wake the worker once the request's job row is committed (a worker woken earlier would not see it)."""
+    from plm.transactions import after_commit
+
+    real_app = app._get_current_object() if hasattr(app, "_get_current_object") else app
+    after_commit(session, lambda: wake(real_app))
+
+
 def init_app(app: Flask) -> None:
     """The worker thread (started on each process's first request) and `flask plm run-jobs`; the
     features add their job kinds in their own init_app (register_handler)."""

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from plm.models import CheckIn, Event, Participant, User, audit
 from plm.pdf.fonts import PRINTED_LENGTHS, unprintable
+from plm.questions import service as questions
 from plm.registration.service import clean_data, find_province, normalize_phone
 from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, csv_rows, decode_text, is_xlsx, xlsx_rows
 from plm.text import clean_line
@@ -93,6 +94,11 @@ REASON_TEXT = {
     "too_long": "too long",
     "bad_text": "characters the badge and certificate fonts cannot print",
     "duplicate_in_file": "same email as an earlier row of this file",
+    "bad_number": "not a number",
+    "bad_choice": "not one of the question's choices",
+    "bad_yes_no": "not yes or no",
+    "bad_nip": "a NIP has exactly 18 digits",
+    "departure_before_arrival": "departure before arrival",
 }
 FILE_ERROR_TEXT = {  # the CLI's words for ImportFileError codes (the web page has translated ones)
     "empty": "the file is empty",
@@ -207,7 +213,15 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
     header = [_header_key(cell) for cell in rows[0]]
     if "full_name" not in header or "email" not in header:
         raise ImportFileError("missing_columns")
-    plan = ImportPlan(ignored_columns=[clean_line(c) for c, k in zip(rows[0], header) if not k and clean_line(c)])
+    # The event's own questions: a column headed with a question's key or label (either language).
+    event_questions, answer_table = questions.answer_table(session, event.id)
+    question_columns = {}
+    for position, (cell, key) in enumerate(zip(rows[0], header)):
+        question = None if key else questions.match_header(event_questions, _cell_text(cell))
+        if question is not None and question.id not in {q.id for q in question_columns.values()}:
+            question_columns[position] = question
+    plan = ImportPlan(ignored_columns=[clean_line(c) for i, (c, k) in enumerate(zip(rows[0], header))
+                                       if not k and i not in question_columns and clean_line(c)])
     existing = {p.email_normalized: p for p in session.scalars(
         select(Participant).where(Participant.event_id == event.id))}
     seen: dict[str, int] = {}
@@ -262,6 +276,7 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
                 registered_at = parse_date(cells["registered_at"], event.timezone)
             except (ValueError, OverflowError):
                 issues.append(RowIssue(index, "registered_at", "bad_date", _cell_text(cells["registered_at"])))
+        answers = _row_answers(index, row, question_columns, issues)
         key = email.lower()
         if email and key in seen and not any(i.column == "email" for i in issues):
             issues.append(RowIssue(index, "email", "duplicate_in_file", email, other_row=seen[key]))
@@ -273,12 +288,16 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
         values["_row"] = index
         if registered_at is not None:
             values["_registered_at"] = registered_at
+        if answers:
+            values["_answers"] = answers
         current = existing.get(key)
         if current is None:
             plan.to_add.append(values)
         else:
             changes = {k: [getattr(current, k), v] for k, v in values.items()
                        if not k.startswith("_") and k != "email" and getattr(current, k) != v}
+            before = answer_table.get(current.id, {})
+            changes.update({f"q_{k}": [before.get(k, ""), v] for k, v in answers.items() if before.get(k) != v})
             if changes:
                 values["_participant_id"] = current.id
                 values["_changes"] = changes
@@ -288,22 +307,53 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
     return plan
 
 
+def _row_answers(index: int, row: list[Any], question_columns: dict[int, Any], issues: list[RowIssue]) -> dict:
+    """The row's typed answers by question key (empty cells leave an answer as it is); problems go to issues."""
+    answers = {}
+    for position, question in question_columns.items():
+        raw = row[position] if position < len(row) else None
+        cell = raw
+        if isinstance(raw, str) and len(raw) > 1 and raw[0] == "'" and raw[1] in FORMULA_START:
+            cell = raw[1:]  # our own export's neutralising quote; clean_answer keeps a long text's line breaks
+        try:
+            value = questions.clean_answer(question, cell)
+        except questions.AnswerError as exc:
+            issues.append(RowIssue(index, question.key, str(exc), _cell_text(raw)[:40]))
+            continue
+        if value is not None:
+            answers[question.key] = value
+    for key, code in questions.cross_check(question_columns.values(), answers):
+        issues.append(RowIssue(index, key, code, str(answers[key])))
+    return answers
+
+
 def apply_import(session: Session, event: Event, plan: ImportPlan, user: Optional[User] = None,
                  filename: str = "") -> dict[str, int]:
     """Write the plan's rows (caller commits once). New rows are registered, source "import"."""
+    with_answers = []
     for values in plan.to_add:
         fields = {k: v for k, v in values.items() if not k.startswith("_")}
         participant = Participant(event_id=event.id, source=RegistrationSource.IMPORT, status=ParticipantStatus.REGISTERED, **fields)
         if values.get("_registered_at"):
             participant.created_at = values["_registered_at"]
         session.add(participant)
+        if values.get("_answers"):
+            with_answers.append((participant, values["_answers"]))
     by_id = {p.id: p for p in session.scalars(select(Participant).where(
         Participant.id.in_([v["_participant_id"] for v in plan.to_update])))} if plan.to_update else {}
     for values in plan.to_update:
         participant = by_id[values["_participant_id"]]
         for field_name, (_old, new) in values["_changes"].items():
-            setattr(participant, field_name, new)
+            if not field_name.startswith("q_"):
+                setattr(participant, field_name, new)
+        if values.get("_answers"):
+            with_answers.append((participant, values["_answers"]))
     session.flush()
+    if with_answers:
+        event_questions = questions.list_questions(session, event.id)
+        for participant, answers in with_answers:
+            questions.save_values(session, participant, event_questions, answers)
+        session.flush()
     audit(session, "participants.import", user=user, event_id=event.id, target=event, filename=filename[:200],
           **plan.summary())
     return plan.summary()
@@ -350,8 +400,14 @@ def phone_for_csv(value: str) -> str:
     return "00 " + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL).lstrip("+")
 
 
-def export_rows(session: Session, event: Event, query: Optional[Any] = None) -> Iterable[list[Any]]:
-    """Raw rows (not neutralised) of the participants the staff list shows for `query` (all when None)."""
+def export_header(session: Session, event: Event) -> list[str]:
+    """COLUMNS, then one column per question of the event, headed with its key (import reads it back)."""
+    return COLUMNS + [q.key for q in questions.list_questions(session, event.id)]
+
+
+def export_rows(session: Session, event: Event, query: Optional[Any] = None, lang: str = "id") -> Iterable[list[Any]]:
+    """Raw rows (not neutralised) of the participants the staff list shows for `query` (all when None); the
+    event's questions last, choices as their labels in `lang`."""
     from plm.labels import INSTITUTION_TYPE_LABELS, PARTICIPANT_ROLE_LABELS, STATUS_LABELS
     from plm.participants.service import SORTS, ListQuery, list_conditions
 
@@ -360,7 +416,9 @@ def export_rows(session: Session, event: Event, query: Optional[Any] = None) -> 
     statement = (select(Participant, checked_in.label("checked_in"))
                  .where(*list_conditions(event, query)).order_by(*SORTS[query.sort]))
     zone = ZoneInfo(event.timezone)
+    event_questions, answers = questions.answer_table(session, event.id)
     for participant, is_in in session.execute(statement):
+        mine = answers.get(participant.id, {})
         registered = participant.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         yield [
             participant.public_id, participant.full_name, participant.name_on_badge, participant.email,
@@ -369,23 +427,24 @@ def export_rows(session: Session, event: Event, query: Optional[Any] = None) -> 
             participant.province, participant.role,
             str(PARTICIPANT_ROLE_LABELS.get(participant.role, participant.role)), participant.status,
             str(STATUS_LABELS.get(participant.status, participant.status)), participant.diet,
-            participant.access_needs, registered, participant.source, "yes" if is_in else "no"]
+            participant.access_needs, registered, participant.source, "yes" if is_in else "no",
+            *[questions.export_value(q, mine.get(q.key), lang) for q in event_questions]]
 
 
 PHONE_COLUMN = COLUMNS.index("phone")
 
 
-def export_csv(session: Session, event: Event, query: Optional[Any] = None) -> bytes:
+def export_csv(session: Session, event: Event, query: Optional[Any] = None, lang: str = "id") -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in export_rows(session, event, query):
+    writer.writerow(export_header(session, event))
+    for row in export_rows(session, event, query, lang):
         row[PHONE_COLUMN] = phone_for_csv(row[PHONE_COLUMN])
         writer.writerow([neutralize(value) for value in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def export_xlsx(session: Session, event: Event, query: Optional[Any] = None) -> bytes:
+def export_xlsx(session: Session, event: Event, query: Optional[Any] = None, lang: str = "id") -> bytes:
     """Every value a text cell, shown as typed (+62…, names): a text cell is never run as a formula, and
     one that looks like a formula is marked quote-prefixed, as Excel does for text typed after an apostrophe,
     so editing it in Excel keeps it text."""
@@ -394,8 +453,8 @@ def export_xlsx(session: Session, event: Event, query: Optional[Any] = None) -> 
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="participants")
-    sheet.append(COLUMNS)
-    for row in export_rows(session, event, query):
+    sheet.append(export_header(session, event))
+    for row in export_rows(session, event, query, lang):
         cells = []
         for value in row:
             cell = WriteOnlyCell(sheet, value=value)

@@ -28,9 +28,12 @@ from plm.auth.decorators import admin_required, role_required
 from plm.documents import service as certificates
 from plm.events import get_event_or_404
 from plm.extensions import db
+from plm.labels import MAIL_STATUS_LABELS
 from plm.models import MailMessage, Participant, audit
 from plm.participants import importexport, service
 from plm.participants.forms import ImportConfirmForm, ImportForm
+from plm.questions import service as questions
+from plm.questions.forms import build_question_fields, current_lang, initial_data
 from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import StaffParticipantForm, WalkInForm
@@ -64,6 +67,11 @@ REASON_LABELS = {
     "too_long": _l("Too long"),
     "duplicate_in_file": _l("Same email as an earlier row of this file"),
     "bad_text": _l("Contains characters the badges and certificates cannot print"),
+    "bad_number": _l("Not a number"),
+    "bad_choice": _l("Not one of the question’s choices"),
+    "bad_yes_no": _l("Not yes or no"),
+    "bad_nip": _l("A NIP has exactly 18 digits"),
+    "departure_before_arrival": _l("The departure date is before the arrival date"),
 }
 
 
@@ -80,7 +88,8 @@ def participant_list(slug: str):
         "participants/list.html", event=event, rows=rows, total=total, query=query, pages=pages,
         checked=service.checked_in_ids(db.session, [p.id for p in rows]), counts=service.counts(db.session, event),
         statuses=ParticipantStatus, roles=ParticipantRole, institution_types=InstitutionType,
-        provinces=registration.province_names(), sorts=list(service.SORTS), seats_left=registration.seats_left(db.session, event))
+        provinces=registration.province_names(), sorts=list(service.SORTS), seats_left=registration.seats_left(db.session, event),
+        question_filters=questions.filterable_questions(db.session, event.id), lang=current_lang())
 
 
 # ------------------------------------------------------------------ one participant
@@ -97,7 +106,11 @@ def _participant_or_404(event, public_id: str) -> Participant:
 def participant_detail(slug: str, public_id: str):
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
-    form = StaffParticipantForm(obj=participant)
+    # Staff answer every question (delegation-only ones too), any time, none required.
+    asked = questions.list_questions(db.session, event.id)
+    answers = questions.answers_of(db.session, participant.id)
+    form = build_question_fields(StaffParticipantForm, asked, for_delegation=True, staff=True, answers=answers)(
+        obj=participant, **initial_data(asked, answers))
     status = 200
     if form.validate_on_submit():
         data = {name: form[name].data for name in registration.EDITABLE_FIELDS + ("email", "role")}
@@ -113,9 +126,11 @@ def participant_detail(slug: str, public_id: str):
             try:
                 changes = registration.update_details(db.session, participant, data, user=current_user,
                                                       allow_email=True, allow_role=True)
+                changes = dict(changes, **{f"q_{key}": True for key in questions.save_answers(
+                    db.session, participant, form.questions, form, user=current_user)})
                 if "role" in changes:
                     certificates.review_after_role_change(db.session, event, participant, before_role, current_user)
-                db.session.commit()
+                db.session.flush()  # a duplicate shows here, while the route can still answer
             except (registration.RegistrationError, IntegrityError):
                 db.session.rollback()
                 changes = None
@@ -127,7 +142,8 @@ def participant_detail(slug: str, public_id: str):
                            history=service.history(db.session, participant), statuses=ParticipantStatus,
                            qr=ticket_svg(participant) if participant.status == ParticipantStatus.REGISTERED else None,
                            position=registration.waitlist_position(db.session, participant),
-                           placeholder=registration.has_placeholder_email(participant)), status
+                           placeholder=registration.has_placeholder_email(participant),
+                           answers=questions.participant_answers(db.session, participant, current_lang())), status
 
 
 @bp.route("/events/<slug>/participants/<public_id>/status", methods=["POST"])
@@ -139,9 +155,8 @@ def change_status(slug: str, public_id: str):
     if not ParticipantStatus.has(status):
         abort(400)
     promoted = registration.set_status(db.session, participant, status, current_user)
-    messages = [mails.queue_ticket_mail(db.session, p, "promoted") for p in promoted]
-    db.session.commit()
-    outbox.deliver_ids(db.session, [m.id for m in messages if m])
+    for person in promoted:
+        mails.queue_ticket_mail(db.session, person, "promoted")
     flash(_("Status changed to %(status)s.", status=str(_status_label(status))), "success")
     others = [p for p in promoted if p.id != participant.id]
     if others:
@@ -166,10 +181,8 @@ def resend_ticket(slug: str, public_id: str):
     token = participant.issue_manage_token()
     message = mails.queue_ticket_mail(db.session, participant, "new_link", token)
     audit(db.session, "participant.resend", user=current_user, event_id=event.id, target=participant)
-    db.session.commit()
-    outbox.deliver_ids(db.session, [message.id] if message else [])
     flash(_("A new ticket mail with a new personal link was sent to %(email)s (status: %(status)s).",
-            email=participant.email, status=db.session.get(MailMessage, message.id).status), "success")
+            email=participant.email, status=MAIL_STATUS_LABELS.get(message.status, message.status)), "success")
     return redirect(url_for("participants.participant_detail", slug=slug, public_id=participant.public_id))
 
 
@@ -179,7 +192,6 @@ def reissue_ticket(slug: str, public_id: str):
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
     registration.reissue_ticket(db.session, participant, current_user)
-    db.session.commit()
     flash(_("A new ticket code was made; the old QR code no longer works. Resend the ticket mail."), "success")
     return redirect(url_for("participants.participant_detail", slug=slug, public_id=participant.public_id))
 
@@ -203,7 +215,6 @@ def rotate_ticket_key(slug: str):
         flash(_("Tick the box to confirm."), "error")
     else:
         registration.rotate_event_ticket_key(db.session, event, current_user)
-        db.session.commit()
         flash(_("Every ticket of this event was re-issued: old QR codes no longer work. Send the tickets again."), "warning")
     return redirect(url_for("participants.participant_list", slug=slug))
 
@@ -220,13 +231,12 @@ def walk_in(slug: str):
         try:
             participant = registration.register_walk_in(db.session, event, data, current_user)
             token = participant.new_manage_token
-            message = mails.queue_ticket_mail(db.session, participant, "confirmation", token)
-            db.session.commit()
+            mails.queue_ticket_mail(db.session, participant, "confirmation", token)
+            db.session.flush()  # a duplicate shows here, while the route can still answer
         except (registration.RegistrationError, IntegrityError):
             db.session.rollback()
             form.email.errors = list(form.email.errors) + [_("This email address is already registered for this event.")]
         else:
-            outbox.deliver_ids(db.session, [message.id] if message else [])
             checkpoint = form.checkpoint.data or ""
             if form.return_to.data == "door" and re.fullmatch(r"[0-9]{1,12}", checkpoint):
                 return redirect(f"/staff/events/{event.slug}/door?checkin={participant.public_id}&checkpoint={checkpoint}")
@@ -264,7 +274,6 @@ def import_participants(slug: str):
         filename = (confirm.filename.data or "")[:200]
         plan = importexport.plan_import(db.session, event, data, filename)
         summary = importexport.apply_import(db.session, event, plan, current_user, filename)
-        db.session.commit()
         os.remove(_stash_path(stash))
         flash(_("Imported: %(add)s added, %(update)s updated, %(refused)s rows refused.", add=summary["add"],
                 update=summary["update"], refused=summary["refused"]), "success")
@@ -284,7 +293,7 @@ def import_participants(slug: str):
                 handle.write(data)
             confirm = ImportConfirmForm(formdata=None, stash=stash, filename=filename)
     return render_template("participants/import.html", event=event, form=form, confirm=confirm, plan=plan,
-                           error=error, reasons=REASON_LABELS, columns=importexport.COLUMNS)
+                           error=error, reasons=REASON_LABELS, columns=importexport.export_header(db.session, event))
 
 
 @bp.route("/events/<slug>/participants/export.<fmt>")
@@ -293,9 +302,9 @@ def export_participants(slug: str, fmt: str):
     event = get_event_or_404(slug)
     query = service.ListQuery.from_args(request.args)  # what the list shows: same search, filters and order
     if fmt == "csv":
-        body, mimetype = importexport.export_csv(db.session, event, query), "text/csv; charset=utf-8"
+        body, mimetype = importexport.export_csv(db.session, event, query, current_lang()), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        body = importexport.export_xlsx(db.session, event, query)
+        body = importexport.export_xlsx(db.session, event, query, current_lang())
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)
@@ -330,19 +339,21 @@ def outbox_message(message_id: int):
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
 @admin_required
 def outbox_retry(message_id: int):
+    """Queue the message again; the background sender sends it after this request commits."""
     message = db.session.get(MailMessage, message_id)
     if message is None:
         abort(404)
     status = outbox.retry(db.session, message)
-    db.session.commit()
-    flash(_("Message %(id)s: %(status)s.", id=message.id, status=status), "success" if status == MailStatus.SENT else "warning")
+    flash(_("Message %(id)s: %(status)s.", id=message.id, status=str(MAIL_STATUS_LABELS.get(status, status))), "info")
     return redirect(url_for("participants.outbox_page"))
 
 
 @bp.route("/outbox/send", methods=["POST"])
 @admin_required
 def outbox_send():
-    counts = outbox.send_pending(db.session)
-    flash(_("Sent: %(sent)s, still queued: %(queued)s, failed: %(failed)s.", sent=counts["sent"],
-            queued=counts["queued"], failed=counts["failed"]), "info")
+    """Wake the background sender now (it also looks every MAIL_POLL_SECONDS); the request sends nothing."""
+    if outbox.wake(current_app):
+        flash(_("Queued mail is being sent in the background. Reload this page in a moment."), "info")
+    else:
+        flash(_("No mail sender runs in this process: `flask plm send-mail` sends the queued mail."), "warning")
     return redirect(url_for("participants.outbox_page"))

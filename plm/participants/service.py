@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from plm.models import AuditLog, CheckIn, Checkpoint, Event, MailMessage, Participant
+from plm.questions.service import filter_conditions
 from plm.text import fold_for_search
 from plm.vocabulary import ParticipantStatus
 
@@ -35,6 +36,7 @@ class ListQuery:
     checked_in: str = ""  # "yes", "no" or ""
     sort: str = "name"
     page: int = 1
+    answers: dict[str, str] = field(default_factory=dict)  # ?q_<key>=<value>: the event's own questions
 
     @classmethod
     def from_args(cls, args: Any) -> "ListQuery":
@@ -46,12 +48,24 @@ class ListQuery:
         return cls(q=(args.get("q") or "")[:200].strip(), status=args.get("status", ""), role=args.get("role", ""),
                    institution_type=args.get("institution_type", ""), province=args.get("province", "")[:60],
                    checked_in=args.get("checked_in", "") if args.get("checked_in") in ("yes", "no") else "",
-                   sort=sort if sort in SORTS else "name", page=page)
+                   sort=sort if sort in SORTS else "name", page=page, answers=answer_filters(args))
 
     def args(self, **override: Any) -> dict[str, Any]:
-        values = {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+        values = {k: v for k, v in self.__dict__.items() if v not in ("", None) and k != "answers"}
+        values.update({f"q_{key}": value for key, value in self.answers.items()})
         values.update(override)
         return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+
+
+def answer_filters(args: Any) -> dict[str, str]:
+    """The ?q_<key>=<value> filters on answers (at most 10, keys and values bounded)."""
+    filters = {}
+    for name in list(args.keys()):
+        if name.startswith("q_") and len(name) <= 42 and args.get(name):
+            filters[name[2:]] = str(args.get(name))[:40]
+            if len(filters) == 10:
+                break
+    return filters
 
 
 def list_conditions(event: Event, query: ListQuery) -> list:
@@ -74,6 +88,7 @@ def list_conditions(event: Event, query: ListQuery) -> list:
     if query.checked_in:
         checked = exists().where(CheckIn.participant_id == Participant.id)
         conditions.append(checked if query.checked_in == "yes" else ~checked)
+    conditions.extend(filter_conditions(event.id, query.answers))
     return conditions
 
 

@@ -6,6 +6,7 @@ import click
 
 from plm.cli import command
 from plm.extensions import db
+from plm.transactions import commit_unit
 
 
 @command("anonymise")
@@ -28,7 +29,7 @@ def anonymise_command(slug: str, yes: bool) -> None:
     except PrivacyError:
         db.session.rollback()
         raise click.ClickException("the event has not ended yet")
-    db.session.commit()
+    commit_unit(db.session)
     click.echo(f"Anonymised {count} participants of {event.slug}.")
 
 

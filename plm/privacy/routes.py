@@ -7,7 +7,6 @@ import json
 from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
 
-from plm import outbox
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
 from plm.privacy.forms import EraseForm
@@ -38,10 +37,9 @@ def delete_my_data(slug: str, token: str):
     if form.validate_on_submit():
         # Cancel first so that a freed seat goes to the waiting list, then remove the personal data.
         promoted = registration_service.cancel(db.session, participant)
-        messages = [mails.queue_ticket_mail(db.session, p, "promoted") for p in promoted]
+        for person in promoted:
+            mails.queue_ticket_mail(db.session, person, "promoted")
         erase_participant(db.session, participant)
-        db.session.commit()
-        outbox.deliver_ids(db.session, [m.id for m in messages if m])
         response = render_template("registration/message.html", event=event, title=_("Your data is deleted"),
                                    message=_("Your name, contacts and registration details for this event have been "
                                              "deleted and your personal link no longer works. Only anonymous counts "

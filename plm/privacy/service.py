@@ -10,19 +10,10 @@ from sqlalchemy.orm import Session
 
 from plm import clock
 from plm.models import (
-    AuditLog,
-    CheckIn,
-    CheckInSignature,
-    Checkpoint,
-    Event,
-    EventSession,
-    MailMessage,
-    Participant,
-    SessionSignup,
-    User,
-    audit,
-    utcnow,
+    AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, MailMessage, Participant, SessionSignup,
+    User, audit, utcnow,
 )
+from plm.questions.models import RegistrationAnswer, RegistrationQuestion
 from plm.vocabulary import ParticipantStatus
 
 PERSONAL_FIELDS = ("full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
@@ -50,6 +41,9 @@ def export_participant_data(session: Session, participant: Participant) -> dict[
         .where(MailMessage.participant_id == participant.id).order_by(MailMessage.created_at)
     ).all()
     certificate = participant.certificate
+    answers = {question.key: answer.value for question, answer in session.execute(
+        select(RegistrationQuestion, RegistrationAnswer).join(RegistrationAnswer, RegistrationAnswer.question_id == RegistrationQuestion.id)
+        .where(RegistrationAnswer.participant_id == participant.id).order_by(RegistrationQuestion.position, RegistrationQuestion.id))}
     return {
         "event": {"slug": event.slug, "name": event.name},
         "participant": {
@@ -60,6 +54,7 @@ def export_participant_data(session: Session, participant: Participant) -> dict[
             "cancelled_at": _iso(participant.cancelled_at),
             "badge_printed_at": _iso(participant.badge_printed_at),
         },
+        "answers": {key: value.isoformat() if isinstance(value, date) else value for key, value in answers.items()},
         "checkins": [{"at": _iso(at), "checkpoint": kind, "day": day.isoformat() if day else None, "name": name}
                      for at, kind, day, name in checkins],
         "session_signups": list(signups),
@@ -86,6 +81,8 @@ def _strip_personal_data(session: Session, participant: Participant) -> None:
     participant.pending_manage_token_hash = None
     participant.ticket_secret = "anonymised"
     session.execute(delete(MailMessage).where(MailMessage.participant_id == participant.id))
+    # Answers to the event's own questions (NIP, gender, position...) are personal data.
+    session.execute(delete(RegistrationAnswer).where(RegistrationAnswer.participant_id == participant.id))
     # A drawn signature is personal data too; the check-in it belonged to stays.
     session.execute(delete(CheckInSignature).where(CheckInSignature.checkin_id.in_(
         select(CheckIn.id).where(CheckIn.participant_id == participant.id))))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from plm.cli import command
 from plm.extensions import db
 from plm.models import Event
+from plm.transactions import commit_unit
 
 
 def _event(slug: str) -> Event:
@@ -41,7 +42,7 @@ def import_participants_command(file: Path, slug: str, dry_run: bool) -> None:
     else:
         try:
             summary = apply_import(db.session, event, plan, None, file.name)
-            db.session.commit()
+            commit_unit(db.session)
         except Exception:
             db.session.rollback()
             click.echo("import failed: nothing was changed", err=True)

@@ -92,8 +92,14 @@ class RegistrationForm(DetailsForm):
 def registration_form(event, *, for_delegation: bool = False, **prefill) -> RegistrationForm:
     """The sign-up form for `event`. for_delegation=True: a delegate added through an institution's
     invitation link (the institution's fields are fixed by the link and not asked). `prefill` gives
-    starting values (a GET shows them; a POST reads what was sent)."""
-    form = RegistrationForm(**prefill)
+    starting values (a GET shows them; a POST reads what was sent). The event's own questions follow the
+    standard fields (plm.questions): those for everyone, and on the delegation form the delegation-only ones too."""
+    from plm.extensions import db
+    from plm.questions.forms import build_question_fields
+    from plm.questions.service import list_questions
+
+    asked = list_questions(db.session, event.id, for_delegation=for_delegation)
+    form = build_question_fields(RegistrationForm, asked, for_delegation=for_delegation)(**prefill)
     if not event.allow_role_request or for_delegation:
         del form.role
     if for_delegation:

@@ -22,11 +22,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from plm import outbox
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
 from plm.links import absolute_url
 from plm.models import Event, Participant, utcnow
+from plm.questions import service as questions
+from plm.questions.forms import build_question_fields, current_lang, initial_data
 from plm.registration import mails, service
 from plm.registration.forms import (
     CancelForm,
@@ -143,9 +144,10 @@ def register(slug: str):
             g.plm_registration_tried = True
             try:
                 result = service.register(db.session, event, data)
+                questions.save_answers(db.session, result.participant, form.questions, form)
                 kind = {ParticipantStatus.REGISTERED: "confirmation", ParticipantStatus.PENDING: "pending"}.get(result.participant.status, "waitlisted")
-                message = mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
-                db.session.commit()
+                mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
+                db.session.flush()  # a duplicate shows here, while the route can still answer
             except service.RegistrationError as exc:
                 db.session.rollback()
                 if exc.code != "duplicate_email":
@@ -156,7 +158,6 @@ def register(slug: str):
                 duplicate = True
             else:
                 g.plm_registration_done = True
-                outbox.deliver_ids(db.session, [message.id] if message else [])
                 # The token goes into the address, never into the session cookie (a signed, readable,
                 # replayable cookie would carry the secret of the link beyond this browser tab).
                 return redirect(url_for("registration.registered", slug=event.slug, token=result.token))
@@ -192,13 +193,10 @@ def resend_link(slug: str):
     form = ResendLinkForm()
     if form.validate_on_submit():
         participant = service.find_by_email(db.session, event, form.email.data)
-        message = None
         if participant is not None and not service.has_placeholder_email(participant):
             # Offered, not issued: the working link stays valid until this one is opened.
             token = participant.offer_manage_token()
-            message = mails.queue_ticket_mail(db.session, participant, "new_link", token)
-        db.session.commit()
-        outbox.deliver_ids(db.session, [message.id] if message else [])
+            mails.queue_ticket_mail(db.session, participant, "new_link", token)
         flash(_("If this address is registered for the event, a new personal link is on its way to it. "
                 "Your current link keeps working until you open the new one."), "info")
         return redirect(url_for("registration.event_home", slug=event.slug))
@@ -222,11 +220,16 @@ def _ticket_context(event: Event, participant: Participant, token: str) -> dict:
 def manage(slug: str, token: str):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
-    form = DetailsForm(obj=participant)
+    # The answers can change until registration closes; after that they are shown, not asked.
+    answerable = event.registration_state() != "closed"
+    asked = questions.list_questions(db.session, event.id, for_delegation=False) if answerable else []
+    answers = questions.answers_of(db.session, participant.id)
+    form_class = build_question_fields(DetailsForm, asked, answers=answers)
+    form = form_class(obj=participant, **initial_data(asked, answers))
     if participant.status != ParticipantStatus.CANCELLED and form.validate_on_submit():
         data = {name: form[name].data for name in service.EDITABLE_FIELDS}
         changes = service.update_details(db.session, participant, data)
-        db.session.commit()
+        changes = bool(changes) | bool(questions.save_answers(db.session, participant, form.questions, form))
         flash(_("Your details are saved.") if changes else _("Nothing was changed."), "success")
         return redirect(url_for("registration.manage", slug=slug, token=token))
     from plm.evaluations.service import for_participant
@@ -234,6 +237,7 @@ def manage(slug: str, token: str):
     return render_template("registration/manage.html", form=form, cancel_form=CancelForm(formdata=None),
                            email_form=EmailChangeForm(formdata=None),
                            evaluations=for_participant(db.session, event, participant),
+                           answers=questions.participant_answers(db.session, participant, current_lang()),
                            **_ticket_context(event, participant, token))
 
 
@@ -246,9 +250,8 @@ def cancel(slug: str, token: str):
         flash(_("Tick the box to confirm the cancellation."), "error")
         return redirect(url_for("registration.manage", slug=slug, token=token) + "#cancel")
     promoted = service.cancel(db.session, participant)
-    messages = [mails.queue_ticket_mail(db.session, p, "promoted") for p in promoted]
-    db.session.commit()
-    outbox.deliver_ids(db.session, [m.id for m in messages if m])
+    for person in promoted:
+        mails.queue_ticket_mail(db.session, person, "promoted")
     flash(_("Your registration is cancelled. Thank you for letting us know."), "info")
     return redirect(url_for("registration.manage", slug=slug, token=token))
 
@@ -264,7 +267,6 @@ def reinstate(slug: str, token: str):
         flash(_("Your seat belongs to your institution's delegation: ask its contact person to register you again."), "error")
     else:
         service.reinstate(db.session, participant)
-        db.session.commit()
         flash({ParticipantStatus.REGISTERED: _("You are registered again."),
                ParticipantStatus.PENDING: _("Your registration is sent again; the organisers will review it.")}.get(
                   participant.status, _("You are on the waiting list again.")), "success")
@@ -286,9 +288,7 @@ def change_email(slug: str, token: str):
         payload = {"p": participant.public_id, "old": participant.email_normalized, "new": new_email}
         signed = _email_serializer().dumps(payload)
         url = absolute_url("registration.confirm_email", slug=event.slug, signed=signed)
-        message = mails.queue_email_change(db.session, participant, new_email, url)
-        db.session.commit()
-        outbox.deliver_ids(db.session, [message.id])
+        mails.queue_email_change(db.session, participant, new_email, url)
         flash(_("We sent a confirmation link to %(email)s. Your address changes when you open it.", email=new_email), "info")
     else:
         for error in form.email.errors:
@@ -296,8 +296,20 @@ def change_email(slug: str, token: str):
     return redirect(url_for("registration.manage", slug=slug, token=token))
 
 
-@bp.route("/e/<slug>/confirm-email/<signed>")
+@bp.route("/e/<slug>/me/<token>/open", methods=["POST"])
+def open_link(slug: str, token: str):
+    """The first use of a re-sent link (the form its GET shows): from now on it is the only link."""
+    event = get_event_or_404(slug, public=True)
+    get_participant_by_token_or_404(event, token)  # a POST with the offered link promotes it
+    home = url_for("registration.manage", slug=event.slug, token=token)
+    target = request.form.get("next") or ""
+    return redirect(target if target == home or target.startswith(home + "/") else home, 303)
+
+
+@bp.route("/e/<slug>/confirm-email/<signed>", methods=["GET", "POST"])
 def confirm_email(slug: str, signed: str):
+    """The link mailed to a new address. GET shows a form that POSTs back here (sent at once by a script,
+    or by its button): a mail scanner that only opens the link changes nothing."""
     event = get_event_or_404(slug, public=True)
     try:
         payload = _email_serializer().loads(signed, max_age=EMAIL_CHANGE_MAX_AGE)
@@ -311,9 +323,13 @@ def confirm_email(slug: str, signed: str):
     if participant is None or participant.email_normalized != payload.get("old"):
         return render_template("registration/message.html", event=event, title=_("Link already used"),
                                message=_("This confirmation link was already used or is no longer valid.")), 410
+    if request.method != "POST":
+        return render_template("registration/confirm_post.html", event=event, title=_("Confirm your new address"),
+                               message=_("Your registration will use %(email)s.", email=payload["new"]),
+                               button=_("Confirm the new address"), action=request.path, next="")
     try:
         service.update_details(db.session, participant, {"email": payload["new"]}, allow_email=True)
-        db.session.commit()
+        db.session.flush()  # a duplicate shows here, while the route can still answer
     except (service.RegistrationError, IntegrityError):
         db.session.rollback()
         return render_template("registration/message.html", event=event, title=_("Address already registered"),

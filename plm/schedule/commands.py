@@ -10,6 +10,7 @@ from sqlalchemy import select
 from plm.cli import command
 from plm.extensions import db
 from plm.models import Event
+from plm.transactions import commit_unit
 
 
 def _event(slug: str) -> Event:
@@ -60,7 +61,7 @@ def import_schedule_command(file: str, slug: str, dry_run: bool) -> None:
     if dry_run:
         db.session.rollback()
     else:
-        db.session.commit()
+        commit_unit(db.session)
     for row in report.rows:
         if row.errors:
             click.echo(f"line {row.line}: refused: {'; '.join(row.errors)}  [{row.title}]")

@@ -285,7 +285,6 @@ def sign_up(slug: str, token: str, session_id: int):
     try:
         signup = service.sign_up(db.session, event, session_id, participant)
         title = signup.session.title
-        db.session.commit()
     except service.SignupError as exc:
         db.session.rollback()
         return _my_sessions_page(event, token, status=409, error=signup_error(exc))
@@ -298,7 +297,6 @@ def leave(slug: str, token: str, session_id: int):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
     if service.leave(db.session, event, session_id, participant):
-        db.session.commit()
         flash(_("You left the session; your seat is free for someone else."), "info")
     return redirect(url_for("schedule.my_sessions", slug=slug, token=token), 303)
 
@@ -356,7 +354,6 @@ def publish(slug: str):
     event = get_event_or_404(slug)
     if ConfirmForm().validate_on_submit():
         service.publish(db.session, event, current_user)
-        db.session.commit()
         flash(_("The schedule is public."), "success")
     return redirect(url_for("schedule.admin_grid", slug=slug))
 
@@ -367,7 +364,6 @@ def unpublish(slug: str):
     event = get_event_or_404(slug)
     if ConfirmForm().validate_on_submit():
         service.unpublish(db.session, event, current_user)
-        db.session.commit()
         flash(_("The schedule is a draft again and hidden from the public."), "info")
     return redirect(url_for("schedule.admin_grid", slug=slug))
 
@@ -405,7 +401,6 @@ def _edit_session(event: Event, item: Optional[EventSession]):
     if form.validate_on_submit():
         try:
             saved = service.save_session(db.session, event, item, form.data, current_user)
-            db.session.commit()
         except service.ScheduleError as exc:
             db.session.rollback()
             form.title.errors = list(form.title.errors) + [schedule_error(str(exc))]
@@ -443,7 +438,6 @@ def cancel_session(slug: str, session_id: int):
     if ConfirmForm().validate_on_submit():
         cancel = item.cancelled_at is None
         service.set_cancelled(db.session, item, cancel, current_user)
-        db.session.commit()
         flash(_("Session cancelled.") if cancel else _("Session restored."), "info")
     return redirect(url_for("schedule.edit_session", slug=slug, session_id=session_id))
 
@@ -456,7 +450,6 @@ def delete_session(slug: str, session_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             service.delete_session(db.session, item, current_user)
-            db.session.commit()
         except service.ScheduleError as exc:
             db.session.rollback()
             flash(schedule_error(str(exc)), "error")
@@ -493,7 +486,6 @@ def _save_room(event: Event, room: Optional[Room]):
     if form.validate_on_submit():
         try:
             service.save_room(db.session, event, room, form.data, current_user)
-            db.session.commit()
         except service.ScheduleError as exc:
             db.session.rollback()
             form.name.errors = list(form.name.errors) + [schedule_error(str(exc))]
@@ -511,7 +503,6 @@ def delete_room(slug: str, room_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             service.delete_room(db.session, event, room, current_user)
-            db.session.commit()
             flash(_("Room deleted."), "info")
         except service.ScheduleError as exc:
             db.session.rollback()
@@ -538,7 +529,6 @@ def _save_track(event: Event, track: Optional[Track]):
     if form.validate_on_submit():
         try:
             service.save_track(db.session, event, track, form.data, current_user)
-            db.session.commit()
         except service.ScheduleError as exc:
             db.session.rollback()
             form.name.errors = list(form.name.errors) + [schedule_error(str(exc))]
@@ -556,7 +546,6 @@ def delete_track(slug: str, track_id: int):
     track = _of_event_or_404(Track, event, track_id)
     if ConfirmForm().validate_on_submit():
         service.delete_track(db.session, event, track, current_user)
-        db.session.commit()
         flash(_("Track deleted."), "info")
     return redirect(url_for("schedule.tracks", slug=slug))
 
@@ -596,9 +585,7 @@ def import_csv(slug: str):
         else:
             report = csvio.import_schedule(db.session, event, data, current_user, dry_run=form.dry_run.data)
             if form.dry_run.data or report.header_error:
-                db.session.rollback()
-            else:
-                db.session.commit()
+                db.session.rollback()  # a trial run, or a file that cannot be read: the import leaves nothing
     return render_template("schedule/import.html", event=event, form=form, report=report,
                            import_message=import_message, dry_run=form.dry_run.data)
 

@@ -19,19 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from plm.models import (
-    CheckIn,
-    Checkpoint,
-    Event,
-    EventSession,
-    Participant,
-    Room,
-    SessionSignup,
-    Track,
-    User,
-    audit,
-    utcnow,
+    CheckIn, Checkpoint, Event, EventSession, Participant, Room, SessionSignup, Track, User, audit, utcnow,
 )
 from plm.vocabulary import NON_PROGRAMME_KINDS, ParticipantRole, ParticipantStatus, Role, SessionKind
+
 
 LEADER_ROLES = (ParticipantRole.FACILITATOR, ParticipantRole.SPEAKER)
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -241,6 +232,9 @@ def save_session(session: Session, event: Event, event_session: Optional[EventSe
     if before is not None and before != _significant(event_session):
         event_session.sequence = (event_session.sequence or 0) + 1
     session.flush()
+    from plm.checkin.service import ensure_session_checkpoints
+
+    ensure_session_checkpoints(session, event)  # the door and the attendance pages only read them
     audit(session, "session.create" if creating else "session.update", user=user, event_id=event.id,
           target=event_session, title=event_session.title, starts_at=starts_at.isoformat(),
           ends_at=ends_at.isoformat(), room=room.name if room else None)

@@ -79,6 +79,7 @@ def walk_event(app):
     from plm.documents import service as documents
     from plm.extensions import db
     from plm.models import Event, EventSession, Job, SessionSignup, User
+    from plm.questions.models import RegistrationQuestion
     from plm.outbox import queue
 
     summary = load_demo(db.session, date.today() - timedelta(days=1), count=30)
@@ -114,6 +115,7 @@ def walk_event(app):
         "message_id": db.session.scalar(select(MailMessage.id)),
         "job_id": job.id, "user_id": admin.id, "form_id": test_form.id, "code": test_form.code,
         "invite_token": invite_token, "institution_id": institution_id,
+        "question_id": db.session.scalar(select(RegistrationQuestion.id).where(RegistrationQuestion.event_id == event.id).order_by(RegistrationQuestion.position)),
         "passwords": {login["email"]: login["password"] for login in summary["logins"]},
         "checkpoint_id": db.session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                       Checkpoint.kind == "day")),
