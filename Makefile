@@ -2,7 +2,7 @@
 #   make run    install into .venv, create/upgrade the database, load the demo when empty, serve on :5000
 #   make test   install test deps (Python and Debian), run the door's JS tests (node), then the suite on SQLite
 #               and on a throwaway PostgreSQL
-#   make bench  print the benchmark figures
+#   make bench  print the benchmark figures (and PLM beside pretix when its anchor is there)
 #   make venue  like run, but HTTPS on the LAN address for the door phones' cameras (Caddy in front)
 
 PYTHON ?= python3
@@ -28,7 +28,7 @@ TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libzbar0 postgresql caddy
 # node runs the door's offline judge against the server's table of cases (tests/js/); Debian's unless one is there.
 TEST_DEBS += $(if $(shell command -v node 2>/dev/null),,nodejs)
 
-.PHONY: run venue test test-sqlite test-postgres bench translations debs-run debs-test clean
+.PHONY: run venue test test-sqlite test-postgres bench bench-peer translations debs-run debs-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,8 +89,19 @@ test-sqlite: $(VENV)/.dev translations
 test-postgres: debs-test $(VENV)/.dev translations
 	scripts/with-postgres scripts/run-tests --pass "not nodb"
 
+# Every bench script under a header, then PLM beside pretix (the anchor in PLM_PRETIX_ANCHOR, default
+# ../shared/anchors/pretix; without it, PLM's figures only). A failing script is named at the end.
 bench: debs-test $(VENV)/.dev translations
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@failed=""; for script in $$(ls bench/*.py | grep -v compare_pretix) bench/compare_pretix.py; do \
+		printf '\n==================== %s  (%s)\n' "$$script" "$$(date +%H:%M:%S)"; \
+		sed -n '1s/^"""/  /p' $$script; echo; \
+		$(BIN)/python $$script || failed="$$failed $$script"; \
+	done; \
+	if [ -n "$$failed" ]; then echo; echo "FAILED:$$failed"; exit 1; fi
+
+# PLM beside pretix only (installs pretix into /tmp/pretix-anchor the first time, about 5 min).
+bench-peer: debs-test $(VENV)/.dev translations
+	$(BIN)/python bench/compare_pretix.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

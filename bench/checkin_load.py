@@ -1,6 +1,7 @@
 """Check-in API load test: 20 door scanners against gunicorn, on SQLite and on PostgreSQL.
 
     .venv/bin/python bench/checkin_load.py [--seconds 10] [--clients 20] [--workers 2] [--threads 4] [--sqlite-only]
+                                          [--json FILE]
 
 Loads the demo (350 participants) into a fresh database, starts `gunicorn wsgi:app` on 127.0.0.1,
 and runs N scanner clients (keep-alive HTTP, Bearer token) for a bounded time over every demo ticket
@@ -259,6 +260,13 @@ def bench(label: str, database_url: str, args) -> bool:
     exact = rows == ok_answers
     print(f"  check-in rows {rows} = ok answers {ok_answers}: {'yes' if exact else 'NO'}")
     errors = dict(paced["errors"], **out["errors"])
+    if args.json:  # one line per database, for bench/compare_pretix.py
+        keep = ("requests", "rate", "p50", "p95", "p99", "max", "results", "errors")
+        record = {"label": label, "workers": args.workers, "threads": args.threads, "clients": args.clients,
+                  "offered": args.rate, "paced": {k: paced[k] for k in keep}, "closed": {k: out[k] for k in keep},
+                  "rows_match": exact}
+        with open(args.json, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record) + "\n")
     if label.startswith("SQLite"):
         met = paced["p99"] < 25 and paced["rate"] >= 0.97 * args.rate and out["rate"] >= 300
         print(f"  targets (p99 < 25 ms at 300 scans/s offered; >= 300 scans/s flat out): {'met' if met else 'NOT met'}")
@@ -273,6 +281,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--rate", type=float, default=300, help="offered scans/s in the paced run")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--json", metavar="FILE", help="also append each database's figures to FILE as a JSON line")
     parser.add_argument("--postgres-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     ok = True

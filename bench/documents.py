@@ -310,7 +310,7 @@ def case_app_single(n: int) -> dict:
 
 
 #: pretix 2026.8's badge export (reportlab, one badge a page), 350 badges on this kind of machine
-#: (from the issue; pretix is not installed here).
+#: (from the issue; bench/compare_pretix.py runs pretix itself beside PLM in the same sitting).
 PRETIX_BADGES_350_SECONDS = (2.6, 3.1)
 PRETIX_BADGES_350_RSS_MB = 238
 
@@ -399,7 +399,7 @@ def main() -> int:
                   f"peak RSS x{z['peak_rss_mb'] / a['peak_rss_mb']:.2f}")
     low, high = PRETIX_BADGES_350_SECONDS
     print(f"pretix 2026.8 badge export, 350 badges: {low}-{high} s, {PRETIX_BADGES_350_RSS_MB} MB peak RSS "
-          "(the issue's figure for this kind of machine; pretix is not run here)")
+          "(the issue's figure for this kind of machine; bench/compare_pretix.py runs pretix itself)")
     for key in ("app_badges", "app_badges:2"):
         if ok((key, 350)):
             app = results[(key, 350)]

@@ -38,9 +38,34 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
 
     _init_extensions(app)
     from plm import (
-        admin, api, attendance, auth, checkin, cli, delegations, demo, documents, errors, evaluations, health, i18n,
-        jobs, navigation, outbox, participants, privacy, questions, registration, request_log, schedule, security,
-        transactions, venue,
+        admin,
+        allowances,
+        api,
+        attendance,
+        auth,
+        checkin,
+        cli,
+        delegations,
+        demo,
+        documents,
+        errors,
+        evaluations,
+        health,
+        i18n,
+        jobs,
+        navigation,
+        outbox,
+        participants,
+        privacy,
+        questions,
+        registration,
+        reports,
+        request_log,
+        schedule,
+        security,
+        transactions,
+        travel,
+        venue,
     )
 
     # Each part plugs in through its init_app: blueprints, links, template globals, CLI commands, job kinds.
@@ -62,6 +87,9 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     evaluations.init_app(app)
     demo.init_app(app)
     questions.init_app(app)
+    allowances.init_app(app)
+    travel.init_app(app)
+    reports.init_app(app)
     transactions.init_app(app)  # one commit per request (plm/transactions.py)
     outbox.init_app(app)  # the mail sender thread
     security.init_app(app)

@@ -15,7 +15,6 @@ from typing import Any, Iterable, Optional
 
 from plm.vocabulary import CheckpointKind, JobStatus, MailStatus, ParticipantStatus
 
-
 # A word with an underscore is a code, never Indonesian (full_name, regency_city, access_needs).
 RAW_FIELD = re.compile(r"(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@./-])")
 # Stored English vocabularies that must be shown through a label.

@@ -589,6 +589,8 @@ class CheckInSignature(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+import plm.allowances.models  # noqa: E402,F401  (the allowance tables, for Alembic and create_all)
 import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)
-from plm.delegations.models import DelegationCap, Institution  # noqa: E402,F401  (seen by Alembic and create_all)
 import plm.questions.models  # noqa: E402,F401  (the organiser's questions, for Alembic and create_all)
+import plm.travel.models  # noqa: E402,F401  (the travel tables)
+from plm.delegations.models import DelegationCap, Institution  # noqa: E402,F401  (seen by Alembic and create_all)

@@ -12,10 +12,13 @@ Three views of the same code, all pure functions of the text:
 Error correction is level M and the smallest version that fits is used.  The
 quiet zone is 4 modules on every side, as the standard asks.
 
-Encoding is done by ZXing-C++ (``zxing-cpp``): the same standard encoder (mode,
-version and mask chosen by the ISO 18004 penalty rules) as the pure-Python
-``qrcode`` package, about 30 times faster -- choosing the mask in Python was a
-sixth of the time of a 350-badge batch.
+Encoding is done by the pure-Python ``qrcode`` package (the design card's QR
+library): mode, version and mask chosen by the ISO 18004 penalty rules.  Its
+mask search costs about 1-3 ms a code, so each text is encoded once per
+process: the symbol and the SVG path are kept in small LRU caches keyed by the
+text (a batch renders each ticket's code once; the ticket page, its PNG and
+the mail reuse one encoding).  A cached symbol is one ``bytes`` row per module
+row (about 1.5-3 KB), so the caches stay a few MB at most.
 """
 
 from __future__ import annotations
@@ -23,48 +26,69 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from html import escape
+from typing import NamedTuple
 
-import zxingcpp
+import qrcode
 from PIL import Image
+from qrcode.exceptions import DataOverflowError
 
-__all__ = ["QUIET_ZONE", "qr_matrix", "qr_svg", "qr_png", "qr_path_data"]
+__all__ = ["QUIET_ZONE", "QrSymbol", "qr_symbol", "qr_matrix", "qr_svg", "qr_png", "qr_path_data"]
 
 #: Width of the light border around the symbol, in modules.
 QUIET_ZONE = 4
 
+#: How many texts each cache keeps: every ticket of a 350-person event; a few MB at most.
+CACHE_SIZE = 512
 
-@lru_cache(maxsize=256)
-def _matrix(text: str) -> tuple[tuple[bool, ...], ...]:
+
+class QrSymbol(NamedTuple):
+    """One encoded QR code: *rows* are the module rows top-down, one byte a
+    module (1 = dark), without the quiet zone."""
+
+    version: int
+    mask: int
+    rows: tuple[bytes, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def qr_symbol(text: str) -> QrSymbol:
+    """Encode *text* (UTF-8, error correction M, smallest version); cached per text."""
     if not isinstance(text, str):
         raise TypeError("qr text must be a str")
     if not text:
         raise ValueError("nothing to put in a QR code")
     text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate has no UTF-8: "?"
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(text)
     try:
-        symbol = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    except ValueError as exc:  # "Input too long for ECC level M ..."
+        # What QRCode.make(fit=True) does, keeping the chosen mask.
+        code.best_fit()
+        mask = code.best_mask_pattern()
+        code.makeImpl(False, mask)
+    except DataOverflowError as exc:
         raise ValueError("text is too long for a QR code") from exc
-    image = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))
-    size = image.shape[0]
-    pixels = image.tobytes()  # one byte per module, 0 = dark
-    return tuple(tuple(pixels[y * size + x] == 0 for x in range(size)) for y in range(size))
+    return QrSymbol(code.version, mask, tuple(bytes(row) for row in code.modules))
 
 
 def qr_matrix(text: str) -> list[list[bool]]:
     """Return the QR module matrix for *text* (no quiet zone), rows top-down."""
-    return [list(row) for row in _matrix(text)]
+    return [[bool(module) for module in row] for row in qr_symbol(text).rows]
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=CACHE_SIZE)
 def qr_path_data(text: str) -> tuple[int, str]:
     """Return ``(size, d)``: the side of the symbol *including* the quiet zone,
     in modules, and the SVG path data drawing its dark modules.
 
     Horizontal runs of dark modules are merged into one rectangle each.
     """
-    matrix = _matrix(text)
+    rows = qr_symbol(text).rows
     runs_by_row: list[list[tuple[int, int]]] = []
-    for row in matrix:
+    for row in rows:
         runs = []
         x, n = 0, len(row)
         while x < n:
@@ -94,7 +118,7 @@ def qr_path_data(text: str) -> tuple[int, str]:
             parts.append(
                 f"M{start + QUIET_ZONE} {y + QUIET_ZONE}h{length}v{height}h-{length}"
             )
-    return len(matrix) + 2 * QUIET_ZONE, "".join(parts)
+    return len(rows) + 2 * QUIET_ZONE, "".join(parts)
 
 
 def qr_svg(text: str, *, css_class: str | None = None, title: str | None = None) -> str:
@@ -122,12 +146,11 @@ def qr_png(text: str, *, box_size: int = 8) -> bytes:
     box_size = int(box_size)
     if not 1 <= box_size <= 64:
         raise ValueError("box_size must be between 1 and 64")
-    matrix = _matrix(text)
-    n = len(matrix)
-    size = n + 2 * QUIET_ZONE
+    rows = qr_symbol(text).rows
+    size = len(rows) + 2 * QUIET_ZONE
     small = Image.new("1", (size, size), 1)
     pixels = small.load()
-    for y, row in enumerate(matrix):
+    for y, row in enumerate(rows):
         for x, dark in enumerate(row):
             if dark:
                 pixels[x + QUIET_ZONE, y + QUIET_ZONE] = 0

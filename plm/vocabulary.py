@@ -29,6 +29,7 @@ class Role(Vocabulary):
     ADMIN = "admin"
     ORGANIZER = "organizer"
     FACILITATOR = "facilitator"
+    FINANCE = "finance"  # bendahara: allowances and travel (plm.allowances, plm.travel)
 
 
 class ParticipantRole(Vocabulary):

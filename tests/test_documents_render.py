@@ -34,8 +34,8 @@ from plm.documents.data import (  # noqa: E402
 )
 from plm.pdf.fetcher import RefusedURL, SafeURLFetcher  # noqa: E402
 from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR, SAFETY, fit_font_size, text_width  # noqa: E402
+from plm.qr import qr_matrix, qr_png, qr_svg, qr_symbol  # noqa: E402
 from tests.helpers import decode_qr as _decode, rasterise_pdf as _rasterise  # noqa: E402
-from plm.qr import qr_matrix, qr_png, qr_svg  # noqa: E402
 
 MM = 72 / 25.4
 
@@ -141,18 +141,41 @@ def test_qr_matrix_svg_png():
 
 @pytest.mark.parametrize("text", ["PLM15-7K3Q-9XDA", "PLM1:PLM-2015:ABCDEFGH23:ABCDEFGHJKLMN",
                                   "PLM1:PEER-LEARNING-MEETING-BALI:ABCDEFGH23:ABCDEFGHJKLMN",
-                                  "https://plm.example.org/verify/PLM15-7K3Q-9XDA"])
+                                  "https://plm.example.org/verify/PLM15-7K3Q-9XDA",
+                                  "https://plm.example.org/verify/PLM15-7K3Q-9XDA?lang=id&x=" + "9" * 120,
+                                  "Ni Luh Putu Sekarini · Perpustakaan Desa Sukawati 😀"])
 def test_qr_uses_the_smallest_version_and_decodes(text):
-    """Cross-check against the pure-Python `qrcode` encoder: same version (so the
-    same module size on a badge), and an independent decoder reads it back."""
-    import qrcode
+    """What `qrcode` chose (version, error correction M, mask) is what a decoder
+    reads back from the rendered image, and the version is the smallest: the
+    same as ZXing-C++'s own encoder picks for the text (so the same module size
+    on a badge).  Two independent decoders read the text back."""
+    import zxingcpp
 
-    reference = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    reference.add_data(text)
-    reference.make(fit=True)
-    assert len(qr_matrix(text)) == 17 + 4 * reference.version
+    symbol = qr_symbol(text)
+    assert symbol.size == len(qr_matrix(text)) == 17 + 4 * symbol.version
+    assert all(len(row) == symbol.size for row in symbol.rows)
+    other_encoder = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    assert symbol.size == memoryview(other_encoder.to_image(scale=1, add_quiet_zones=False)).shape[0]
     with Image.open(io.BytesIO(qr_png(text, box_size=4))) as im:
         assert _decode(im.convert("L")) == [text]
+        (read,) = zxingcpp.read_barcodes(im.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+    assert read.text == text
+    assert read.ec_level == read.extra["ECLevel"] == "M"
+    assert int(read.extra["Version"]) == symbol.version
+    assert read.extra["DataMask"] == symbol.mask
+
+
+def test_qr_encodes_each_text_once():
+    """A batch, the ticket page, its PNG and the mail reuse one encoding of a text."""
+    text = "PLM1:PLM-2015:CACHECHECK:ABCDEFGHJKLMN"
+    before = qr_symbol.cache_info()
+    qr_svg(text)
+    qr_png(text)
+    qr_matrix(text)
+    qr_svg(text, css_class="qr")
+    after = qr_symbol.cache_info()
+    assert after.misses - before.misses == 1
+    assert after.hits - before.hits >= 2  # the PNG and the matrix; the second SVG reuses its path
 
 
 def test_qr_svg_covers_exactly_the_dark_modules():

@@ -15,7 +15,7 @@ from tests.conftest import base_config
 
 pytestmark = pytest.mark.nodb
 
-BEFORE_CHECKS = "i1a1c0ffee01"
+BEFORE_CHECKS = "p1a1c0ffee01"
 
 ROWS = [
     "INSERT INTO events (id, slug, name, theme, description, venue, address, city, timezone, starts_on, ends_on, "

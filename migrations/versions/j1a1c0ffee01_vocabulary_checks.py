@@ -6,7 +6,7 @@ spelled out here, not read from plm.vocabulary: a migration describes the schema
 A later value (say a new staff role) is a new migration that drops and re-creates that one constraint.
 
 Revision ID: j1a1c0ffee01
-Revises: i1a1c0ffee01
+Revises: p1a1c0ffee01
 Create Date: 2026-11-30 12:45:00
 
 """
@@ -14,13 +14,13 @@ from alembic import op
 
 
 revision = 'j1a1c0ffee01'
-down_revision = 'i1a1c0ffee01'
+down_revision = 'p1a1c0ffee01'
 branch_labels = None
 depends_on = None
 
 #: table -> {column: allowed values} at this revision.
 VOCABULARIES = {
-    "users": {"role": ("admin", "organizer", "facilitator")},
+    "users": {"role": ("admin", "organizer", "facilitator", "finance")},
     "events": {"registration_mode": ("open", "invitation", "approval")},
     "participants": {
         "institution_type": ("provincial", "regency_city", "village", "tbm", "other"),

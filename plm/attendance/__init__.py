@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from plm.vocabulary import Role
 
 
-
 def init_app(app: Flask) -> None:
     """Blueprints (pages and the signature API), the staff dashboard link and `flask plm attendance-sheets`."""
     from plm import cli

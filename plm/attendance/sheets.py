@@ -18,7 +18,6 @@ from markupsafe import Markup
 
 from plm.vocabulary import CheckInSource
 
-
 ORIENTATIONS = ("portrait", "landscape")
 SORTS = ("name", "province", "institution")
 MAX_BLANK_ROWS = 100

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from plm.models import ApiToken, AuditLog, LoginThrottle, User, audit, hash_token, new_token, random_code, utcnow
 from plm.vocabulary import Role
 
-
 MIN_PASSWORD_LENGTH = 8
 RESET_LINK_HOURS = 24
 # Per-account back-off: after this many failed logins for one email, a lock that doubles each time.

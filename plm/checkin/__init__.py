@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from plm.vocabulary import Role
 
 
-
 def init_app(app: Flask) -> None:
     """The API and page blueprints, the staff dashboard links and `flask plm simulate-attendance`."""
     from plm import cli

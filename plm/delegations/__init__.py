@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from plm.vocabulary import Role
 
 
-
 def init_app(app: Flask) -> None:
     """The public delegation page, the staff pages and the dashboard link."""
     from plm.delegations import routes

@@ -20,7 +20,13 @@ from plm.demo.partners import load_partners
 from plm.demo.people import generate_participants
 from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
 from plm.vocabulary import (
-    NON_PROGRAMME_KINDS, CheckpointKind, ParticipantRole, ParticipantStatus, RegistrationSource, Role, SessionKind,
+    NON_PROGRAMME_KINDS,
+    CheckpointKind,
+    ParticipantRole,
+    ParticipantStatus,
+    RegistrationSource,
+    Role,
+    SessionKind,
 )
 
 
@@ -145,6 +151,12 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
             password = temporary_password()
             create_user(session, staff["email"], staff["role"], password, staff.get("name", ""))
             logins.append({"role": staff["role"], "email": staff["email"], "password": password})
+    session.flush()
+    from plm.demo.allowances import load_allowances
+    from plm.demo.travel import load_travel
+
+    load_travel(session, event)
+    load_allowances(session, event, find_user(session, "admin@plm.example"))
     session.flush()
     return {
         "event": event.name,

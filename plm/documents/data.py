@@ -11,7 +11,6 @@ from types import MappingProxyType
 
 from plm.vocabulary import ParticipantRole
 
-
 __all__ = [
     "ROLES",
     "DEFAULT_ROLE_COLOURS",

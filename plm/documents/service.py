@@ -27,8 +27,18 @@ from sqlalchemy.orm import Session, selectinload
 
 from plm.documents.data import BadgeData, CertificateData, EventInfo, Signatory, _valid_hex
 from plm.models import (
-    Certificate, CheckIn, Checkpoint, Event, EventSession, Participant, SessionSignup, User, audit, random_code,
-    session_facilitators, utcnow,
+    Certificate,
+    CheckIn,
+    Checkpoint,
+    Event,
+    EventSession,
+    Participant,
+    SessionSignup,
+    User,
+    audit,
+    random_code,
+    session_facilitators,
+    utcnow,
 )
 from plm.text import fold_for_search
 from plm.tickets import participant_code

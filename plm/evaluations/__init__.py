@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from plm.vocabulary import Role
 
 
-
 def init_app(app: Flask) -> None:
     """The staff and participant blueprints and the staff dashboard link."""
     from plm.evaluations import routes

@@ -10,8 +10,18 @@ from sqlalchemy.orm import Session
 
 from plm import clock
 from plm.models import (
-    AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, MailMessage, Participant, SessionSignup,
-    User, audit, utcnow,
+    AuditLog,
+    CheckIn,
+    CheckInSignature,
+    Checkpoint,
+    Event,
+    EventSession,
+    MailMessage,
+    Participant,
+    SessionSignup,
+    User,
+    audit,
+    utcnow,
 )
 from plm.questions.models import RegistrationAnswer, RegistrationQuestion
 from plm.vocabulary import ParticipantStatus

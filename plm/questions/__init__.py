@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from plm.vocabulary import Role
 
 
-
 def init_app(app: Flask) -> None:
     """The question editor's blueprint and its staff dashboard link."""
     from plm.navigation import add_staff_link

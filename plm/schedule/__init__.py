@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from plm.vocabulary import Role
 
 
-
 def init_app(app: Flask) -> None:
     """Pages and links, the template globals the schedule templates use, and
     `flask plm schedule-pdf | export-schedule | import-schedule`."""

@@ -19,10 +19,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from plm.models import (
-    CheckIn, Checkpoint, Event, EventSession, Participant, Room, SessionSignup, Track, User, audit, utcnow,
+    CheckIn,
+    Checkpoint,
+    Event,
+    EventSession,
+    Participant,
+    Room,
+    SessionSignup,
+    Track,
+    User,
+    audit,
+    utcnow,
 )
 from plm.vocabulary import NON_PROGRAMME_KINDS, ParticipantRole, ParticipantStatus, Role, SessionKind
-
 
 LEADER_ROLES = (ParticipantRole.FACILITATOR, ParticipantRole.SPEAKER)
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
