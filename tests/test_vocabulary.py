@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import CheckConstraint, inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from plm.allowances.models import PaymentStatus
 from plm.extensions import db
 from plm.models import CheckIn, Checkpoint, EventSession, Job, MailMessage
 from plm.vocabulary import (
@@ -120,7 +121,8 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 #: What a template's `x.role`, `x.status` or `x.source` may be compared with: the stored values, as strings.
 TEMPLATE_VALUES = {
     "role": set(Role.values()) | set(ParticipantRole.values()),
-    "status": set(ParticipantStatus.values()) | set(JobStatus.values()) | set(MailStatus.values()),
+    "status": set(ParticipantStatus.values()) | set(JobStatus.values()) | set(MailStatus.values())
+    | {status.value for status in PaymentStatus},
     "source": set(CheckInSource.values()) | set(RegistrationSource.values()),
 }
 _COMPARE = re.compile(r"\.(role|status|source) *(?:==|!=) *'([^']*)'|\.(role|status|source) +(?:not +)?in +\(([^)]*)\)")

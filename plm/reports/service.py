@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from plm.labels import N_, PARTICIPANT_ROLE_TEXTS, label_in
 from plm.models import (
-    NON_PROGRAMME_KINDS,
     Certificate,
     CheckIn,
     Checkpoint,
@@ -34,7 +33,7 @@ from plm.models import (
     session_facilitators,
     utcnow,
 )
-from plm.vocabulary import InstitutionType, ParticipantRole, ParticipantStatus
+from plm.vocabulary import NON_PROGRAMME_KINDS, InstitutionType, ParticipantRole, ParticipantStatus
 
 LANGUAGES = ("id", "en")
 INSTITUTION_TYPE_TEXTS = {
