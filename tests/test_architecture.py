@@ -150,18 +150,12 @@ COMMIT_ALLOWED = {
         "the door's check-in is written before the scanner gets its answer: a lost answer retried with the same "
         "client_uuid finds the stored one (exactly once), and the SQLite write lock is held only for the insert",
     ("plm/auth/service.py", "user_for_token"):
-        "a door token's last use, touched at most once a minute on any request (GET scans too): bookkeeping of "
-        "the token, not the request's data; committed at once so it never rides on a refused request",
+        "a door token's last use, touched at most once a minute on a write request (a scan, an undo; never on a "
+        "GET): bookkeeping of the token, not the request's data; committed at once, before the scan takes the "
+        "door's SQLite write lock, so it never rides on a refused request nor lengthens the scan's transaction",
     ("plm/attendance/service.py", "save_signature"):
         "committed inside the door's process-wide SQLite write lock, so a signature upload queues behind scans "
         "instead of stalling the next scan in SQLite's busy handler",
-    ("plm/documents/routes.py", "single_badge"):
-        "a GET from the door's print link records when the badge was printed (known exception to GET never "
-        "writes, listed in tests/test_get_never_writes.py)",
-    ("plm/documents/routes.py", "staff_certificate_pdf"):
-        "a GET download issues the certificate's serial the first time (listed in tests/test_get_never_writes.py)",
-    ("plm/documents/routes.py", "my_certificate_pdf"):
-        "a GET download issues the certificate's serial the first time (listed in tests/test_get_never_writes.py)",
 }
 
 

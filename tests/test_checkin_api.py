@@ -191,6 +191,30 @@ def test_bearer_token_skips_csrf(make_app, event, make_user):
     assert bad.status_code == 401
 
 
+def test_a_token_records_its_last_use_on_scans_not_on_gets(client, event, make_user):
+    """GET never writes: the door's snapshot and search with a token leave its "last used" alone; a scan
+    records it (at most once a minute)."""
+    from plm.auth.service import create_api_token
+    from plm.models import ApiToken
+
+    user = make_user("organizer", "pintu@test.example")
+    token = create_api_token(db.session, user, "HP pintu")
+    db.session.commit()
+    p = add_participant(event)
+    cp = day_checkpoint(event)
+    code = participant_code(SECRET, p)
+    headers = {"Authorization": f"Bearer {token}"}
+    for path in ("checkin-snapshot", "participants?q=ab", "stats", "checkpoints"):
+        assert client.get(f"/api/v1/events/{event.slug}/{path}", headers=headers).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is None
+    response = client.post(f"/api/v1/events/{event.slug}/checkins", json={"code": code, "checkpoint": cp.id},
+                           headers=headers)
+    assert response.status_code == 201
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is not None
+
+
 def test_cookie_request_needs_csrf_header(make_app, event, make_user):
     from tests.conftest import STAFF_PASSWORD, csrf_token_from
 

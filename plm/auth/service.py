@@ -93,7 +93,9 @@ _TOKEN_USER = (
 )
 
 
-def user_for_token(session: Session, token: str) -> Optional[User]:
+def user_for_token(session: Session, token: str, *, record_use: bool = True) -> Optional[User]:
+    """The active user a door token belongs to. *record_use* (the caller passes False for GET, which never
+    writes) touches the token's last use, at most once a minute."""
     if not token or len(token) > 200:
         return None
     # Token and user in one prebuilt query: door scanners send this on every scan.
@@ -103,7 +105,7 @@ def user_for_token(session: Session, token: str) -> Optional[User]:
     api_token = row[0]
     now = utcnow()
     # Touch at most once a minute: a door scanning 5 badges a second must not write on every scan.
-    if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
+    if record_use and (api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60):
         api_token.last_used_at = now
         session.commit()
     return api_token.user

@@ -44,10 +44,11 @@ def door_assets_version() -> str:
 
 
 def badge_url_template(slug: str) -> str | None:
-    """Hook for the documents feature: a single-badge PDF for a participant, if that endpoint exists."""
-    if not has_endpoint("documents.single_badge"):
+    """Hook for the documents feature: where the door's "Print badge" button posts (it records the printing
+    and sends the tap on to the participant's single-badge PDF), if that endpoint exists."""
+    if not has_endpoint("documents.print_badge"):
         return None
-    return url_for("documents.single_badge", slug=slug, public_id="PUBLICID")
+    return url_for("documents.print_badge", slug=slug, public_id="PUBLICID")
 
 
 def checkpoint_day(checkpoint, tz: ZoneInfo) -> str | None:

@@ -29,7 +29,9 @@ from plm.auth.decorators import admin_required, role_required
 from plm.documents import service
 from plm.documents.forms import (
     BadgeForm,
+    BadgePrintForm,
     CertificateJobForm,
+    IssueCertificateForm,
     OverrideForm,
     ReinstateForm,
     RevokeForm,
@@ -140,13 +142,26 @@ def _participant_or_404(event, public_id: str) -> Participant:
 @bp.route("/staff/events/<slug>/participants/<public_id>/badge.pdf")
 @organizer_required
 def single_badge(slug: str, public_id: str):
-    """One badge on its own page for the printer at the door; records that it was printed."""
+    """One badge on its own page for the printer at the door. Only reads: printing is recorded by
+    `print_badge`, the POST the door's button sends before it lands here."""
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
     pdf = service.render_one_badge(db.session, event, participant, secret=current_app.config["SECRET_KEY"],
-                                   upload_folder=current_app.config["UPLOAD_FOLDER"])
-    db.session.commit()
+                                   upload_folder=current_app.config["UPLOAD_FOLDER"], mark_printed=False)
     return _pdf(pdf, f"badge-{participant.public_id}.pdf")
+
+
+@bp.route("/staff/events/<slug>/participants/<public_id>/badge/print", methods=["POST"])
+@organizer_required
+def print_badge(slug: str, public_id: str):
+    """"Print badge" at the door or on the participant's page: records that the badge was printed, then
+    sends the same tap on to the PDF (303), so one tap still opens it."""
+    event = get_event_or_404(slug)
+    participant = _participant_or_404(event, public_id)
+    if not BadgePrintForm().validate_on_submit():
+        abort(400)
+    service.mark_badges_printed(db.session, [participant.id])
+    return redirect(url_for("documents.single_badge", slug=event.slug, public_id=participant.public_id), 303)
 
 
 def _badge_form(event) -> BadgeForm:
@@ -264,23 +279,57 @@ def certificate_job(slug: str):
     return redirect(url_for("documents.job_page", job_id=job.id))
 
 
-@bp.route("/staff/events/<slug>/certificates/<public_id>/certificate.pdf")
-@facilitator_required
-def staff_certificate_pdf(slug: str, public_id: str):
-    """One participant's certificate, for staff who may see them (issues it the first time)."""
+def _staff_certificate_scope(slug: str, public_id: str) -> tuple[Event, Participant]:
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
     if current_user.role != Role.ADMIN:
         allowed = {p.id for p in _scoped(event, None)}
         if participant.id not in allowed:
             abort(403)
+    return event, participant
+
+
+def _certificate_or_issue_page(event, participant: Participant, issue_url: str, filename: str, inline: bool):
+    """The issued certificate's PDF, read only; a page with the "get my certificate" button (a POST to
+    *issue_url*) while it is not issued yet or its hours are out of date. 404 when not eligible."""
     chosen = service.certificates_to_print(db.session, event, [participant])
     if not chosen:
         abort(404)
-    certs = service.prepare_certificates(db.session, event, chosen, base_url=links.base_url())
-    db.session.commit()
-    pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"])
-    return _pdf(pdf, f"certificate-{certs[0].serial}.pdf")
+    data = service.issued_certificate(event, *chosen[0], base_url=links.base_url())
+    if data is None:
+        return render_template("documents/pages/certificate_issue.html", event=event, participant=participant,
+                               issue_url=issue_url, form=IssueCertificateForm(formdata=None))
+    pdf = service.render_certificate_pdf(event, [data], upload_folder=current_app.config["UPLOAD_FOLDER"])
+    return _pdf(pdf, filename.format(serial=data.serial), inline=inline)
+
+
+def _issue_one(event, participant: Participant) -> None:
+    """Issue *participant*'s certificate if eligible (its serial never changes once issued); 404 if not."""
+    if not IssueCertificateForm().validate_on_submit():
+        abort(400)
+    chosen = service.certificates_to_print(db.session, event, [participant])
+    if not chosen:
+        abort(404)
+    service.prepare_certificates(db.session, event, chosen, base_url=links.base_url())
+
+
+@bp.route("/staff/events/<slug>/certificates/<public_id>/certificate.pdf")
+@facilitator_required
+def staff_certificate_pdf(slug: str, public_id: str):
+    """One participant's certificate, for staff who may see them; only reads (issuing is `issue_certificate`)."""
+    event, participant = _staff_certificate_scope(slug, public_id)
+    return _certificate_or_issue_page(
+        event, participant, url_for("documents.issue_certificate", slug=slug, public_id=participant.public_id),
+        "certificate-{serial}.pdf", inline=True)
+
+
+@bp.route("/staff/events/<slug>/certificates/<public_id>/issue", methods=["POST"])
+@facilitator_required
+def issue_certificate(slug: str, public_id: str):
+    """The list's PDF button: issues the certificate the first time, then on to its PDF."""
+    event, participant = _staff_certificate_scope(slug, public_id)
+    _issue_one(event, participant)
+    return redirect(url_for("documents.staff_certificate_pdf", slug=slug, public_id=participant.public_id), 303)
 
 
 def _back(slug: str):
@@ -496,15 +545,21 @@ def my_documents(slug: str, token: str):
 
 @bp.route("/e/<slug>/me/<token>/certificate.pdf")
 def my_certificate_pdf(slug: str, token: str):
+    """The participant's certificate, read only; before it is issued, a page with the button that issues it."""
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
-    chosen = service.certificates_to_print(db.session, event, [participant])
-    if not chosen:
-        abort(404)
-    certs = service.prepare_certificates(db.session, event, chosen, base_url=links.base_url())
-    db.session.commit()
-    pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"])
-    return _pdf(pdf, f"sertifikat-{certs[0].serial}.pdf", inline=False)
+    return _certificate_or_issue_page(
+        event, participant, url_for("documents.issue_my_certificate", slug=slug, token=token),
+        "sertifikat-{serial}.pdf", inline=False)
+
+
+@bp.route("/e/<slug>/me/<token>/certificate", methods=["POST"])
+def issue_my_certificate(slug: str, token: str):
+    """The manage page's download button: issues the certificate if eligible, then on to the download."""
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    _issue_one(event, participant)
+    return redirect(url_for("documents.my_certificate_pdf", slug=slug, token=token), 303)
 
 
 @bp.route("/e/<slug>/me/<token>/badge.pdf")

@@ -598,6 +598,18 @@ def prepare_certificates(session: Session, event: Event, chosen: list[tuple[Part
     return certs
 
 
+def issued_certificate(event: Event, participant: Participant, eligibility: Eligibility, *,
+                       base_url: str) -> Optional[CertificateData]:
+    """What the renderer needs for an already issued certificate, read only; None while it must first be
+    issued (or its hours brought up to date) by `prepare_certificates` in a POST: a GET never issues."""
+    cert = participant.certificate
+    if cert is None or cert.revoked_at is not None or cert.review_at is not None:
+        return None
+    if eligibility.hours is not None and cert.hours != eligibility.hours:
+        return None
+    return certificate_data(event, participant, cert, base_url)
+
+
 def render_certificate_pdf(event: Event, certs: list[CertificateData], *, upload_folder: str,
                            progress: Optional[Callable[[int, int], None]] = None, processes: int = 1) -> bytes:
     from plm.documents.certificates import render_certificates
