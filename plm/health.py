@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Flask, jsonify
 from sqlalchemy import text
 
 from plm.extensions import db, limiter
@@ -62,3 +62,7 @@ def _read_only_reason() -> str | None:
             if not (os.access(path, os.W_OK) and os.access(os.path.dirname(path), os.W_OK)):
                 return "read_only"
     return None
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from plm.delegations.models import SEAT_HOLDING_STATUSES, CapKind, DelegationCap, Institution, RegistrationMode
-from plm.models import INSTITUTION_TYPES, AuditLog, Event, Participant, User, audit, hash_token, utcnow
+from plm.delegations.models import SEAT_HOLDING_STATUSES, CapKind, DelegationCap, Institution
+from plm.models import AuditLog, Event, Participant, User, audit, hash_token, utcnow
 from plm.registration import mails
 from plm.registration import service as registration
 from plm.text import clean_line, fold_for_search
+from plm.vocabulary import InstitutionType, ParticipantStatus, RegistrationMode, RegistrationSource
 
 
 class DelegationError(Exception):
@@ -46,8 +47,8 @@ def clean_institution(data: dict[str, Any]) -> dict[str, Any]:
         if key not in data or data[key] is None:
             continue
         values[key] = data[key] if key == "seats" else clean_line(data[key])
-    if "institution_type" in values and values["institution_type"] not in INSTITUTION_TYPES:
-        values["institution_type"] = "other"
+    if "institution_type" in values and not InstitutionType.has(values["institution_type"]):
+        values["institution_type"] = InstitutionType.OTHER
     if values.get("province"):
         values["province"] = registration.find_province(values["province"]) or values["province"]
     if values.get("contact_whatsapp"):
@@ -198,7 +199,7 @@ def add_delegate(session: Session, event: Event, institution: Institution, data:
     the event lock is taken before counting). Raises DelegationError or RegistrationError."""
     registration.lock_event(session, event)
     check_seat(session, event, institution)
-    result = registration.register(session, event, _delegate_values(institution, data), source="delegation",
+    result = registration.register(session, event, _delegate_values(institution, data), source=RegistrationSource.DELEGATION,
                                    institution_id=institution.id)
     mark_active(institution)
     return result
@@ -232,21 +233,21 @@ def replace_delegate(session: Session, event: Event, institution: Institution, o
     previous = old.status
     if registration.find_by_email(session, event, data.get("email") or "") is not None:
         raise registration.RegistrationError("duplicate_email")
-    old.status = "cancelled"
+    old.status = ParticipantStatus.CANCELLED
     old.cancelled_at = utcnow()
     registration.release_signups(session, old)
     registration.reissue_ticket(session, old, None)
     session.flush()
-    result = registration.register(session, event, _delegate_values(institution, data), source="delegation",
+    result = registration.register(session, event, _delegate_values(institution, data), source=RegistrationSource.DELEGATION,
                                    institution_id=institution.id, check_window=False,
-                                   ignore_capacity=previous == "registered")
+                                   ignore_capacity=previous == ParticipantStatus.REGISTERED)
     new = result.participant
-    if previous == "pending":
-        new.status = "pending"
-    elif previous == "waitlisted":
-        new.status, new.waitlisted_at = "waitlisted", old.waitlisted_at or utcnow()
-    elif new.status == "pending" and previous == "registered":
-        new.status = "registered"  # the seat was approved already; the person changes, not the approval
+    if previous == ParticipantStatus.PENDING:
+        new.status = ParticipantStatus.PENDING
+    elif previous == ParticipantStatus.WAITLISTED:
+        new.status, new.waitlisted_at = ParticipantStatus.WAITLISTED, old.waitlisted_at or utcnow()
+    elif new.status == ParticipantStatus.PENDING and previous == ParticipantStatus.REGISTERED:
+        new.status = ParticipantStatus.REGISTERED  # the seat was approved already; the person changes, not the approval
     session.flush()
     audit(session, "delegation.substitute", event_id=event.id, target=institution,
           old_public_id=old.public_id, old_participant_id=old.id, new_participant_id=new.id)
@@ -270,7 +271,7 @@ def free_seat(session: Session, event: Event, institution: Institution, delegate
 
 def pending(session: Session, event: Event) -> list[Participant]:
     return list(session.scalars(select(Participant).where(
-        Participant.event_id == event.id, Participant.status == "pending").order_by(Participant.created_at, Participant.id)))
+        Participant.event_id == event.id, Participant.status == ParticipantStatus.PENDING).order_by(Participant.created_at, Participant.id)))
 
 
 def approve(session: Session, event: Event, people: list[Participant], user: User) -> list[Participant]:
@@ -281,15 +282,15 @@ def approve(session: Session, event: Event, people: list[Participant], user: Use
     done = []
     for participant in people:
         session.refresh(participant)
-        if participant.status != "pending" or participant.event_id != event.id:
+        if participant.status != ParticipantStatus.PENDING or participant.event_id != event.id:
             continue
         full = event.capacity is not None and registration.registered_count(session, event) >= event.capacity
-        participant.status = "waitlisted" if full else "registered"
+        participant.status = ParticipantStatus.WAITLISTED if full else ParticipantStatus.REGISTERED
         if full:
             participant.waitlisted_at = utcnow()
         session.flush()
         audit(session, "participant.approve", user=user, event_id=event.id, target=participant, status=participant.status)
-        mails.queue_ticket_mail(session, participant, "approved" if participant.status == "registered" else "waitlisted")
+        mails.queue_ticket_mail(session, participant, "approved" if participant.status == ParticipantStatus.REGISTERED else "waitlisted")
         done.append(participant)
     return done
 
@@ -301,9 +302,9 @@ def decline(session: Session, event: Event, people: list[Participant], reason: s
     done = []
     for participant in people:
         session.refresh(participant)
-        if participant.status != "pending" or participant.event_id != event.id:
+        if participant.status != ParticipantStatus.PENDING or participant.event_id != event.id:
             continue
-        participant.status = "cancelled"
+        participant.status = ParticipantStatus.CANCELLED
         participant.cancelled_at = utcnow()
         session.flush()
         audit(session, "participant.decline", user=user, event_id=event.id, target=participant, reason=reason)
@@ -326,7 +327,7 @@ def plan_match_by_name(session: Session, event: Event) -> MatchPlan:
     plan = MatchPlan()
     for participant in session.scalars(select(Participant).where(
             Participant.event_id == event.id, Participant.institution_id.is_(None),
-            Participant.status != "cancelled").order_by(Participant.institution, Participant.full_name)):
+            Participant.status != ParticipantStatus.CANCELLED).order_by(Participant.institution, Participant.full_name)):
         institution = by_name.get(fold_for_search(participant.institution or ""))
         if institution is not None:
             plan.matches.append((participant, institution))
@@ -392,9 +393,9 @@ def overview(session: Session, event: Event) -> list[Row]:
         row = rows.get(institution_id)
         if row is None:
             continue
-        if status in ("registered", "pending", "waitlisted"):
+        if status in (ParticipantStatus.REGISTERED, ParticipantStatus.PENDING, ParticipantStatus.WAITLISTED):
             setattr(row, status, count)
-        if last is not None and status != "cancelled" and (row.last_registration_at is None or last > row.last_registration_at):
+        if last is not None and status != ParticipantStatus.CANCELLED and (row.last_registration_at is None or last > row.last_registration_at):
             row.last_registration_at = last
     return list(rows.values())
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from plm.evaluations import service
 from plm.evaluations.models import Answer, Phase, QuestionKind, Questionnaire, Submission
-from plm.models import NON_PROGRAMME_KINDS, Event, EventSession, Participant, utcnow
+from plm.models import Event, EventSession, Participant, utcnow
+from plm.vocabulary import NON_PROGRAMME_KINDS
 
 SPEC = json.loads((Path(__file__).with_name("evaluations.json")).read_text(encoding="utf-8"))
 

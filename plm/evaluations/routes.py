@@ -23,14 +23,15 @@ from plm.evaluations.models import FormKind, Phase, Questionnaire
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
 from plm.links import absolute_url
-from plm.models import NON_PROGRAMME_KINDS, Event, EventSession, Participant
+from plm.models import Event, EventSession, Participant
 from plm.qr import qr_svg
 from plm.registration.mails import whatsapp_link
+from plm.vocabulary import NON_PROGRAMME_KINDS, Role
 
 bp = Blueprint("evaluations", __name__, url_prefix="/staff/events/<slug>/evaluations")
 public = Blueprint("evaluations_public", __name__)
 
-staff = role_required("organizer", "facilitator")
+staff = role_required(Role.ORGANIZER, Role.FACILITATOR)
 
 IDENTITY_KEY = "plm_evaluator"
 
@@ -70,7 +71,7 @@ def _scope_choices(event: Event) -> list[SelectChoice]:
     """Where a new form can go: the whole event and each day (admins and organizers), each session
     (a facilitator: their own)."""
     choices = []
-    if current_user.role in ("admin", "organizer"):
+    if current_user.role in (Role.ADMIN, Role.ORGANIZER):
         choices.append(SelectChoice("event", _("Whole event")))
         for number in range((event.ends_on - event.starts_on).days + 1):
             day = date.fromordinal(event.starts_on.toordinal() + number)
@@ -78,7 +79,7 @@ def _scope_choices(event: Event) -> list[SelectChoice]:
     sessions = db.session.scalars(select(EventSession).where(
         EventSession.event_id == event.id, EventSession.kind.not_in(NON_PROGRAMME_KINDS),
         EventSession.cancelled_at.is_(None)).order_by(EventSession.starts_at, EventSession.id)).all()
-    mine = None if current_user.role in ("admin", "organizer") else service.facilitator_session_ids(
+    mine = None if current_user.role in (Role.ADMIN, Role.ORGANIZER) else service.facilitator_session_ids(
         db.session, event, current_user)
     for item in sessions:
         if mine is None or item.id in mine:
@@ -171,7 +172,7 @@ def _int(value: str | None) -> int | None:
 
 
 @bp.route("/<int:form_id>/delete", methods=["POST"])
-@role_required("organizer")
+@role_required(Role.ORGANIZER)
 def delete(slug: str, form_id: int):
     event = get_event_or_404(slug)
     form = _form_or_404(event, form_id)

@@ -38,6 +38,7 @@ from plm.models import (
     utcnow,
 )
 from plm.registration.service import has_placeholder_email
+from plm.vocabulary import CheckpointKind, ParticipantStatus, Role
 
 RATING_LABELS = [
     ["Sangat tidak setuju", "Strongly disagree"],
@@ -222,7 +223,7 @@ def update_questionnaire(session: Session, form: Questionnaire, data: dict[str, 
 
 def may_edit(session: Session, user: User, form: Questionnaire) -> bool:
     """Admins and organizers edit every form; a facilitator only the forms of their own sessions."""
-    if user.role in ("admin", "organizer"):
+    if user.role in (Role.ADMIN, Role.ORGANIZER):
         return True
     return form.session_id is not None and form.session_id in facilitator_session_ids(session, form.event, user)
 
@@ -240,7 +241,7 @@ def facilitator_session_ids(session: Session, event: Event, user: User) -> set[i
 def forms_for_user(session: Session, event: Event, user: User) -> list[Questionnaire]:
     forms = session.scalars(select(Questionnaire).where(Questionnaire.event_id == event.id)
                             .order_by(Questionnaire.day.is_(None), Questionnaire.day, Questionnaire.id)).all()
-    if user.role in ("admin", "organizer"):
+    if user.role in (Role.ADMIN, Role.ORGANIZER):
         return list(forms)
     mine = facilitator_session_ids(session, event, user)
     return [f for f in forms if f.session_id in mine]
@@ -283,10 +284,10 @@ def _attendance_checkpoints(form: Questionnaire):
     """The checkpoints whose check-in makes a person an attendee of the form's scope."""
     query = select(Checkpoint.id).where(Checkpoint.event_id == form.event_id)
     if form.session_id is not None:
-        return query.where(Checkpoint.kind == "session", Checkpoint.session_id == form.session_id)
+        return query.where(Checkpoint.kind == CheckpointKind.SESSION, Checkpoint.session_id == form.session_id)
     if form.day is not None:
-        return query.where(Checkpoint.kind == "day", Checkpoint.day == form.day)
-    return query.where(Checkpoint.kind == "day")
+        return query.where(Checkpoint.kind == CheckpointKind.DAY, Checkpoint.day == form.day)
+    return query.where(Checkpoint.kind == CheckpointKind.DAY)
 
 
 def eligible_ids_query(form: Questionnaire, phase: Phase):
@@ -294,7 +295,7 @@ def eligible_ids_query(form: Questionnaire, phase: Phase):
     or any day's door for a whole-event form); a pre test also takes everyone registered, since it is
     answered before the session starts."""
     registered = select(Participant.id).where(Participant.event_id == form.event_id,
-                                              Participant.status == "registered")
+                                              Participant.status == ParticipantStatus.REGISTERED)
     if phase == Phase.PRE:
         return registered
     attended = select(CheckIn.participant_id).where(CheckIn.checkpoint_id.in_(_attendance_checkpoints(form)))

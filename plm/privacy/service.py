@@ -8,13 +8,24 @@ from typing import Any, Optional
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from plm import clock
 from plm.evaluations import service as evaluations
 from plm.models import (
-    AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, MailMessage, Participant,
+    AuditLog,
+    CheckIn,
+    CheckInSignature,
+    Checkpoint,
+    Event,
+    EventSession,
+    MailMessage,
+    Participant,
     SessionSignup,
-    User, audit, utcnow,
+    User,
+    audit,
+    utcnow,
 )
 from plm.questions.models import RegistrationAnswer, RegistrationQuestion
+from plm.vocabulary import ParticipantStatus
 
 PERSONAL_FIELDS = ("full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
                    "role", "status", "diet", "access_needs")
@@ -105,8 +116,8 @@ def erase_participant(session: Session, participant: Participant, *, by: Optiona
     from plm.delegations import service as delegations
     from plm.registration.service import release_signups
 
-    if participant.status != "cancelled":
-        participant.status = "cancelled"
+    if participant.status != ParticipantStatus.CANCELLED:
+        participant.status = ParticipantStatus.CANCELLED
         participant.cancelled_at = utcnow()
     release_signups(session, participant)
     # Named as their institution's contact: that goes too (staff see the contact is missing and add another).
@@ -119,14 +130,14 @@ def erase_participant(session: Session, participant: Participant, *, by: Optiona
 def anonymise_event(session: Session, event: Event, *, by: Optional[User] = None, today: Optional[date] = None) -> int:
     """After the event: remove every participant's name and contacts, and every institution contact's.
     Returns how many participants were anonymised."""
-    if (today or date.today()) <= event.ends_on:
+    if (today or clock.today()) <= event.ends_on:
         raise PrivacyError("event_not_over")
     participants = session.scalars(select(Participant).where(Participant.event_id == event.id)).all()
     from plm.delegations import service as delegations
     from plm.registration.service import release_signups
 
     for participant in participants:
-        if participant.status != "registered":  # attendees keep theirs: certificate rules count them
+        if participant.status != ParticipantStatus.REGISTERED:  # attendees keep theirs: certificate rules count them
             release_signups(session, participant)
         _strip_personal_data(session, participant)
     # Institution contacts (name, WhatsApp, e-mail) are personal data too; mails to them go with the event's.
