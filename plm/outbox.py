@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import smtplib
-import threading
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -32,6 +30,7 @@ from flask import Flask, current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from plm import background
 from plm.extensions import db
 from plm.models import MailMessage, utcnow
 from plm.transactions import after_commit, commit_unit
@@ -193,26 +192,12 @@ def retry(session: Session, message: MailMessage) -> str:
 # The sender thread
 # ---------------------------------------------------------------------------------------------
 
-class MailSender:
+class MailSender(background.ProcessThread):
     """One thread per web process that sends queued mail; woken after a commit that queued some."""
 
-    def __init__(self, app: Flask):
-        self.app = app
-        self.pid = os.getpid()
-        self.wake = threading.Event()
-        self.stopping = False
-        self.thread = threading.Thread(target=self._loop, name="plm-mail-sender", daemon=True)
+    name = "plm-mail-sender"
 
-    def start(self) -> MailSender:
-        self.thread.start()
-        return self
-
-    def stop(self, timeout: float = 30) -> None:
-        self.stopping = True
-        self.wake.set()
-        self.thread.join(timeout)
-
-    def _loop(self) -> None:
+    def run(self) -> None:
         poll = float(self.app.config.get("MAIL_POLL_SECONDS", 60))
         while not self.stopping:
             self.wake.clear()
@@ -226,36 +211,18 @@ class MailSender:
             self.wake.wait(poll)
 
 
-_lock = threading.Lock()
-
-
-def _wanted(app: Flask) -> bool:
-    setting = app.config.get("MAIL_WORKER")
-    if setting is None:
-        return not app.testing
-    return bool(setting)
-
-
 def ensure_sender(app: Flask) -> MailSender | None:
     """Start this process's sender thread once (after a fork, again); None when disabled."""
-    if not _wanted(app) or not _sends(app):
+    if not background.wanted(app, "MAIL_WORKER") or not _sends(app):
         return None
-    sender = app.extensions.get("plm_mail_sender")
-    if sender is not None and sender.pid == os.getpid() and sender.thread.is_alive():
-        return sender
-    with _lock:
-        sender = app.extensions.get("plm_mail_sender")
-        if sender is None or sender.pid != os.getpid() or not sender.thread.is_alive():
-            sender = MailSender(app).start()
-            app.extensions["plm_mail_sender"] = sender
-    return sender
+    return background.ensure(app, "plm_mail_sender", MailSender)
 
 
 def wake(app: Flask) -> bool:
     """Ask this process's sender to look for queued mail now; False when none runs here (a CLI process, or
     MAIL_WORKER off: cron's `flask plm send-mail` sends then)."""
-    sender = app.extensions.get("plm_mail_sender")
-    if sender is not None and sender.pid == os.getpid() and sender.thread.is_alive():
+    sender = background.running(app, "plm_mail_sender")
+    if sender is not None:
         sender.wake.set()
         return True
     return False

@@ -24,7 +24,6 @@ import os
 import secrets
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,6 +33,7 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from plm import background
 from plm.extensions import db
 from plm.models import Event, Job, User, utcnow
 from plm.vocabulary import JobStatus, Role
@@ -258,24 +258,12 @@ def run_pending(app: Flask, limit: int | None = None, *, subprocesses: bool = Fa
 # The worker thread
 # ---------------------------------------------------------------------------------------------
 
-class Worker:
-    def __init__(self, app: Flask):
-        self.app = app
-        self.pid = os.getpid()
-        self.wake = threading.Event()
-        self.stopping = False
-        self.thread = threading.Thread(target=self._loop, name="plm-job-worker", daemon=True)
+class Worker(background.ProcessThread):
+    """One thread per web process that claims jobs and runs each in a child process."""
 
-    def start(self) -> Worker:
-        self.thread.start()
-        return self
+    name = "plm-job-worker"
 
-    def stop(self, timeout: float = 30) -> None:
-        self.stopping = True
-        self.wake.set()
-        self.thread.join(timeout)
-
-    def _loop(self) -> None:
+    def run(self) -> None:
         poll = float(self.app.config.get("JOB_POLL_SECONDS", 3))
         stale = int(self.app.config.get("JOB_STALE_MINUTES", 60))
         with self.app.app_context():
@@ -299,29 +287,11 @@ class Worker:
                 self.wake.clear()
 
 
-_lock = threading.Lock()
-
-
-def _wanted(app: Flask) -> bool:
-    setting = app.config.get("JOB_WORKER")
-    if setting is None:
-        return not app.testing
-    return bool(setting)
-
-
 def ensure_worker(app: Flask) -> Worker | None:
     """Start this process's worker thread once (after a fork, again); None when disabled."""
-    if not _wanted(app):
+    if not background.wanted(app, "JOB_WORKER"):
         return None
-    worker = app.extensions.get("plm_job_worker")
-    if worker is not None and worker.pid == os.getpid() and worker.thread.is_alive():
-        return worker
-    with _lock:
-        worker = app.extensions.get("plm_job_worker")
-        if worker is None or worker.pid != os.getpid() or not worker.thread.is_alive():
-            worker = Worker(app).start()
-            app.extensions["plm_job_worker"] = worker
-    return worker
+    return background.ensure(app, "plm_job_worker", Worker)
 
 
 def wake(app: Flask) -> None:

@@ -21,7 +21,7 @@ def run_jobs_command(once: bool) -> None:
     worker = jobs.Worker(current_app._get_current_object())
     click.echo("Waiting for jobs (Ctrl+C to stop).")
     try:
-        worker._loop()
+        worker.run()
     except KeyboardInterrupt:
         pass
 
