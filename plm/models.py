@@ -579,3 +579,4 @@ class CheckInSignature(db.Model):
 from plm.delegations.models import DelegationCap, Institution  # noqa: E402,F401  (seen by Alembic and create_all)
 import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)
 import plm.questions.models  # noqa: E402,F401  (the organiser's questions, for Alembic and create_all)
+import plm.lodging.models  # noqa: E402,F401  (hotels, rooms and room assignments, for Alembic and create_all)
