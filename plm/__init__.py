@@ -201,3 +201,6 @@ def _register_blueprints(app: Flask) -> None:
     from plm.questions import init_app as init_questions
 
     init_questions(app)
+    from plm.lodging import init_app as init_lodging
+
+    init_lodging(app)
