@@ -94,6 +94,9 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     session.flush()
 
     _demo_questions(session, event, people, participants)
+    from plm.demo.lodging import load_hotel
+
+    hotel = load_hotel(session, event, len(participants))
 
     leaders = [p for p in participants if p.role in ("facilitator", "speaker")]
     rng = random.Random(2015)
@@ -150,5 +153,6 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
         "provinces": len({p.province for p in participants}),
         "sessions": len(sessions),
         "rooms": len(rooms),
+        "hotel_rooms": hotel["hotel_rooms"],
         "logins": logins,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 
@@ -24,7 +25,7 @@ class HotelForm(BaseForm):
 
 class RoomForm(BaseForm):
     number = StringField(_l("Room number"), validators=[DataRequired(), Length(max=20)])
-    room_type = SelectField(_l("Room type"), choices=[(t.value, label) for t, label in ROOM_TYPE_LABELS.items()],
+    room_type = SelectField(_l("Room type"), choices=[SelectChoice(t.value, label) for t, label in ROOM_TYPE_LABELS.items()],
                             default=RoomType.TWIN.value)
     capacity = IntegerField(_l("Beds"), validators=[OptionalValidator(), NumberRange(min=1, max=12)],
                             description=_l("Empty: 1 for single, 2 for twin, 3 for triple."))
@@ -37,7 +38,7 @@ class ImportForm(BaseForm):
 
 
 class ModeForm(BaseForm):
-    mode = RadioField(_l("Room-mates"), choices=[(m.value, label) for m, label in MODE_LABELS.items()],
+    mode = RadioField(_l("Room-mates"), choices=[SelectChoice(m.value, label) for m, label in MODE_LABELS.items()],
                       default=RoomingMode.MIX.value)
 
 

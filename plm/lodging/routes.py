@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from plm.auth.decorators import role_required
 from plm.events import get_event_or_404
@@ -170,8 +171,8 @@ def delete_room(slug: str, hotel_room_id: int):
     return redirect(url_for("lodging.hotel", slug=slug, hotel_id=hotel_id) + "#rooms")
 
 
-def _people_choices(people, stays) -> list[tuple[str, str]]:
-    return [(p.public_id, f"{p.full_name} · {p.province or '–'}") for p in people if stays.get(p.id)]
+def _people_choices(people, stays) -> list[SelectChoice]:
+    return [SelectChoice(p.public_id, f"{p.full_name} · {p.province or '–'}") for p in people if stays.get(p.id)]
 
 
 @bp.route("/allocation")
@@ -205,12 +206,12 @@ def allocation(slug: str):
 
     genders = answers_by_key(db.session, event.id, "gender")
     choices = _people_choices(people, stays)
-    room_choices = [(str(r.id), f"{r.hotel.name} · {r.number} ({r.capacity})") for r in rooms]
+    room_choices = [SelectChoice(str(r.id), f"{r.hotel.name} · {r.number} ({r.capacity})") for r in rooms]
     move_form = MoveForm(formdata=None)
     move_form.person.choices, move_form.room.choices = choices, room_choices
     swap_form = SwapForm(formdata=None)
-    swap_form.first.choices = swap_form.second.choices = [c for c in choices if c[0] in
-                                                         {person_by_id[i].public_id for i in assigned_ids}]
+    assigned_public = {person_by_id[i].public_id for i in assigned_ids}
+    swap_form.first.choices = swap_form.second.choices = [c for c in choices if c.value in assigned_public]
     mode_form = ModeForm(formdata=None, data={"mode": mode})
     return render_template(
         "lodging/allocation.html", event=event, settings=settings, mode=mode, mode_labels=MODE_LABELS,
