@@ -193,7 +193,7 @@ def test_rooming_list_pdf_and_xlsx_read_back(client, login, event, people, tmp_p
     response = client.get(f"{base}/rooming.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][:5] == ("Malam", "Hotel", "Kamar", "Tipe kamar", "Nama")
+    assert rows[1][:5] == ("Malam", "Hotel", "No. kamar", "Tipe kamar", "Nama")
     body = rows[2:]
     assert len(body) == sum(nights if p.id != people[1].id else nights - 1 for p in people)
     assert {r[4] for r in body} == {p.full_name for p in people}

@@ -44,7 +44,7 @@ class ModeForm(BaseForm):
 
 class MoveForm(BaseForm):
     person = SelectField(_l("Participant"), validators=[DataRequired()])
-    room = SelectField(_l("Room"), validators=[DataRequired()])
+    room = SelectField(_l("Hotel room"), validators=[DataRequired()])
 
 
 class SwapForm(BaseForm):

@@ -39,7 +39,7 @@ def rooming_xlsx(event_name: str, nights: list[Night]) -> bytes:
     sheet.title = _("Rooming list")[:31]
     sheet.append([neutralize(event_name)])
     sheet["A1"].font = Font(bold=True)
-    sheet.append([_("Night"), _("Hotel"), _("Room"), _("Room type"), _("Name"), _("Institution"), _("Province"),
+    sheet.append([_("Night"), _("Hotel"), _("Room no."), _("Room type"), _("Name"), _("Institution"), _("Province"),
                   _("Gender")])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
