@@ -94,9 +94,6 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     session.flush()
 
     _demo_questions(session, event, people, participants)
-    from plm.demo.lodging import load_hotel
-
-    hotel = load_hotel(session, event, len(participants))
 
     leaders = [p for p in participants if p.role in ("facilitator", "speaker")]
     rng = random.Random(2015)
@@ -136,6 +133,10 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
 
     # Partner institutions with seats and invitation links (plm/demo/partners.json).
     load_partners(session, event, participants, current_app.config["SECRET_KEY"])
+    # The venue hotel, allocated once everyone's status is known (plm/demo/hotel.json).
+    from plm.demo.lodging import load_hotel
+
+    hotel = load_hotel(session, event, len(participants))
 
     # Random passwords per database, returned once for the CLI to print: a published demo password
     # would open every server that ever loaded the demo.

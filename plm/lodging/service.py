@@ -325,7 +325,10 @@ def apply_suggestion(session: Session, event: Event, mode: str, user: User | Non
 
 
 def assignments(session: Session, event: Event) -> list[RoomAssignment]:
-    return list(session.scalars(select(RoomAssignment).join(HotelRoom).join(Hotel).where(Hotel.event_id == event.id)))
+    """The assignments of people still registered: a cancelled or waitlisted person's bed counts as free."""
+    return list(session.scalars(select(RoomAssignment).join(HotelRoom).join(Hotel)
+                                .join(Participant, Participant.id == RoomAssignment.participant_id)
+                                .where(Hotel.event_id == event.id, Participant.status == "registered")))
 
 
 def current_conflicts(session: Session, event: Event) -> list[Conflict]:
@@ -335,7 +338,8 @@ def current_conflicts(session: Session, event: Event) -> list[Conflict]:
 
 
 def _participant(session: Session, event: Event, public_id: str) -> Participant:
-    person = session.scalar(select(Participant).where(Participant.event_id == event.id, Participant.public_id == public_id))
+    person = session.scalar(select(Participant).where(Participant.event_id == event.id, Participant.public_id == public_id,
+                                                      Participant.status == "registered"))
     if person is None:
         raise LodgingError("not_found")
     return person
@@ -407,7 +411,8 @@ def rooming_list(session: Session, event: Event) -> list[Night]:
     by_room: dict[int, list[tuple[RoomAssignment, Participant]]] = {}
     for assignment, person in session.execute(
             select(RoomAssignment, Participant).join(Participant, Participant.id == RoomAssignment.participant_id)
-            .join(HotelRoom).join(Hotel).where(Hotel.event_id == event.id).order_by(Participant.full_name, Participant.id)):
+            .join(HotelRoom).join(Hotel).where(Hotel.event_id == event.id, Participant.status == "registered")
+            .order_by(Participant.full_name, Participant.id)):
         by_room.setdefault(assignment.room_id, []).append((assignment, person))
     all_nights = sorted({night for items in by_room.values() for a, _p in items
                          for night in allocation.nights(a.first_night, a.last_night)})
@@ -438,7 +443,7 @@ class MyRoom:
 def my_room(session: Session, event: Event, participant: Participant) -> MyRoom | None:
     """The participant's hotel and room, once the organiser has published the rooming; else None."""
     settings = session.get(LodgingSettings, event.id)
-    if settings is None or settings.published_at is None:
+    if settings is None or settings.published_at is None or participant.status != "registered":
         return None
     assignment = session.scalar(select(RoomAssignment).where(RoomAssignment.participant_id == participant.id))
     if assignment is None:
@@ -446,6 +451,7 @@ def my_room(session: Session, event: Event, participant: Participant) -> MyRoom 
     room = assignment.room
     mates = session.scalars(select(Participant.full_name).join(RoomAssignment, RoomAssignment.participant_id == Participant.id)
                             .where(RoomAssignment.room_id == room.id, Participant.id != participant.id,
+                                   Participant.status == "registered",
                                    RoomAssignment.first_night <= assignment.last_night,
                                    RoomAssignment.last_night >= assignment.first_night)
                             .order_by(Participant.full_name))
