@@ -96,10 +96,11 @@ def _rank(room: _Room, person: PersonSpec, stay: list[date], mode: str) -> tuple
     mates = room.sharing(person, stay)
     same_institution = any(m.institution and m.institution == person.institution for m in mates)
     same_province = any(m.province and m.province == person.province for m in mates)
-    # A started room before an empty one in both modes: beds are not wasted on a preference.
+    # A started room before an empty one in both modes: beds are not wasted on a preference. Of the empty
+    # rooms the largest first: fewer rooms used, and single rooms stay for those who must sleep alone.
     if not mates:
-        group = 3
-    elif mode == "keep":
+        return (3, -room.spec.capacity, room.spec.order, room.spec.id)
+    if mode == "keep":
         group = 0 if same_institution else 1 if same_province else 2
     else:
         group = 2 if same_institution else 1 if same_province else 0

@@ -187,7 +187,8 @@ def allocation(slug: str):
     stays = service.stays(db.session, event, people)
     person_by_id = {p.id: p for p in people}
     suggestion = service.suggestion(db.session, event, mode)
-    rooms = [room for hotel in service.hotels(db.session, event) for room in hotel.rooms]
+    hotels = service.hotels(db.session, event)
+    rooms = [room for hotel in hotels for room in hotel.rooms]
     room_by_id = {room.id: room for room in rooms}
     suggested: dict[int, list] = {}
     for person_id, room_id in sorted(suggestion.rooms.items()):
@@ -206,7 +207,8 @@ def allocation(slug: str):
 
     genders = answers_by_key(db.session, event.id, "gender")
     choices = _people_choices(people, stays)
-    room_choices = [SelectChoice(str(r.id), f"{r.hotel.name} · {r.number} ({r.capacity})") for r in rooms]
+    room_choices = [SelectChoice(str(r.id), f"{r.hotel.name} · {r.number} ({r.capacity})" if len(hotels) > 1
+                                 else f"{r.number} ({r.capacity})") for r in rooms]
     move_form = MoveForm(formdata=None)
     move_form.person.choices, move_form.room.choices = choices, room_choices
     swap_form = SwapForm(formdata=None)
@@ -218,7 +220,7 @@ def allocation(slug: str):
         mode_form=mode_form, suggestion=suggestion, suggested=suggested, rooms=rooms, room_by_id=room_by_id,
         person_by_id=person_by_id, reasons=REASONS, current=current, conflicts=conflicts, conflict_rooms=conflict_rooms,
         conflict_labels=CONFLICTS, waiting=waiting, genders=genders, stays=stays, move_form=move_form,
-        swap_form=swap_form, staying=sum(1 for p in people if stays.get(p.id)))
+        swap_form=swap_form, staying=sum(1 for p in people if stays.get(p.id)), many_hotels=len(hotels) > 1)
 
 
 @bp.route("/allocation", methods=["POST"])
