@@ -192,6 +192,15 @@ def _register_blueprints(app: Flask) -> None:
     from plm.attendance import init_app as init_attendance
 
     init_attendance(app)
+    from plm.allowances import init_app as init_allowances
+
+    init_allowances(app)
+    from plm.travel import init_app as init_travel
+
+    init_travel(app)
+    from plm.reports import init_app as init_reports
+
+    init_reports(app)
     from plm.delegations import init_app as init_delegations
 
     init_delegations(app)

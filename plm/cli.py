@@ -104,9 +104,11 @@ def create_token_command(email: str, name: str) -> None:
               help="First day (default: three weeks from today; 2015-05-18 for the original dates).")
 @click.option("--reset", is_flag=True, help="Delete the demo event and load it again.")
 @click.option("--participants", "count", type=click.IntRange(1, 20000), default=350, show_default=True)
+@click.option("--history", is_flag=True,
+              help="Also two earlier editions (plm-2013, plm-2014) with check-ins: the report's year over year.")
 @click.option("--attendance", is_flag=True,
               help="Also record realistic check-ins, evaluation answers and a pre/post test with scores.")
-def demo_command(start, reset: bool, count: int, attendance: bool) -> None:
+def demo_command(start, reset: bool, count: int, history: bool, attendance: bool) -> None:
     """Load the demo PLM: event, rooms, schedule, participants, staff accounts."""
     from plm.demo import DemoExists, load_demo
 
@@ -130,9 +132,19 @@ def demo_command(start, reset: bool, count: int, attendance: bool) -> None:
         event = db.session.scalar(select(Event).where(Event.slug == summary["slug"]))
         checkins = simulate_attendance(db.session, event)
         evaluations = simulate_evaluations(db.session, event)
+        from plm.demo.allowances import simulate_payments
+
+        paid = simulate_payments(db.session, event)
         db.session.commit()
         click.echo(f"Recorded {checkins['checkins']} check-ins, {evaluations['forms']} evaluation forms and tests "
-                   f"with {evaluations['answers']} answers.")
+                   f"with {evaluations['answers']} answers; {paid} allowances paid.")
+    if history:
+        from plm.demo.history import load_history
+
+        for edition in load_history(db.session, first_day):
+            click.echo(f"Loaded {edition['slug']}: {edition['participants']} participants, "
+                       f"{edition['checkins']} check-ins.")
+        commit_unit(db.session)
     logins = summary["logins"]
     if logins:
         click.echo(f"Demo staff logins ({current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/staff/login). "

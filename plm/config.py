@@ -113,3 +113,6 @@ CHECKIN_DAY_MARGIN_HOURS = 3
 # waits with the GIL free for the door). None = on except under TESTING.
 ATTENDANCE_RENDER_CHILD = None
 ATTENDANCE_RENDER_TIMEOUT = 300
+# The funders' report PDF (plm/reports) likewise.
+REPORT_RENDER_CHILD = None
+REPORT_RENDER_TIMEOUT = 300

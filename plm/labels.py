@@ -25,7 +25,8 @@ def label_in(text: str, lang: str) -> str:
     """*text* in *lang* without a request: a printed document speaks its event's language, not the reader's."""
     return _catalogue(lang).gettext(text)
 
-STAFF_ROLE_LABELS = {"admin": _l("Admin"), "organizer": _l("Organizer (door staff)"), "facilitator": _l("Facilitator")}
+STAFF_ROLE_LABELS = {"admin": _l("Admin"), "organizer": _l("Organizer (door staff)"), "facilitator": _l("Facilitator"),
+                     "finance": _l("Treasurer")}
 # The participant roles' texts, once: translated per request for pages (PARTICIPANT_ROLE_LABELS) and in the
 # document's own language for badges and certificates (`label_in`). N_ marks them for extraction.
 PARTICIPANT_ROLE_TEXTS = {

@@ -85,6 +85,7 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
     ORGANIZER = "organizer"
     FACILITATOR = "facilitator"
+    FINANCE = "finance"
 
 
 STAFF_ROLES = [r.value for r in Role]
@@ -579,4 +580,6 @@ class CheckInSignature(db.Model):
 from plm.delegations.models import DelegationCap, Institution  # noqa: E402,F401  (seen by Alembic and create_all)
 import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)
 import plm.questions.models  # noqa: E402,F401  (the organiser's questions, for Alembic and create_all)
+import plm.allowances.models  # noqa: E402,F401  (the allowance tables, for Alembic and create_all)
+import plm.travel.models  # noqa: E402,F401  (the travel tables)
 import plm.lodging.models  # noqa: E402,F401  (hotels, rooms and room assignments, for Alembic and create_all)

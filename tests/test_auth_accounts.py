@@ -188,8 +188,8 @@ def test_demo_passwords_are_random_printed_once_and_work(app):
     result = runner.invoke(args=["plm", "demo", "--participants", "20"])
     assert result.exit_code == 0, result.output
     printed = dict(re.findall(r"(\S+@plm\.example)\s+password: (\S+)", result.output))
-    assert set(printed) == {"admin@plm.example", "pintu@plm.example", "fasilitator@plm.example"}
-    assert "demo-admin-2015" not in result.output and len(set(printed.values())) == 3
+    assert set(printed) == {"admin@plm.example", "pintu@plm.example", "fasilitator@plm.example", "bendahara@plm.example"}
+    assert "demo-admin-2015" not in result.output and len(set(printed.values())) == 4
     _login(app, "admin@plm.example", printed["admin@plm.example"])
     assert app.test_client().post("/staff/login", data={"email": "admin@plm.example",
                                                         "password": "demo-admin-2015"}).status_code == 200

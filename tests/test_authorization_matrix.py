@@ -13,7 +13,7 @@ from tests.helpers import rule_url
 # the door's web app manifest is fetched by browsers without cookies and names only the event.
 PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.logout", "checkin.door_service_worker", "api.openapi",
                           "auth.reset_password", "checkin.door_manifest"}
-ROLES = ("organizer", "facilitator", "admin")
+ROLES = ("organizer", "facilitator", "finance", "admin")
 # Lists that a facilitator reaches only for one of their own sessions' checkpoints: without one, 403 JSON.
 FACILITATOR_NEEDS_OWN_CHECKPOINT = {"checkin_api.checkin_snapshot"}
 

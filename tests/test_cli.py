@@ -58,7 +58,7 @@ def test_demo_loads_350_participants_from_16_provinces(app):
     assert (event.ends_on - event.starts_on).days == 3
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 350
     assert db.session.scalar(select(func.count(func.distinct(Participant.province)))) == 16
-    assert {u.role for u in db.session.scalars(select(User))} == {"admin", "organizer", "facilitator"}
+    assert {u.role for u in db.session.scalars(select(User))} == {"admin", "organizer", "facilitator", "finance"}
     again = runner.invoke(args=["plm", "demo"])
     assert again.exit_code == 1 and "--reset" in again.output
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 350

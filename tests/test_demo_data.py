@@ -247,7 +247,7 @@ def test_event_and_staff():
     assert event["original_start"] == datetime.date(2015, 5, 18)
     assert event["contact_email"].endswith(".example")
     staff = {s["role"]: s for s in demo_data.DEMO_STAFF}
-    assert set(staff) == {"admin", "organizer", "facilitator"}
+    assert set(staff) == {"admin", "organizer", "facilitator", "finance"}
     assert staff["organizer"]["email"] == "pintu@plm.example"
     assert all(s["email"].endswith("@plm.example") and "password" not in s for s in demo_data.DEMO_STAFF)
 

@@ -25,9 +25,9 @@ def test_load_demo_creates_the_known_demo(app):
                        "provinces": 16, "sessions": 60, "rooms": 9, "hotel_rooms": 188}
     assert [(login["role"], login["email"]) for login in logins] == [
         ("admin", "admin@plm.example"), ("organizer", "pintu@plm.example"),
-        ("facilitator", "fasilitator@plm.example")]
-    assert len({login["password"] for login in logins}) == 3  # random, one each
-    assert (count(Event), count(Room), count(Track), count(EventSession), count(User)) == (1, 9, 5, 60, 3)
+        ("facilitator", "fasilitator@plm.example"), ("finance", "bendahara@plm.example")]
+    assert len({login["password"] for login in logins}) == 4  # random, one each
+    assert (count(Event), count(Room), count(Track), count(EventSession), count(User)) == (1, 9, 5, 60, 4)
     # A checkpoint for each of the four days and each session that is programme (not a break or the desk).
     assert count(Checkpoint) == 4 + 49
     assert db.session.scalar(select(func.count()).select_from(session_facilitators)) == 97
@@ -50,3 +50,31 @@ def test_load_demo_creates_the_known_demo(app):
     conflict = [s for s in sessions if s.title in DEMO_CONFLICT_TITLES]
     assert len(conflict) == 2 and conflict[0].room_id == conflict[1].room_id
     assert conflict[1].starts_at < conflict[0].ends_at
+
+
+def test_demo_has_rates_travel_and_with_attendance_a_few_paid_receipts(app):
+    """Issue 18: the payment list, the desk, the receipts and the pick-up lists have something to show."""
+    from plm.allowances import service as allowances
+    from plm.allowances.models import Allowance
+    from plm.checkin.commands import simulate_attendance
+    from plm.demo.allowances import simulate_payments
+    from plm.travel import service as travel
+
+    load_demo(db.session, date(2015, 5, 18))
+    db.session.commit()
+    event = db.session.scalar(select(Event))
+    assert allowances.settings_for(db.session, event).daily_amount == 350_000
+    assert allowances.lines(db.session, event, status="to_pay") == []  # nobody came yet: nobody is owed
+    arrivals = travel.pickup_days(db.session, event, "arrival")
+    assert len(arrivals) == 1 and arrivals[0].day == date(2015, 5, 17) and arrivals[0].count > 150
+    assert {g.point for g in arrivals[0].groups} >= {"Bandara I Gusti Ngurah Rai", "Pelabuhan Padangbai", "Terminal Mengwi"}
+
+    simulate_attendance(db.session, event)
+    assert simulate_payments(db.session, event) == 8
+    db.session.commit()
+    paid = db.session.scalars(select(Allowance).where(Allowance.status == "paid").order_by(Allowance.serial)).all()
+    assert len(paid) == 8 and paid[0].serial.startswith("KW-0001-")
+    assert sum(1 for a in paid if a.signature_svg) == 6 and sum(1 for a in paid if a.method == "transfer") == 2
+    assert all(a.paid_figures["days"] > 0 and a.paid_figures["transport"] > 0 for a in paid)
+    groups, total = allowances.grouped(allowances.lines(db.session, event), "province")
+    assert total.paid == 8 and total.people > 300 and len(groups) == 16

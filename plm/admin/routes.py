@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from plm.admin import service
 from plm.admin.forms import ConfirmForm, EventForm
-from plm.auth.decorators import admin_required, staff_required
+from plm.auth.decorators import admin_required, role_required
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.i18n import last_open_minute
@@ -25,7 +25,7 @@ EVENT_ERRORS = {
 
 
 @bp.route("/")
-@staff_required
+@role_required("organizer", "facilitator", "finance")  # the treasurer starts here too
 def dashboard():
     events = db.session.scalars(select(Event).order_by(Event.archived, Event.starts_on.desc())).all()
     return render_template("admin/dashboard.html", events=events,

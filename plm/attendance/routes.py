@@ -41,6 +41,8 @@ def error_text(code: str) -> str:
         "too_many": _l("Too many people at once: at most 1,000."),
         "no_batch": _l("That entry does not exist."),
         "already_undone": _l("That entry was already undone."),
+        "allowance_paid": _l("This day's allowance was already paid: an admin can undo it with a reason."),
+        "override_admin_only": _l("Only an admin can undo a day whose allowance was paid."),
         "forbidden": _l("Only the staff member who entered it, or an admin, can undo it."),
         "too_many_logos": _l("At most three partner logos."),
         "logo_empty": _l("Choose an image file."),

@@ -270,6 +270,19 @@ def paper_batches(session: Session, event: Event, checkpoint: Checkpoint, limit:
         .order_by(AuditLog.id.desc()).limit(limit)))
 
 
+def _any_paid(session: Session, participant_ids: list[int]) -> bool:
+    """Someone on a paper batch was already paid their allowance (computed from these days)."""
+    from plm.allowances.models import Allowance, PaymentStatus
+
+    return session.scalar(select(func.count(Allowance.id)).where(
+        Allowance.participant_id.in_(participant_ids), Allowance.status == PaymentStatus.PAID.value)) > 0
+
+
+def batch_is_day(session: Session, batch: AuditLog) -> bool:
+    checkpoint = session.get(Checkpoint, batch.target_id) if batch.target_id else None
+    return checkpoint is not None and checkpoint.kind == "day"
+
+
 def undo_paper(session: Session, event: Event, batch_id: int, user: User) -> int:
     """Remove the check-ins a paper batch created (those still there and still from paper). The staff
     member who entered it, or an admin. Audited; a batch is undone once."""
@@ -282,6 +295,8 @@ def undo_paper(session: Session, event: Event, batch_id: int, user: User) -> int
         raise AttendanceError("already_undone")
     ids = [int(i) for i in (batch.detail or {}).get("checkin_ids", [])]
     rows = list(session.scalars(select(CheckIn).where(CheckIn.id.in_(ids), CheckIn.source == "paper"))) if ids else []
+    if rows and _any_paid(session, [r.participant_id for r in rows]) and batch_is_day(session, batch):
+        raise AttendanceError("allowance_paid", 409)
     for row in rows:
         session.delete(row)
     batch.detail = {**(batch.detail or {}), "undone": True}

@@ -6,5 +6,6 @@ so it reads the same on a phone, on a projector and on a black-and-white laser p
 """
 
 from plm.charts.bars import bar_chart, grouped_bar_chart
+from plm.charts.tile_map import tile_map
 
-__all__ = ["bar_chart", "grouped_bar_chart"]
+__all__ = ["bar_chart", "grouped_bar_chart", "tile_map"]

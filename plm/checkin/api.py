@@ -27,6 +27,8 @@ MAX_BODY = 10_000  # bytes: a scan is a few hundred
 # Refusals that a person at the door reads (the others are for the door's code and its developers).
 _ERROR_MESSAGES = {
     "forbidden_checkpoint": _l("Facilitators can only use the check-in of their own sessions."),
+    "allowance_paid": _l("This day's allowance was already paid: an admin can undo it with a reason."),
+    "override_admin_only": _l("Only an admin can undo a day whose allowance was paid."),
 }
 
 
@@ -98,7 +100,10 @@ def _find_event(slug: str):
 def delete_checkin(slug: str, checkin_id: int):
     event = get_event_or_404(slug)
     try:
-        result = service.undo_checkin(db.session, event, checkin_id, current_user)
+        body = request.get_json(silent=True) if request.content_length else None
+        reason = body.get("override_reason", "") if isinstance(body, dict) else ""
+        result = service.undo_checkin(db.session, event, checkin_id, current_user,
+                                      override_reason=reason if isinstance(reason, str) else "")
     except service.CheckinError as exc:
         db.session.rollback()
         return _error(exc)

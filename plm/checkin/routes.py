@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 from functools import lru_cache
-
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
@@ -15,6 +14,7 @@ from flask_login import current_user
 
 from plm.auth.decorators import role_required
 from plm.checkin import service
+from plm.checkin.charts import live_charts
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.models import utcnow
@@ -145,8 +145,13 @@ def door_service_worker():
 def dashboard(slug: str):
     event = get_event_or_404(slug)
     data = service.stats_for_user(db.session, event, current_user)
-    return render_template("checkin/dashboard.html", event=event, stats=data,
-                           live_config={"stats": url_for("checkin_api.checkin_stats", slug=event.slug), "interval": 5000})
+    charts = live_charts(data)
+    if request.args.get("part") == "charts":  # the page refreshes its charts with this
+        return render_template("checkin/_charts.html", charts=charts)
+    return render_template("checkin/dashboard.html", event=event, stats=data, charts=charts,
+                           live_config={"stats": url_for("checkin_api.checkin_stats", slug=event.slug), "interval": 5000,
+                                        "charts": url_for("checkin.dashboard", slug=event.slug, part="charts"),
+                                        "chartsInterval": 30000})
 
 
 def register_links(app: Flask) -> None:

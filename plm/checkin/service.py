@@ -556,8 +556,10 @@ class UndoError(CheckinError):
     pass
 
 
-def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, now: Optional[datetime] = None) -> dict:
-    """Remove a mistaken check-in: its scanning staff within 15 minutes, admins always. Audited."""
+def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, now: Optional[datetime] = None,
+                 override_reason: str = "") -> dict:
+    """Remove a mistaken check-in: its scanning staff within 15 minutes, admins always. Audited.
+    A door day whose allowance was already paid is not undone, unless an admin overrides it with a reason."""
     now = now or utcnow()
     row = session.execute(
         select(CheckIn, Checkpoint).join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id)
@@ -571,6 +573,8 @@ def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, no
             raise UndoError("undo_not_allowed", "only the staff member who scanned can undo this check-in", status=403)
         if now - checkin.created_at > UNDO_WINDOW:
             raise UndoError("undo_window_passed", "check-ins can be undone within 15 minutes; ask an admin", status=403)
+    if checkpoint.kind == "day":
+        _refuse_if_paid(session, event, checkin, user, override_reason)
     participant = session.get(Participant, checkin.participant_id)
     detail = {
         "participant": participant.public_id if participant else None, "checkpoint": checkpoint.id,
@@ -583,6 +587,24 @@ def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, no
                         scanned=f"undo #{checkin.id}", result="undone", created_at=now))
     session.delete(checkin)
     return {"undone": checkin_id, **detail}
+
+
+def _refuse_if_paid(session: Session, event: Event, checkin: CheckIn, user: User, override_reason: str) -> None:
+    """Before payment the day's allowance simply goes with the check-in (it is computed from attendance);
+    after payment the receipt is signed for that day, so only an admin, with a reason, may take it back."""
+    from plm.allowances.service import paid_allowance
+
+    paid = paid_allowance(session, checkin.participant_id)
+    if paid is None:
+        return
+    reason = " ".join(str(override_reason or "").split())[:500]
+    if not reason:
+        raise UndoError("allowance_paid", "this day's allowance was already paid; an admin can undo it with a reason",
+                        status=409)
+    if user.role != "admin":
+        raise UndoError("override_admin_only", "only an admin can undo a paid day", status=403)
+    audit(session, "allowances.undo_after_payment", user=user, event_id=event.id, target=paid,
+          checkin=checkin.id, serial=paid.serial, reason=reason)
 
 
 def match_rank(query: str, full_name: str, badge_name: str) -> int:

@@ -133,10 +133,6 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
 
     # Partner institutions with seats and invitation links (plm/demo/partners.json).
     load_partners(session, event, participants, current_app.config["SECRET_KEY"])
-    # The venue hotel, allocated once everyone's status is known (plm/demo/hotel.json).
-    from plm.demo.lodging import load_hotel
-
-    hotel = load_hotel(session, event, len(participants))
 
     # Random passwords per database, returned once for the CLI to print: a published demo password
     # would open every server that ever loaded the demo.
@@ -147,6 +143,16 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
             create_user(session, staff["email"], staff["role"], password, staff.get("name", ""))
             logins.append({"role": staff["role"], "email": staff["email"], "password": password})
     session.flush()
+    from plm.demo.allowances import load_allowances
+    from plm.demo.travel import load_travel
+
+    load_travel(session, event)
+    load_allowances(session, event, find_user(session, "admin@plm.example"))
+    session.flush()
+    # The venue hotel, allocated once everyone's status and travel are known (plm/demo/hotel.json).
+    from plm.demo.lodging import load_hotel
+
+    hotel = load_hotel(session, event, len(participants))
     return {
         "event": event.name,
         "slug": event.slug,

@@ -250,18 +250,21 @@ def staying_people(session: Session, event: Event) -> list[Participant]:
 
 
 def _travel_dates(session: Session, event: Event) -> dict[int, tuple[date | None, date | None]]:
-    """{participant id: (arrival, departure)} from the travel feature, when it is installed."""
-    try:
-        from plm.travel import service as travel  # noqa: F401  (plm/travel is another feature, optional here)
-    except ImportError:
-        return {}
-    reader = getattr(travel, "arrival_departure_dates", None)
-    return reader(session, event) if reader is not None else {}
+    """{participant id: (arrival, departure)} as local dates of the event, from the travel plans (plm/travel)."""
+    from zoneinfo import ZoneInfo
+
+    from plm.travel.models import TravelPlan
+
+    zone = ZoneInfo(event.timezone)
+    local = lambda moment: moment.astimezone(zone).date() if moment is not None else None  # noqa: E731
+    return {plan.participant_id: (local(plan.arrival_at), local(plan.departure_at))
+            for plan in session.scalars(select(TravelPlan).where(TravelPlan.event_id == event.id))}
 
 
 def stays(session: Session, event: Event, people: list[Participant]) -> dict[int, tuple[date, date] | None]:
-    """Each person's (first night, last night): their travel dates when the travel feature knows them, else
-    their arrival_date / departure_date answers, else the event's nights. None: no night to sleep."""
+    """Each person's (first night, last night): their travel plan's arrival and departure (plm/travel) when
+    entered, else their arrival_date / departure_date answers, else the event's nights, each date on its own.
+    None: no night to sleep."""
     from plm.questions.service import answers_by_key
 
     travel = _travel_dates(session, event)

@@ -83,6 +83,15 @@
         if (lastOk) $('live-updated').textContent = fmt(T.stale, {time: lastOk.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'})});
       });
   }
+  // The SVG charts are drawn by the server (plm/charts): fetch the fragment now and then and swap it in.
+  function pollCharts() {
+    if (!cfg.charts) return;
+    fetch(cfg.charts, {credentials: 'same-origin', cache: 'no-store'})
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (html) { $('live-charts').innerHTML = html; })
+      .catch(function () {});
+  }
   render(JSON.parse($('live-data').textContent));
   setInterval(poll, cfg.interval || 5000);
+  setInterval(pollCharts, cfg.chartsInterval || 30000);
 })();

@@ -1,0 +1,15 @@
+"""The funders' report: what an event reached, by province, institution type, role, day and session, with
+year-over-year figures for the events of the same programme; a staff page, a PDF and an XLSX, and
+`flask plm report`."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    """The staff page and downloads, the dashboard link and `flask plm report`."""
+    from plm.navigation import add_staff_link
+    from plm.reports import commands, routes  # noqa: F401  (commands register on plm_cli)
+
+    app.register_blueprint(routes.bp)
+    add_staff_link(app, "reports.index", _l("Report for funders"), roles=("organizer",), order=45, moment="after")
