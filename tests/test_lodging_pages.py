@@ -96,11 +96,28 @@ def test_staff_add_hotel_rooms_and_import_with_indonesian_headers(client, login,
     assert client.get(base).status_code == 200
 
 
-def test_nights_come_from_the_answers_else_the_event(app, event, people):
+def test_nights_come_from_travel_then_the_answers_else_the_event(app, event, people):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from plm.travel.models import TravelPlan
+
+    zone = ZoneInfo(event.timezone)
+    # Travel says: arrives the evening before (local time; 23:30 WITA is still that day), leaves on day 3.
+    db.session.add(TravelPlan(event_id=event.id, participant_id=people[1].id,
+                              arrival_at=datetime.combine(event.starts_on - timedelta(days=1), time(23, 30), zone),
+                              departure_at=datetime.combine(event.starts_on + timedelta(days=2), time(9, 0), zone)))
+    # A plan without dates (own transport) falls back to the answers, then the event.
+    db.session.add(TravelPlan(event_id=event.id, participant_id=people[2].id))
+    db.session.commit()
     stays = service.stays(db.session, event, people)
     last = event.ends_on - timedelta(days=1)
     assert stays[people[0].id] == (event.starts_on, last)
-    assert stays[people[1].id] == (event.starts_on + timedelta(days=1), last)
+    assert stays[people[1].id] == (event.starts_on - timedelta(days=1), event.starts_on + timedelta(days=1))
+    assert stays[people[2].id] == (event.starts_on, last)
+    db.session.delete(db.session.scalar(select(TravelPlan).where(TravelPlan.participant_id == people[1].id)))
+    db.session.commit()
+    assert service.stays(db.session, event, people)[people[1].id] == (event.starts_on + timedelta(days=1), last)
 
 
 def _rooms(event, *specs):
