@@ -51,7 +51,7 @@ def check_rules(rooms, people, result):
             beds[(room_id, night)] += 1
             assert beds[(room_id, night)] <= spec.capacity
         occupants[room_id].append(who)
-    for room_id, group in occupants.items():
+    for group in occupants.values():
         genders = {p.gender for p in group}
         assert None not in genders or len(group) == 1, "someone without a gender shares a room"
         assert len(genders) == 1, "genders mixed in one room"

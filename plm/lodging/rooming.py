@@ -49,7 +49,7 @@ def rooming_xlsx(event_name: str, nights: list[Night]) -> bytes:
                 sheet.append([night.night, neutralize(room.hotel), neutralize(room.number), room_type_label(room.room_type),
                               neutralize(person.name), neutralize(person.institution), neutralize(person.province),
                               gender_label(person.gender)])
-    for column, width in zip("ABCDEFGH", (12, 24, 8, 10, 32, 36, 22, 12)):
+    for column, width in zip("ABCDEFGH", (12, 24, 8, 10, 32, 36, 22, 12), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=3, max_col=1):
         row[0].number_format = "yyyy-mm-dd"

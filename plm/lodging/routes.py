@@ -14,7 +14,16 @@ from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.lodging import service
 from plm.lodging.allocation import ConflictKind, Unassigned
-from plm.lodging.forms import MODE_LABELS, ROOM_TYPE_LABELS, HotelForm, ImportForm, ModeForm, MoveForm, RoomForm, SwapForm
+from plm.lodging.forms import (
+    MODE_LABELS,
+    ROOM_TYPE_LABELS,
+    HotelForm,
+    ImportForm,
+    ModeForm,
+    MoveForm,
+    RoomForm,
+    SwapForm,
+)
 from plm.lodging.models import Hotel, HotelRoom, RoomingMode
 from plm.lodging.rooming import rooming_pdf, rooming_xlsx
 
@@ -181,7 +190,7 @@ def allocation(slug: str):
     event = get_event_or_404(slug)
     settings = service.settings_for(db.session, event)
     mode = request.args.get("mode", settings.mode)
-    if mode not in RoomingMode.__members__.values():
+    if mode not in {m.value for m in RoomingMode}:
         mode = settings.mode
     people = service.staying_people(db.session, event)
     stays = service.stays(db.session, event, people)

@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 
 from plm.lodging import allocation
 from plm.lodging.allocation import Conflict, PersonSpec, Placement, RoomSpec, Suggestion
-from plm.lodging.models import DEFAULT_CAPACITY, Hotel, HotelRoom, LodgingSettings, RoomAssignment, RoomingMode, RoomType
+from plm.lodging.models import (
+    DEFAULT_CAPACITY,
+    Hotel,
+    HotelRoom,
+    LodgingSettings,
+    RoomAssignment,
+    RoomingMode,
+    RoomType,
+)
 from plm.models import Event, Participant, User, audit, utcnow
 from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, csv_rows, decode_text, is_xlsx, xlsx_rows
 from plm.text import clean_line
@@ -202,7 +210,7 @@ def import_rooms(session: Session, event: Event, hotel: Hotel, data: bytes, file
     for line, values in enumerate(rows[1:], start=2):
         if not any(str(v).strip() for v in values):
             continue
-        raw = {n: v for n, v in zip(names, values) if n}
+        raw = {n: v for n, v in zip(names, values, strict=False) if n}
         raw["room_type"] = TYPE_WORDS.get(str(raw.get("room_type", "")).strip().lower(), raw.get("room_type"))
         if isinstance(raw.get("number"), float) and raw["number"].is_integer():
             raw["number"] = int(raw["number"])
