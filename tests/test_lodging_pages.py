@@ -238,3 +238,29 @@ def test_facilitators_cannot_open_lodging(client, login, event):
     login("facilitator")
     assert client.get(f"/staff/events/{event.slug}/lodging").status_code == 403
     assert client.post(f"/staff/events/{event.slug}/lodging/allocation", data={"mode": "mix"}).status_code == 403
+
+
+def test_rooming_pdf_renders_in_a_child_process(make_app, event, people):
+    """Outside tests the web process never renders the rooming list itself (its GIL serves the door)."""
+    from plm.auth.service import create_user
+    from plm.lodging import routes
+    from tests.conftest import STAFF_PASSWORD
+
+    _rooms(event, ("101", 1), ("201", 2), ("202", 2), ("203", 2), ("204", 2))
+    service.apply_suggestion(db.session, event, "mix")
+    create_user(db.session, "rooms-kid@test.example", "organizer", STAFF_PASSWORD)
+    db.session.commit()
+    child_app = make_app(LODGING_RENDER_CHILD=True)
+    with child_app.app_context():
+        client = child_app.test_client()
+        client.post("/staff/login", data={"email": "rooms-kid@test.example", "password": STAFF_PASSWORD})
+        calls = []
+        original = routes._render_pdf_in_child
+        routes._render_pdf_in_child = lambda *a: calls.append(a) or original(*a)
+        try:
+            response = client.get(f"/staff/events/{event.slug}/lodging/rooming.pdf")
+        finally:
+            routes._render_pdf_in_child = original
+        assert response.status_code == 200 and calls
+        text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+        assert "Daftar kamar" in text and "Peserta 0" in text

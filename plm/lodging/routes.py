@@ -3,13 +3,19 @@ the rooming list downloads. Organisers only (admins pass)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+import json
+import logging
+import subprocess
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from plm.auth.decorators import role_required
+from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.lodging import service
@@ -27,6 +33,7 @@ from plm.lodging.forms import (
 from plm.lodging.models import Hotel, HotelRoom, RoomingMode
 from plm.lodging.rooming import rooming_pdf, rooming_xlsx
 
+log = logging.getLogger(__name__)
 bp = Blueprint("lodging", __name__, url_prefix="/staff/events/<slug>/lodging")
 organizer_required = role_required("organizer")
 
@@ -316,9 +323,37 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @organizer_required
 def rooming_list_pdf(slug: str):
     event = get_event_or_404(slug)
-    nights = service.rooming_list(db.session, event)
-    names = [hotel.name for hotel in service.hotels(db.session, event)]
-    return _download(rooming_pdf(event.name, names, nights), "application/pdf", f"rooming-{event.slug}.pdf")
+    if _render_in_child():
+        body = _render_pdf_in_child(event)
+        if body is None:
+            return error_response(503, detail=_("The rooming list could not be made just now. Try again."))
+    else:
+        names = [hotel.name for hotel in service.hotels(db.session, event)]
+        body = rooming_pdf(event.name, names, service.rooming_list(db.session, event))
+    return _download(body, "application/pdf", f"rooming-{event.slug}.pdf")
+
+
+def _render_in_child() -> bool:
+    """The PDF renders in a child process unless LODGING_RENDER_CHILD is false; under TESTING only when true."""
+    setting = current_app.config.get("LODGING_RENDER_CHILD")
+    return (not current_app.testing) if setting is None else bool(setting)
+
+
+def _render_pdf_in_child(event) -> bytes | None:
+    """This request thread only waits (GIL released) while a child process renders the list."""
+    from plm.jobs import plain_config, run_module
+
+    body = json.dumps({"config": plain_config(current_app), "event": event.id, "lang": str(get_locale() or "id")})
+    try:
+        proc = run_module("plm.lodging.render_child", input=body.encode(),
+                          timeout=float(current_app.config.get("LODGING_RENDER_TIMEOUT", 300)))
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.error("rooming list: render child failed: %s", exc)
+        return None
+    if proc.returncode != 0 or not proc.stdout.startswith(b"%PDF"):
+        log.error("rooming list: render child exited with %s: %s", proc.returncode, proc.stderr[-2000:])
+        return None
+    return proc.stdout
 
 
 @bp.route("/rooming.xlsx")
