@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from plm.auth.decorators import role_required
@@ -246,7 +247,12 @@ def apply_allocation(slug: str):
     form = ModeForm()
     if not form.validate_on_submit():
         abort(400)
-    result = service.apply_suggestion(db.session, event, form.mode.data, user=current_user)
+    try:
+        result = service.apply_suggestion(db.session, event, form.mode.data, user=current_user)
+    except IntegrityError:  # another organiser applied or moved at the same moment
+        db.session.rollback()
+        flash(_("Someone else changed the rooms at the same moment. Look again and retry."), "error")
+        return redirect(url_for("lodging.allocation", slug=slug))
     flash(_("Rooms assigned: %(assigned)s people; %(left)s without a room.", assigned=len(result.rooms),
             left=len(result.unassigned) - sum(1 for r in result.unassigned.values() if r is Unassigned.NO_NIGHTS)),
           "success")
@@ -271,6 +277,10 @@ def move(slug: str):
         if room is None:
             raise service.LodgingError("not_found")
         service.move(db.session, event, request.form.get("person", ""), room, user=current_user)
+    except IntegrityError:
+        db.session.rollback()
+        flash(_("Someone else changed the rooms at the same moment. Look again and retry."), "error")
+        return redirect(url_for("lodging.allocation", slug=slug) + "#manual")
     except service.LodgingError as exc:
         db.session.rollback()
         flash(error_text(str(exc)), "error")
