@@ -264,3 +264,24 @@ def test_rooming_pdf_renders_in_a_child_process(make_app, event, people):
         assert response.status_code == 200 and calls
         text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
         assert "Daftar kamar" in text and "Peserta 0" in text
+
+
+def test_bad_input_changes_nothing_and_says_why(client, login, event):
+    login("organizer")
+    base = f"/staff/events/{event.slug}/lodging"
+    response = client.post(f"{base}/hotels", data={"name": "  "}, follow_redirects=True)
+    assert response.status_code == 200 and "Isi nama hotel" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Hotel.id))) == 0
+    hotel = _hotel(client, event)
+    for data, name in ((b"PK\x03\x04 not a zip", "kamar.xlsx"), (b"", "kamar.csv"), (b"kamar,harga\n1,2\n", "kamar.csv")):
+        response = client.post(f"{base}/hotels/{hotel.id}/import", data={"file": (io.BytesIO(data), name)},
+                               content_type="multipart/form-data", follow_redirects=True)
+        assert response.status_code == 200, name
+    assert db.session.scalar(select(func.count(HotelRoom.id))) == 0
+    response = client.post(f"{base}/hotels/{hotel.id}/rooms", follow_redirects=True,
+                           data={"number": "9", "room_type": "twin", "first_night": "2015-05-20", "last_night": "2015-05-18"})
+    assert "Malam terakhir tidak boleh sebelum malam pertama" in response.get_data(as_text=True)
+    assert client.post(f"{base}/allocation", data={"mode": "sideways"}).status_code == 400
+    assert client.get(f"{base}/allocation?mode=sideways").status_code == 200
+    assert client.get(f"{base}/hotels/999").status_code == 404 and client.get(f"{base}/rooms/999").status_code == 404
+    assert db.session.scalar(select(func.count(HotelRoom.id))) == 0
