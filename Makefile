@@ -22,6 +22,9 @@ export PLM_PUBLIC_BASE_URL := http://$(PUBLIC_HOST):$(PORT)
 endif
 endif
 
+# run and venue load the same demo (with check-ins, evaluations and tests) into an empty database.
+LOAD_DEMO = if $(BIN)/flask plm is-empty; then $(BIN)/flask plm demo --attendance; else $(BIN)/flask plm demo-logins; fi
+
 # Debian packages: what the app needs to render PDFs, and what the tests need besides.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils libzbar0 postgresql caddy
@@ -62,7 +65,7 @@ translations: $(VENV)/.runtime
 
 run: debs-run $(VENV)/.runtime instance/config.py translations
 	$(BIN)/flask plm init
-	@if $(BIN)/flask plm is-empty; then $(BIN)/flask plm demo --attendance; else $(BIN)/flask plm demo-logins; fi
+	@$(LOAD_DEMO)
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@echo "Links in mails, tickets and certificates use $$($(BIN)/python -c 'from plm import create_app; print(create_app().config["PUBLIC_BASE_URL"])')"
 	@echo "  (set PLM_PUBLIC_BASE_URL=https://... for the address participants and door phones use)"
@@ -77,7 +80,7 @@ run: debs-run $(VENV)/.runtime instance/config.py translations
 venue: debs-run $(VENV)/.runtime instance/config.py translations
 	@scripts/apt-ensure caddy openssl
 	$(BIN)/flask plm init
-	@if $(BIN)/flask plm is-empty; then $(BIN)/flask plm demo; else $(BIN)/flask plm demo-logins; fi
+	@$(LOAD_DEMO)
 	PORT=$(PORT) $(BIN)/python scripts/venue
 
 test: debs-test $(VENV)/.dev translations

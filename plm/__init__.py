@@ -37,18 +37,68 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     _finish_config(app)
 
     _init_extensions(app)
-    _register_blueprints(app)
+    from plm import (
+        admin,
+        allowances,
+        api,
+        attendance,
+        auth,
+        checkin,
+        cli,
+        delegations,
+        demo,
+        documents,
+        errors,
+        evaluations,
+        health,
+        i18n,
+        jobs,
+        lodging,
+        navigation,
+        outbox,
+        participants,
+        privacy,
+        questions,
+        registration,
+        reports,
+        request_log,
+        schedule,
+        security,
+        transactions,
+        travel,
+        venue,
+    )
 
-    from plm import cli, errors, i18n, navigation, outbox, request_log, security, transactions
-
-    transactions.register(app)  # one commit per request (plm/transactions.py)
-    outbox.register(app)  # the mail sender thread
-    security.register(app)
-    request_log.register(app)
-    navigation.register(app)
-    errors.register(app)
-    i18n.register(app)
-    cli.register(app)
+    # Each part plugs in through its init_app: blueprints, links, template globals, CLI commands, job kinds.
+    cli.init_app(app)  # the `flask plm` group first: the features add their commands to it
+    jobs.init_app(app)  # the job worker; the features register their job kinds
+    registration.init_app(app)
+    auth.init_app(app)
+    admin.init_app(app)
+    api.init_app(app)
+    health.init_app(app)
+    schedule.init_app(app)
+    participants.init_app(app)
+    checkin.init_app(app)
+    privacy.init_app(app)
+    documents.init_app(app)
+    venue.init_app(app)
+    attendance.init_app(app)
+    delegations.init_app(app)
+    evaluations.init_app(app)
+    demo.init_app(app)
+    questions.init_app(app)
+    allowances.init_app(app)
+    travel.init_app(app)
+    lodging.init_app(app)
+    reports.init_app(app)
+    transactions.init_app(app)  # one commit per request (plm/transactions.py)
+    outbox.init_app(app)  # the mail sender thread
+    security.init_app(app)
+    request_log.init_app(app)
+    navigation.init_app(app)
+    errors.init_app(app)
+    i18n.init_app(app)
 
     @app.before_request
     def csrf_unless_token():
@@ -161,55 +211,3 @@ def _init_extensions(app: Flask) -> None:
     from plm.i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
-
-
-def _register_blueprints(app: Flask) -> None:
-    from plm.admin.routes import bp as admin_bp
-    from plm.api import bp as api_bp
-    from plm.auth.routes import bp as auth_bp
-    from plm.health import bp as health_bp
-    from plm.jobs import register as register_jobs
-    from plm.participants.routes import bp as participants_bp
-    from plm.checkin import register as register_checkin
-    from plm.privacy.routes import register as register_privacy
-    from plm.documents.routes import bp as documents_bp
-    from plm.registration.routes import bp as registration_bp
-    from plm.schedule.routes import bp as schedule_bp
-    from plm.venue.routes import register as register_venue
-
-    register_jobs(app)  # the job worker thread; features register their job kinds
-    app.register_blueprint(registration_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(schedule_bp)
-    app.register_blueprint(participants_bp)
-    register_checkin(app)
-    register_privacy(app)
-    app.register_blueprint(documents_bp)
-    register_venue(app)
-    from plm.attendance import init_app as init_attendance
-
-    init_attendance(app)
-    from plm.allowances import init_app as init_allowances
-
-    init_allowances(app)
-    from plm.travel import init_app as init_travel
-
-    init_travel(app)
-    from plm.reports import init_app as init_reports
-
-    init_reports(app)
-    from plm.delegations import init_app as init_delegations
-
-    init_delegations(app)
-    from plm.evaluations import init_app as init_evaluations
-
-    init_evaluations(app)
-    from plm.questions import init_app as init_questions
-
-    init_questions(app)
-    from plm.lodging import init_app as init_lodging
-
-    init_lodging(app)

@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Flask, Response, jsonify
 from flask_login import current_user
 
 from plm.auth.decorators import staff_required
@@ -38,3 +38,7 @@ def openapi():
 def me():
     """Who the token or session belongs to: door scanners call it to check their token."""
     return jsonify(email=current_user.email, role=current_user.role, name=current_user.full_name)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -27,6 +27,8 @@ from sqlalchemy import Date, DateTime, Table, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
+from plm import clock
+
 FORMAT = "plm-backup-1"
 BATCH = 500
 SIGNATURE = "manifest.sig"
@@ -123,7 +125,7 @@ def write_backup(connection: Connection, tables: list[Table], path: str, upload_
                         handle = _Hashing(raw)
                         shutil.copyfileobj(source, handle, CHUNK)
                     files[member] = {"sha256": handle.sha256.hexdigest(), "size": handle.size}
-        manifest = {"format": FORMAT, "revision": schema_revision(connection), "created_at": datetime.now().astimezone().isoformat(),
+        manifest = {"format": FORMAT, "revision": schema_revision(connection), "created_at": clock.utcnow().astimezone().isoformat(),
                     "dialect": connection.dialect.name, "tables": counts, "files": files}
         body = json.dumps(manifest, indent=2).encode()
         archive.writestr("manifest.json", body)

@@ -65,7 +65,7 @@ def database_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         return error_response(400, "csrf_failed", _("The form expired or was sent from elsewhere. Please reload the page and try again."))

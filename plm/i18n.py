@@ -10,17 +10,20 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_interval, format_time
-from flask import Flask, current_app, redirect, request
+from flask import Flask, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
+
+from plm import clock
 
 LANG_COOKIE = "plm_lang"
 
 
 def select_locale() -> str:
-    """The footer switch's cookie, else Indonesian: most participants read it first."""
+    """The footer switch's cookie, else Indonesian: most participants read it first (and outside a request,
+    e.g. `flask plm schedule-pdf`, Indonesian)."""
     languages = current_app.config["LANGUAGES"]
-    chosen = request.cookies.get(LANG_COOKIE)
+    chosen = request.cookies.get(LANG_COOKIE) if has_request_context() else None
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -58,7 +61,7 @@ def zone_abbreviation(event_or_tz: object, value: Optional[datetime] = None, loc
     zone = _zone(event_or_tz)
     if zone.key in INDONESIAN_ZONES:
         return INDONESIAN_ZONES[zone.key]
-    return format_datetime(value or datetime.now(zone), "z", tzinfo=zone, locale=locale or str(get_locale()))
+    return format_datetime(value or clock.utcnow().astimezone(zone), "z", tzinfo=zone, locale=locale or str(get_locale()))
 
 
 def format_moment(value: datetime, event_or_tz: object, locale: str) -> str:
@@ -131,7 +134,7 @@ def date_range(start: date, end: date) -> str:
     return format_date_range(start, end, str(get_locale()))
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         event_datetime=event_datetime,
         event_time=event_time,

@@ -13,6 +13,8 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any, Iterable, Optional
 
+from plm.vocabulary import CheckpointKind, JobStatus, MailStatus, ParticipantStatus
+
 # A word with an underscore is a code, never Indonesian (full_name, regency_city, access_needs).
 RAW_FIELD = re.compile(r"(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@./-])")
 # Stored English vocabularies that must be shown through a label.
@@ -76,25 +78,25 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
     from plm.questions.models import RegistrationQuestion
 
     person = session.scalar(select(Participant).where(Participant.event_id == event.id,
-                                                      Participant.status == "registered").order_by(Participant.id))
+                                                      Participant.status == ParticipantStatus.REGISTERED).order_by(Participant.id))
     token = person.issue_manage_token()
     # A history worth reading on the participant's page: an edit and two status changes.
     from plm.registration import service as registration
 
     registration.update_details(session, person, {"institution": (person.institution or "TBM") + " Baru"}, user=user)
-    registration.set_status(session, person, "waitlisted", user)
-    registration.set_status(session, person, "registered", user)
+    registration.set_status(session, person, ParticipantStatus.WAITLISTED, user)
+    registration.set_status(session, person, ParticipantStatus.REGISTERED, user)
     workshop = session.scalar(select(EventSession).where(EventSession.event_id == event.id)
                               .order_by(EventSession.signup_required.desc(), EventSession.id))
     room = session.scalar(select(Room).where(Room.event_id == event.id))
     track = session.scalar(select(Track).where(Track.event_id == event.id))
     mails = [MailMessage(event_id=event.id, participant_id=person.id, recipient=person.email, subject="Tiket",
-                         body_text="Tiket Anda", status=status) for status in ("queued", "sent", "failed", "logged")]
+                         body_text="Tiket Anda", status=status) for status in MailStatus]
     session.add_all(mails)
     certificate = person.certificate or Certificate(participant_id=person.id, serial="PLM-AUDIT-0001", hours=8)
     session.add(certificate)
     job = jobs.enqueue(session, "badges", event, user, {"ids": [person.public_id]}, total=1)
-    job.status, job.progress, job.finished_at = "done", 1, utcnow() + timedelta(seconds=1)
+    job.status, job.progress, job.finished_at = JobStatus.DONE, 1, utcnow() + timedelta(seconds=1)
     invite_token, institution_id = delegation_sample_values(session, event, person)
     from plm.evaluations import service as evaluations
     from plm.evaluations.models import Questionnaire
@@ -116,7 +118,7 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
             "question_id": session.scalar(select(RegistrationQuestion.id).where(RegistrationQuestion.event_id == event.id)
                                           .order_by(RegistrationQuestion.position)),
             "checkpoint_id": session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
-                                                                        Checkpoint.kind == "day"))}
+                                                                        Checkpoint.kind == CheckpointKind.DAY))}
 
 
 def delegation_sample_values(session: Any, event: Any, person: Any) -> tuple[str, int]:

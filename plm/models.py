@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import secrets
 from datetime import date, datetime, timezone
@@ -12,6 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -24,17 +24,38 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     false,
 )
-from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from plm import clock
 from plm.extensions import db
+from plm.vocabulary import (
+    CHECKED_COLUMNS,
+    CheckInSource,
+    InstitutionType,
+    JobStatus,
+    MailStatus,
+    ParticipantRole,
+    ParticipantStatus,
+    RegistrationMode,
+    RegistrationSource,
+    Role,
+    SessionKind,
+    check_sql,
+)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now, in UTC: the column default. Reads plm.clock, so a test that freezes time freezes it here too."""
+    return clock.utcnow()
+
+
+def vocabulary_check(table: str, column: str) -> CheckConstraint:
+    """`ck_<table>_<column>`: the column holds only its vocabulary's values (plm/vocabulary.py)."""
+    return CheckConstraint(check_sql(column, CHECKED_COLUMNS[(table, column)]), name=column)
 
 
 class UTCDateTime(TypeDecorator):
@@ -81,33 +102,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Role(str, enum.Enum):
-    ADMIN = "admin"
-    ORGANIZER = "organizer"
-    FACILITATOR = "facilitator"
-    FINANCE = "finance"
-
-
-STAFF_ROLES = [r.value for r in Role]
-
-# Participant vocabularies (values are stable; labels are translated in templates).
-PARTICIPANT_ROLES = ["participant", "facilitator", "speaker", "committee"]
-INSTITUTION_TYPES = ["provincial", "regency_city", "village", "tbm", "other"]
-# pending: waiting for staff approval (events with registration_mode "approval"): no ticket yet.
-PARTICIPANT_STATUSES = ["registered", "waitlisted", "pending", "cancelled"]
-SESSION_KINDS = ["plenary", "sharing", "workshop", "registration", "break"]
-# Slots on the schedule that are not programme: no attendance checkpoint, no certificate hours, shown to everyone.
-NON_PROGRAMME_KINDS = ("registration", "break")
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (vocabulary_check("users", "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))  # Role
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -131,7 +134,7 @@ class User(UserMixin, db.Model):
         return self.active
 
     def has_role(self, *roles: str) -> bool:
-        return self.role == Role.ADMIN.value or self.role in roles
+        return self.role == Role.ADMIN or self.role in roles
 
     def get_id(self) -> str:
         # The loader accepts the id only with the current generation (plm.auth.routes.load_user).
@@ -173,6 +176,7 @@ class ApiToken(db.Model):
 
 class Event(db.Model):
     __tablename__ = "events"
+    __table_args__ = (vocabulary_check("events", "registration_mode"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
@@ -207,7 +211,7 @@ class Event(db.Model):
     signatories: Mapped[list] = mapped_column(JSON, default=list)
     role_colours: Mapped[dict] = mapped_column(JSON, default=dict)
     # open | invitation | approval (plm.delegations.models.RegistrationMode).
-    registration_mode: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    registration_mode: Mapped[str] = mapped_column(String(20), default=RegistrationMode.OPEN, server_default="open")
     # Until then an institution's contact may replace a delegate through the invitation link.
     substitution_deadline: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -241,7 +245,7 @@ class Event(db.Model):
     def public_registration_state(self, now: Optional[datetime] = None) -> str:
         """registration_state for the public form: 'invitation' when only invitation links register."""
         state = self.registration_state(now)
-        return "invitation" if state == "open" and self.registration_mode == "invitation" else state
+        return "invitation" if state == "open" and self.registration_mode == RegistrationMode.INVITATION else state
 
 
 class Participant(db.Model):
@@ -250,6 +254,10 @@ class Participant(db.Model):
         UniqueConstraint("event_id", "email_normalized", name="uq_participants_event_email"),
         Index("ix_participants_event_status", "event_id", "status"),
         Index("ix_participants_event_search", "event_id", "search_text"),
+        vocabulary_check("participants", "institution_type"),
+        vocabulary_check("participants", "role"),
+        vocabulary_check("participants", "status"),
+        vocabulary_check("participants", "source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -262,10 +270,10 @@ class Participant(db.Model):
     email_normalized: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(20), default="")
     institution: Mapped[str] = mapped_column(String(300), default="")
-    institution_type: Mapped[str] = mapped_column(String(20), default="other")
+    institution_type: Mapped[str] = mapped_column(String(20), default=InstitutionType.OTHER)
     province: Mapped[str] = mapped_column(String(60), default="")
-    role: Mapped[str] = mapped_column(String(20), default="participant")
-    status: Mapped[str] = mapped_column(String(20), default="registered")
+    role: Mapped[str] = mapped_column(String(20), default=ParticipantRole.PARTICIPANT)
+    status: Mapped[str] = mapped_column(String(20), default=ParticipantStatus.REGISTERED)
     diet: Mapped[str] = mapped_column(String(300), default="")
     access_needs: Mapped[str] = mapped_column(String(300), default="")
     consent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -283,7 +291,7 @@ class Participant(db.Model):
     badge_printed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     certificate_override: Mapped[Optional[bool]] = mapped_column(Boolean)
     certificate_override_reason: Mapped[str] = mapped_column(String(500), default="")
-    source: Mapped[str] = mapped_column(String(20), default="web")  # web, import, walk-in, demo, staff, delegation
+    source: Mapped[str] = mapped_column(String(20), default=RegistrationSource.WEB)
     # The partner institution (plm.delegations) this participant came with, when staff or the link know it.
     institution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("institutions.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -376,13 +384,13 @@ class EventSession(db.Model):
     """A slot in the schedule (plenary, sharing session, workshop, break)."""
 
     __tablename__ = "sessions"
-    __table_args__ = (Index("ix_sessions_event_start", "event_id", "starts_at"),)
+    __table_args__ = (Index("ix_sessions_event_start", "event_id", "starts_at"), vocabulary_check("sessions", "kind"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    kind: Mapped[str] = mapped_column(String(20), default="sharing")
+    kind: Mapped[str] = mapped_column(String(20), default=SessionKind.SHARING)
     room_id: Mapped[Optional[int]] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
     track_id: Mapped[Optional[int]] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -427,11 +435,12 @@ class Checkpoint(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "day", "kind", name="uq_checkpoints_event_day"),
         UniqueConstraint("session_id", name="uq_checkpoints_session"),
+        vocabulary_check("checkpoints", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(10))  # "day" or "session"
+    kind: Mapped[str] = mapped_column(String(10))  # CheckpointKind
     day: Mapped[Optional[date]] = mapped_column(Date)
     session_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(300), default="")
@@ -445,7 +454,8 @@ class CheckIn(db.Model):
 
     __tablename__ = "checkins"
     # client_uuid is unique per checkpoint (so per event), not across events: see scan_log.
-    __table_args__ = (UniqueConstraint("participant_id", "checkpoint_id"), UniqueConstraint("checkpoint_id", "client_uuid"))
+    __table_args__ = (UniqueConstraint("participant_id", "checkpoint_id"), UniqueConstraint("checkpoint_id", "client_uuid"),
+                      vocabulary_check("checkins", "source"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
@@ -453,7 +463,7 @@ class CheckIn(db.Model):
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     device: Mapped[str] = mapped_column(String(60), default="")
-    source: Mapped[str] = mapped_column(String(20), default="qr")
+    source: Mapped[str] = mapped_column(String(20), default=CheckInSource.QR)
     client_uuid: Mapped[Optional[str]] = mapped_column(String(64))
     # A staff correction: recorded although the scan time was outside the checkpoint's day.
     correction: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -525,6 +535,7 @@ class MailMessage(db.Model):
     """Outbox: every mail is stored first, then sent; unsent mail stays visible to admins."""
 
     __tablename__ = "mail_messages"
+    __table_args__ = (vocabulary_check("mail_messages", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -535,7 +546,7 @@ class MailMessage(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     # [{"filename", "content_type", "data_b64"}]; kept small (a QR PNG).
     attachments: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, sending, sent, failed, logged
+    status: Mapped[str] = mapped_column(String(10), default=MailStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -548,13 +559,14 @@ class Job(db.Model):
     """Background work (batch PDFs): a row any worker can claim."""
 
     __tablename__ = "jobs"
+    __table_args__ = (vocabulary_check("jobs", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
     event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, running, done, failed
+    status: Mapped[str] = mapped_column(String(10), default=JobStatus.QUEUED)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     result_path: Mapped[Optional[str]] = mapped_column(String(500))
@@ -577,9 +589,9 @@ class CheckInSignature(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-from plm.delegations.models import DelegationCap, Institution  # noqa: E402,F401  (seen by Alembic and create_all)
+import plm.allowances.models  # noqa: E402,F401  (the allowance tables, for Alembic and create_all)
 import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)
 import plm.questions.models  # noqa: E402,F401  (the organiser's questions, for Alembic and create_all)
-import plm.allowances.models  # noqa: E402,F401  (the allowance tables, for Alembic and create_all)
 import plm.travel.models  # noqa: E402,F401  (the travel tables)
 import plm.lodging.models  # noqa: E402,F401  (hotels, rooms and room assignments, for Alembic and create_all)
+from plm.delegations.models import DelegationCap, Institution  # noqa: E402,F401  (seen by Alembic and create_all)

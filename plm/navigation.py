@@ -67,7 +67,7 @@ def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         staff_event_links=staff_event_links, public_event_links=public_event_links, manage_links=manage_links,
         has_endpoint=has_endpoint,

@@ -35,11 +35,11 @@ from sqlalchemy.orm import Session
 from plm.extensions import db
 from plm.models import MailMessage, utcnow
 from plm.transactions import after_commit, commit_unit
+from plm.vocabulary import MailStatus
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-STATUSES = ("queued", "sending", "sent", "failed", "logged")
 #: A row "sending" for longer than this was left by a sender that died: it is queued again.
 STALE_CLAIM = timedelta(minutes=10)
 
@@ -53,9 +53,9 @@ def _waiting_status(session: Session) -> str:
     """"queued" (and the sender woken after the commit) when mail is sent, else "logged"."""
     app = current_app._get_current_object()
     if not _sends(app):
-        return "logged"
+        return MailStatus.LOGGED
     after_commit(session, lambda: wake(app))
-    return "queued"
+    return MailStatus.QUEUED
 
 
 def queue(session: Session, *, recipient: str, subject: str, body_text: str, body_html: str = "",
@@ -113,10 +113,10 @@ def build(message: MailMessage) -> flask_mail.Message:
 def deliver(session: Session, message: MailMessage) -> str:
     """Send one claimed message now and record the outcome on the row (the caller commits). Only the
     background sender and `flask plm send-mail` call this: never a request. Returns the status."""
-    if message.status in ("sent", "logged"):
+    if message.status in (MailStatus.SENT, MailStatus.LOGGED):
         return message.status
     if not _sends(current_app):
-        message.status = "logged"  # kept, readable on the outbox page; nothing was sent
+        message.status = MailStatus.LOGGED  # kept, readable on the outbox page; nothing was sent
         return message.status
     message.attempts = (message.attempts or 0) + 1
     try:
@@ -124,11 +124,11 @@ def deliver(session: Session, message: MailMessage) -> str:
             connection.send(build(message))
     except (OSError, smtplib.SMTPException) as exc:
         message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-        message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "queued"
+        message.status = MailStatus.FAILED if message.attempts >= MAX_ATTEMPTS else MailStatus.QUEUED
         current_app.logger.warning("Mail %s to %s not sent (attempt %s): %s", message.id, message.recipient,
                                    message.attempts, message.last_error)
     else:
-        message.status = "sent"
+        message.status = MailStatus.SENT
         message.sent_at = utcnow()
         message.last_error = ""
     message.claimed_at = None
@@ -140,15 +140,15 @@ def claim_next(session: Session, skip: Iterable[int] = ()) -> MailMessage | None
     A conditional UPDATE: of several senders, one gets each row. *skip*: ids already tried in this round."""
     skip = list(skip)
     for _ in range(10):
-        query = select(MailMessage.id).where(MailMessage.status == "queued")
+        query = select(MailMessage.id).where(MailMessage.status == MailStatus.QUEUED)
         if skip:
             query = query.where(MailMessage.id.not_in(skip))
         message_id = session.scalar(query.order_by(MailMessage.id).limit(1))
         if message_id is None:
             session.rollback()
             return None
-        result = session.execute(update(MailMessage).where(MailMessage.id == message_id, MailMessage.status == "queued")
-                                 .values(status="sending", claimed_at=utcnow()))
+        result = session.execute(update(MailMessage).where(MailMessage.id == message_id, MailMessage.status == MailStatus.QUEUED)
+                                 .values(status=MailStatus.SENDING, claimed_at=utcnow()))
         commit_unit(session)
         if result.rowcount == 1:
             return session.get(MailMessage, message_id)
@@ -157,9 +157,9 @@ def claim_next(session: Session, skip: Iterable[int] = ()) -> MailMessage | None
 
 def requeue_stale(session: Session, older_than: timedelta = STALE_CLAIM) -> int:
     """Rows left "sending" by a sender that died mid-send go back to the queue (sent at least once)."""
-    result = session.execute(update(MailMessage).where(MailMessage.status == "sending",
+    result = session.execute(update(MailMessage).where(MailMessage.status == MailStatus.SENDING,
                                                         MailMessage.claimed_at < utcnow() - older_than)
-                             .values(status="queued", claimed_at=None))
+                             .values(status=MailStatus.QUEUED, claimed_at=None))
     commit_unit(session)
     return result.rowcount or 0
 
@@ -168,7 +168,7 @@ def send_pending(session: Session, limit: int = 100) -> dict[str, int]:
     """Send queued messages, oldest first, one claimed row at a time; each outcome committed on its own, and
     no transaction is open while the SMTP server is talked to. Safe with several senders."""
     requeue_stale(session)
-    counts = {status: 0 for status in STATUSES}
+    counts = {status.value: 0 for status in MailStatus}
     tried: list[int] = []  # a failed row goes back to the queue: tried again next round, not now
     for _ in range(limit):
         message = claim_next(session, tried)
@@ -261,7 +261,7 @@ def wake(app: Flask) -> bool:
     return False
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     @app.before_request
     def _start_mail_sender() -> None:
         ensure_sender(app)

@@ -94,7 +94,7 @@ class JsonLinesFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
     if app.config.get("LOG_FORMAT") == "json":

@@ -67,7 +67,7 @@ class TrustedProxyFix:
         return self.app(environ, start_response)
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     app.session_interface = HttpsAwareSessionInterface()
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:

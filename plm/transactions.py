@@ -67,7 +67,7 @@ def commit_unit(session) -> None:
     session.commit()
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     @app.after_request
     def _end_request_transaction(response: Response) -> Response:
         if request.method in WRITE_METHODS and response.status_code < 400:

@@ -14,10 +14,11 @@ import sys
 import tempfile
 import threading
 import urllib.request
-from datetime import date, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
@@ -27,7 +28,7 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from plm import create_app  # noqa: E402
+from plm import clock, create_app  # noqa: E402
 from plm.extensions import db  # noqa: E402
 from tests.helpers import STAFF_PASSWORD  # noqa: E402,F401 (tests import it from here too)
 
@@ -130,6 +131,19 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+#: The moment `frozen_time` stops the clock at: a Monday morning in Bali (09:30 WITA).
+FROZEN_NOW = datetime(2026, 3, 2, 1, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def frozen_time():
+    """The clock stopped at FROZEN_NOW (time-machine): plm.clock, the models' column defaults, datetime.now,
+    date.today and time.time all read it. Ask for it before `event` so the event is dated from it; move on
+    with `frozen_time.shift(timedelta(...))`. Only for tests whose answer depends on the date or the time."""
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield traveller
+
+
 @pytest.fixture
 def make_app(migrated_database):
     """Factory for apps on the test database; every table is emptied after the test."""
@@ -203,7 +217,7 @@ def event(app):
     from plm.admin.service import ensure_day_checkpoints
     from plm.models import Event
 
-    start = date.today() + timedelta(days=28)
+    start = clock.today() + timedelta(days=28)
     event = Event(slug="plm-test", name="PLM Test", theme="Belajar bersama", venue="Hotel Ungasan",
                   city="Bali", timezone="Asia/Makassar", starts_on=start, ends_on=start + timedelta(days=3),
                   capacity=100)
@@ -218,10 +232,11 @@ def event(app):
 def demo_event(app):
     from plm.demo import load_demo
 
-    load_demo(db.session, date.today() + timedelta(days=21))
+    load_demo(db.session, clock.today() + timedelta(days=21))
     db.session.commit()
-    from plm.models import Event
     from sqlalchemy import select
+
+    from plm.models import Event
 
     return db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
 

@@ -1,7 +1,8 @@
 """The layering rules of docs/architecture.md, checked on the source (imports parsed with ast, the
 function-level ones included): the PDF engine knows no model and no feature, the job runner no feature,
-a service never reaches for a routes module, WeasyPrint is entered only through plm/pdf, and no route or
-service commits: plm/transactions.py commits once per request (the allow-list below says where and why not)."""
+a service or a command never reaches for a routes module, the CLI group knows no feature, WeasyPrint is
+entered only through plm/pdf, every feature plugs in through one init_app that create_app calls, and no route
+or service commits: plm/transactions.py commits once per request (the allow-list below says where and why not)."""
 
 from __future__ import annotations
 
@@ -82,6 +83,47 @@ def test_no_service_imports_a_routes_module():
     assert found == []
 
 
+def test_no_command_module_imports_a_routes_module():
+    """The CLI borrows from services and renderers, never from a page's code (nor its request context)."""
+    found = [v for v in violations(_imports_of(filename="commands.py"), ["plm"]) if v.endswith(".routes")
+             or ".routes." in v.split(" imports ")[1]]
+    assert found == []
+
+
+def test_the_cli_group_imports_no_feature():
+    """plm/cli.py holds the `flask plm` group; the features add their commands to it in their init_app."""
+    assert violations(_imports_of(filename="cli.py"), FEATURE_PACKAGES) == []
+    assert "plm.cli" in _imports_of(filename="cli.py")
+
+
+def _defines_source(source: str, function: str) -> bool:
+    return any(isinstance(node, ast.FunctionDef) and node.name == function for node in ast.parse(source).body)
+
+
+def _defines(path: Path, function: str) -> bool:
+    return _defines_source(path.read_text(encoding="utf-8"), function)
+
+
+def test_every_feature_package_has_one_front_door():
+    """`init_app(app)` in the package's __init__.py: blueprints, links, template globals, commands, job kinds."""
+    assert [f for f in FEATURES if not _defines(PLM / f / "__init__.py", "init_app")] == []
+
+
+def test_create_app_calls_every_init_app():
+    source = (PLM / "__init__.py").read_text(encoding="utf-8")
+    called = {node.func.value.id for node in ast.walk(ast.parse(source))
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "init_app"
+              and isinstance(node.func.value, ast.Name)}
+    assert set(FEATURES) | {"jobs", "cli"} <= called
+
+
+def test_no_blueprint_plugs_itself_in():
+    """No `@bp.record_once` hooks: what a feature adds to the app is all in its init_app."""
+    hooks = sorted(str(f.relative_to(PLM)) for f in PLM.rglob("*.py") if ".record_once" in f.read_text(encoding="utf-8")
+                   or ".record(" in f.read_text(encoding="utf-8"))
+    assert hooks == []
+
+
 def test_weasyprint_is_entered_only_through_plm_pdf():
     outside = {m: names for m, names in _imports_of().items() if not _touches(m, ["plm.pdf"])}
     assert violations(outside, ["weasyprint"]) == []
@@ -96,6 +138,9 @@ def test_the_checker_sees_a_violation():
     assert violations({"plm.jobs": runner}, ["plm.documents"]) == ["plm.jobs imports plm.documents"]
     service = imported_modules("from . import routes\n", "plm.schedule.service")
     assert "plm.schedule.routes" in service
+    command = imported_modules("def f():\n    from plm.schedule.routes import schedule_pdf_bytes\n", "plm.schedule.commands")
+    assert "plm.schedule.routes" in command
+    assert not _defines_source("def register(app):\n    pass\n", "init_app")
 
 
 #: The only `.commit()` calls in routes.py / api.py / service.py files, each with the reason it cannot wait for
@@ -105,18 +150,12 @@ COMMIT_ALLOWED = {
         "the door's check-in is written before the scanner gets its answer: a lost answer retried with the same "
         "client_uuid finds the stored one (exactly once), and the SQLite write lock is held only for the insert",
     ("plm/auth/service.py", "user_for_token"):
-        "a door token's last use, touched at most once a minute on any request (GET scans too): bookkeeping of "
-        "the token, not the request's data; committed at once so it never rides on a refused request",
+        "a door token's last use, touched at most once a minute on a write request (a scan, an undo; never on a "
+        "GET): bookkeeping of the token, not the request's data; committed at once, before the scan takes the "
+        "door's SQLite write lock, so it never rides on a refused request nor lengthens the scan's transaction",
     ("plm/attendance/service.py", "save_signature"):
         "committed inside the door's process-wide SQLite write lock, so a signature upload queues behind scans "
         "instead of stalling the next scan in SQLite's busy handler",
-    ("plm/documents/routes.py", "single_badge"):
-        "a GET from the door's print link records when the badge was printed (known exception to GET never "
-        "writes, listed in tests/test_get_never_writes.py)",
-    ("plm/documents/routes.py", "staff_certificate_pdf"):
-        "a GET download issues the certificate's serial the first time (listed in tests/test_get_never_writes.py)",
-    ("plm/documents/routes.py", "my_certificate_pdf"):
-        "a GET download issues the certificate's serial the first time (listed in tests/test_get_never_writes.py)",
 }
 
 

@@ -1,11 +1,11 @@
 """Security issue 12, item 7: logout, a password change and disabling end every session and
 remember cookie of the user; remember-me lasts days, not forever."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from plm.extensions import db
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import FROZEN_NOW, STAFF_PASSWORD
 
 
 def _login(app, email, remember=False):
@@ -36,14 +36,14 @@ def test_session_cookie_copied_before_logout_stops_working(app, make_user):
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_remember_cookie_stops_after_logout_and_lasts_fourteen_days(app, make_user):
+def test_remember_cookie_stops_after_logout_and_lasts_fourteen_days(frozen_time, app, make_user):
     user = make_user("organizer")
     client = _login(app, user.email, remember=True)
     remember = client.get_cookie("remember_token")
     expires = parsedate_to_datetime(remember.expires) if isinstance(remember.expires, str) else remember.expires
     if expires.tzinfo is None:
         expires = expires.replace(tzinfo=timezone.utc)
-    assert expires < datetime.now(timezone.utc) + timedelta(days=15)  # not Flask-Login's default year
+    assert expires == FROZEN_NOW + timedelta(days=14)  # not Flask-Login's default year
     assert app.config["REMEMBER_COOKIE_DURATION"] == timedelta(days=14)
     thief = _copy_cookie(app, client, "remember_token")
     assert thief.get("/api/v1/me").status_code == 200  # the remember cookie alone logs in...

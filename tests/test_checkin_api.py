@@ -15,6 +15,7 @@ from plm.models import AuditLog, CheckIn, Event, EventSession, Participant, Scan
 from plm.tickets import code_digest, participant_code
 from tests.helpers import SECRET, add_participant, day_checkpoint, scan
 
+
 def test_ok_then_already_with_time_and_door(client, door, event):
     p = add_participant(event)
     cp = day_checkpoint(event)
@@ -190,6 +191,30 @@ def test_bearer_token_skips_csrf(make_app, event, make_user):
     assert bad.status_code == 401
 
 
+def test_a_token_records_its_last_use_on_scans_not_on_gets(client, event, make_user):
+    """GET never writes: the door's snapshot and search with a token leave its "last used" alone; a scan
+    records it (at most once a minute)."""
+    from plm.auth.service import create_api_token
+    from plm.models import ApiToken
+
+    user = make_user("organizer", "pintu@test.example")
+    token = create_api_token(db.session, user, "HP pintu")
+    db.session.commit()
+    p = add_participant(event)
+    cp = day_checkpoint(event)
+    code = participant_code(SECRET, p)
+    headers = {"Authorization": f"Bearer {token}"}
+    for path in ("checkin-snapshot", "participants?q=ab", "stats", "checkpoints"):
+        assert client.get(f"/api/v1/events/{event.slug}/{path}", headers=headers).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is None
+    response = client.post(f"/api/v1/events/{event.slug}/checkins", json={"code": code, "checkpoint": cp.id},
+                           headers=headers)
+    assert response.status_code == 201
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is not None
+
+
 def test_cookie_request_needs_csrf_header(make_app, event, make_user):
     from tests.conftest import STAFF_PASSWORD, csrf_token_from
 
@@ -243,7 +268,7 @@ def test_session_checkpoint_signup_and_override(client, door, event):
     assert db.session.scalar(select(func.count(CheckIn.id))) == 3
 
 
-def test_undo_window_and_audit(client, door, event, make_user, app):
+def test_undo_window_and_audit(frozen_time, client, door, event, make_user, app):
     p = add_participant(event)
     q = add_participant(event, "Kedua")
     cp = day_checkpoint(event)
@@ -256,9 +281,7 @@ def test_undo_window_and_audit(client, door, event, make_user, app):
     assert entry.user_id == door.id and entry.detail["participant"] == p.public_id
     assert scan(client, event, participant_code(SECRET, p), cp).get_json()["result"] == "ok"
     # Past 15 minutes the scanning staff may not undo...
-    row = db.session.get(CheckIn, second["checkin_id"])
-    row.created_at = utcnow() - timedelta(minutes=16)
-    db.session.commit()
+    frozen_time.shift(timedelta(minutes=16))
     late = client.delete(f"/api/v1/events/{event.slug}/checkins/{second['checkin_id']}")
     assert late.status_code == 403 and late.get_json()["error"] == "undo_window_passed"
     # ...another organizer never...

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from plm.checkin.service import CheckinError, Result, Source, parse_scan_body
+from plm.checkin.service import CheckinError, Result, parse_scan_body
+from plm.vocabulary import CheckInSource as Source
 
 pytestmark = pytest.mark.nodb
 

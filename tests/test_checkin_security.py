@@ -293,7 +293,7 @@ def test_undo_is_by_id_within_the_event_only(client, login, event):
 # ---- issue 13: the wrong-day rule and the staff correction ----
 
 @pytest.fixture
-def day_rule(make_app, event):
+def day_rule(frozen_time, make_app, event):
     """An app with the day rule on (3 hours' margin), logged in as an organizer; the event's first door
     checkpoint moved to today (in the event's timezone), its others stay four weeks ahead."""
     from plm.auth.service import create_user

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from plm.extensions import db
-from plm.models import MailMessage, Participant
+from plm.models import AuditLog, MailMessage, Participant
 from plm.tickets import participant_code
 from tests.delegation_helpers import delegate_data, make_institution
 from tests.helpers import SECRET, day_checkpoint, form_data, scan
@@ -116,3 +116,23 @@ def test_certificates_refuse_pending(app, event):
 
     person = add_participant(event, name="Belum Disetujui", status="pending")
     assert not evaluate(event, person, Attendance()).eligible
+
+
+def test_registering_a_pending_person_from_the_participant_page_sends_the_ticket_too(client, event, login):
+    _pending_event(event)
+    client.post(f"/e/{event.slug}/register", data=form_data(email="halaman@x.example"))
+    person = db.session.scalar(select(Participant).where(Participant.email == "halaman@x.example"))
+    assert len(_mails("halaman@x.example")) == 1  # "received, waiting for approval"
+    login("organizer")
+    response = client.post(f"/staff/events/{event.slug}/participants/{person.public_id}/status",
+                           data={"status": "registered"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Participant, person.id).status == "registered"
+    mails = _mails("halaman@x.example")
+    assert len(mails) == 2 and mails[-1].attachments and "Disetujui" in mails[-1].subject
+    assert db.session.scalar(select(AuditLog.action).where(AuditLog.target_id == person.id,
+                                                           AuditLog.action == "participant.approve"))
+    # Setting it again changes nothing and mails nothing.
+    client.post(f"/staff/events/{event.slug}/participants/{person.public_id}/status", data={"status": "registered"})
+    assert len(_mails("halaman@x.example")) == 2

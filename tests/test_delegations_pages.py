@@ -192,3 +192,22 @@ def test_the_per_link_limit_counts_posts_per_link_not_per_address(make_app):
         # another link from the same address is not limited by the first (nor by the open form's flood limit)
         assert [_add(client, event, second, email=f"b{i}@x.example").status_code for i in range(2)] == [302, 302]
         db.session.remove()
+
+
+def test_the_delegate_form_speaks_to_a_contact_registering_a_colleague(client, event):
+    from tests.delegation_helpers import delegate_data as _data
+
+    _institution, token = make_institution(event, seats=2)
+    for lang, delegate, consent, not_there in (
+            ("id", "sertifikat delegasi", "Delegasi sudah setuju", "sertifikat Anda"),
+            ("en", "the delegate's certificate", "The delegate agreed", "your certificate")):
+        client.get(f"/lang/{lang}")
+        page = client.get(f"/e/{event.slug}/delegation/{token}/add").get_data(as_text=True)
+        page = page.replace("&#39;", "'")
+        assert delegate in page and consent in page, lang
+        assert not_there not in page, lang
+    # Without the tick nothing is registered, and the message asks for the colleague's agreement.
+    client.get("/lang/en")
+    refused = client.post(f"/e/{event.slug}/delegation/{token}/add", data=_data(email="rekan@x.example", consent=""))
+    assert refused.status_code == 200 and "confirm that the delegate agreed" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Participant).where(Participant.email == "rekan@x.example")) is None

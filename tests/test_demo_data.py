@@ -323,7 +323,7 @@ def test_registration_desk_is_its_own_kind_not_a_break():
     """Issue 14, item 13: "Registrasi Peserta" is the registration desk, not typed as a break; like a
     break it is not programme (no checkpoint, no certificate hours)."""
     from plm.demo.data import demo_schedule
-    from plm.models import NON_PROGRAMME_KINDS
+    from plm.vocabulary import NON_PROGRAMME_KINDS
 
     desk = [s for s in demo_schedule() if s.title.startswith("Registrasi Peserta")]
     assert desk and all(s.kind == "registration" for s in desk)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from plm.extensions import db
 from plm.models import (
@@ -280,20 +280,34 @@ def test_badge_selection_filters_and_sorts(app, event, schedule_factory):
 def test_single_badge_on_the_spot(app, client, event, schedule_factory, login):
     sri = schedule_factory.person("Sri Wahyuni")
     url = f"/staff/events/{event.slug}/participants/{sri.public_id}/badge.pdf"
+    print_url = f"/staff/events/{event.slug}/participants/{sri.public_id}/badge/print"
     assert client.get(url).status_code == 302  # login first
+    assert client.post(print_url).status_code == 302
     login("organizer")
     detail = client.get(f"/staff/events/{event.slug}/participants/{sri.public_id}").get_data(as_text=True)
-    assert url in detail  # the "print badge" link on the participant page
-    response = client.get(url)
+    assert print_url in detail  # the "print badge" button on the participant page posts here
+    response = client.get(url)  # the PDF itself only reads
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     pages, text = _pdf_text(response.data)
     assert pages == 1 and "Sri Wahyuni" in text
     db.session.expire_all()
-    assert db.session.get(Participant, sri.id).badge_printed_at is not None
-    assert client.get(url).status_code == 200  # again (a reprint); its speed: bench/documents.py "app_single"
+    assert db.session.get(Participant, sri.id).badge_printed_at is None
+    # One tap: the POST records the printing and sends the same tap on to the PDF.
+    response = client.post(print_url)
+    assert response.status_code == 303 and response.headers["Location"].endswith(url)
+    db.session.expire_all()
+    printed = db.session.get(Participant, sri.id).badge_printed_at
+    assert printed is not None
+    response = client.post(print_url, follow_redirects=True)  # again (a reprint)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "Sri Wahyuni" in _pdf_text(response.data)[1]
+    assert client.get(url).status_code == 200  # its speed: bench/documents.py "app_single"
     assert client.get(f"/staff/events/{event.slug}/participants/NOSUCHID00/badge.pdf").status_code == 404
-    # The door page's print button points here.
-    assert "badge.pdf" in client.get(f"/staff/events/{event.slug}/door").get_data(as_text=True)
+    assert client.post(f"/staff/events/{event.slug}/participants/NOSUCHID00/badge/print").status_code == 404
+    # The door page's print button posts here too.
+    assert f"/staff/events/{event.slug}/participants/PUBLICID/badge/print" in client.get(
+        f"/staff/events/{event.slug}/door").get_data(as_text=True)
+
 
 
 # ------------------------------------------------------------------ facilitator scope
@@ -322,8 +336,22 @@ def test_facilitator_sees_and_prints_only_their_sessions(app, client, event, log
     assert client.get(f"{base}?session={two_sessions['other'].id}").status_code == 403
     assert client.post(f"{base}/print", data={"session_id": two_sessions["other"].id}).status_code == 403
     assert client.get(f"{base}/{two_sessions['outside'].public_id}/certificate.pdf").status_code == 403
-    response = client.get(f"{base}/{two_sessions['inside'].public_id}/certificate.pdf")
+    assert client.post(f"{base}/{two_sessions['outside'].public_id}/issue").status_code == 403
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
+    # Not issued yet: the GET shows the button that issues it, and issues nothing.
+    pdf_url = f"{base}/{two_sessions['inside'].public_id}/certificate.pdf"
+    page = client.get(pdf_url)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert f"{base}/{two_sessions['inside'].public_id}/issue" in page.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
+    response = client.post(f"{base}/{two_sessions['inside'].public_id}/issue")
+    assert response.status_code == 303 and response.headers["Location"].endswith(pdf_url)
+    response = client.get(pdf_url)
     assert response.status_code == 200 and "Peserta Dalam" in _pdf_text(response.data)[1]
+    serial = db.session.scalar(select(Certificate.serial))
+    assert serial in _pdf_text(response.data)[1]
+    client.post(f"{base}/{two_sessions['inside'].public_id}/issue")  # again: the same serial
+    assert db.session.scalars(select(Certificate.serial)).all() == [serial]
     # Admin-only actions stay closed.
     assert client.post(f"{base}/{two_sessions['inside'].public_id}/override",
                        data={"decision": "no", "reason": "x"}).status_code == 403
@@ -535,21 +563,47 @@ def test_manage_page_certificate_and_badge(app, client, event, schedule_factory,
     token = person.issue_manage_token()
     db.session.commit()
     _rule(event, days=2)
+    for day in range(3):  # the programme gives each day attended its hours
+        schedule_factory.session(f"Sesi {day}", day=day)
     manage = client.get(f"/e/{event.slug}/me/{token}").get_data(as_text=True)
     assert f"/e/{event.slug}/me/{token}/documents" in manage
     page = client.get(f"/e/{event.slug}/me/{token}/documents").get_data(as_text=True)
     assert "menghadiri 0 dari 4 hari (minimal 2)" in page
     assert client.get(f"/e/{event.slug}/me/{token}/certificate.pdf").status_code == 404
+    assert client.post(f"/e/{event.slug}/me/{token}/certificate").status_code == 404  # not eligible: nothing issued
     badge = client.get(f"/e/{event.slug}/me/{token}/badge.pdf")
     assert badge.status_code == 200 and "Sri Wahyuni" in _pdf_text(badge.data)[1]
     attend.day(sri, 0)
     attend.day(sri, 1)
     page = client.get(f"/e/{event.slug}/me/{token}/documents").get_data(as_text=True)
-    assert "certificate.pdf" in page
-    response = client.get(f"/e/{event.slug}/me/{token}/certificate.pdf")
-    assert response.status_code == 200
+    issue_url = f"/e/{event.slug}/me/{token}/certificate"
+    assert f'action="{issue_url}"' in page  # the download button is a small POST form
+    # A GET before it is issued shows the same button and writes nothing.
+    waiting = client.get(f"/e/{event.slug}/me/{token}/certificate.pdf")
+    assert waiting.status_code == 200 and f'action="{issue_url}"' in waiting.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
+    response = client.post(issue_url)
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/me/{token}/certificate.pdf")
+    response = client.get(response.headers["Location"])
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
     serial = db.session.scalar(select(Certificate.serial))
     assert serial in _pdf_text(response.data)[1]
+    # Issued once: pressing again keeps the serial (the verification URL printed on it stays valid).
+    client.post(issue_url, follow_redirects=True)
+    assert db.session.scalars(select(Certificate.serial)).all() == [serial]
+    # More attendance changes the hours: the GET shows the button again instead of updating them itself.
+    attend.day(sri, 2)
+    db.session.expire_all()
+    hours = db.session.scalar(select(Certificate.hours))
+    stale = client.get(f"/e/{event.slug}/me/{token}/certificate.pdf")
+    db.session.expire_all()
+    assert db.session.scalar(select(Certificate.hours)) == hours
+    assert stale.status_code == 200 and f'action="{issue_url}"' in stale.get_data(as_text=True)
+    client.post(issue_url)
+    db.session.expire_all()
+    assert hours and db.session.scalar(select(Certificate.hours)) > hours
+    assert client.get(f"/e/{event.slug}/me/{token}/certificate.pdf").mimetype == "application/pdf"
+    assert db.session.scalars(select(Certificate.serial)).all() == [serial]
     assert client.get(f"/e/{event.slug}/me/not-a-token/documents").status_code == 404
 
 

@@ -36,18 +36,19 @@ def test_certificates_page_search_ignores_case_and_accents(client, login, event)
     assert 'value="SARASWATÍ"' in html
 
 
-def test_summary_judges_everyone_as_the_full_rows_do(app):
+def test_summary_judges_everyone_as_the_full_rows_do(frozen_time, app):
     """The page's aggregate query and the per-person evaluation (used to print) agree on every person."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from sqlalchemy import select
 
+    from plm import clock
     from plm.checkin.commands import simulate_attendance
     from plm.demo import load_demo
     from plm.documents import service
     from plm.models import Event, EventSession, SessionSignup
 
-    load_demo(db.session, date.today() - timedelta(days=5), count=60)
+    load_demo(db.session, clock.today() - timedelta(days=5), count=60)
     event = db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
     event.certificate_min_session_percent = 50
     simulate_attendance(db.session, event)

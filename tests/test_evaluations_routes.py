@@ -247,3 +247,70 @@ def test_a_phone_that_answered_from_the_manage_link_opens_the_next_short_link_di
     made.ticket_secret = "reissued0000000"
     db.session.commit()
     assert "Siapa yang menjawab?" in client.get(short).get_data(as_text=True)
+
+
+def _attend(person, form):
+    checkpoint = db.session.scalar(select(Checkpoint).where(Checkpoint.session_id == form.session_id))
+    db.session.add(CheckIn(participant_id=person.id, checkpoint_id=checkpoint.id))
+    db.session.commit()
+
+
+def test_reminders_speak_indonesian_first_and_english_whatever_the_staff_language(client, login, setup):
+    form, ketut, event = setup["form"], setup["ketut"], setup["event"]
+    form.title_en = "Digital literacy evaluation"
+    _attend(ketut, form)
+    login("organizer")
+    client.get("/lang/en")  # the staff member reads English; Ketut is not asked
+    client.post(f"/staff/events/{event.slug}/evaluations/{form.id}/remind/{ketut.id}")
+    mail = db.session.scalar(select(MailMessage))
+    body = mail.body_text
+    assert body.index("Mohon isi") < body.index("Please fill in")
+    assert f"\"{form.title_id}\"" in body and "\"Digital literacy evaluation\"" in body
+    assert "kode tiket" in body and "ticket code" in body
+    assert mail.subject.startswith("Pengingat: ") and "Reminder: Digital literacy evaluation" in mail.subject
+
+
+def test_remind_everyone_mails_each_non_respondent_once_a_day_and_lists_whatsapp_links(client, login, setup):
+    form, made, ketut, event = setup["form"], setup["made"], setup["ketut"], setup["event"]
+    walk_in = add_participant(event, "Wayan Tamu", email="tamu-1@walk-in.invalid", phone="+6285711112222")
+    late = add_participant(event, "Nyoman Telat", phone="+6285733334444")
+    for person in (ketut, walk_in, late):
+        _attend(person, form)
+    service.submit(db.session, form, made, {k: [v] for k, v in answers_for(form, "5").items()})
+    db.session.commit()
+    login("organizer")
+    results = client.get(f"/staff/events/{event.slug}/evaluations/{form.id}/results").get_data(as_text=True)
+    assert f"/evaluations/{form.id}/remind-all" in results
+    # Nyoman was reminded an hour ago by hand: not mailed again today.
+    client.post(f"/staff/events/{event.slug}/evaluations/{form.id}/remind/{late.id}")
+    assert len(db.session.scalars(select(MailMessage)).all()) == 1
+
+    page = client.post(f"/staff/events/{event.slug}/evaluations/{form.id}/remind-all")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    mails = db.session.scalars(select(MailMessage).order_by(MailMessage.id)).all()
+    assert [m.recipient for m in mails] == [late.email, ketut.email]  # Made answered; the walk-in has no address
+    assert "https://wa.me/6285711112222?text=" in html and "https://wa.me/6285733334444?text=" in html
+    assert "wa.me/6281234567890" not in html  # Made answered
+    assert "Mohon%20isi" in html
+    # A second press the same day mails nobody.
+    client.post(f"/staff/events/{event.slug}/evaluations/{form.id}/remind-all")
+    assert len(db.session.scalars(select(MailMessage)).all()) == 2
+    # A day later, the non-respondents are reminded again.
+    from plm.models import AuditLog
+
+    for entry in db.session.scalars(select(AuditLog).where(AuditLog.action == "questionnaire.remind")):
+        entry.created_at = utcnow() - timedelta(hours=25)
+    db.session.commit()
+    client.post(f"/staff/events/{event.slug}/evaluations/{form.id}/remind-all")
+    assert len(db.session.scalars(select(MailMessage)).all()) == 4
+
+
+def test_remind_everyone_on_a_closed_form_sends_nothing(client, login, setup):
+    form, ketut, event = setup["form"], setup["ketut"], setup["event"]
+    _attend(ketut, form)
+    form.opens_at, form.closes_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=2)
+    db.session.commit()
+    login("organizer")
+    response = client.post(f"/staff/events/{event.slug}/evaluations/{form.id}/remind-all")
+    assert response.status_code == 302 and db.session.scalar(select(MailMessage)) is None

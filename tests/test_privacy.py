@@ -1,15 +1,16 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from plm import clock
 from plm.extensions import db
 from plm.models import AuditLog, Certificate, CheckIn, Checkpoint, MailMessage, Participant
 from plm.privacy.service import erase_participant, export_participant_data
 
 
 def _past(event):
-    event.starts_on = date.today() - timedelta(days=10)
-    event.ends_on = date.today() - timedelta(days=7)
+    event.starts_on = clock.today() - timedelta(days=10)
+    event.ends_on = clock.today() - timedelta(days=7)
     db.session.commit()
 
 
@@ -46,7 +47,7 @@ def test_erase_removes_personal_data_but_keeps_attendance(app, demo_event):
     assert db.session.scalar(select(func.count()).select_from(MailMessage)) == 0
 
 
-def test_admin_anonymises_an_event_only_after_it_ended(client, login, demo_event):
+def test_admin_anonymises_an_event_only_after_it_ended(frozen_time, client, login, demo_event):
     login("admin")
     person = _with_attendance_and_certificate(demo_event)
     client.post(f"/staff/events/{demo_event.slug}/anonymise")
@@ -63,7 +64,7 @@ def test_admin_anonymises_an_event_only_after_it_ended(client, login, demo_event
     assert db.session.scalar(select(AuditLog.action).where(AuditLog.action == "event.anonymise"))
 
 
-def test_anonymise_cli(app, demo_event):
+def test_anonymise_cli(frozen_time, app, demo_event):
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["plm", "anonymise", "--event", demo_event.slug, "--yes"])
     assert refused.exit_code == 1 and "not ended" in refused.output
@@ -72,7 +73,7 @@ def test_anonymise_cli(app, demo_event):
     assert done.exit_code == 0 and "Anonymised 350" in done.output
 
 
-def test_anonymise_cli_finds_the_event_whatever_the_case_of_its_slug(app, demo_event):
+def test_anonymise_cli_finds_the_event_whatever_the_case_of_its_slug(frozen_time, app, demo_event):
     """Like every other command, `--event PLM-2015` is the event `plm-2015`."""
     _past(demo_event)
     done = app.test_cli_runner().invoke(args=["plm", "anonymise", "--event", demo_event.slug.upper(), "--yes"])

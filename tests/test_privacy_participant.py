@@ -111,3 +111,94 @@ def test_delete_is_csrf_protected(make_app, event):
         assert ok.status_code == 200
         _db.session.expire_all()
         assert _db.session.get(Participant, person.id).email.endswith(".invalid")
+
+
+def _answered_forms(event, person):
+    """person answers a named evaluation and the pre test; someone else answers an anonymous evaluation."""
+    from datetime import timedelta
+
+    from plm.evaluations import service as evaluations
+    from plm.evaluations.models import QuestionKind
+    from plm.models import utcnow
+    from tests.helpers import add_participant, day_checkpoint
+
+    now = utcnow()
+    named = evaluations.create_from_starter(db.session, event, "evaluation", day=event.starts_on)
+    anonymous = evaluations.create_from_starter(db.session, event, "evaluation", day=event.starts_on)
+    anonymous.anonymous = True
+    test = evaluations.create_from_starter(db.session, event, "test")
+    for form in (named, anonymous, test):
+        form.opens_at, form.closes_at = now - timedelta(hours=1), now + timedelta(hours=1)
+    test.post_opens_at, test.post_closes_at = now + timedelta(hours=2), now + timedelta(hours=3)
+    db.session.commit()
+    door = day_checkpoint(event)
+    other = add_participant(event, "Orang Lain")
+    for someone in (person, other):
+        db.session.add(CheckIn(participant_id=someone.id, checkpoint_id=door.id))
+    db.session.commit()
+
+    def rated(form, text):
+        raw = {f"q{q.id}": ["4"] for q in form.questions if q.kind == QuestionKind.RATING}
+        raw.update({f"q{q.id}": [text] for q in form.questions if q.kind == QuestionKind.TEXT})
+        return raw
+
+    evaluations.submit(db.session, named, person, rated(named, "Lebih banyak praktik"))
+    evaluations.submit(db.session, anonymous, person, rated(anonymous, "Rahasia saya"))
+    evaluations.submit(db.session, anonymous, other, rated(anonymous, "Rahasia orang lain"))
+    first, second, third = test.questions
+    evaluations.submit(db.session, test, person, {f"q{first.id}": ["0"], f"q{second.id}": ["0", "2"],
+                                                  f"q{third.id}": ["0"]})
+    db.session.commit()
+    return named, anonymous, test
+
+
+def test_download_my_data_holds_named_answers_and_test_scores_not_anonymous_ones(client, event):
+    token = _registered(client, event)
+    person = db.session.scalar(select(Participant))
+    named, anonymous, test = _answered_forms(event, person)
+    data = json.loads(client.get(f"/e/{event.slug}/me/{token}/my-data.json").get_data(as_text=True))
+    by_form = {(entry["form"], entry["phase"]): entry for entry in data["evaluations"]}
+    assert len(data["evaluations"]) == 2  # the named evaluation and the pre test; not the anonymous one
+    evaluation = by_form[(named.title_id, "once")]
+    assert {"question": "Saran", "answer": "Lebih banyak praktik"} in evaluation["answers"]
+    assert {"question": "Waktu cukup", "answer": 4} in evaluation["answers"]
+    assert evaluation["score"] is None and evaluation["answered_at"]
+    pre = by_form[(test.title_id, "pre")]
+    assert (pre["score"], pre["max_score"]) == (2.0, 3)  # q1 and q2 right, q3 wrong
+    assert {"question": "Apa kepanjangan TBM?", "answer": "Taman Bacaan Masyarakat"} in pre["answers"]
+    assert "Rahasia" not in json.dumps(data)
+
+
+def test_deleting_my_data_unlinks_my_named_answers_and_keeps_anonymous_ones(client, event):
+    from plm.evaluations.models import Answer
+
+    token = _registered(client, event)
+    person = db.session.scalar(select(Participant).where(Participant.email == "ayu@example.id"))
+    person_id = person.id
+    _answered_forms(event, person)
+    assert db.session.scalar(select(func.count()).select_from(Answer).where(Answer.participant_id == person_id)) == 2
+    assert client.post(f"/e/{event.slug}/me/{token}/delete", data={"confirm": "y"}).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Answer).where(Answer.participant_id == person_id)) == 0
+    # The answers still count in the results (4 in all: named, pre test, two anonymous), with no time left.
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 4
+    assert db.session.scalar(select(func.count()).select_from(Answer).where(Answer.updated_at.is_not(None))) == 0
+    suggestions = {value for values in db.session.scalars(select(Answer.values)) for value in values.values()
+                   if isinstance(value, str)}
+    assert {"Lebih banyak praktik", "Rahasia saya", "Rahasia orang lain"} <= suggestions
+
+
+def test_anonymising_the_event_unlinks_every_named_answer(client, event):
+    from datetime import date, timedelta
+
+    from plm.evaluations.models import Answer
+    from plm.privacy.service import anonymise_event
+
+    _registered(client, event)
+    person = db.session.scalar(select(Participant).where(Participant.email == "ayu@example.id"))
+    _answered_forms(event, person)
+    event.starts_on, event.ends_on = date.today() - timedelta(days=5), date.today() - timedelta(days=2)
+    anonymise_event(db.session, event)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Answer).where(Answer.participant_id.is_not(None))) == 0
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 4

@@ -117,6 +117,24 @@ def test_readyz_is_503_while_the_database_is_read_only(make_app):
         assert response.status_code == 503 and response.json["status"] == "unavailable"
 
 
+@pytest.mark.skipif(IS_POSTGRES, reason="the SQLite file's write permission")
+def test_readyz_is_503_when_the_sqlite_file_cannot_be_written(client, monkeypatch):
+    """A file system remounted read-only (access(2) says EROFS) or a file that lost its write permission:
+    the probe finds it without writing (GET never writes)."""
+    import plm.health
+
+    asked = []
+
+    def read_only(path, mode):
+        asked.append(path)
+        return False
+
+    monkeypatch.setattr(plm.health.os, "access", read_only)
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json == {"status": "unavailable", "database": "read_only"}
+    assert asked and asked[0].endswith(DATABASE_URL.removeprefix("sqlite:///").split("/")[-1])
+
+
 def test_readyz_writes_nothing(client):
     from sqlalchemy import text
 

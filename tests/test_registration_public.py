@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-
 from pathlib import Path
 
 import pytest
@@ -176,7 +175,7 @@ def test_csrf_is_enforced(make_app, event):
     assert accepted.status_code == 302
 
 
-def test_registration_window(client, event):
+def test_registration_window(frozen_time, client, event):
     event.registration_opens_at = utcnow() + timedelta(days=2)
     db.session.commit()
     page = client.get(f"/e/{event.slug}/register").get_data(as_text=True)
@@ -295,8 +294,9 @@ def test_ticket_downloads(client, event, name):
     assert png.status_code == 200 and png.data[:8] == b"\x89PNG\r\n\x1a\n"
     pdf = client.get(f"/e/{event.slug}/me/{token}/ticket.pdf")
     assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf.data))
     assert len(reader.pages) == 1
@@ -324,8 +324,9 @@ def test_ticket_pdf_never_fetches_urls_from_user_text(client, event, short_tmp):
     token = manage_token(client, event)
     pdf = client.get(f"/e/{event.slug}/me/{token}/ticket.pdf")
     assert pdf.status_code == 200
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "TOP-SECRET" not in text and "img src" in text  # shown as text, not loaded

@@ -43,16 +43,16 @@ def test_job_page_counts_badges_and_pages(client, event, login):
 
 def test_schedule_pdf_has_a_legend_and_track_colours(client, event, schedule_factory, login, monkeypatch):
     import plm.pdf
-    from plm.schedule.routes import schedule_pdf_bytes
+    from plm.schedule.pdf import printable_schedule
 
     track = schedule_factory.track("Layanan TIK", colour="#1f5fad")
     schedule_factory.session("Pembukaan", kind="plenary")
     schedule_factory.session("SLiMS untuk Desa", kind="sharing", track=track, start="13:00", end="14:00")
     schedule_factory.publish()
     with client.application.test_request_context():
-        text = _text(schedule_pdf_bytes(event))
+        text = _text(printable_schedule(db.session, event))
         monkeypatch.setattr(plm.pdf, "render_html", lambda html, *args, **kwargs: html.encode())  # the HTML it renders
-        html = schedule_pdf_bytes(event).decode()
+        html = printable_schedule(db.session, event).decode()
     assert "Layanan TIK" in text and "Pleno" in text  # the legend: the track, and the kind of untracked sessions
     assert 'class="legend"' in html and "background: #1f5fad" in html
     assert 'style="border-left-color: #1f5fad"' in html  # the tracked session takes its track's colour

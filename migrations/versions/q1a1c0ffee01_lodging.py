@@ -1,7 +1,7 @@
 """Lodging: hotels, hotel rooms, room assignments and the event's rooming settings (issue 18 C)
 
 Revision ID: q1a1c0ffee01
-Revises: p1a1c0ffee01
+Revises: j1a1c0ffee01
 Create Date: 2026-11-30 14:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'q1a1c0ffee01'
-down_revision = 'p1a1c0ffee01'
+down_revision = 'j1a1c0ffee01'
 branch_labels = None
 depends_on = None
 

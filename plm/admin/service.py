@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from plm.i18n import DEADLINE_STEP
 from plm.models import AuditLog, Certificate, CheckIn, Checkpoint, Event, Participant, User, utcnow
 from plm.text import clean_line, clean_multiline
+from plm.vocabulary import CheckpointKind, ParticipantStatus
 
 EVENT_FIELDS = (
     "name", "slug", "theme", "description", "venue", "address", "city", "timezone", "starts_on", "ends_on",
@@ -70,10 +71,10 @@ def apply_event_data(session: Session, event: Event, data: dict[str, Any], user:
 def ensure_day_checkpoints(session: Session, event: Event) -> None:
     """One entry checkpoint per event day; days no longer in the event keep theirs (attendance stays)."""
     existing = {c.day for c in session.scalars(
-        select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == "day"))}
+        select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY))}
     for index, day in enumerate(event.days, start=1):
         if day not in existing:
-            session.add(Checkpoint(event_id=event.id, kind="day", day=day, name=f"day-{index}"))
+            session.add(Checkpoint(event_id=event.id, kind=CheckpointKind.DAY, day=day, name=f"day-{index}"))
     session.flush()
 
 
@@ -107,7 +108,7 @@ def dashboard_numbers(session: Session, events: list[Event]) -> dict[int, dict[s
     ids = list(numbers)
     for event_id, status, count in session.execute(
             select(Participant.event_id, Participant.status, func.count())
-            .where(Participant.event_id.in_(ids), Participant.status.in_(("registered", "waitlisted")))
+            .where(Participant.event_id.in_(ids), Participant.status.in_((ParticipantStatus.REGISTERED, ParticipantStatus.WAITLISTED)))
             .group_by(Participant.event_id, Participant.status)):
         numbers[event_id][status] = count
     now = utcnow()
@@ -115,7 +116,7 @@ def dashboard_numbers(session: Session, events: list[Event]) -> dict[int, dict[s
     for event_id, day, count in session.execute(
             select(Checkpoint.event_id, Checkpoint.day, func.count(distinct(CheckIn.participant_id)))
             .join(CheckIn, CheckIn.checkpoint_id == Checkpoint.id)
-            .where(Checkpoint.event_id.in_(ids), Checkpoint.kind == "day", Checkpoint.day.in_(set(today.values())))
+            .where(Checkpoint.event_id.in_(ids), Checkpoint.kind == CheckpointKind.DAY, Checkpoint.day.in_(set(today.values())))
             .group_by(Checkpoint.event_id, Checkpoint.day)):
         if today[event_id] == day:
             numbers[event_id]["checked_in_today"] = count

@@ -4,6 +4,8 @@ receipts (kuitansi) with a public check, and the payment list (daftar nominatif)
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from plm.vocabulary import Role
+
 
 def init_app(app: Flask) -> None:
     """Blueprints (staff pages and the public receipt check), the money helpers for templates, the dashboard link."""
@@ -15,4 +17,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(rupiah=rupiah, terbilang_rupiah=terbilang_rupiah)
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.public)
-    add_staff_link(app, "allowances.index", _l("Allowances and receipts"), roles=("finance",), order=30)
+    add_staff_link(app, "allowances.index", _l("Allowances and receipts"), roles=(Role.FINANCE,), order=30)

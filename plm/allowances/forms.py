@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from plm.allowances.service import MAX_AMOUNT, AllowanceError, parse_amount
 from plm.forms import BaseForm, strip_text
-from plm.models import PARTICIPANT_ROLES
+from plm.vocabulary import ParticipantRole
 
 AMOUNT = [Optional(), NumberRange(min=0, max=MAX_AMOUNT)]
 
@@ -47,7 +47,7 @@ class RatesForm(BaseForm):
 
 
 # Per role: a daily amount instead of the general one, a one-off fee, and the income tax (PPh) withheld.
-for _role in PARTICIPANT_ROLES:
+for _role in ParticipantRole:
     setattr(RatesForm, f"{_role}_daily", RupiahField(_l("Daily (Rp)"), validators=AMOUNT))
     setattr(RatesForm, f"{_role}_fee", RupiahField(_l("Fee (Rp)"), validators=AMOUNT))
     setattr(RatesForm, f"{_role}_tax", DecimalField(_l("PPh (%)"), places=2, validators=[Optional(), NumberRange(min=0, max=50)]))

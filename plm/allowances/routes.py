@@ -18,7 +18,7 @@ from plm.auth.decorators import role_required
 from plm.events import get_event_or_404
 from plm.extensions import db, limiter
 from plm.links import absolute_url
-from plm.models import PARTICIPANT_ROLES
+from plm.vocabulary import ParticipantRole
 
 bp = Blueprint("allowances", __name__, url_prefix="/staff/events/<slug>/allowances")
 public = Blueprint("allowances_public", __name__)
@@ -95,7 +95,7 @@ def rates(slug: str):
         form.signatory_title.data = settings.signatory_title
         form.signatory_name.data = settings.signatory_name
         form.serial_prefix.data = settings.serial_prefix
-        for role in PARTICIPANT_ROLES:
+        for role in ParticipantRole:
             form[f"{role}_daily"].data = (settings.daily_by_role or {}).get(role)
             form[f"{role}_fee"].data = (settings.fee_by_role or {}).get(role)
             form[f"{role}_tax"].data = (settings.tax_percent_by_role or {}).get(role)
@@ -103,7 +103,7 @@ def rates(slug: str):
         roles = {role: service.RoleRates(
             daily=form[f"{role}_daily"].data, fee=form[f"{role}_fee"].data,
             tax_percent=float(form[f"{role}_tax"].data) if form[f"{role}_tax"].data is not None else None)
-            for role in PARTICIPANT_ROLES}
+            for role in ParticipantRole}
         try:
             service.save_settings(
                 db.session, event, current_user, daily_amount=form.daily_amount.data or 0,
@@ -116,7 +116,7 @@ def rates(slug: str):
         else:
             flash(_("Rates saved."), "success")
             return redirect(url_for(".rates", slug=event.slug))
-    return render_template("allowances/rates.html", event=event, form=form, roles=PARTICIPANT_ROLES)
+    return render_template("allowances/rates.html", event=event, form=form, roles=ParticipantRole)
 
 
 # ---------------------------------------------------------------------------------------------

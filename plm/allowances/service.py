@@ -23,7 +23,6 @@ from plm.allowances.models import (
     TransportRate,
 )
 from plm.models import (
-    PARTICIPANT_ROLES,
     CheckIn,
     Checkpoint,
     Event,
@@ -34,6 +33,7 @@ from plm.models import (
     utcnow,
 )
 from plm.text import clean_line, fold_for_search
+from plm.vocabulary import ParticipantRole
 
 MAX_AMOUNT = 1_000_000_000  # one person's figure above a billion rupiah is a typo
 MAX_RATE_LINES = 600
@@ -131,10 +131,10 @@ def save_settings(session: Session, event: Event, user: User, *, daily_amount: i
     settings.signatory_name = clean_line(signatory_name)[:120]
     prefix = "".join(ch for ch in clean_line(serial_prefix).upper() if ch.isascii() and ch.isalnum())[:10]
     settings.serial_prefix = prefix or "KW"
-    settings.daily_by_role = {r: v.daily for r, v in roles.items() if r in PARTICIPANT_ROLES and v.daily is not None}
-    settings.fee_by_role = {r: v.fee for r, v in roles.items() if r in PARTICIPANT_ROLES and v.fee}
+    settings.daily_by_role = {r: v.daily for r, v in roles.items() if ParticipantRole.has(r) and v.daily is not None}
+    settings.fee_by_role = {r: v.fee for r, v in roles.items() if ParticipantRole.has(r) and v.fee}
     settings.tax_percent_by_role = {r: v.tax_percent for r, v in roles.items()
-                                    if r in PARTICIPANT_ROLES and v.tax_percent}
+                                    if ParticipantRole.has(r) and v.tax_percent}
     old = {(r.province, r.regency): r for r in transport_rates(session, event)}
     new_keys = {(p, r) for p, r, _ in lines}
     for key, row in old.items():

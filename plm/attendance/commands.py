@@ -8,13 +8,13 @@ import click
 from flask import current_app
 
 from plm.attendance import service, sheets
-from plm.cli import plm_cli
+from plm.cli import command
 from plm.documents.commands import _event, _write
 from plm.extensions import db
 from plm.models import EventSession
 
 
-@plm_cli.command("attendance-sheets")
+@command("attendance-sheets")
 @click.option("--event", "slug", required=True, help="Event slug.")
 @click.option("--day", type=int, default=None, help="Day number, 1 = the first day of the event.")
 @click.option("--session", "session_id", type=int, default=None, help="Session id (see the schedule).")
@@ -52,3 +52,6 @@ def attendance_sheets_command(slug: str, day: int | None, session_id: int | None
     _write(path, data)
     present = sum(1 for r in rows if r.source)
     click.echo(f"Wrote {path}: {len(rows)} people, {present} present ({fmt}).")
+
+
+COMMANDS = (attendance_sheets_command,)

@@ -8,7 +8,16 @@ import logging
 import subprocess
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,11 +30,12 @@ from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.models import AuditLog, Checkpoint, Event, EventSession
+from plm.vocabulary import CheckpointKind, Role, SessionKind
 
 bp = Blueprint("attendance", __name__, url_prefix="/staff/events/<slug>/attendance")
 api = Blueprint("attendance_api", __name__, url_prefix="/api/v1/events/<slug>")
 
-staff = role_required("organizer", "facilitator")
+staff = role_required(Role.ORGANIZER, Role.FACILITATOR)
 log = logging.getLogger(__name__)
 
 MAX_SIGNATURE_BODY = 200_000
@@ -64,7 +74,7 @@ RESULT_TEXT = {
 
 def _session_or_404(event: Event, session_id: int) -> EventSession:
     item = db.session.get(EventSession, session_id) if session_id < 2**31 else None
-    if item is None or item.event_id != event.id or item.kind == "break":
+    if item is None or item.event_id != event.id or item.kind == SessionKind.BREAK:
         abort(404)
     if not service.may_take(db.session, current_user, item):
         abort(403)
@@ -77,8 +87,8 @@ def _checkpoint_or_404(event: Event, checkpoint_id: int) -> Checkpoint:
         checkpoint = service.checkpoint_of_event(db.session, event, checkpoint_id)
     except service.AttendanceError:
         abort(404)
-    if checkpoint.kind == "day":
-        if current_user.role not in ("admin", "organizer"):
+    if checkpoint.kind == CheckpointKind.DAY:
+        if current_user.role not in (Role.ADMIN, Role.ORGANIZER):
             abort(404)  # the door's days are not a facilitator's business
     elif checkpoint.session is None or not service.may_take(db.session, current_user, checkpoint.session):
         abort(403)
@@ -98,9 +108,9 @@ def _wants_json() -> bool:
 def index(slug: str):
     event = get_event_or_404(slug)
     sessions = service.sessions_for(db.session, event, current_user)
-    days = service.day_checkpoints(db.session, event) if current_user.role in ("admin", "organizer") else []
+    days = service.day_checkpoints(db.session, event) if current_user.role in (Role.ADMIN, Role.ORGANIZER) else []
     checkpoints = {c.session_id: c for c in db.session.query(Checkpoint).filter(
-        Checkpoint.event_id == event.id, Checkpoint.kind == "session")}
+        Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.SESSION)}
     return render_template("attendance/index.html", event=event, sessions=sessions, days=days,
                            checkpoints=checkpoints, present=service.present_counts(db.session, event),
                            sheet_form=SheetForm(formdata=None), logo_form=LogoForm())
@@ -271,7 +281,7 @@ def undo_paper(slug: str, batch_id: int):
 
 
 def _checkpoint_title(event: Event, checkpoint: Checkpoint) -> str:
-    if checkpoint.kind == "day":
+    if checkpoint.kind == CheckpointKind.DAY:
         number = event.days.index(checkpoint.day) + 1 if checkpoint.day in event.days else 0
         return _("Day %(n)s", n=number)
     return checkpoint.session.title if checkpoint.session else checkpoint.name

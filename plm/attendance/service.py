@@ -20,10 +20,20 @@ from sqlalchemy.orm import Session
 from plm.attendance import sheets, signatures
 from plm.checkin import service as checkin
 from plm.models import (
-    AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, Participant, SessionSignup, User, audit,
+    AuditLog,
+    CheckIn,
+    CheckInSignature,
+    Checkpoint,
+    Event,
+    EventSession,
+    Participant,
+    SessionSignup,
+    User,
+    audit,
     utcnow,
 )
 from plm.text import clean_line, fold_for_search
+from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, Role, SessionKind
 
 PAPER_PAGE_SIZE = 50
 MAX_PAPER_BATCH = 1000
@@ -48,13 +58,13 @@ def sessions_for(session: Session, event: Event, user: User) -> list[EventSessio
     facilitators only the sessions they lead."""
     from plm.schedule.service import event_sessions, sessions_for_user
 
-    if user.role in ("admin", "organizer"):
-        return [s for s in event_sessions(session, event) if s.kind != "break"]
+    if user.role in (Role.ADMIN, Role.ORGANIZER):
+        return [s for s in event_sessions(session, event) if s.kind != SessionKind.BREAK]
     return sessions_for_user(session, event, user)
 
 
 def may_take(session: Session, user: User, event_session: EventSession) -> bool:
-    if user.role in ("admin", "organizer"):
+    if user.role in (Role.ADMIN, Role.ORGANIZER):
         return True
     from plm.schedule.service import can_see_signups
 
@@ -64,7 +74,7 @@ def may_take(session: Session, user: User, event_session: EventSession) -> bool:
 def session_checkpoint(session: Session, event: Event, event_session: EventSession) -> Checkpoint:
     """The checkpoint of a session (made when the schedule was saved; GET pages only read it)."""
     checkpoint = session.scalar(select(Checkpoint).where(Checkpoint.session_id == event_session.id))
-    if event_session.kind == "break" or checkpoint is None:
+    if event_session.kind == SessionKind.BREAK or checkpoint is None:
         raise AttendanceError("no_checkpoint", 404)
     return checkpoint
 
@@ -75,7 +85,7 @@ def day_checkpoint(session: Session, event: Event, number: int) -> Checkpoint:
     if not 1 <= number <= len(days):
         raise AttendanceError("no_day", 404)
     checkpoint = session.scalar(select(Checkpoint).where(
-        Checkpoint.event_id == event.id, Checkpoint.kind == "day", Checkpoint.day == days[number - 1]))
+        Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY, Checkpoint.day == days[number - 1]))
     if checkpoint is None:  # made when the event's days are saved
         raise AttendanceError("no_day", 404)
     return checkpoint
@@ -113,14 +123,14 @@ def entries(session: Session, event: Event, checkpoint: Checkpoint) -> list[Entr
     checked = _checkins(session, checkpoint)
     signed: set[int] = set()
     base = select(Participant).where(Participant.event_id == event.id)
-    everyone = base.where(Participant.status == "registered")
-    if checkpoint.kind == "session":
+    everyone = base.where(Participant.status == ParticipantStatus.REGISTERED)
+    if checkpoint.kind == CheckpointKind.SESSION:
         item = checkpoint.session
         signed = set(session.scalars(select(SessionSignup.participant_id).where(
             SessionSignup.session_id == checkpoint.session_id)))
         if item is not None and item.signup_required:
-            wanted = base.where(Participant.status == "registered", Participant.id.in_(signed))
-        elif item is not None and item.kind == "plenary":
+            wanted = base.where(Participant.status == ParticipantStatus.REGISTERED, Participant.id.in_(signed))
+        elif item is not None and item.kind == SessionKind.PLENARY:
             wanted = everyone
         else:
             wanted = None
@@ -184,7 +194,7 @@ def _participant(session: Session, event: Event, public_id: str) -> Participant:
 
 
 def mark(session: Session, secret: str, event: Event, checkpoint: Checkpoint, public_id: str, user: User,
-         source: str = "manual") -> dict:
+         source: str = CheckInSource.MANUAL) -> dict:
     """Check one person in here by their ticket number (a deliberate staff choice, so a session's
     sign-up rule is overridden). The answer is record_scan's ('ok', 'already', 'cancelled', ...)."""
     participant = _participant(session, event, public_id)
@@ -253,7 +263,7 @@ def record_paper(session: Session, secret: str, event: Event, checkpoint: Checkp
     created: list[int] = []
     results: dict[str, int] = {}
     for public_id in ids:
-        answer = mark(session, secret, event, checkpoint, public_id, user, source="paper")
+        answer = mark(session, secret, event, checkpoint, public_id, user, source=CheckInSource.PAPER)
         results[answer["result"]] = results.get(answer["result"], 0) + 1
         if answer["result"] == "ok":
             created.append(answer["checkin_id"])
@@ -289,12 +299,12 @@ def undo_paper(session: Session, event: Event, batch_id: int, user: User) -> int
     batch = session.get(AuditLog, batch_id)
     if batch is None or batch.event_id != event.id or batch.action != "attendance.paper":
         raise AttendanceError("no_batch", 404)
-    if user.role != "admin" and batch.user_id != user.id:
+    if user.role != Role.ADMIN and batch.user_id != user.id:
         raise AttendanceError("forbidden", 403)
     if (batch.detail or {}).get("undone"):
         raise AttendanceError("already_undone")
     ids = [int(i) for i in (batch.detail or {}).get("checkin_ids", [])]
-    rows = list(session.scalars(select(CheckIn).where(CheckIn.id.in_(ids), CheckIn.source == "paper"))) if ids else []
+    rows = list(session.scalars(select(CheckIn).where(CheckIn.id.in_(ids), CheckIn.source == CheckInSource.PAPER))) if ids else []
     if rows and _any_paid(session, [r.participant_id for r in rows]) and batch_is_day(session, batch):
         raise AttendanceError("allowance_paid", 409)
     for row in rows:
@@ -367,7 +377,7 @@ def sheet_info(session: Session, event: Event, checkpoint: Checkpoint, upload_fo
     lang = _lang(event)
     tz = ZoneInfo(event.timezone)
     t = sheets.TEXT[lang]
-    if checkpoint.kind == "day" and checkpoint.day is not None:
+    if checkpoint.kind == CheckpointKind.DAY and checkpoint.day is not None:
         number = event.days.index(checkpoint.day) + 1 if checkpoint.day in event.days else 0
         day_text = format_date(checkpoint.day, "full", locale=lang)
         subtitle = f"{t['day'].format(n=number)} · {day_text}" if number else day_text
@@ -431,7 +441,7 @@ def render_sheet(session: Session, event: Event, checkpoint: Checkpoint, *, uplo
 
 
 def sheet_filename(event: Event, checkpoint: Checkpoint, fmt: str) -> str:
-    if checkpoint.kind == "day":
+    if checkpoint.kind == CheckpointKind.DAY:
         number = event.days.index(checkpoint.day) + 1 if checkpoint.day in event.days else checkpoint.id
         return f"{event.slug}-daftar-hadir-hari-{number}.{fmt}"
     return f"{event.slug}-daftar-hadir-sesi-{checkpoint.session_id}.{fmt}"
@@ -439,7 +449,7 @@ def sheet_filename(event: Event, checkpoint: Checkpoint, fmt: str) -> str:
 
 def day_checkpoints(session: Session, event: Event) -> list[tuple[int, Checkpoint]]:
     by_day = {c.day: c for c in session.scalars(select(Checkpoint).where(
-        Checkpoint.event_id == event.id, Checkpoint.kind == "day"))}
+        Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY))}
     return [(i, by_day[d]) for i, d in enumerate(event.days, start=1) if d in by_day]
 
 

@@ -16,6 +16,8 @@ from typing import Optional
 
 from markupsafe import Markup
 
+from plm.vocabulary import CheckInSource
+
 ORIENTATIONS = ("portrait", "landscape")
 SORTS = ("name", "province", "institution")
 MAX_BLANK_ROWS = 100
@@ -141,7 +143,7 @@ def sheet_xlsx(info: SheetInfo, rows: list[SheetRow], *, grouped: bool = False) 
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     for number, row in enumerate(rows, start=1):
-        values = [number, row.name, row.institution, row.province, row.time if row.source != "paper" else "",
+        values = [number, row.name, row.institution, row.province, row.time if row.source != CheckInSource.PAPER else "",
                   row.source, t["yes"] if row.signature_svg else t["no_"]]
         if grouped:
             values.insert(1, row.group)

@@ -9,6 +9,7 @@ from flask import abort
 from flask_login import current_user
 
 from plm.extensions import login_manager
+from plm.vocabulary import Role
 
 
 def role_required(*roles: str) -> Callable:
@@ -29,5 +30,5 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
-staff_required = role_required("organizer", "facilitator")
+staff_required = role_required(Role.ORGANIZER, Role.FACILITATOR)
 admin_required = role_required()

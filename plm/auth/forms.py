@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from plm.forms import BaseForm, strip_text
-from plm.models import STAFF_ROLES
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from plm.forms import BaseForm, strip_text
+from plm.vocabulary import Role
 
 
 class LoginForm(BaseForm):
@@ -21,7 +22,7 @@ class TokenForm(BaseForm):
 def _role_choices() -> list[SelectChoice]:
     from plm.labels import STAFF_ROLE_LABELS
 
-    return [SelectChoice(role, STAFF_ROLE_LABELS[role]) for role in STAFF_ROLES]
+    return [SelectChoice(role, STAFF_ROLE_LABELS[role]) for role in Role]
 
 
 class PasswordChangeForm(BaseForm):
@@ -44,7 +45,7 @@ class ResetPasswordForm(BaseForm):
 class NewAccountForm(BaseForm):
     email = EmailField(_l("Email"), filters=[strip_text], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     full_name = StringField(_l("Full name"), filters=[strip_text], validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=_role_choices, default="organizer")
+    role = SelectField(_l("Role"), choices=_role_choices, default=Role.ORGANIZER)
     submit = SubmitField(_l("Create account"))
 
 

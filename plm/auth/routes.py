@@ -17,6 +17,7 @@ from plm.auth.forms import (
 from plm.extensions import db, limiter, login_manager
 from plm.i18n import safe_next
 from plm.models import ApiToken, User
+from plm.transactions import WRITE_METHODS
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -62,7 +63,8 @@ def load_user_from_bearer(req) -> User | None:
     header = req.headers.get("Authorization", "")
     if not (header.startswith("Bearer ") and req.path.startswith("/api/v1/")):
         return None
-    user = service.user_for_token(db.session, header[7:].strip())
+    # The token's last use is recorded on the door's writes (scans, undos), never on a GET.
+    user = service.user_for_token(db.session, header[7:].strip(), record_use=req.method in WRITE_METHODS)
     g.token_auth = user is not None
     return user
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from plm.models import (
-    STAFF_ROLES, ApiToken, AuditLog, LoginThrottle, User, audit, hash_token, new_token, random_code, utcnow,
-)
+from plm.models import ApiToken, AuditLog, LoginThrottle, User, audit, hash_token, new_token, random_code, utcnow
+from plm.vocabulary import Role
 
 MIN_PASSWORD_LENGTH = 8
 RESET_LINK_HOURS = 24
@@ -44,8 +43,8 @@ def create_user(session: Session, email: str, role: str, password: str, full_nam
     email = normalize_email(email)
     if "@" not in email or len(email) > 254:
         raise AccountError("invalid email address", "bad_email")
-    if role not in STAFF_ROLES:
-        raise AccountError(f"role must be one of: {', '.join(STAFF_ROLES)}", "bad_role")
+    if not Role.has(role):
+        raise AccountError(f"role must be one of: {', '.join(Role)}", "bad_role")
     check_password_rules(password)
     if find_user(session, email):
         raise AccountError(f"a user with email {email} already exists", "exists")
@@ -94,7 +93,9 @@ _TOKEN_USER = (
 )
 
 
-def user_for_token(session: Session, token: str) -> Optional[User]:
+def user_for_token(session: Session, token: str, *, record_use: bool = True) -> Optional[User]:
+    """The active user a door token belongs to. *record_use* (the caller passes False for GET, which never
+    writes) touches the token's last use, at most once a minute."""
     if not token or len(token) > 200:
         return None
     # Token and user in one prebuilt query: door scanners send this on every scan.
@@ -102,9 +103,9 @@ def user_for_token(session: Session, token: str) -> Optional[User]:
     if row is None or not row[1].active:
         return None
     api_token = row[0]
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     # Touch at most once a minute: a door scanning 5 badges a second must not write on every scan.
-    if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
+    if record_use and (api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60):
         api_token.last_used_at = now
         session.commit()
     return api_token.user
@@ -112,7 +113,7 @@ def user_for_token(session: Session, token: str) -> Optional[User]:
 
 def revoke_api_token(session: Session, user: User, token_id: int) -> bool:
     api_token = session.get(ApiToken, token_id)
-    if api_token is None or (api_token.user_id != user.id and user.role != "admin"):
+    if api_token is None or (api_token.user_id != user.id and user.role != Role.ADMIN):
         return False
     api_token.revoked_at = utcnow()
     session.add(AuditLog(user_id=user.id, action="api_token.revoke", target_type="api_token", target_id=token_id))
@@ -143,21 +144,21 @@ def tokens_of(session: Session, user: User) -> list[ApiToken]:
 
 def _other_active_admins(session: Session, user: User) -> int:
     return session.scalar(select(func.count()).select_from(User).where(
-        User.role == "admin", User.active.is_(True), User.id != user.id)) or 0
+        User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)) or 0
 
 
 def _keep_an_admin(session: Session, user: User) -> None:
     """Nobody may take away the last active admin: nobody could manage accounts any more."""
-    if user.role == "admin" and user.active and _other_active_admins(session, user) == 0:
+    if user.role == Role.ADMIN and user.active and _other_active_admins(session, user) == 0:
         raise AccountError(f"{user.email} is the last active admin", "last_admin")
 
 
 def set_role(session: Session, user: User, role: str, *, actor: Optional[User] = None) -> bool:
-    if role not in STAFF_ROLES:
-        raise AccountError(f"role must be one of: {', '.join(STAFF_ROLES)}", "bad_role")
+    if not Role.has(role):
+        raise AccountError(f"role must be one of: {', '.join(Role)}", "bad_role")
     if role == user.role:
         return False
-    if role != "admin":
+    if role != Role.ADMIN:
         _keep_an_admin(session, user)
     before = user.role
     user.role = role

@@ -1,12 +1,20 @@
 """QR check-in at the door: scanner page, JSON API, offline door, live counts."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from plm.vocabulary import Role
 
 
-def register(app: Flask) -> None:
-    """The API and page blueprints, and the staff dashboard links."""
-    from plm.checkin import api, routes
+def init_app(app: Flask) -> None:
+    """The API and page blueprints, the staff dashboard links and `flask plm simulate-attendance`."""
+    from plm import cli
+    from plm.checkin import api, commands, routes
+    from plm.navigation import add_staff_link
 
     app.register_blueprint(api.bp)
     app.register_blueprint(routes.bp)
-    routes.register_links(app)
+    door_staff = (Role.ORGANIZER, Role.FACILITATOR)
+    add_staff_link(app, "checkin.door", _l("Door check-in"), roles=door_staff, order=20, moment="door")
+    add_staff_link(app, "checkin.dashboard", _l("Live attendance"), roles=door_staff, order=21, moment="door")
+    cli.add_commands(commands.COMMANDS)

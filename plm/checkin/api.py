@@ -17,10 +17,11 @@ from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.models import Checkpoint
+from plm.vocabulary import Role
 
 bp = Blueprint("checkin_api", __name__, url_prefix="/api/v1/events/<slug>")
 
-door_staff = role_required("organizer", "facilitator")
+door_staff = role_required(Role.ORGANIZER, Role.FACILITATOR)
 MAX_BODY = 10_000  # bytes: a scan is a few hundred
 
 
@@ -129,7 +130,7 @@ def _checkpoint_arg(event) -> Checkpoint | None:
 
 def _facilitator_roster(checkpoint: Checkpoint | None) -> set[str] | None:
     """For a facilitator at a sign-up session: the public ids they may see; None: no limit."""
-    if checkpoint is None or current_user.role != "facilitator":
+    if checkpoint is None or current_user.role != Role.FACILITATOR:
         return None
     return service.session_roster_ids(db.session, checkpoint)
 

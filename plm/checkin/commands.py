@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import delete, select
 
-from plm.cli import plm_cli
+from plm.cli import command
 from plm.extensions import db
-from plm.transactions import commit_unit
 from plm.models import CheckIn, Checkpoint, Event, EventSession, Participant, SessionSignup, User
+from plm.transactions import commit_unit
+from plm.vocabulary import CheckInSource, CheckpointKind, ParticipantStatus, Role, SessionKind
 
 
 def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool = False) -> dict:
@@ -33,11 +34,11 @@ def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool 
     existing = set(session.execute(select(CheckIn.participant_id, CheckIn.checkpoint_id)
                                    .where(CheckIn.checkpoint_id.in_(checkpoint_ids))).all())
     people = session.scalars(select(Participant).where(Participant.event_id == event.id,
-                                                       Participant.status == "registered").order_by(Participant.id)).all()
-    staff = session.scalars(select(User).where(User.role.in_(["organizer", "admin"])).order_by(User.id)).all()
+                                                       Participant.status == ParticipantStatus.REGISTERED).order_by(Participant.id)).all()
+    staff = session.scalars(select(User).where(User.role.in_([Role.ORGANIZER, Role.ADMIN])).order_by(User.id)).all()
     no_shows = set(p.id for p in rng.sample(people, max(1, len(people) * 3 // 100))) if people else set()
     reliability = {p.id: rng.choice([1.0, 0.97, 0.93, 0.85, 0.7]) for p in people}
-    days = session.scalars(select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == "day")
+    days = session.scalars(select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY)
                            .order_by(Checkpoint.day)).all()
     doors = ["Pintu 1", "Pintu 2", "Pintu 3"]
     rows = []
@@ -54,7 +55,7 @@ def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool 
             door = rng.choice(doors)
             if (p.id, cp.id) not in existing:
                 rows.append(CheckIn(participant_id=p.id, checkpoint_id=cp.id, checked_in_at=at,
-                                    user_id=user.id if user else None, device=door, source="qr"))
+                                    user_id=user.id if user else None, device=door, source=CheckInSource.QR))
         present_by_day[cp.day] = present
     sessions = session.execute(
         select(Checkpoint, EventSession).join(EventSession, EventSession.id == Checkpoint.session_id)
@@ -73,7 +74,7 @@ def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool 
             pool = [p for p in present if p.id in signups[s.id]]
             chosen = [p for p in pool if rng.random() < 0.9]
         else:
-            share = 0.85 if s.kind == "plenary" else rng.uniform(0.08, 0.2)
+            share = 0.85 if s.kind == SessionKind.PLENARY else rng.uniform(0.08, 0.2)
             wanted = int(len(present) * share)
             if s.capacity:
                 wanted = min(s.capacity, wanted if rng.random() < 0.6 else s.capacity)  # some sessions full
@@ -83,7 +84,7 @@ def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool 
             if (p.id, cp.id) in existing:
                 continue
             rows.append(CheckIn(participant_id=p.id, checkpoint_id=cp.id, checked_in_at=at,
-                                device=(s.room.name if s.room else "")[:60], source="qr",
+                                device=(s.room.name if s.room else "")[:60], source=CheckInSource.QR,
                                 user_id=staff[0].id if staff else None))
             session_rows += 1
     session.add_all(rows)
@@ -92,7 +93,7 @@ def simulate_attendance(session, event: Event, *, seed: int = 2015, reset: bool 
             "no_shows": len(no_shows), "participants": len(people)}
 
 
-@plm_cli.command("simulate-attendance")
+@command("simulate-attendance")
 @click.option("--event", "slug", required=True, help="Event slug, e.g. plm-2015.")
 @click.option("--reset", is_flag=True, help="Delete the event's check-ins first.")
 @click.option("--seed", default=2015, show_default=True, help="Random seed (same seed, same attendance).")
@@ -106,3 +107,6 @@ def simulate_attendance_command(slug: str, reset: bool, seed: int) -> None:
     click.echo(f"Recorded {summary['checkins']} check-ins ({summary['day_checkins']} at the door, "
                f"{summary['session_checkins']} in sessions) for {summary['participants']} participants; "
                f"{summary['no_shows']} never came.")
+
+
+COMMANDS = (simulate_attendance_command,)

@@ -8,7 +8,7 @@ import os
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -18,11 +18,12 @@ from plm.checkin.charts import live_charts
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.models import utcnow
-from plm.navigation import add_staff_link, has_endpoint
+from plm.navigation import has_endpoint
+from plm.vocabulary import CheckpointKind, Role
 
 bp = Blueprint("checkin", __name__, url_prefix="/staff")
 
-door_staff = role_required("organizer", "facilitator")
+door_staff = role_required(Role.ORGANIZER, Role.FACILITATOR)
 
 # The door's ES modules (static/js/door/, no build step; main.js imports the others) and the signature pad.
 DOOR_MODULES = ("js/door/main.js", "js/door/judge.js", "js/door/queue.js", "js/door/camera.js", "js/door/ui.js",
@@ -43,15 +44,16 @@ def door_assets_version() -> str:
 
 
 def badge_url_template(slug: str) -> str | None:
-    """Hook for the documents feature: a single-badge PDF for a participant, if that endpoint exists."""
-    if not has_endpoint("documents.single_badge"):
+    """Hook for the documents feature: where the door's "Print badge" button posts (it records the printing
+    and sends the tap on to the participant's single-badge PDF), if that endpoint exists."""
+    if not has_endpoint("documents.print_badge"):
         return None
-    return url_for("documents.single_badge", slug=slug, public_id="PUBLICID")
+    return url_for("documents.print_badge", slug=slug, public_id="PUBLICID")
 
 
 def checkpoint_day(checkpoint, tz: ZoneInfo) -> str | None:
     """The event-local day a checkpoint belongs to (a day's entrance, or the day a session starts)."""
-    if checkpoint.kind == "day" and checkpoint.day:
+    if checkpoint.kind == CheckpointKind.DAY and checkpoint.day:
         return checkpoint.day.isoformat()
     if checkpoint.session is not None and checkpoint.session.starts_at is not None:
         return checkpoint.session.starts_at.astimezone(tz).date().isoformat()
@@ -67,9 +69,9 @@ def door(slug: str):
     chosen = next((c for c in checkpoints if str(c.id) == requested), None)
     tz = ZoneInfo(event.timezone)
     days = {c.id: checkpoint_day(c, tz) for c in checkpoints}
-    day_list = sorted(d for c, d in ((c, days[c.id]) for c in checkpoints) if c.kind == "day" and d)
+    day_list = sorted(d for c, d in ((c, days[c.id]) for c in checkpoints) if c.kind == CheckpointKind.DAY and d)
     status_url = (url_for("participants.change_status", slug=event.slug, public_id="PUBLICID")
-                  if has_endpoint("participants.change_status") and current_user.role in ("admin", "organizer") else None)
+                  if has_endpoint("participants.change_status") and current_user.role in (Role.ADMIN, Role.ORGANIZER) else None)
     config = {
         "event": event.slug,
         "timezone": event.timezone,
@@ -87,7 +89,7 @@ def door(slug: str):
         "assets": door_assets_version(),
         "vendor": url_for("static", filename="vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js"),
         "user": int(current_user.id),
-        "isAdmin": current_user.role == "admin",
+        "isAdmin": current_user.role == Role.ADMIN,
         # The wrong-day rule's margin, so offline judging matches the server's (None: the rule is off).
         "dayMarginHours": current_app.config.get("CHECKIN_DAY_MARGIN_HOURS"),
     }
@@ -153,7 +155,3 @@ def dashboard(slug: str):
                                         "charts": url_for("checkin.dashboard", slug=event.slug, part="charts"),
                                         "chartsInterval": 30000})
 
-
-def register_links(app: Flask) -> None:
-    add_staff_link(app, "checkin.door", _l("Door check-in"), roles=("organizer", "facilitator"), order=20, moment="door")
-    add_staff_link(app, "checkin.dashboard", _l("Live attendance"), roles=("organizer", "facilitator"), order=21, moment="door")

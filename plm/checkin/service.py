@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 
 from plm import tickets
 from plm.models import (
-    NON_PROGRAMME_KINDS,
     AuditLog,
     CheckIn,
     Checkpoint,
@@ -41,6 +40,7 @@ from plm.models import (
     utcnow,
 )
 from plm.text import clean_line, fold_for_search
+from plm.vocabulary import NON_PROGRAMME_KINDS, CheckInSource, CheckpointKind, ParticipantStatus, Role
 
 
 class Result(StrEnum):
@@ -56,19 +56,9 @@ class Result(StrEnum):
     WRONG_DAY = "wrong_day"
 
 
-class Source(StrEnum):
-    """How a scan reached the server (the JSON `source`, stored on the check-in)."""
-
-    QR = "qr"
-    MANUAL = "manual"
-    WALK_IN = "walk-in"
-    OFFLINE_SYNC = "offline-sync"
-    PAPER = "paper"
-
-
 # A bare public id (the "ticket number" printed under the QR) is a person typing it: accepted only from these
 # staff entries (typed, walk-in, ticked off a signed paper sheet), never from a camera or a replayed camera scan, which must carry the full, verified code.
-STAFF_ENTRY_SOURCES = (Source.MANUAL, Source.WALK_IN, Source.PAPER)
+STAFF_ENTRY_SOURCES = (CheckInSource.MANUAL, CheckInSource.WALK_IN, CheckInSource.PAPER)
 UNDO_WINDOW = timedelta(minutes=15)
 # An offline scan may carry a time a little off the server clock (phones drift), either way.
 FUTURE_SKEW = timedelta(minutes=5)
@@ -96,7 +86,7 @@ class ScanRequest:
     client_uuid: Optional[str] = None
     scanned_at: Optional[datetime] = None
     device: str = ""
-    source: str = Source.QR.value  # plain strings here: they are stored and sent as they are
+    source: str = CheckInSource.QR
     override: bool = False
     correction: bool = False
 
@@ -181,9 +171,9 @@ def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
         raise CheckinError("invalid_field", "device must be a name of at most 60 characters", field="device")
     device = clean_line(device)
     try:
-        source = Source(body.get("source", Source.QR)).value
+        source = CheckInSource(body.get("source", CheckInSource.QR)).value
     except ValueError:
-        raise CheckinError("invalid_field", "source must be one of " + ", ".join(Source), field="source")
+        raise CheckinError("invalid_field", "source must be one of " + ", ".join(CheckInSource), field="source")
     override = body.get("override", False)
     if not isinstance(override, bool):
         raise CheckinError("invalid_field", "override must be true or false", field="override")
@@ -295,7 +285,7 @@ def _stored_answer(stored: Optional[dict], stored_user: Optional[int], user_id: 
 
 def checkpoint_day(row: Any) -> Optional[date]:
     """The day a checkpoint belongs to, in the event's timezone: the door's day, or the session's."""
-    if row.kind == "day":
+    if row.kind == CheckpointKind.DAY:
         return row.day
     if row.session_starts_at is not None:
         return row.session_starts_at.astimezone(ZoneInfo(row.timezone)).date()
@@ -335,7 +325,7 @@ def record_scan(session: Session, app_secret: str, event_slug: str, scan: ScanRe
                                     "uuid": scan.client_uuid}).first()
     if row is None:
         return _replay_or_unknown_checkpoint(conn, slug, scan.client_uuid, user_id)
-    if user is not None and user.role == "facilitator" and not _facilitator_may_use(session, user, row.event_id, row.id):
+    if user is not None and user.role == Role.FACILITATOR and not _facilitator_may_use(session, user, row.event_id, row.id):
         raise CheckinError("forbidden_checkpoint", "facilitators check in only at their own sessions", status=403,
                            field="checkpoint")
     replay = _stored_answer(row.stored, row.stored_user, user_id)
@@ -441,16 +431,16 @@ def _judge(session: Session, app_secret: str, ticket: _Ticket, attempt: _Attempt
         raise _Refused(Result.INVALID)
     attempt.participant_id = row.pid
     attempt.participant = participant_dict(row)
-    if row.status == "cancelled":
+    if row.status == ParticipantStatus.CANCELLED:
         raise _Refused(Result.CANCELLED)
-    if row.status != "registered":
+    if row.status != ParticipantStatus.REGISTERED:
         raise _Refused(Result.INVALID, reason=row.status)  # e.g. still on the waiting list
     day = checkpoint_day(row) if day_margin is not None else None
     if day is not None and outside_day(day, attempt.scanned_at, row.timezone, day_margin):
         if not scan.correction:
             raise _Refused(Result.WRONG_DAY, day=day.isoformat())
         attempt.extra["correction"] = True
-    if row.kind == "session" and row.signup_required and row.signup_id is None and not scan.override:
+    if row.kind == CheckpointKind.SESSION and row.signup_required and row.signup_id is None and not scan.override:
         raise _Refused(Result.NOT_SIGNED_UP)
 
 
@@ -568,7 +558,7 @@ def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, no
     if row is None:
         raise UndoError("not_found", "no such check-in in this event", status=404)
     checkin, checkpoint = row
-    if user.role != "admin":
+    if user.role != Role.ADMIN:
         if checkin.user_id != user.id:
             raise UndoError("undo_not_allowed", "only the staff member who scanned can undo this check-in", status=403)
         if now - checkin.created_at > UNDO_WINDOW:
@@ -683,17 +673,17 @@ def snapshot(session: Session, app_secret: str, event: Event, checkpoint: Option
                Participant.institution, Participant.province, Participant.status, Participant.role,
                Participant.ticket_secret)
         # Pending (waiting for approval) people have no ticket yet: the door does not know them.
-        .where(Participant.event_id == event.id, Participant.status != "pending").order_by(Participant.id)
+        .where(Participant.event_id == event.id, Participant.status != ParticipantStatus.PENDING).order_by(Participant.id)
     ).all()
     checked: dict[int, datetime] = {}
     signed: Optional[set[int]] = None
     if checkpoint is not None:
         checked = dict(session.execute(
             select(CheckIn.participant_id, CheckIn.checked_in_at).where(CheckIn.checkpoint_id == checkpoint.id)).all())
-        if checkpoint.kind == "session" and checkpoint.session is not None and checkpoint.session.signup_required:
+        if checkpoint.kind == CheckpointKind.SESSION and checkpoint.session is not None and checkpoint.session.signup_required:
             signed = set(session.scalars(select(SessionSignup.participant_id).where(
                 SessionSignup.session_id == checkpoint.session_id)))
-    status_code = {"registered": "r", "waitlisted": "w", "cancelled": "c"}
+    status_code = {ParticipantStatus.REGISTERED: "r", ParticipantStatus.WAITLISTED: "w", ParticipantStatus.CANCELLED: "c"}
     people = []
     for row in rows:
         code = tickets.make_code(key, event.slug, row.public_id, row.ticket_secret)
@@ -726,7 +716,7 @@ def snapshot_etag(session: Session, event: Event, checkpoint: Optional[Checkpoin
     if checkpoint is not None:
         c = session.execute(select(func.count(CheckIn.id), func.max(CheckIn.checked_in_at), func.max(CheckIn.id))
                             .where(CheckIn.checkpoint_id == checkpoint.id)).first()
-        if checkpoint.kind == "session":
+        if checkpoint.kind == CheckpointKind.SESSION:
             s = session.execute(select(func.count(SessionSignup.id)).where(
                 SessionSignup.session_id == checkpoint.session_id)).first()
     raw = json.dumps([event.id, event.ticket_key_version, list(map(str, p)), list(map(str, c)), list(map(str, s)),
@@ -738,12 +728,12 @@ def ensure_session_checkpoints(session: Session, event: Event) -> None:
     """A checkpoint per programme session (not breaks or the registration desk). Called where the schedule
     changes (a saved session, an import, the demo), never while a page is read."""
     existing = set(session.scalars(select(Checkpoint.session_id).where(
-        Checkpoint.event_id == event.id, Checkpoint.kind == "session")))
+        Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.SESSION)))
     missing = session.scalars(select(EventSession).where(
         EventSession.event_id == event.id, EventSession.kind.not_in(NON_PROGRAMME_KINDS),
         EventSession.id.not_in(existing) if existing else True)).all()
     for s in missing:
-        session.add(Checkpoint(event_id=event.id, kind="session", session_id=s.id, name=s.title[:300]))
+        session.add(Checkpoint(event_id=event.id, kind=CheckpointKind.SESSION, session_id=s.id, name=s.title[:300]))
     if missing:
         session.flush()
 
@@ -751,11 +741,11 @@ def ensure_session_checkpoints(session: Session, event: Event) -> None:
 def checkpoints_for(session: Session, event: Event) -> list[Checkpoint]:
     """Day checkpoints (by day) then session checkpoints (by start time). Reads only: they are made when the
     event's days or its schedule change (plm/admin/service.py, plm/schedule/service.py)."""
-    days = session.scalars(select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == "day")
+    days = session.scalars(select(Checkpoint).where(Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY)
                            .order_by(Checkpoint.day)).all()
     sessions = session.scalars(
         select(Checkpoint).join(EventSession, EventSession.id == Checkpoint.session_id)
-        .where(Checkpoint.event_id == event.id, Checkpoint.kind == "session", EventSession.cancelled_at.is_(None))
+        .where(Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.SESSION, EventSession.cancelled_at.is_(None))
         .order_by(EventSession.starts_at, EventSession.id)).all()
     return [*days, *sessions]
 
@@ -764,7 +754,7 @@ def stats(session: Session, event: Event, now: Optional[datetime] = None) -> dic
     """Counts per checkpoint, arrivals per 10 minutes, per province and institution type, last scans."""
     now = now or utcnow()
     registered = session.scalar(select(func.count(Participant.id)).where(
-        Participant.event_id == event.id, Participant.status == "registered")) or 0
+        Participant.event_id == event.id, Participant.status == ParticipantStatus.REGISTERED)) or 0
     checkpoints = _checkpoint_counts(session, event, registered)
     current = _current_day(checkpoints, now.astimezone(ZoneInfo(event.timezone)).date())
     arrivals: list[dict] = []
@@ -800,7 +790,7 @@ def _checkpoint_counts(session: Session, event: Event, registered: int) -> list[
     for cp in checkpoints_for(session, event):
         checked = counts.get(cp.id, 0)
         s = cp.session
-        if cp.kind == "day":
+        if cp.kind == CheckpointKind.DAY:
             expected, label = registered, cp.day.isoformat() if cp.day else cp.name
         else:
             expected = signups.get(cp.session_id) if s is not None and s.signup_required else (s.capacity if s else None)
@@ -818,7 +808,7 @@ def _checkpoint_counts(session: Session, event: Event, registered: int) -> list[
 
 def _current_day(checkpoints: list[dict], today: date) -> Optional[dict]:
     """Today's day checkpoint; else the latest day with check-ins; else the first day."""
-    days = [c for c in checkpoints if c["kind"] == "day"]
+    days = [c for c in checkpoints if c["kind"] == CheckpointKind.DAY]
     current = next((c for c in days if c["day"] == today.isoformat()), None)
     if current is None and days:
         with_data = [c for c in days if c["checked_in"]]
@@ -847,7 +837,7 @@ def _registered_by(session: Session, event: Event, checkpoint_id: int, column: A
         select(column, func.count(Participant.id), checked)
         .select_from(Participant)
         .outerjoin(CheckIn, and_(CheckIn.participant_id == Participant.id, CheckIn.checkpoint_id == checkpoint_id))
-        .where(Participant.event_id == event.id, Participant.status == "registered")
+        .where(Participant.event_id == event.id, Participant.status == ParticipantStatus.REGISTERED)
         .group_by(column).order_by(*order)).all()
 
 
@@ -867,7 +857,7 @@ def _last_scans(session: Session, event: Event) -> list[dict]:
 
 def facilitator_checkpoint_ids(session: Session, event_id: int, user: User) -> Optional[set[int]]:
     """The checkpoints a facilitator may use: their own sessions'. None: no limit (organizers, admins)."""
-    if user.role != "facilitator":
+    if user.role != Role.FACILITATOR:
         return None
     from plm.schedule.service import leader_ids_for_user
 
@@ -877,7 +867,7 @@ def facilitator_checkpoint_ids(session: Session, event_id: int, user: User) -> O
         return set()
     return set(session.scalars(
         select(Checkpoint.id).join(session_facilitators, session_facilitators.c.session_id == Checkpoint.session_id)
-        .where(Checkpoint.event_id == event_id, Checkpoint.kind == "session",
+        .where(Checkpoint.event_id == event_id, Checkpoint.kind == CheckpointKind.SESSION,
                session_facilitators.c.participant_id.in_(mine))))
 
 
@@ -891,7 +881,7 @@ def checkpoints_for_user(session: Session, event: Event, user: User) -> list[Che
 def session_roster_ids(session: Session, checkpoint: Checkpoint) -> Optional[set[str]]:
     """Public ids of who belongs on a sign-up session's list (signed up, or already checked in there);
     None for a day or an open session, where anyone may come."""
-    if checkpoint.kind != "session" or checkpoint.session is None or not checkpoint.session.signup_required:
+    if checkpoint.kind != CheckpointKind.SESSION or checkpoint.session is None or not checkpoint.session.signup_required:
         return None
     signed = select(SessionSignup.participant_id).where(SessionSignup.session_id == checkpoint.session_id)
     checked = select(CheckIn.participant_id).where(CheckIn.checkpoint_id == checkpoint.id)

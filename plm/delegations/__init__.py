@@ -5,6 +5,8 @@ send reminders, and approve registrations when the event asks for approval."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from plm.vocabulary import Role
+
 
 def init_app(app: Flask) -> None:
     """The public delegation page, the staff pages and the dashboard link."""
@@ -13,4 +15,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.staff)
-    add_staff_link(app, "delegations_staff.overview", _l("Delegations and approvals"), roles=("organizer",), order=14)
+    add_staff_link(app, "delegations_staff.overview", _l("Delegations and approvals"), roles=(Role.ORGANIZER,), order=14)

@@ -18,10 +18,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from plm.delegations.models import RegistrationMode
 from plm.forms import BaseForm, Printable
 from plm.registration.forms import _email, _line, institution_type_choices, staff_province_choices
 from plm.registration.service import normalize_phone
+from plm.vocabulary import RegistrationMode
 
 MODE_LABELS = {
     RegistrationMode.OPEN: _l("Open: anyone registers"),

@@ -15,10 +15,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from plm.delegations import service
-from plm.models import INSTITUTION_TYPES, Event, User
+from plm.models import Event, User
 from plm.participants.importexport import ImportFileError, neutralize, read_rows
 from plm.registration.service import find_province, normalize_phone
 from plm.text import clean_line
+from plm.vocabulary import InstitutionType
 
 COLUMNS = ["name", "institution_type", "province", "regency", "contact_name", "contact_whatsapp", "contact_email",
            "seats"]
@@ -116,7 +117,7 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
         values["name"] = name
         kind = cells.get("institution_type", "")
         if kind:
-            code = kind.casefold().replace(" ", "_") if kind.casefold().replace(" ", "_") in INSTITUTION_TYPES else None
+            code = kind.casefold().replace(" ", "_") if kind.casefold().replace(" ", "_") in InstitutionType.values() else None
             code = code or TYPE_WORDS.get(kind.casefold())
             if code is None:
                 issues.append(RowIssue(number, "institution_type", "bad_type", kind))

@@ -13,12 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from plm.extensions import db
 from plm.models import UTCDateTime, hash_token, utcnow
-
-
-class RegistrationMode(StrEnum):
-    OPEN = "open"  # anyone registers (a seat or the waiting list)
-    INVITATION = "invitation"  # only through an institution's invitation link
-    APPROVAL = "approval"  # anyone registers, staff approve before the ticket is sent
+from plm.vocabulary import ParticipantStatus
 
 
 class CapKind(StrEnum):
@@ -27,7 +22,7 @@ class CapKind(StrEnum):
 
 
 # Participants whose registration holds a seat of their institution.
-SEAT_HOLDING_STATUSES = ("registered", "pending", "waitlisted")
+SEAT_HOLDING_STATUSES = (ParticipantStatus.REGISTERED, ParticipantStatus.PENDING, ParticipantStatus.WAITLISTED)
 
 
 class Institution(db.Model):

@@ -34,11 +34,12 @@ from plm.questions import service as questions
 from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import RegistrationForm, registration_form
+from plm.vocabulary import ParticipantStatus, Role
 
 bp = Blueprint("delegations", __name__)
 staff = Blueprint("delegations_staff", __name__, url_prefix="/staff")
 
-organizer_required = role_required("organizer")
+organizer_required = role_required(Role.ORGANIZER)
 
 DELEGATION_ERRORS = {
     "no_seats": _l("All seats of your institution are taken. Replace a delegate or free a seat first."),
@@ -111,7 +112,7 @@ def _delegate_data(form: RegistrationForm) -> dict:
 
 
 def _queue_delegate_mail(result: registration.Registered):
-    kind = {"registered": "confirmation", "pending": "pending"}.get(result.participant.status, "waitlisted")
+    kind = {ParticipantStatus.REGISTERED: "confirmation", ParticipantStatus.PENDING: "pending"}.get(result.participant.status, "waitlisted")
     return mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
 
 
@@ -141,7 +142,7 @@ def add_delegate(slug: str, invite_token: str):
             else:
                 flash(_("%(name)s is registered. The ticket and personal link were sent to %(email)s.",
                         name=result.participant.full_name, email=result.participant.email)
-                      if result.participant.status == "registered" else
+                      if result.participant.status == ParticipantStatus.REGISTERED else
                       _("%(name)s is on the list (%(status)s). We sent a message to %(email)s.",
                         name=result.participant.full_name, email=result.participant.email,
                         status=_status_text(result.participant.status)), "success")
@@ -429,10 +430,7 @@ def approvals(slug: str):
             flash(_("%(n)s registrations declined; each person was told by email.", n=len(done)), "info")
             return redirect(url_for("delegations_staff.approvals", slug=slug))
         else:
-            done = service.approve(db.session, event, chosen, current_user)
-            for person_approved in done:
-                mails.queue_ticket_mail(db.session, person_approved,
-                                        "approved" if person_approved.status == "registered" else "waitlisted")
+            done = service.approve(db.session, event, chosen, current_user)  # queues the ticket mails
             flash(_("%(n)s registrations approved; the tickets were sent by email.", n=len(done)), "success")
             return redirect(url_for("delegations_staff.approvals", slug=slug))
     return render_template("delegations/approvals.html", event=event, people=people, form=form)

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from plm.delegations.models import SEAT_HOLDING_STATUSES, CapKind, DelegationCap, Institution, RegistrationMode
-from plm.models import INSTITUTION_TYPES, Event, Participant, User, audit, hash_token, utcnow
+from plm.delegations.models import SEAT_HOLDING_STATUSES, CapKind, DelegationCap, Institution
+from plm.models import AuditLog, Event, Participant, User, audit, hash_token, utcnow
+from plm.registration import mails
 from plm.registration import service as registration
 from plm.text import clean_line, fold_for_search
+from plm.vocabulary import InstitutionType, ParticipantStatus, RegistrationMode, RegistrationSource
 
 
 class DelegationError(Exception):
@@ -35,6 +37,7 @@ class DelegationError(Exception):
 
 INSTITUTION_FIELDS = ("name", "institution_type", "province", "regency", "contact_name", "contact_whatsapp",
                       "contact_email", "seats")
+CONTACT_FIELDS = ("contact_name", "contact_whatsapp", "contact_email")
 
 
 def clean_institution(data: dict[str, Any]) -> dict[str, Any]:
@@ -44,8 +47,8 @@ def clean_institution(data: dict[str, Any]) -> dict[str, Any]:
         if key not in data or data[key] is None:
             continue
         values[key] = data[key] if key == "seats" else clean_line(data[key])
-    if "institution_type" in values and values["institution_type"] not in INSTITUTION_TYPES:
-        values["institution_type"] = "other"
+    if "institution_type" in values and not InstitutionType.has(values["institution_type"]):
+        values["institution_type"] = InstitutionType.OTHER
     if values.get("province"):
         values["province"] = registration.find_province(values["province"]) or values["province"]
     if values.get("contact_whatsapp"):
@@ -87,8 +90,10 @@ def save_institution(session: Session, event: Event, data: dict[str, Any], user:
     if institution is None:
         institution = Institution(event_id=event.id)
         session.add(institution)
-    changes = {key: [getattr(institution, key), value] for key, value in values.items()
-               if getattr(institution, key) != value}
+    # A contact's name, WhatsApp and e-mail are personal data: the log says they changed, not to what,
+    # so blanking them (an erasure request) leaves no copy behind.
+    changes = {key: "changed" if key in CONTACT_FIELDS else [getattr(institution, key), value]
+               for key, value in values.items() if getattr(institution, key) != value}
     for key, value in values.items():
         setattr(institution, key, value)
     session.flush()
@@ -194,7 +199,7 @@ def add_delegate(session: Session, event: Event, institution: Institution, data:
     the event lock is taken before counting). Raises DelegationError or RegistrationError."""
     registration.lock_event(session, event)
     check_seat(session, event, institution)
-    result = registration.register(session, event, _delegate_values(institution, data), source="delegation",
+    result = registration.register(session, event, _delegate_values(institution, data), source=RegistrationSource.DELEGATION,
                                    institution_id=institution.id)
     mark_active(institution)
     return result
@@ -228,21 +233,21 @@ def replace_delegate(session: Session, event: Event, institution: Institution, o
     previous = old.status
     if registration.find_by_email(session, event, data.get("email") or "") is not None:
         raise registration.RegistrationError("duplicate_email")
-    old.status = "cancelled"
+    old.status = ParticipantStatus.CANCELLED
     old.cancelled_at = utcnow()
     registration.release_signups(session, old)
     registration.reissue_ticket(session, old, None)
     session.flush()
-    result = registration.register(session, event, _delegate_values(institution, data), source="delegation",
+    result = registration.register(session, event, _delegate_values(institution, data), source=RegistrationSource.DELEGATION,
                                    institution_id=institution.id, check_window=False,
-                                   ignore_capacity=previous == "registered")
+                                   ignore_capacity=previous == ParticipantStatus.REGISTERED)
     new = result.participant
-    if previous == "pending":
-        new.status = "pending"
-    elif previous == "waitlisted":
-        new.status, new.waitlisted_at = "waitlisted", old.waitlisted_at or utcnow()
-    elif new.status == "pending" and previous == "registered":
-        new.status = "registered"  # the seat was approved already; the person changes, not the approval
+    if previous == ParticipantStatus.PENDING:
+        new.status = ParticipantStatus.PENDING
+    elif previous == ParticipantStatus.WAITLISTED:
+        new.status, new.waitlisted_at = ParticipantStatus.WAITLISTED, old.waitlisted_at or utcnow()
+    elif new.status == ParticipantStatus.PENDING and previous == ParticipantStatus.REGISTERED:
+        new.status = ParticipantStatus.REGISTERED  # the seat was approved already; the person changes, not the approval
     session.flush()
     audit(session, "delegation.substitute", event_id=event.id, target=institution,
           old_public_id=old.public_id, old_participant_id=old.id, new_participant_id=new.id)
@@ -266,23 +271,26 @@ def free_seat(session: Session, event: Event, institution: Institution, delegate
 
 def pending(session: Session, event: Event) -> list[Participant]:
     return list(session.scalars(select(Participant).where(
-        Participant.event_id == event.id, Participant.status == "pending").order_by(Participant.created_at, Participant.id)))
+        Participant.event_id == event.id, Participant.status == ParticipantStatus.PENDING).order_by(Participant.created_at, Participant.id)))
 
 
 def approve(session: Session, event: Event, people: list[Participant], user: User) -> list[Participant]:
-    """Pending registrations get a seat (or, when the event is full, the waiting list). Returns those changed."""
+    """Pending registrations get a seat (or, when the event is full, the waiting list), and each gets the mail
+    that says so, with the ticket (outbox). The approvals page and the participant page both come here.
+    Returns those changed."""
     registration.lock_event(session, event)
     done = []
     for participant in people:
         session.refresh(participant)
-        if participant.status != "pending" or participant.event_id != event.id:
+        if participant.status != ParticipantStatus.PENDING or participant.event_id != event.id:
             continue
         full = event.capacity is not None and registration.registered_count(session, event) >= event.capacity
-        participant.status = "waitlisted" if full else "registered"
+        participant.status = ParticipantStatus.WAITLISTED if full else ParticipantStatus.REGISTERED
         if full:
             participant.waitlisted_at = utcnow()
         session.flush()
         audit(session, "participant.approve", user=user, event_id=event.id, target=participant, status=participant.status)
+        mails.queue_ticket_mail(session, participant, "approved" if participant.status == ParticipantStatus.REGISTERED else "waitlisted")
         done.append(participant)
     return done
 
@@ -294,9 +302,9 @@ def decline(session: Session, event: Event, people: list[Participant], reason: s
     done = []
     for participant in people:
         session.refresh(participant)
-        if participant.status != "pending" or participant.event_id != event.id:
+        if participant.status != ParticipantStatus.PENDING or participant.event_id != event.id:
             continue
-        participant.status = "cancelled"
+        participant.status = ParticipantStatus.CANCELLED
         participant.cancelled_at = utcnow()
         session.flush()
         audit(session, "participant.decline", user=user, event_id=event.id, target=participant, reason=reason)
@@ -319,7 +327,7 @@ def plan_match_by_name(session: Session, event: Event) -> MatchPlan:
     plan = MatchPlan()
     for participant in session.scalars(select(Participant).where(
             Participant.event_id == event.id, Participant.institution_id.is_(None),
-            Participant.status != "cancelled").order_by(Participant.institution, Participant.full_name)):
+            Participant.status != ParticipantStatus.CANCELLED).order_by(Participant.institution, Participant.full_name)):
         institution = by_name.get(fold_for_search(participant.institution or ""))
         if institution is not None:
             plan.matches.append((participant, institution))
@@ -385,9 +393,9 @@ def overview(session: Session, event: Event) -> list[Row]:
         row = rows.get(institution_id)
         if row is None:
             continue
-        if status in ("registered", "pending", "waitlisted"):
+        if status in (ParticipantStatus.REGISTERED, ParticipantStatus.PENDING, ParticipantStatus.WAITLISTED):
             setattr(row, status, count)
-        if last is not None and status != "cancelled" and (row.last_registration_at is None or last > row.last_registration_at):
+        if last is not None and status != ParticipantStatus.CANCELLED and (row.last_registration_at is None or last > row.last_registration_at):
             row.last_registration_at = last
     return list(rows.values())
 
@@ -428,3 +436,43 @@ def set_mode(session: Session, event: Event, mode: str, substitution_deadline: d
     if changes:
         session.flush()
         audit(session, "event.delegation_settings", user=user, event_id=event.id, target=event, changes=changes)
+
+
+# ---------------------------------------------------------------- privacy (UU PDP)
+
+def contacted_institutions(session: Session, participant: Participant) -> list[Institution]:
+    """Institutions of the participant's event whose contact is this participant (same e-mail or WhatsApp)."""
+    email = (participant.email or "").strip().lower()
+    phone = (participant.phone or "").strip()
+    found = []
+    for institution in session.scalars(select(Institution).where(Institution.event_id == participant.event_id)
+                                       .order_by(Institution.name)):
+        if (email and institution.contact_email.strip().lower() == email) or \
+                (phone and institution.contact_whatsapp == phone):
+            found.append(institution)
+    return found
+
+
+def contact_data(institution: Institution) -> dict[str, Any]:
+    """What PLM holds about an institution's contact person (for "download my data")."""
+    return {"institution": institution.name, "contact_name": institution.contact_name,
+            "contact_whatsapp": institution.contact_whatsapp, "contact_email": institution.contact_email,
+            "invitation_sent_at": institution.invite_issued_at.isoformat() if institution.invite_issued_at else None,
+            "last_reminded_at": institution.last_reminded_at.isoformat() if institution.last_reminded_at else None}
+
+
+def forget_contact(session: Session, institution: Institution) -> None:
+    """Remove the contact person's name, WhatsApp and e-mail, and their old values kept in the audit log."""
+    institution.contact_name = institution.contact_whatsapp = institution.contact_email = ""
+    session.execute(update(AuditLog).where(AuditLog.target_type == "institution",
+                                           AuditLog.target_id == institution.id).values(detail={}))
+
+
+def anonymise_contacts(session: Session, event: Event) -> int:
+    """Anonymising an event: every contact's personal data goes and the invitation links stop working (they
+    would open delegate lists nobody needs any more). Name, type, province and seats stay for the counts."""
+    institution_list = list(session.scalars(select(Institution).where(Institution.event_id == event.id)))
+    for institution in institution_list:
+        forget_contact(session, institution)
+        institution.invite_nonce = institution.invite_token_hash = None
+    return len(institution_list)

@@ -9,7 +9,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,16 @@ from plm.auth.service import create_user, find_user, temporary_password
 from plm.demo.data import DEMO_EVENT, DEMO_ROOMS, DEMO_STAFF, DEMO_TRACKS, demo_schedule
 from plm.demo.partners import load_partners
 from plm.demo.people import generate_participants
-from plm.models import NON_PROGRAMME_KINDS, Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
+from plm.models import Checkpoint, Event, EventSession, Participant, Room, Track, utcnow
+from plm.vocabulary import (
+    NON_PROGRAMME_KINDS,
+    CheckpointKind,
+    ParticipantRole,
+    ParticipantStatus,
+    RegistrationSource,
+    Role,
+    SessionKind,
+)
 
 
 def _demo_questions(session: Session, event: Event, people: list, participants: list[Participant]) -> None:
@@ -86,8 +95,8 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
             event_id=event.id, full_name=person.full_name, name_on_badge=person.name_on_badge,
             email=person.email, phone=person.phone,
             institution=person.institution, institution_type=person.institution_type, province=person.province,
-            role=person.role, status="registered", diet=person.diet, access_needs=person.access_needs,
-            consent_at=now, source="demo",
+            role=person.role, status=ParticipantStatus.REGISTERED, diet=person.diet, access_needs=person.access_needs,
+            consent_at=now, source=RegistrationSource.DEMO,
         )
         participants.append(participant)
     session.add_all(participants)
@@ -95,7 +104,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
 
     _demo_questions(session, event, people, participants)
 
-    leaders = [p for p in participants if p.role in ("facilitator", "speaker")]
+    leaders = [p for p in participants if p.role in (ParticipantRole.FACILITATOR, ParticipantRole.SPEAKER)]
     rng = random.Random(2015)
     sessions = []
     for item in demo_schedule(first_day):
@@ -107,7 +116,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
             room=rooms.get(item.room), track=tracks.get(item.track) if item.track else None,
             starts_at=start, ends_at=end, capacity=item.capacity, signup_required=item.signup_required,
         )
-        pool = [p for p in leaders if p.role == "speaker"] if item.kind == "plenary" else leaders
+        pool = [p for p in leaders if p.role == ParticipantRole.SPEAKER] if item.kind == SessionKind.PLENARY else leaders
         # Nobody leads two sessions at once: the one deliberate conflict is the room (DEMO_CONFLICT_TITLES).
         busy = {p.id for other in sessions if other.starts_at < end and start < other.ends_at for p in other.facilitators}
         free = [p for p in pool if p.id not in busy]
@@ -118,7 +127,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     session.flush()
     for event_session in sessions:
         if event_session.kind not in NON_PROGRAMME_KINDS:
-            session.add(Checkpoint(event_id=event.id, kind="session", session_id=event_session.id,
+            session.add(Checkpoint(event_id=event.id, kind=CheckpointKind.SESSION, session_id=event_session.id,
                                    name=event_session.title[:300]))
         event_session.published_state = {
             "starts_at": event_session.starts_at.isoformat(), "ends_at": event_session.ends_at.isoformat(),
@@ -126,8 +135,8 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
         }
 
     # The demo facilitator login is one of the facilitators leading sessions, so "My sessions" has content.
-    facilitator_login = next(s["email"] for s in DEMO_STAFF if s["role"] == "facilitator")
-    leading = next((p for event_session in sessions for p in event_session.facilitators if p.role == "facilitator"), None)
+    facilitator_login = next(s["email"] for s in DEMO_STAFF if s["role"] == Role.FACILITATOR)
+    leading = next((p for event_session in sessions for p in event_session.facilitators if p.role == ParticipantRole.FACILITATOR), None)
     if leading is not None:
         leading.email = facilitator_login
 
@@ -163,3 +172,11 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
         "hotel_rooms": hotel["hotel_rooms"],
         "logins": logins,
     }
+
+
+def init_app(app: Flask) -> None:
+    """`flask plm demo | demo-logins`."""
+    from plm import cli
+    from plm.demo import commands
+
+    cli.add_commands(commands.COMMANDS)

@@ -1,10 +1,11 @@
-"""Demo evaluations: a form per programme session, an anonymous whole-event form and one pre/post test,
-answered by the people the attendance simulation checked in (`flask plm demo --attendance`)."""
+"""Demo evaluations: a form per programme session, one for the first day, an anonymous whole-event form and
+one pre/post test, answered by the people the attendance simulation checked in (`flask plm demo --attendance`)."""
 
 from __future__ import annotations
 
 import json
 import random
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from plm.evaluations import service
 from plm.evaluations.models import Answer, Phase, QuestionKind, Questionnaire, Submission
-from plm.models import NON_PROGRAMME_KINDS, Event, EventSession, Participant
+from plm.models import Event, EventSession, Participant, utcnow
+from plm.vocabulary import NON_PROGRAMME_KINDS
 
 SPEC = json.loads((Path(__file__).with_name("evaluations.json")).read_text(encoding="utf-8"))
 
 
-def simulate_evaluations(session: Session, event: Event, *, seed: int = 2015) -> dict:
+def simulate_evaluations(session: Session, event: Event, *, seed: int = 2015, now: datetime | None = None) -> dict:
     """Make the forms (when the event has none yet) and answer them; returns counts for the CLI."""
     if session.scalar(select(Questionnaire.id).where(Questionnaire.event_id == event.id).limit(1)) is not None:
         return {"forms": 0, "answers": 0}
@@ -26,16 +28,28 @@ def simulate_evaluations(session: Session, event: Event, *, seed: int = 2015) ->
         EventSession.event_id == event.id, EventSession.kind.not_in(NON_PROGRAMME_KINDS),
         EventSession.cancelled_at.is_(None)).order_by(EventSession.starts_at, EventSession.id)).all()
     forms = [service.create_from_starter(session, event, "evaluation", event_session=s) for s in sessions]
+    first_day = service.create_from_starter(session, event, "evaluation", day=event.starts_on)
     whole = service.create_from_starter(session, event, "evaluation")
     whole.anonymous = True
     test = service.create_from_starter(session, event, "test")
     session.flush()
     answers = 0
-    for form in [*forms, whole]:
+    for form in [*forms, first_day, whole]:
         answers += _answer_evaluation(session, form, rng)
     answers += _answer_test(session, test, rng)
+    open_before_the_event(first_day, test, now)
     session.flush()
-    return {"forms": len(forms) + 2, "answers": answers}
+    return {"forms": len(forms) + 3, "answers": answers}
+
+
+def open_before_the_event(day_form: Questionnaire, test: Questionnaire, now: datetime | None = None) -> None:
+    """The demo usually starts weeks ahead, so every window would still be shut: the first day's evaluation
+    and the whole-event pre test open from now (an hour back) instead, until their usual closing. The event's
+    dates are untouched (the door still says "not an event day"); for a demo in the past nothing reopens."""
+    since = (now or utcnow()) - timedelta(hours=1)
+    for form in (day_form, test):
+        if form.opens_at is not None and form.closes_at is not None and since < form.closes_at:
+            form.opens_at = min(form.opens_at, since)
 
 
 def _people(session: Session, form: Questionnaire, phase: Phase) -> list[Participant]:

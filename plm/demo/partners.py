@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from plm.delegations.models import DelegationCap, Institution
 from plm.models import Event, Participant, utcnow
+from plm.vocabulary import ParticipantRole, ParticipantStatus
 
 RULES = json.loads((Path(__file__).resolve().parent / "partners.json").read_text(encoding="utf-8"))
 
@@ -20,7 +21,7 @@ def load_partners(session: Session, event: Event, participants: list[Participant
     every `behind_every`-th, which still has empty seats; of those, every `not_used_every`-th never used its link."""
     groups: dict[tuple[str, str], list[Participant]] = {}
     for person in participants:
-        if person.role == "participant" and person.institution_type in RULES["types"]:
+        if person.role == ParticipantRole.PARTICIPANT and person.institution_type in RULES["types"]:
             groups.setdefault((person.institution, person.institution_type), []).append(person)
     now = utcnow()
     institutions = []
@@ -47,7 +48,7 @@ def load_partners(session: Session, event: Event, participants: list[Participant
             person.institution_id = institution.id
         linked.append(people)
     if linked:  # a smaller demo (count=30) has fewer institutions: the last one then
-        linked[min(RULES["pending_institution"], len(linked) - 1)][-1].status = "pending"
+        linked[min(RULES["pending_institution"], len(linked) - 1)][-1].status = ParticipantStatus.PENDING
     for cap in RULES["caps"]:
         session.add(DelegationCap(event_id=event.id, **cap))
     session.flush()

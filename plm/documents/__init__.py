@@ -32,6 +32,25 @@ __all__ = [
 ]
 
 
+def init_app(app):
+    """Badge and certificate pages and links, their batch job kinds, `flask plm badges | certificates`."""
+    from flask_babel import lazy_gettext as _l
+
+    from plm import cli
+    from plm.documents import commands, jobs, routes
+    from plm.navigation import add_manage_link, add_staff_link
+    from plm.vocabulary import Role
+
+    app.register_blueprint(routes.bp)
+    jobs.register_handlers()
+    add_staff_link(app, "documents.badges", _l("Badges"), roles=(Role.ORGANIZER,), order=40)
+    add_staff_link(app, "documents.certificates", _l("Certificates"), roles=(Role.FACILITATOR,), order=41, moment="after")
+    add_staff_link(app, "documents.certificate_settings", _l("Certificate settings"), roles=(Role.ADMIN,), order=42,
+                   moment="after")
+    add_manage_link(app, "documents.my_documents", _l("Badge and certificate"), order=30)
+    cli.add_commands(commands.COMMANDS)
+
+
 def __getattr__(name):
     if name in _LAZY:
         from importlib import import_module

@@ -12,11 +12,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from plm import links
-from plm.cli import plm_cli
+from plm.cli import command
 from plm.documents import service
 from plm.extensions import db
+from plm.models import Event, EventSession
 from plm.transactions import commit_unit
-from plm.models import PARTICIPANT_ROLES, PARTICIPANT_STATUSES, Event, EventSession
+from plm.vocabulary import ParticipantRole, ParticipantStatus
 
 
 def _event(slug: str) -> Event:
@@ -73,13 +74,13 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [item for value in values for item in re.split(r"[\s,;]+", value) if item]
 
 
-@plm_cli.command("badges")
+@command("badges")
 @click.option("--event", "slug", required=True, help="Event slug.")
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False, writable=True))
-@click.option("--role", "roles", multiple=True, type=click.Choice(PARTICIPANT_ROLES), help="Repeatable.")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ParticipantRole.values()), help="Repeatable.")
 @click.option("--ids", "ids", multiple=True, help="Ticket numbers (public ids), comma- or space-separated; repeatable.")
 @click.option("--province", "provinces", multiple=True, help="Exact province name; repeatable.")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(PARTICIPANT_STATUSES),
+@click.option("--status", "statuses", multiple=True, type=click.Choice(ParticipantStatus.values()),
               help="Default: registered. Repeatable.")
 @click.option("--unprinted", is_flag=True, help="Only badges never printed before.")
 @click.option("--sort", type=click.Choice(service.BADGE_SORTS), default="name", show_default=True)
@@ -90,7 +91,7 @@ def badges_command(slug, path, roles, ids, provinces, statuses, unprinted, sort,
     """Badge sheets for a selection of participants; records when each badge was printed."""
     event = _event(slug)
     selection = service.BadgeSelection(roles=list(roles), provinces=list(provinces),
-                                       statuses=list(statuses) or ["registered"], unprinted=unprinted,
+                                       statuses=list(statuses) or [ParticipantStatus.REGISTERED.value], unprinted=unprinted,
                                        ids=_split(ids), sort=sort)
     people = service.select_badges(db.session, event, selection)
     if not people:
@@ -108,7 +109,7 @@ def badges_command(slug, path, roles, ids, provinces, statuses, unprinted, sort,
     click.echo(f"Wrote {len(people)} badges ({layout}) to {path}.")
 
 
-@plm_cli.command("certificates")
+@command("certificates")
 @click.option("--event", "slug", required=True, help="Event slug.")
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False, writable=True))
 @click.option("--session", "session_id", type=int, help="Only the participants of this session (its id).")
@@ -135,3 +136,6 @@ def certificates_command(slug: str, path: str, session_id: int | None, processes
     _write(path, pdf)
     not_eligible = len(rows) - sum(1 for r in rows if r.eligibility.eligible)
     click.echo(f"Wrote {len(certs)} certificates to {path} ({not_eligible} not eligible).")
+
+
+COMMANDS = (badges_command, certificates_command)

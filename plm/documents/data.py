@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from plm.vocabulary import ParticipantRole
+
 __all__ = [
     "ROLES",
     "DEFAULT_ROLE_COLOURS",
@@ -23,15 +25,15 @@ __all__ = [
 ]
 
 #: Roles in display order.
-ROLES = ("participant", "facilitator", "speaker", "committee")
+ROLES = ParticipantRole.values()
 
 #: Band colours when the event does not set its own (all take white text).
 DEFAULT_ROLE_COLOURS = MappingProxyType(
     {
-        "participant": "#1F5FAD",  # blue
-        "facilitator": "#1E7A46",  # green
-        "speaker": "#B3261E",  # red
-        "committee": "#C25E00",  # orange
+        ParticipantRole.PARTICIPANT: "#1F5FAD",  # blue
+        ParticipantRole.FACILITATOR: "#1E7A46",  # green
+        ParticipantRole.SPEAKER: "#B3261E",  # red
+        ParticipantRole.COMMITTEE: "#C25E00",  # orange
     }
 )
 _FALLBACK_COLOUR = "#4A4F57"
@@ -50,7 +52,7 @@ def role_label(role, lang="id") -> str:
     key = str(role or "").strip().lower()
     text = PARTICIPANT_ROLE_TEXTS.get(key)
     if text is None:
-        return str(role or "").strip().title() or label_in(PARTICIPANT_ROLE_TEXTS["participant"], normalise_lang(lang))
+        return str(role or "").strip().title() or label_in(PARTICIPANT_ROLE_TEXTS[ParticipantRole.PARTICIPANT], normalise_lang(lang))
     return label_in(text, normalise_lang(lang))
 
 
@@ -103,7 +105,7 @@ class BadgeData:
     name_on_badge: str
     institution: str = ""
     province: str = ""
-    role: str = "participant"
+    role: str = ParticipantRole.PARTICIPANT
     ticket_code: str = ""
     # Printed under the QR for people to read out or type at the door (the public id); the QR holds
     # ticket_code. Empty: the ticket code itself is printed.
@@ -120,7 +122,7 @@ class Signatory:
 @dataclass(frozen=True)
 class CertificateData:
     full_name: str
-    role: str = "participant"
+    role: str = ParticipantRole.PARTICIPANT
     hours: float | None = None
     serial: str = ""
     verify_url: str = ""

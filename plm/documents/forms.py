@@ -82,3 +82,11 @@ for _i in range(1, MAX_SIGNATORIES + 1):
     setattr(SettingsForm, f"sig{_i}_title", StringField(_l("Position"), filters=[strip_text], validators=[Length(max=160)]))
     setattr(SettingsForm, f"sig{_i}_image", FileField(_l("Signature image (PNG or JPEG, at most 2 MB)")))
     setattr(SettingsForm, f"sig{_i}_remove_image", BooleanField(_l("Remove the signature image")))
+
+
+class BadgePrintForm(BaseForm):
+    """The door's and the participant page's "Print badge" button (a POST that records the printing)."""
+
+
+class IssueCertificateForm(BaseForm):
+    """The "get the certificate" button: issues it the first time (a POST), then on to the PDF."""

@@ -11,6 +11,7 @@ from plm import jobs, links
 from plm.documents import service
 from plm.jobs import JobError, progress_reporter, set_total
 from plm.models import Event, Job, User
+from plm.vocabulary import Role
 
 
 def _badges(app: Flask, session: Session, job: Job, event: Event, processes: int) -> bytes:
@@ -50,5 +51,7 @@ def _certificates(app: Flask, session: Session, job: Job, event: Event, processe
 
 
 # Organizers print badges at the desk: every badge job is theirs to follow; certificates stay with their owner.
-jobs.register_handler("badges", _badges, shared_with=lambda user: user.role == "organizer")
-jobs.register_handler("certificates", _certificates)
+def register_handlers() -> None:
+    """The batch kinds this feature runs (called by plm.documents.init_app, in the web and the job child)."""
+    jobs.register_handler("badges", _badges, shared_with=lambda user: user.role == Role.ORGANIZER)
+    jobs.register_handler("certificates", _certificates)

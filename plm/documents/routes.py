@@ -6,7 +6,17 @@ import re
 from collections.abc import Callable
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,25 +24,30 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from plm import links
+from plm import jobs, links
 from plm.auth.decorators import admin_required, role_required
-from plm import jobs
-from plm.documents import jobs as _document_jobs  # noqa: F401  (registers the badge and certificate jobs)
 from plm.documents import service
 from plm.documents.forms import (
-    BadgeForm, CertificateJobForm, OverrideForm, ReinstateForm, RevokeForm, SettingsForm,
+    BadgeForm,
+    BadgePrintForm,
+    CertificateJobForm,
+    IssueCertificateForm,
+    OverrideForm,
+    ReinstateForm,
+    RevokeForm,
+    SettingsForm,
 )
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
 from plm.labels import PARTICIPANT_ROLE_LABELS, STATUS_LABELS
-from plm.models import PARTICIPANT_ROLES, PARTICIPANT_STATUSES, Event, EventSession, Job, Participant
-from plm.navigation import add_manage_link, add_staff_link
+from plm.models import Event, EventSession, Job, Participant
+from plm.vocabulary import JobStatus, ParticipantRole, ParticipantStatus, Role
 
 bp = Blueprint("documents", __name__)
 
-organizer_required = role_required("organizer")
-facilitator_required = role_required("facilitator")
-any_staff = role_required("organizer", "facilitator")
+organizer_required = role_required(Role.ORGANIZER)
+facilitator_required = role_required(Role.FACILITATOR)
+any_staff = role_required(Role.ORGANIZER, Role.FACILITATOR)
 PDF_HEADERS = {"Cache-Control": "private, no-store"}
 
 ERRORS = {
@@ -66,15 +81,6 @@ def status_label(value: str) -> str:
 
 def error_text(code: str) -> str:
     return str(ERRORS.get(code, ERRORS["error"]))
-
-
-@bp.record_once
-def _add_links(state) -> None:
-    app = state.app
-    add_staff_link(app, "documents.badges", _l("Badges"), roles=("organizer",), order=40)
-    add_staff_link(app, "documents.certificates", _l("Certificates"), roles=("facilitator",), order=41, moment="after")
-    add_staff_link(app, "documents.certificate_settings", _l("Certificate settings"), roles=("admin",), order=42, moment="after")
-    add_manage_link(app, "documents.my_documents", _l("Badge and certificate"), order=30)
 
 
 def check_text(check: service.Check, staff: bool = True) -> str:
@@ -136,24 +142,37 @@ def _participant_or_404(event, public_id: str) -> Participant:
 @bp.route("/staff/events/<slug>/participants/<public_id>/badge.pdf")
 @organizer_required
 def single_badge(slug: str, public_id: str):
-    """One badge on its own page for the printer at the door; records that it was printed."""
+    """One badge on its own page for the printer at the door. Only reads: printing is recorded by
+    `print_badge`, the POST the door's button sends before it lands here."""
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
     pdf = service.render_one_badge(db.session, event, participant, secret=current_app.config["SECRET_KEY"],
-                                   upload_folder=current_app.config["UPLOAD_FOLDER"])
-    db.session.commit()
+                                   upload_folder=current_app.config["UPLOAD_FOLDER"], mark_printed=False)
     return _pdf(pdf, f"badge-{participant.public_id}.pdf")
+
+
+@bp.route("/staff/events/<slug>/participants/<public_id>/badge/print", methods=["POST"])
+@organizer_required
+def print_badge(slug: str, public_id: str):
+    """"Print badge" at the door or on the participant's page: records that the badge was printed, then
+    sends the same tap on to the PDF (303), so one tap still opens it."""
+    event = get_event_or_404(slug)
+    participant = _participant_or_404(event, public_id)
+    if not BadgePrintForm().validate_on_submit():
+        abort(400)
+    service.mark_badges_printed(db.session, [participant.id])
+    return redirect(url_for("documents.single_badge", slug=event.slug, public_id=participant.public_id), 303)
 
 
 def _badge_form(event) -> BadgeForm:
     form = BadgeForm()
-    form.roles.choices = [SelectChoice(r, participant_role_label(r)) for r in PARTICIPANT_ROLES]
-    form.statuses.choices = [SelectChoice(s, status_label(s)) for s in PARTICIPANT_STATUSES]
+    form.roles.choices = [SelectChoice(r, participant_role_label(r)) for r in ParticipantRole]
+    form.statuses.choices = [SelectChoice(s, status_label(s)) for s in ParticipantStatus]
     provinces = db.session.scalars(select(Participant.province).where(
         Participant.event_id == event.id, Participant.province != "").distinct().order_by(Participant.province))
     form.provinces.choices = [SelectChoice(p, p) for p in provinces]
     if request.method == "GET":
-        form.statuses.data = ["registered"]
+        form.statuses.data = [ParticipantStatus.REGISTERED.value]
     return form
 
 
@@ -176,7 +195,7 @@ def badges(slug: str):
             jobs.wake_after_commit(db.session, current_app)
             return redirect(url_for("documents.job_page", job_id=job.id))
     base = select(func.count()).select_from(Participant).where(
-        Participant.event_id == event.id, Participant.status == "registered")
+        Participant.event_id == event.id, Participant.status == ParticipantStatus.REGISTERED)
     stats = {"registered": db.session.scalar(base),
              "unprinted": db.session.scalar(base.where(Participant.badge_printed_at.is_(None)))}
     recent = db.session.scalars(select(Job).where(Job.event_id == event.id, Job.kind == "badges")
@@ -210,7 +229,7 @@ def certificates(slug: str):
     session_id = _session_arg()
     # Everyone in scope is judged from a few grouped queries (counts, filters, pages); full rows with
     # their checks are built for the one page shown.
-    everyone = current_user.role == "admin" and session_id is None
+    everyone = current_user.role == Role.ADMIN and session_id is None
     scope = None if everyone else [p.id for p in _scoped(event, session_id)]
     lines = service.eligibility_summary(db.session, event, scope)
     show = request.args.get("show", "all")
@@ -228,12 +247,12 @@ def certificates(slug: str):
     chosen = db.session.get(EventSession, session_id) if session_id else None
     recent = db.session.scalars(select(Job).where(
         Job.event_id == event.id, Job.kind == "certificates",
-        True if current_user.role == "admin" else Job.user_id == current_user.id).order_by(Job.id.desc()).limit(5)).all()
+        True if current_user.role == Role.ADMIN else Job.user_id == current_user.id).order_by(Job.id.desc()).limit(5)).all()
     return render_template(
         "documents/pages/certificates.html", event=event, rows=rows,
         matching=len(shown), page=page, pages=pages, args=args, q=q, counts=service.summary_counts(lines), show=show,
         sessions=sessions, chosen=chosen, session_id=session_id, check_text=check_text, recent=recent,
-        rule_text=rule_text(event), is_admin=current_user.role == "admin",
+        rule_text=rule_text(event), is_admin=current_user.role == Role.ADMIN,
         job_form=CertificateJobForm(formdata=None, session_id=session_id or ""),
         override_form=OverrideForm(formdata=None), revoke_form=RevokeForm(formdata=None),
         reinstate_form=ReinstateForm(formdata=None), **links.print_warning_context())
@@ -260,23 +279,57 @@ def certificate_job(slug: str):
     return redirect(url_for("documents.job_page", job_id=job.id))
 
 
-@bp.route("/staff/events/<slug>/certificates/<public_id>/certificate.pdf")
-@facilitator_required
-def staff_certificate_pdf(slug: str, public_id: str):
-    """One participant's certificate, for staff who may see them (issues it the first time)."""
+def _staff_certificate_scope(slug: str, public_id: str) -> tuple[Event, Participant]:
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
-    if current_user.role != "admin":
+    if current_user.role != Role.ADMIN:
         allowed = {p.id for p in _scoped(event, None)}
         if participant.id not in allowed:
             abort(403)
+    return event, participant
+
+
+def _certificate_or_issue_page(event, participant: Participant, issue_url: str, filename: str, inline: bool):
+    """The issued certificate's PDF, read only; a page with the "get my certificate" button (a POST to
+    *issue_url*) while it is not issued yet or its hours are out of date. 404 when not eligible."""
     chosen = service.certificates_to_print(db.session, event, [participant])
     if not chosen:
         abort(404)
-    certs = service.prepare_certificates(db.session, event, chosen, base_url=links.base_url())
-    db.session.commit()
-    pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"])
-    return _pdf(pdf, f"certificate-{certs[0].serial}.pdf")
+    data = service.issued_certificate(event, *chosen[0], base_url=links.base_url())
+    if data is None:
+        return render_template("documents/pages/certificate_issue.html", event=event, participant=participant,
+                               issue_url=issue_url, form=IssueCertificateForm(formdata=None))
+    pdf = service.render_certificate_pdf(event, [data], upload_folder=current_app.config["UPLOAD_FOLDER"])
+    return _pdf(pdf, filename.format(serial=data.serial), inline=inline)
+
+
+def _issue_one(event, participant: Participant) -> None:
+    """Issue *participant*'s certificate if eligible (its serial never changes once issued); 404 if not."""
+    if not IssueCertificateForm().validate_on_submit():
+        abort(400)
+    chosen = service.certificates_to_print(db.session, event, [participant])
+    if not chosen:
+        abort(404)
+    service.prepare_certificates(db.session, event, chosen, base_url=links.base_url())
+
+
+@bp.route("/staff/events/<slug>/certificates/<public_id>/certificate.pdf")
+@facilitator_required
+def staff_certificate_pdf(slug: str, public_id: str):
+    """One participant's certificate, for staff who may see them; only reads (issuing is `issue_certificate`)."""
+    event, participant = _staff_certificate_scope(slug, public_id)
+    return _certificate_or_issue_page(
+        event, participant, url_for("documents.issue_certificate", slug=slug, public_id=participant.public_id),
+        "certificate-{serial}.pdf", inline=True)
+
+
+@bp.route("/staff/events/<slug>/certificates/<public_id>/issue", methods=["POST"])
+@facilitator_required
+def issue_certificate(slug: str, public_id: str):
+    """The list's PDF button: issues the certificate the first time, then on to its PDF."""
+    event, participant = _staff_certificate_scope(slug, public_id)
+    _issue_one(event, participant)
+    return redirect(url_for("documents.staff_certificate_pdf", slug=slug, public_id=participant.public_id), 303)
 
 
 def _back(slug: str):
@@ -359,7 +412,7 @@ def certificate_settings(slug: str):
         form.min_sessions.data = event.certificate_min_sessions
         form.language.data = event.certificate_language or "id"
         form.serial_prefix.data = event.certificate_serial_prefix or "PLM"
-        for role in PARTICIPANT_ROLES:
+        for role in ParticipantRole:
             form[f"colour_{role}"].data = (event.role_colours or {}).get(role, "")
         for i in range(service.MAX_SIGNATORIES):
             item = current[i] if i < len(current) else {}
@@ -389,14 +442,14 @@ def certificate_settings(slug: str):
             data = {"min_days": form.min_days.data, "min_session_percent": form.min_session_percent.data,
                     "min_sessions": form.min_sessions.data, "language": form.language.data,
                     "serial_prefix": form.serial_prefix.data,
-                    "colours": {role: form[f"colour_{role}"].data for role in PARTICIPANT_ROLES}}
+                    "colours": {role: form[f"colour_{role}"].data for role in ParticipantRole}}
             service.save_settings(db.session, event, data, signatories, current_user)
             flash(_("Certificate settings saved."), "success")
             return redirect(url_for("documents.certificate_settings", slug=slug))
     images = [bool(service.upload_path(upload, (current[i] if i < len(current) else {}).get("image")))
               for i in range(service.MAX_SIGNATORIES)]
     return render_template("documents/pages/settings.html", event=event, form=form, images=images,
-                           roles=PARTICIPANT_ROLES, count=service.MAX_SIGNATORIES)
+                           roles=ParticipantRole, count=service.MAX_SIGNATORIES)
 
 
 # ------------------------------------------------------------------ jobs
@@ -421,12 +474,12 @@ def _job_pages(job: Job) -> int:
 
 
 def _job_json(job: Job) -> dict:
-    done = job.status == "done" and jobs.result_file(current_app, job) is not None
+    done = job.status == JobStatus.DONE and jobs.result_file(current_app, job) is not None
     return {
         "id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress, "total": job.total,
         "pages": _job_pages(job),
         "download_url": url_for("documents.job_download", job_id=job.id) if done else None,
-        "message": error_text(job.error) if job.status == "failed" else "",
+        "message": error_text(job.error) if job.status == JobStatus.FAILED else "",
     }
 
 
@@ -492,22 +545,28 @@ def my_documents(slug: str, token: str):
 
 @bp.route("/e/<slug>/me/<token>/certificate.pdf")
 def my_certificate_pdf(slug: str, token: str):
+    """The participant's certificate, read only; before it is issued, a page with the button that issues it."""
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
-    chosen = service.certificates_to_print(db.session, event, [participant])
-    if not chosen:
-        abort(404)
-    certs = service.prepare_certificates(db.session, event, chosen, base_url=links.base_url())
-    db.session.commit()
-    pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"])
-    return _pdf(pdf, f"sertifikat-{certs[0].serial}.pdf", inline=False)
+    return _certificate_or_issue_page(
+        event, participant, url_for("documents.issue_my_certificate", slug=slug, token=token),
+        "sertifikat-{serial}.pdf", inline=False)
+
+
+@bp.route("/e/<slug>/me/<token>/certificate", methods=["POST"])
+def issue_my_certificate(slug: str, token: str):
+    """The manage page's download button: issues the certificate if eligible, then on to the download."""
+    event = get_event_or_404(slug, public=True)
+    participant = get_participant_by_token_or_404(event, token)
+    _issue_one(event, participant)
+    return redirect(url_for("documents.my_certificate_pdf", slug=slug, token=token), 303)
 
 
 @bp.route("/e/<slug>/me/<token>/badge.pdf")
 def my_badge_pdf(slug: str, token: str):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
-    if participant.status != "registered":
+    if participant.status != ParticipantStatus.REGISTERED:
         abort(404)
     pdf = service.render_one_badge(db.session, event, participant, secret=current_app.config["SECRET_KEY"],
                                    upload_folder=current_app.config["UPLOAD_FOLDER"], mark_printed=False)

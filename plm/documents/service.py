@@ -27,14 +27,24 @@ from sqlalchemy.orm import Session, selectinload
 
 from plm.documents.data import BadgeData, CertificateData, EventInfo, Signatory, _valid_hex
 from plm.models import (
-    NON_PROGRAMME_KINDS,
-    PARTICIPANT_ROLES, PARTICIPANT_STATUSES, Certificate, CheckIn, Checkpoint, Event, EventSession, Participant,
-    SessionSignup, User, audit, random_code, session_facilitators, utcnow,
+    Certificate,
+    CheckIn,
+    Checkpoint,
+    Event,
+    EventSession,
+    Participant,
+    SessionSignup,
+    User,
+    audit,
+    random_code,
+    session_facilitators,
+    utcnow,
 )
-from plm.tickets import participant_code
 from plm.text import fold_for_search
+from plm.tickets import participant_code
+from plm.vocabulary import NON_PROGRAMME_KINDS, CheckpointKind, ParticipantRole, ParticipantStatus, Role
 
-LEADER_ROLES = ("facilitator", "speaker")
+LEADER_ROLES = (ParticipantRole.FACILITATOR, ParticipantRole.SPEAKER)
 BADGE_LAYOUTS = ("a6", "a7", "card", "single")
 BADGE_SORTS = ("name", "province")
 MAX_SIGNATORIES = 3
@@ -101,7 +111,7 @@ class BadgeSelection:
 
     roles: list[str] = field(default_factory=list)
     provinces: list[str] = field(default_factory=list)
-    statuses: list[str] = field(default_factory=lambda: ["registered"])
+    statuses: list[str] = field(default_factory=lambda: [ParticipantStatus.REGISTERED.value])
     unprinted: bool = False
     ids: list[str] = field(default_factory=list)  # public ids
     sort: str = "name"
@@ -122,9 +132,9 @@ class BadgeSelection:
         return sel
 
     def validate(self) -> None:
-        if any(r not in PARTICIPANT_ROLES for r in self.roles):
+        if any(not ParticipantRole.has(r) for r in self.roles):
             raise DocumentError("bad_role")
-        if any(s not in PARTICIPANT_STATUSES for s in self.statuses):
+        if any(not ParticipantStatus.has(s) for s in self.statuses):
             raise DocumentError("bad_status")
         if self.sort not in BADGE_SORTS:
             raise DocumentError("bad_sort")
@@ -272,9 +282,9 @@ def attendance_of(session: Session, event: Event, participant_ids: Optional[Iter
         Checkpoint, Checkpoint.id == CheckIn.checkpoint_id).where(Checkpoint.event_id == event.id)
     live = select(EventSession.id).where(EventSession.event_id == event.id, EventSession.cancelled_at.is_(None))
     for pid, kind, day, session_id in session.execute(restrict(q, CheckIn.participant_id)):
-        if kind == "day" and day is not None:
+        if kind == CheckpointKind.DAY and day is not None:
             get(pid).days.add(day)
-        elif kind == "session" and session_id is not None:
+        elif kind == CheckpointKind.SESSION and session_id is not None:
             get(pid).sessions.add(session_id)
     q = select(SessionSignup.participant_id, SessionSignup.session_id).where(SessionSignup.session_id.in_(live))
     for pid, sid in session.execute(restrict(q, SessionSignup.participant_id)):
@@ -320,7 +330,7 @@ def judge(event: Event, participant: Any, n_days: int, signed: int, attended: in
     if days_total is None:
         days_total = len(event.days)
     checks: list[Check] = []
-    if participant.status != "registered":
+    if participant.status != ParticipantStatus.REGISTERED:
         checks.append(Check("status", False, {"status": participant.status}))
         return Eligibility(False, "status", checks, hours)
     rule = rule or rule_of(event)
@@ -392,7 +402,7 @@ def eligibility_summary(session: Session, event: Event, participant_ids: Optiona
     live = select(EventSession.id).where(EventSession.event_id == event.id, EventSession.cancelled_at.is_(None))
     days = dict(session.execute(
         select(CheckIn.participant_id, func.count()).join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id)
-        .where(Checkpoint.event_id == event.id, Checkpoint.kind == "day", Checkpoint.day.is_not(None))
+        .where(Checkpoint.event_id == event.id, Checkpoint.kind == CheckpointKind.DAY, Checkpoint.day.is_not(None))
         .group_by(CheckIn.participant_id)).all())
     signed = dict(session.execute(
         select(SessionSignup.participant_id, func.count()).where(SessionSignup.session_id.in_(live))
@@ -406,7 +416,7 @@ def eligibility_summary(session: Session, event: Event, participant_ids: Optiona
                     Participant.status, Participant.role, Participant.certificate_override,
                     Participant.certificate_override_reason, Certificate.serial, Certificate.revoked_at, Certificate.review_at)
              .outerjoin(Certificate, Certificate.participant_id == Participant.id)
-             .where(Participant.event_id == event.id, Participant.status != "cancelled"))
+             .where(Participant.event_id == event.id, Participant.status != ParticipantStatus.CANCELLED))
     if participant_ids is not None:
         query = query.where(Participant.id.in_(participant_ids))
     days_total, rule = len(event.days), rule_of(event)
@@ -467,7 +477,7 @@ def session_participants(session: Session, event_session: EventSession) -> list[
     signed = select(SessionSignup.participant_id).where(SessionSignup.session_id == event_session.id)
     leaders = {p.id for p in event_session.facilitators}
     people = session.scalars(select(Participant).where(
-        Participant.event_id == event_session.event_id, Participant.status != "cancelled",
+        Participant.event_id == event_session.event_id, Participant.status != ParticipantStatus.CANCELLED,
         (Participant.id.in_(checked)) | (Participant.id.in_(signed))).options(selectinload(Participant.certificate)))
     return [p for p in people if p.id not in leaders]
 
@@ -482,7 +492,7 @@ def participants_by_ids(session: Session, ids: list[int]) -> list[Participant]:
 def event_participants(session: Session, event: Event) -> list[Participant]:
     """Everyone of the event but cancelled registrations."""
     return list(session.scalars(select(Participant).where(
-        Participant.event_id == event.id, Participant.status != "cancelled")
+        Participant.event_id == event.id, Participant.status != ParticipantStatus.CANCELLED)
         .options(selectinload(Participant.certificate))))
 
 
@@ -503,7 +513,7 @@ def scoped_participants(session: Session, event: Event, user: User, session_id: 
         if not may_print_session(session, user, item):
             raise DocumentError("forbidden")
         return session_participants(session, item)
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return event_participants(session, event)
     seen: dict[int, Participant] = {}
     for item in sessions_led_by(session, event, user):
@@ -586,6 +596,18 @@ def prepare_certificates(session: Session, event: Event, chosen: list[tuple[Part
         certs.append(certificate_data(event, participant, cert, base_url))
     session.flush()
     return certs
+
+
+def issued_certificate(event: Event, participant: Participant, eligibility: Eligibility, *,
+                       base_url: str) -> Optional[CertificateData]:
+    """What the renderer needs for an already issued certificate, read only; None while it must first be
+    issued (or its hours brought up to date) by `prepare_certificates` in a POST: a GET never issues."""
+    cert = participant.certificate
+    if cert is None or cert.revoked_at is not None or cert.review_at is not None:
+        return None
+    if eligibility.hours is not None and cert.hours != eligibility.hours:
+        return None
+    return certificate_data(event, participant, cert, base_url)
 
 
 def render_certificate_pdf(event: Event, certs: list[CertificateData], *, upload_folder: str,
@@ -693,7 +715,7 @@ def save_signature(upload_folder: str, event: Event, data: bytes) -> str:
 
 def clean_colours(values: dict[str, Any]) -> dict[str, str]:
     result = {}
-    for role in PARTICIPANT_ROLES:
+    for role in ParticipantRole:
         value = (values.get(role) or "").strip()
         if not value:
             continue

@@ -4,6 +4,8 @@ attended from the short link on the screen or their manage page; results, remind
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from plm.vocabulary import Role
+
 
 def init_app(app: Flask) -> None:
     """The staff and participant blueprints and the staff dashboard link."""
@@ -12,5 +14,5 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.public)
-    add_staff_link(app, "evaluations.index", _l("Evaluations and tests"), roles=("organizer", "facilitator"),
+    add_staff_link(app, "evaluations.index", _l("Evaluations and tests"), roles=(Role.ORGANIZER, Role.FACILITATOR),
                    order=60, moment="after")

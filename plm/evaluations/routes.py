@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from plm import charts, outbox
+from plm import charts
 from plm.admin.service import from_utc, to_utc
 from plm.auth.decorators import role_required
 from plm.evaluations import service
@@ -23,14 +23,15 @@ from plm.evaluations.models import FormKind, Phase, Questionnaire
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
 from plm.links import absolute_url
-from plm.models import NON_PROGRAMME_KINDS, Event, EventSession, Participant
+from plm.models import Event, EventSession, Participant
 from plm.qr import qr_svg
 from plm.registration.mails import whatsapp_link
+from plm.vocabulary import NON_PROGRAMME_KINDS, Role
 
 bp = Blueprint("evaluations", __name__, url_prefix="/staff/events/<slug>/evaluations")
 public = Blueprint("evaluations_public", __name__)
 
-staff = role_required("organizer", "facilitator")
+staff = role_required(Role.ORGANIZER, Role.FACILITATOR)
 
 IDENTITY_KEY = "plm_evaluator"
 
@@ -70,7 +71,7 @@ def _scope_choices(event: Event) -> list[SelectChoice]:
     """Where a new form can go: the whole event and each day (admins and organizers), each session
     (a facilitator: their own)."""
     choices = []
-    if current_user.role in ("admin", "organizer"):
+    if current_user.role in (Role.ADMIN, Role.ORGANIZER):
         choices.append(SelectChoice("event", _("Whole event")))
         for number in range((event.ends_on - event.starts_on).days + 1):
             day = date.fromordinal(event.starts_on.toordinal() + number)
@@ -78,7 +79,7 @@ def _scope_choices(event: Event) -> list[SelectChoice]:
     sessions = db.session.scalars(select(EventSession).where(
         EventSession.event_id == event.id, EventSession.kind.not_in(NON_PROGRAMME_KINDS),
         EventSession.cancelled_at.is_(None)).order_by(EventSession.starts_at, EventSession.id)).all()
-    mine = None if current_user.role in ("admin", "organizer") else service.facilitator_session_ids(
+    mine = None if current_user.role in (Role.ADMIN, Role.ORGANIZER) else service.facilitator_session_ids(
         db.session, event, current_user)
     for item in sessions:
         if mine is None or item.id in mine:
@@ -171,7 +172,7 @@ def _int(value: str | None) -> int | None:
 
 
 @bp.route("/<int:form_id>/delete", methods=["POST"])
-@role_required("organizer")
+@role_required(Role.ORGANIZER)
 def delete(slug: str, form_id: int):
     event = get_event_or_404(slug)
     form = _form_or_404(event, form_id)
@@ -211,7 +212,7 @@ def results(slug: str, form_id: int):
     eligible = service.eligible_count(db.session, form, phase)
     missing = service.non_respondents(db.session, form, phase)
     link = _short_link(event, form)
-    reminders = {p.id: whatsapp_link(_reminder_text(event, form, link), p.phone) for p in missing}
+    reminders = {p.id: whatsapp_link(service.reminder_text(event, form, link), p.phone) for p in missing}
     gains = service.gains_for(db.session, form, lang()) if form.kind == FormKind.TEST else None
     gains_chart = None
     if gains and gains.overall.paired:
@@ -225,11 +226,7 @@ def results(slug: str, form_id: int):
     return render_template("evaluations/results.html", event=event, form=form, phase=phase, phases=phases,
                            questions=questions, graphs=graphs, responses=responses, eligible=eligible,
                            missing=missing, reminders=reminders, gains=gains, gains_chart=gains_chart, names=names,
-                           title=service.form_title(form, lang()))
-
-
-def _reminder_text(event: Event, form: Questionnaire, link: str) -> str:
-    return _("Please fill in \"%(title)s\" (%(event)s): %(url)s", title=form.title_id, event=event.name, url=link)
+                           title=service.form_title(form, lang()), form_open=service.current_phase(form) == phase)
 
 
 @bp.route("/<int:form_id>/remind/<int:participant_id>", methods=["POST"])
@@ -244,13 +241,29 @@ def remind(slug: str, form_id: int, participant_id: int):
     if person is None:
         flash(_("This person has answered already, or the form is closed."), "info")
         return redirect(url_for("evaluations.results", slug=slug, form_id=form.id))
-    link = _short_link(event, form)
-    outbox.queue(db.session, recipient=person.email, event_id=event.id, participant_id=person.id,
-                 subject=_("Reminder: %(title)s", title=form.title_id),
-                 body_text=_reminder_text(event, form, link) + "\n\n" + _(
-                     "Open the link and enter the ticket code from your ticket page."))
+    service.queue_reminder(db.session, event, form, phase, person, _short_link(event, form), current_user)
     flash(_("A reminder to %(name)s is in the outbox.", name=person.full_name), "success")
     return redirect(url_for("evaluations.results", slug=slug, form_id=form.id) + "#missing")
+
+
+@bp.route("/<int:form_id>/remind-all", methods=["POST"])
+@staff
+def remind_all(slug: str, form_id: int):
+    """One reminder e-mail to each non-respondent not reminded in the last 24 hours; the page then lists the
+    WhatsApp links of everyone who has not answered."""
+    event = get_event_or_404(slug)
+    form = _form_or_404(event, form_id)
+    phase = service.current_phase(form)
+    if phase is None:
+        flash(_("This form is not open now."), "info")
+        return redirect(url_for("evaluations.results", slug=slug, form_id=form.id))
+    link = _short_link(event, form)
+    run = service.remind_everyone(db.session, event, form, phase, link, current_user)
+    text = service.reminder_text(event, form, link)
+    people = [*run.mailed, *run.recent, *run.no_email]
+    whatsapp = [(p, whatsapp_link(text, p.phone)) for p in sorted(people, key=lambda p: p.full_name) if p.phone]
+    return render_template("evaluations/reminded.html", event=event, form=form, run=run, whatsapp=whatsapp,
+                           title=service.form_title(form, lang()))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from statistics import mean
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from plm import tickets
+from plm import outbox, tickets
 from plm.evaluations.models import (
     Answer,
     FormKind,
@@ -23,17 +23,22 @@ from plm.evaluations.models import (
     Questionnaire,
     Submission,
 )
+from plm.labels import N_, label_in
 from plm.models import (
+    AuditLog,
     CheckIn,
     Checkpoint,
     Event,
     EventSession,
+    MailMessage,
     Participant,
     User,
     audit,
     session_facilitators,
     utcnow,
 )
+from plm.registration.service import has_placeholder_email
+from plm.vocabulary import CheckpointKind, ParticipantStatus, Role
 
 RATING_LABELS = [
     ["Sangat tidak setuju", "Strongly disagree"],
@@ -84,7 +89,6 @@ def create_from_starter(session: Session, event: Event, kind: str, *, event_sess
     """A new evaluation or test for a session, a day or the whole event, with the starter questions.
     An evaluation opens at the session's start and closes a day after its end; a test's pre phase
     runs to the session's start plus 15 minutes, its post phase from its end for a day."""
-    from datetime import timedelta
 
     kind = FormKind(kind)
     form = Questionnaire(event_id=event.id, kind=kind, session_id=event_session.id if event_session else None,
@@ -219,7 +223,7 @@ def update_questionnaire(session: Session, form: Questionnaire, data: dict[str, 
 
 def may_edit(session: Session, user: User, form: Questionnaire) -> bool:
     """Admins and organizers edit every form; a facilitator only the forms of their own sessions."""
-    if user.role in ("admin", "organizer"):
+    if user.role in (Role.ADMIN, Role.ORGANIZER):
         return True
     return form.session_id is not None and form.session_id in facilitator_session_ids(session, form.event, user)
 
@@ -237,7 +241,7 @@ def facilitator_session_ids(session: Session, event: Event, user: User) -> set[i
 def forms_for_user(session: Session, event: Event, user: User) -> list[Questionnaire]:
     forms = session.scalars(select(Questionnaire).where(Questionnaire.event_id == event.id)
                             .order_by(Questionnaire.day.is_(None), Questionnaire.day, Questionnaire.id)).all()
-    if user.role in ("admin", "organizer"):
+    if user.role in (Role.ADMIN, Role.ORGANIZER):
         return list(forms)
     mine = facilitator_session_ids(session, event, user)
     return [f for f in forms if f.session_id in mine]
@@ -280,10 +284,10 @@ def _attendance_checkpoints(form: Questionnaire):
     """The checkpoints whose check-in makes a person an attendee of the form's scope."""
     query = select(Checkpoint.id).where(Checkpoint.event_id == form.event_id)
     if form.session_id is not None:
-        return query.where(Checkpoint.kind == "session", Checkpoint.session_id == form.session_id)
+        return query.where(Checkpoint.kind == CheckpointKind.SESSION, Checkpoint.session_id == form.session_id)
     if form.day is not None:
-        return query.where(Checkpoint.kind == "day", Checkpoint.day == form.day)
-    return query.where(Checkpoint.kind == "day")
+        return query.where(Checkpoint.kind == CheckpointKind.DAY, Checkpoint.day == form.day)
+    return query.where(Checkpoint.kind == CheckpointKind.DAY)
 
 
 def eligible_ids_query(form: Questionnaire, phase: Phase):
@@ -291,7 +295,7 @@ def eligible_ids_query(form: Questionnaire, phase: Phase):
     or any day's door for a whole-event form); a pre test also takes everyone registered, since it is
     answered before the session starts."""
     registered = select(Participant.id).where(Participant.event_id == form.event_id,
-                                              Participant.status == "registered")
+                                              Participant.status == ParticipantStatus.REGISTERED)
     if phase == Phase.PRE:
         return registered
     attended = select(CheckIn.participant_id).where(CheckIn.checkpoint_id.in_(_attendance_checkpoints(form)))
@@ -644,3 +648,122 @@ def delete_questionnaire(session: Session, form: Questionnaire, user: User | Non
     session.delete(form)
 
 
+
+
+# ------------------------------------------------------------------ privacy
+
+def _readable_value(question: Question, value: Any, lang: str) -> Any:
+    """A stored value as the participant saw it: option labels instead of positions."""
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        picks = value if isinstance(value, list) else [value]
+        labels = [option_label(question.options[i], lang) for i in picks
+                  if isinstance(i, int) and 0 <= i < len(question.options)]
+        return labels[0] if question.kind == QuestionKind.SINGLE and labels else labels
+    return value
+
+
+def export_answers(session: Session, participant: Participant, lang: str = "id") -> list[dict[str, Any]]:
+    """A participant's named answers and test scores for "download my data".
+
+    Anonymous answers are not theirs to download: nothing links them to anyone."""
+    rows = session.execute(select(Questionnaire, Answer).join(Answer, Answer.questionnaire_id == Questionnaire.id)
+                           .where(Answer.participant_id == participant.id)
+                           .order_by(Questionnaire.opens_at, Questionnaire.id, Answer.phase)).all()
+    exported = []
+    for form, answer in rows:
+        questions = {str(q.id): q for q in form.questions}
+        exported.append({
+            "form": form_title(form, lang),
+            "kind": form.kind,
+            "phase": answer.phase,
+            "answered_at": answer.updated_at.isoformat() if answer.updated_at else None,
+            "answers": [{"question": question_text(questions[key], lang),
+                         "answer": _readable_value(questions[key], value, lang)}
+                        for key, value in answer.values.items() if key in questions],
+            "score": answer.score,
+            "max_score": max_score(form) if form.kind == FormKind.TEST else None,
+        })
+    return exported
+
+
+def unlink_answers(session: Session, participant: Participant) -> None:
+    """Erasing or anonymising a participant: their named answers lose the link (and the time that could point
+    back), so they count like anonymous ones; what they answered stays in the results. Paired test gains
+    cannot include them any more."""
+    session.execute(update(Answer).where(Answer.participant_id == participant.id)
+                    .values(participant_id=None, updated_at=None))
+
+
+# ------------------------------------------------------------------ reminders
+
+#: Someone reminded of a form less than this long ago is skipped by "remind everyone".
+REMINDER_INTERVAL = timedelta(hours=24)
+
+REMINDER_LINE = N_("Please fill in \"%(title)s\" (%(event)s): %(url)s")
+REMINDER_HOW = N_("Open the link and enter the ticket code from your ticket page.")
+REMINDER_SUBJECT = N_("Reminder: %(title)s")
+
+
+def _in_each_language(text: str, form: Questionnaire, **values: str) -> list[str]:
+    """*text* in Indonesian, then English when it differs. PLM keeps no language per participant, so a
+    reminder speaks both (Indonesian first, as the pages do) rather than the language of the staff member."""
+    lines = []
+    for lang in ("id", "en"):
+        line = label_in(text, lang) % {"title": form_title(form, lang), **values}
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def reminder_text(event: Event, form: Questionnaire, link: str) -> str:
+    """The WhatsApp text: the request with the link, in both languages."""
+    return "\n\n".join(_in_each_language(REMINDER_LINE, form, event=event.name, url=link))
+
+
+def queue_reminder(session: Session, event: Event, form: Questionnaire, phase: Phase, person: Participant,
+                   link: str, user: User | None = None) -> MailMessage:
+    """One reminder e-mail (outbox), noted in the audit log so that "remind everyone" skips this person for a day."""
+    lines = _in_each_language(REMINDER_LINE, form, event=event.name, url=link)
+    how = _in_each_language(REMINDER_HOW, form)
+    body = "\n\n".join(f"{line}\n{hint}" for line, hint in zip(lines, how, strict=False))
+    message = outbox.queue(session, recipient=person.email, event_id=event.id, participant_id=person.id,
+                           subject=" / ".join(_in_each_language(REMINDER_SUBJECT, form)), body_text=body)
+    audit(session, "questionnaire.remind", user=user, event_id=event.id, target=person, form=form.id,
+          phase=str(phase))
+    return message
+
+
+def recently_reminded(session: Session, form: Questionnaire, phase: Phase, now: datetime | None = None) -> set[int]:
+    """Participants reminded of this form and phase within REMINDER_INTERVAL."""
+    since = (now or utcnow()) - REMINDER_INTERVAL
+    rows = session.execute(select(AuditLog.target_id, AuditLog.detail).where(
+        AuditLog.event_id == form.event_id, AuditLog.action == "questionnaire.remind",
+        AuditLog.target_type == "participant", AuditLog.created_at >= since)).all()
+    return {target for target, detail in rows
+            if detail and detail.get("form") == form.id and detail.get("phase") == str(phase)}
+
+
+@dataclass
+class ReminderRun:
+    """What "remind everyone" did: mailed, skipped (reminded within a day), and those with no address."""
+
+    mailed: list[Participant] = field(default_factory=list)
+    recent: list[Participant] = field(default_factory=list)
+    no_email: list[Participant] = field(default_factory=list)
+
+
+def remind_everyone(session: Session, event: Event, form: Questionnaire, phase: Phase, link: str,
+                    user: User | None = None, now: datetime | None = None) -> ReminderRun:
+    """One reminder e-mail to each person who may answer and has not, except those reminded in the last
+    24 hours and those without an address (walk-ins): WhatsApp is their way."""
+    run = ReminderRun()
+    recent = recently_reminded(session, form, phase, now)
+    for person in non_respondents(session, form, phase):
+        if not person.email or has_placeholder_email(person) or person.email.endswith(".invalid"):
+            run.no_email.append(person)
+        elif person.id in recent:
+            run.recent.append(person)
+        else:
+            queue_reminder(session, event, form, phase, person, link, user)
+            run.mailed.append(person)
+    return run

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from plm.extensions import db
 from plm.models import Event, Job, User, utcnow
+from plm.vocabulary import JobStatus, Role
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def job_folder(app: Flask) -> str:
 
 
 def result_file(app: Flask, job: Job) -> Optional[str]:
-    if job.status != "done" or not job.result_path:
+    if job.status != JobStatus.DONE or not job.result_path:
         return None
     folder = os.path.abspath(job_folder(app))
     path = os.path.abspath(os.path.join(folder, job.result_path))
@@ -90,7 +91,7 @@ def enqueue(session: Session, kind: str, event: Event, user: Optional[User], par
             total: int = 0) -> Job:
     if kind not in _HANDLERS:
         raise ValueError(kind)
-    job = Job(kind=kind, event_id=event.id, user_id=user.id if user else None, params=params, status="queued",
+    job = Job(kind=kind, event_id=event.id, user_id=user.id if user else None, params=params, status=JobStatus.QUEUED,
               total=total, progress=0)
     session.add(job)
     session.flush()
@@ -99,7 +100,7 @@ def enqueue(session: Session, kind: str, event: Event, user: Optional[User], par
 
 def can_see(user: User, job: Job) -> bool:
     """Admins see every job; others their own, and what the kind's handler shares with them."""
-    if user.role == "admin" or job.user_id == user.id:
+    if user.role == Role.ADMIN or job.user_id == user.id:
         return True
     handler = _HANDLERS.get(job.kind)
     return handler is not None and handler.shared_with(user)
@@ -113,21 +114,21 @@ def claim_next(session: Session) -> Optional[int]:
     """Take the oldest queued job for this worker; None when there is none. Commits."""
     now = utcnow()
     if session.get_bind().dialect.name == "postgresql":
-        job_id = session.scalar(select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1)
+        job_id = session.scalar(select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.id).limit(1)
                                 .with_for_update(skip_locked=True))
         if job_id is None:
             session.rollback()
             return None
-        session.execute(update(Job).where(Job.id == job_id).values(status="running", started_at=now))
+        session.execute(update(Job).where(Job.id == job_id).values(status=JobStatus.RUNNING, started_at=now))
         session.commit()
         return job_id
     for _ in range(10):
-        job_id = session.scalar(select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1))
+        job_id = session.scalar(select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.id).limit(1))
         if job_id is None:
             session.rollback()
             return None
-        result = session.execute(update(Job).where(Job.id == job_id, Job.status == "queued")
-                                 .values(status="running", started_at=now))
+        result = session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+                                 .values(status=JobStatus.RUNNING, started_at=now))
         session.commit()
         if result.rowcount == 1:
             return job_id
@@ -137,8 +138,8 @@ def claim_next(session: Session) -> Optional[int]:
 def fail_stale(session: Session, minutes: int) -> int:
     """Jobs left 'running' by a process that died: marked failed so the page stops waiting."""
     limit = utcnow() - timedelta(minutes=minutes)
-    result = session.execute(update(Job).where(Job.status == "running", Job.started_at < limit)
-                             .values(status="failed", error="interrupted", finished_at=utcnow()))
+    result = session.execute(update(Job).where(Job.status == JobStatus.RUNNING, Job.started_at < limit)
+                             .values(status=JobStatus.FAILED, error="interrupted", finished_at=utcnow()))
     session.commit()
     return result.rowcount or 0
 
@@ -183,18 +184,18 @@ def run_job(app: Flask, session: Session, job_id: int, processes: int = 1) -> st
             handle.write(pdf)
         os.replace(temporary, os.path.join(folder, name))
         session.execute(update(Job).where(Job.id == job_id).values(
-            status="done", result_path=name, finished_at=utcnow(), error=""))
+            status=JobStatus.DONE, result_path=name, finished_at=utcnow(), error=""))
         session.commit()
-        return "done"
+        return JobStatus.DONE
     except Exception as exc:  # the job fails, the worker lives on
         session.rollback()
         code = exc.code if isinstance(exc, JobError) else "error"
         if not isinstance(exc, JobError):
             log.exception("job %s failed", job_id)
         session.execute(update(Job).where(Job.id == job_id).values(
-            status="failed", error=code, finished_at=utcnow()))
+            status=JobStatus.FAILED, error=code, finished_at=utcnow()))
         session.commit()
-        return "failed"
+        return JobStatus.FAILED
 
 
 def plain_config(app: Flask) -> dict:
@@ -226,10 +227,10 @@ def run_in_child(app: Flask, job_id: int) -> str:
         log.error("job %s: child failed: %s", job_id, exc)
         failed = True
     if failed:  # killed, out of memory, timed out: the row must not stay "running"
-        db.session.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
-            status="failed", error="error", finished_at=utcnow()))
+        db.session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING).values(
+            status=JobStatus.FAILED, error="error", finished_at=utcnow()))
         db.session.commit()
-        return "failed"
+        return JobStatus.FAILED
     db.session.expire_all()
     job = db.session.get(Job, job_id)
     return job.status if job else "missing"
@@ -336,7 +337,14 @@ def wake_after_commit(session, app: Flask) -> None:
     after_commit(session, lambda: wake(real_app))
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
+    """The worker thread (started on each process's first request) and `flask plm run-jobs`; the
+    features add their job kinds in their own init_app (register_handler)."""
+    from plm import cli
+    from plm.jobs import commands
+
+    cli.add_commands(commands.COMMANDS)
+
     @app.before_request
     def _start_job_worker() -> None:
         ensure_worker(app)

@@ -41,10 +41,11 @@ def main(argv: list[str]) -> int:
     job_id = int(argv[1])
     from plm.extensions import db
     from plm.jobs import run_job
+    from plm.vocabulary import JobStatus
 
     with child_app(json.loads(sys.stdin.read() or "{}")) as app:
         status = run_job(app, db.session, job_id, int(app.config.get("DOCUMENT_RENDER_PROCESSES") or 1))
-    return 0 if status in ("done", "failed") else 1
+    return 0 if status in (JobStatus.DONE, JobStatus.FAILED) else 1
 
 
 if __name__ == "__main__":

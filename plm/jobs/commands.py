@@ -6,10 +6,10 @@ import click
 from flask import current_app
 
 from plm import jobs
-from plm.cli import plm_cli
+from plm.cli import command
 
 
-@plm_cli.command("run-jobs")
+@command("run-jobs")
 @click.option("--once", is_flag=True, help="Run the queued jobs, then exit.")
 def run_jobs_command(once: bool) -> None:
     """Run batch-PDF jobs in this process (instead of, or besides, the web workers' threads)."""
@@ -24,3 +24,6 @@ def run_jobs_command(once: bool) -> None:
         worker._loop()
     except KeyboardInterrupt:
         pass
+
+
+COMMANDS = (run_jobs_command,)

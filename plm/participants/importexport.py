@@ -19,12 +19,13 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from plm.models import CheckIn, Event, Participant, User, audit
 from plm.pdf.fonts import PRINTED_LENGTHS, unprintable
-from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, CheckIn, Event, Participant, User, audit
 from plm.questions import service as questions
 from plm.registration.service import clean_data, find_province, normalize_phone
 from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, csv_rows, decode_text, is_xlsx, xlsx_rows
 from plm.text import clean_line
+from plm.vocabulary import InstitutionType, ParticipantRole, ParticipantStatus, RegistrationSource
 
 # The export's columns, in order; import reads the same names (extra columns are ignored). Each stored
 # code (institution type, role, status) has its label in the reader's language beside it; import reads the code.
@@ -257,15 +258,15 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
                 issues.append(RowIssue(index, "phone", "bad_phone", values["phone"]))
             values["phone"] = phone or ""
         if values.get("institution_type"):
-            choice = _choice(values["institution_type"], INSTITUTION_TYPES, INSTITUTION_WORDS)
+            choice = _choice(values["institution_type"], InstitutionType.values(), INSTITUTION_WORDS)
             if choice is None:
                 issues.append(RowIssue(index, "institution_type", "bad_institution_type", values["institution_type"]))
-            values["institution_type"] = choice or "other"
+            values["institution_type"] = choice or InstitutionType.OTHER
         if values.get("role"):
-            choice = _choice(values["role"], PARTICIPANT_ROLES, ROLE_WORDS)
+            choice = _choice(values["role"], ParticipantRole.values(), ROLE_WORDS)
             if choice is None:
                 issues.append(RowIssue(index, "role", "bad_role", values["role"]))
-            values["role"] = choice or "participant"
+            values["role"] = choice or ParticipantRole.PARTICIPANT
         for key in ("diet", "access_needs"):
             if len(values.get(key, "")) > 300:
                 issues.append(RowIssue(index, key, "too_long", values[key][:40]))
@@ -332,7 +333,7 @@ def apply_import(session: Session, event: Event, plan: ImportPlan, user: Optiona
     with_answers = []
     for values in plan.to_add:
         fields = {k: v for k, v in values.items() if not k.startswith("_")}
-        participant = Participant(event_id=event.id, source="import", status="registered", **fields)
+        participant = Participant(event_id=event.id, source=RegistrationSource.IMPORT, status=ParticipantStatus.REGISTERED, **fields)
         if values.get("_registered_at"):
             participant.created_at = values["_registered_at"]
         session.add(participant)

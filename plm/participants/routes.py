@@ -7,7 +7,15 @@ import re
 import secrets
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,11 +25,12 @@ from sqlalchemy.exc import IntegrityError
 
 from plm import outbox
 from plm.auth.decorators import admin_required, role_required
+from plm.delegations import service as delegations
 from plm.documents import service as certificates
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.labels import MAIL_STATUS_LABELS
-from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES, PARTICIPANT_STATUSES, MailMessage, Participant, audit
+from plm.models import MailMessage, Participant, audit
 from plm.participants import importexport, service
 from plm.participants.forms import ImportConfirmForm, ImportForm
 from plm.questions import service as questions
@@ -30,10 +39,11 @@ from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import StaffParticipantForm, WalkInForm
 from plm.registration.ticket import ticket_code, ticket_pdf, ticket_svg
+from plm.vocabulary import InstitutionType, MailStatus, ParticipantRole, ParticipantStatus, Role
 
 bp = Blueprint("participants", __name__, url_prefix="/staff")
 
-organizer_required = role_required("organizer")
+organizer_required = role_required(Role.ORGANIZER)
 STASH_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 IMPORT_ERRORS = {
     "empty": _l("The file is empty."),
@@ -66,15 +76,6 @@ REASON_LABELS = {
 }
 
 
-@bp.record_once
-def _add_links(state) -> None:
-    from plm.navigation import add_staff_link
-
-    app = state.app
-    add_staff_link(app, "participants.participant_list", _l("Participants"), roles=("organizer",), order=10)
-    add_staff_link(app, "participants.walk_in", _l("Walk-in"), roles=("organizer",), order=20, moment="door")
-
-
 # ------------------------------------------------------------------ list
 
 @bp.route("/events/<slug>/participants")
@@ -87,7 +88,7 @@ def participant_list(slug: str):
     return render_template(
         "participants/list.html", event=event, rows=rows, total=total, query=query, pages=pages,
         checked=service.checked_in_ids(db.session, [p.id for p in rows]), counts=service.counts(db.session, event),
-        statuses=PARTICIPANT_STATUSES, roles=PARTICIPANT_ROLES, institution_types=INSTITUTION_TYPES,
+        statuses=ParticipantStatus, roles=ParticipantRole, institution_types=InstitutionType,
         provinces=registration.province_names(), sorts=list(service.SORTS), seats_left=registration.seats_left(db.session, event),
         question_filters=questions.filterable_questions(db.session, event.id), lang=current_lang())
 
@@ -115,7 +116,7 @@ def participant_detail(slug: str, public_id: str):
     if form.validate_on_submit():
         data = {name: form[name].data for name in registration.EDITABLE_FIELDS + ("email", "role")}
         before_role = participant.role
-        if current_user.role != "admin" and certificates.role_change_needs_admin(before_role, form.role.data):
+        if current_user.role != Role.ADMIN and certificates.role_change_needs_admin(before_role, form.role.data):
             # The role decides certificate eligibility (facilitators and speakers get one by role).
             form.role.errors = list(form.role.errors) + [
                 _("Only an admin can make someone a facilitator or speaker, or take that role away: it decides "
@@ -139,8 +140,8 @@ def participant_detail(slug: str, public_id: str):
             flash(_("Saved.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("participants.participant_detail", slug=slug, public_id=participant.public_id))
     return render_template("participants/detail.html", event=event, participant=participant, form=form,
-                           history=service.history(db.session, participant), statuses=PARTICIPANT_STATUSES,
-                           qr=ticket_svg(participant) if participant.status == "registered" else None,
+                           history=service.history(db.session, participant), statuses=ParticipantStatus,
+                           qr=ticket_svg(participant) if participant.status == ParticipantStatus.REGISTERED else None,
                            position=registration.waitlist_position(db.session, participant),
                            placeholder=registration.has_placeholder_email(participant),
                            answers=questions.participant_answers(db.session, participant, current_lang())), status
@@ -152,9 +153,14 @@ def change_status(slug: str, public_id: str):
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
     status = request.form.get("status", "")
-    if status not in PARTICIPANT_STATUSES:
+    if not ParticipantStatus.has(status):
         abort(400)
-    promoted = registration.set_status(db.session, participant, status, current_user)
+    if participant.status == "pending" and status == "registered":
+        # Approving from here is approving: a seat (or the waiting list when full) and the ticket mail.
+        delegations.approve(db.session, event, [participant], current_user)
+        promoted, status = [], participant.status
+    else:
+        promoted = registration.set_status(db.session, participant, status, current_user)
     for person in promoted:
         mails.queue_ticket_mail(db.session, person, "promoted")
     flash(_("Status changed to %(status)s.", status=str(_status_label(status))), "success")
@@ -201,7 +207,7 @@ def reissue_ticket(slug: str, public_id: str):
 def staff_ticket_pdf(slug: str, public_id: str):
     event = get_event_or_404(slug)
     participant = _participant_or_404(event, public_id)
-    if participant.status != "registered":
+    if participant.status != ParticipantStatus.REGISTERED:
         abort(404)
     return Response(ticket_pdf(participant), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="ticket-{participant.public_id}.pdf"'})
@@ -319,12 +325,12 @@ def export_participants(slug: str, fmt: str):
 def outbox_page():
     status = request.args.get("status", "")
     query = select(MailMessage).order_by(MailMessage.id.desc()).limit(200)
-    if status in outbox.STATUSES:
+    if MailStatus.has(status):
         query = query.where(MailMessage.status == status)
     messages = db.session.scalars(query).all()
     counts = dict(db.session.execute(select(MailMessage.status, func.count()).group_by(MailMessage.status)).all())
     return render_template("participants/outbox.html", messages=messages, counts=counts, status=status,
-                           statuses=outbox.STATUSES, configured=bool(current_app.config.get("MAIL_SERVER")))
+                           statuses=MailStatus, configured=bool(current_app.config.get("MAIL_SERVER")))
 
 
 @bp.route("/outbox/<int:message_id>")

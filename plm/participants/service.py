@@ -8,9 +8,10 @@ from typing import Any, Optional
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from plm.models import AuditLog, Checkpoint, CheckIn, Event, MailMessage, Participant
+from plm.models import AuditLog, CheckIn, Checkpoint, Event, MailMessage, Participant
 from plm.questions.service import filter_conditions
 from plm.text import fold_for_search
+from plm.vocabulary import ParticipantStatus
 
 PAGE_SIZE = 50
 SORTS = {
@@ -110,7 +111,7 @@ def checked_in_ids(session: Session, participant_ids: list[int]) -> set[int]:
 
 def counts(session: Session, event: Event) -> dict[str, Any]:
     """Counts of active (not cancelled) participants per province and institution type, and per status."""
-    active = [Participant.event_id == event.id, Participant.status != "cancelled"]
+    active = [Participant.event_id == event.id, Participant.status != ParticipantStatus.CANCELLED]
     by_province = session.execute(
         select(Participant.province, func.count()).where(*active).group_by(Participant.province)
         .order_by(func.count().desc(), Participant.province)).all()

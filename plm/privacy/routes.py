@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Flask, Response, render_template
+from flask import Blueprint, Response, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
-from plm.navigation import add_manage_link
 from plm.privacy.forms import EraseForm
 from plm.privacy.service import erase_participant, export_participant_data
 from plm.registration import mails
@@ -25,7 +24,7 @@ NO_STORE = {"Cache-Control": "private, no-store"}
 def download_my_data(slug: str, token: str):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
-    data = export_participant_data(db.session, participant)
+    data = export_participant_data(db.session, participant, str(get_locale() or "id")[:2])
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
         **NO_STORE, "Content-Disposition": f'attachment; filename="plm-{event.slug}-{participant.public_id}.json"'})
@@ -49,9 +48,3 @@ def delete_my_data(slug: str, token: str):
         return response, 200, NO_STORE
     return render_template("privacy/delete.html", event=event, participant=participant, token=token, form=form), \
         200, NO_STORE
-
-
-def register(app: Flask) -> None:
-    app.register_blueprint(bp)
-    add_manage_link(app, "privacy.download_my_data", _l("Download my data"), order=90)
-    add_manage_link(app, "privacy.delete_my_data", _l("Delete my data"), order=95)

@@ -8,12 +8,24 @@ from typing import Any, Optional
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from plm import clock
+from plm.evaluations import service as evaluations
 from plm.models import (
-    AuditLog, CheckIn, CheckInSignature, Checkpoint, Event, EventSession, MailMessage, Participant,
+    AuditLog,
+    CheckIn,
+    CheckInSignature,
+    Checkpoint,
+    Event,
+    EventSession,
+    MailMessage,
+    Participant,
     SessionSignup,
-    User, audit, utcnow,
+    User,
+    audit,
+    utcnow,
 )
 from plm.questions.models import RegistrationAnswer, RegistrationQuestion
+from plm.vocabulary import ParticipantStatus
 
 PERSONAL_FIELDS = ("full_name", "name_on_badge", "email", "phone", "institution", "institution_type", "province",
                    "role", "status", "diet", "access_needs")
@@ -23,8 +35,8 @@ class PrivacyError(ValueError):
     """A refused privacy action, with a code the page turns into a message."""
 
 
-def export_participant_data(session: Session, participant: Participant) -> dict[str, Any]:
-    """Everything PLM holds about one participant, as plain JSON-ready data."""
+def export_participant_data(session: Session, participant: Participant, lang: str = "id") -> dict[str, Any]:
+    """Everything PLM holds about one participant, as plain JSON-ready data (form texts in *lang*)."""
     event = participant.event
     checkins = session.execute(
         select(CheckIn.checked_in_at, Checkpoint.kind, Checkpoint.day, Checkpoint.name)
@@ -39,6 +51,8 @@ def export_participant_data(session: Session, participant: Participant) -> dict[
         select(MailMessage.created_at, MailMessage.subject, MailMessage.status)
         .where(MailMessage.participant_id == participant.id).order_by(MailMessage.created_at)
     ).all()
+    from plm.delegations import service as delegations
+
     certificate = participant.certificate
     answers = {question.key: answer.value for question, answer in session.execute(
         select(RegistrationQuestion, RegistrationAnswer).join(RegistrationAnswer, RegistrationAnswer.question_id == RegistrationQuestion.id)
@@ -60,6 +74,9 @@ def export_participant_data(session: Session, participant: Participant) -> dict[
         "certificate": {"serial": certificate.serial, "issued_at": _iso(certificate.issued_at),
                         "revoked": certificate.revoked_at is not None} if certificate else None,
         "mails": [{"at": _iso(at), "subject": subject, "status": status} for at, subject, status in mails],
+        "evaluations": evaluations.export_answers(session, participant, lang),
+        "institution_contact": [delegations.contact_data(institution)
+                                for institution in delegations.contacted_institutions(session, participant)],
     }
 
 
@@ -85,6 +102,8 @@ def _strip_personal_data(session: Session, participant: Participant) -> None:
     # A drawn signature is personal data too; the check-in it belonged to stays.
     session.execute(delete(CheckInSignature).where(CheckInSignature.checkin_id.in_(
         select(CheckIn.id).where(CheckIn.participant_id == participant.id))))
+    # Named evaluation answers and test scores lose their link; anonymous ones never had one.
+    evaluations.unlink_answers(session, participant)
     session.execute(update(AuditLog).where(AuditLog.target_type == "participant", AuditLog.target_id == participant.id)
                     .values(detail={}))
 
@@ -94,27 +113,36 @@ def erase_participant(session: Session, participant: Participant, *, by: Optiona
 
     Attendance and a certificate serial stay (anonymous) so event counts remain right.
     """
+    from plm.delegations import service as delegations
     from plm.registration.service import release_signups
 
-    if participant.status != "cancelled":
-        participant.status = "cancelled"
+    if participant.status != ParticipantStatus.CANCELLED:
+        participant.status = ParticipantStatus.CANCELLED
         participant.cancelled_at = utcnow()
     release_signups(session, participant)
+    # Named as their institution's contact: that goes too (staff see the contact is missing and add another).
+    for institution in delegations.contacted_institutions(session, participant):
+        delegations.forget_contact(session, institution)
     _strip_personal_data(session, participant)
     audit(session, "participant.erase", user=by, event_id=participant.event_id, target=participant)
 
 
 def anonymise_event(session: Session, event: Event, *, by: Optional[User] = None, today: Optional[date] = None) -> int:
-    """After the event: remove every participant's name and contacts. Returns how many were anonymised."""
-    if (today or date.today()) <= event.ends_on:
+    """After the event: remove every participant's name and contacts, and every institution contact's.
+    Returns how many participants were anonymised."""
+    if (today or clock.today()) <= event.ends_on:
         raise PrivacyError("event_not_over")
     participants = session.scalars(select(Participant).where(Participant.event_id == event.id)).all()
+    from plm.delegations import service as delegations
     from plm.registration.service import release_signups
 
     for participant in participants:
-        if participant.status != "registered":  # attendees keep theirs: certificate rules count them
+        if participant.status != ParticipantStatus.REGISTERED:  # attendees keep theirs: certificate rules count them
             release_signups(session, participant)
         _strip_personal_data(session, participant)
+    # Institution contacts (name, WhatsApp, e-mail) are personal data too; mails to them go with the event's.
+    institution_count = delegations.anonymise_contacts(session, event)
     session.execute(delete(MailMessage).where(MailMessage.event_id == event.id))
-    audit(session, "event.anonymise", user=by, event_id=event.id, target=event, participants=len(participants))
+    audit(session, "event.anonymise", user=by, event_id=event.id, target=event, participants=len(participants),
+          institutions=institution_count)
     return len(participants)

@@ -3,6 +3,8 @@
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from plm.vocabulary import Role
+
 
 def init_app(app: Flask) -> None:
     """The question editor's blueprint and its staff dashboard link."""
@@ -10,4 +12,4 @@ def init_app(app: Flask) -> None:
     from plm.questions import routes
 
     app.register_blueprint(routes.bp)
-    add_staff_link(app, "questions.editor", _l("Registration questions"), roles=("organizer",), order=12)
+    add_staff_link(app, "questions.editor", _l("Registration questions"), roles=(Role.ORGANIZER,), order=12)

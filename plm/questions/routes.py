@@ -19,10 +19,11 @@ from plm.questions.forms import (
     QuestionForm,
     current_lang,
 )
+from plm.vocabulary import Role
 
 bp = Blueprint("questions", __name__, url_prefix="/staff")
 
-organizer_required = role_required("organizer")
+organizer_required = role_required(Role.ORGANIZER)
 
 
 def _question_or_404(event, question_id: int):

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from plm.cli import plm_cli
+from plm.cli import command
 from plm.extensions import db
-from plm.transactions import commit_unit
 from plm.models import Event
+from plm.transactions import commit_unit
 
 
 def _event(slug: str) -> Event:
@@ -21,7 +21,7 @@ def _event(slug: str) -> Event:
     return event
 
 
-@plm_cli.command("import-participants")
+@command("import-participants")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--event", "slug", required=True, help="The event's short name (slug).")
 @click.option("--dry-run", is_flag=True, help="Check and report only; change nothing.")
@@ -51,7 +51,7 @@ def import_participants_command(file: Path, slug: str, dry_run: bool) -> None:
     sys.exit(1 if plan.refused else 0)
 
 
-@plm_cli.command("export-participants")
+@command("export-participants")
 @click.option("--event", "slug", required=True, help="The event's short name (slug).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
@@ -68,7 +68,7 @@ def export_participants_command(slug: str, fmt: str, output: Path) -> None:
     click.echo(f"wrote {output} ({len(data)} bytes)")
 
 
-@plm_cli.command("send-mail")
+@command("send-mail")
 @click.option("--limit", default=100, show_default=True)
 def send_mail_command(limit: int) -> None:
     """Send (retry) queued mails from the outbox; run it from cron every few minutes."""
@@ -76,3 +76,6 @@ def send_mail_command(limit: int) -> None:
 
     counts = send_pending(db.session, limit)
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+COMMANDS = (import_participants_command, export_participants_command, send_mail_command)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField, TelField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from plm.forms import BaseForm, Printable
 from plm.labels import INSTITUTION_TYPE_LABELS, PARTICIPANT_ROLE_LABELS
-from plm.models import INSTITUTION_TYPES, PARTICIPANT_ROLES
 from plm.registration.service import REQUESTABLE_ROLES, normalize_phone, province_names
 from plm.text import clean_line, clean_multiline
+from plm.vocabulary import InstitutionType, ParticipantRole
 
 
 def _line(value):
@@ -37,7 +37,7 @@ def staff_province_choices():
 
 
 def institution_type_choices():
-    return [SelectChoice(value, INSTITUTION_TYPE_LABELS[value]) for value in INSTITUTION_TYPES]
+    return [SelectChoice(value, INSTITUTION_TYPE_LABELS[value]) for value in InstitutionType]
 
 
 class PhoneMixin:
@@ -61,7 +61,8 @@ class DetailsForm(PhoneMixin, BaseForm):
                      description=_l("For example 0812 3456 7890."))
     institution = StringField(_l("Institution"), filters=[_line], validators=[DataRequired(), Printable("institution")],
                               description=_l("The library or reading garden you work for (at most 100 characters)."))
-    institution_type = SelectField(_l("Type of institution"), choices=institution_type_choices, default="village")
+    institution_type = SelectField(_l("Type of institution"), choices=institution_type_choices,
+                                   default=InstitutionType.VILLAGE)
     province = SelectField(_l("Province"), choices=province_choices, validators=[DataRequired()])
     diet = StringField(_l("Dietary needs"), filters=[_multi], validators=[Optional(), Length(max=300)],
                        description=_l("For example vegetarian, no pork, allergies."))
@@ -75,7 +76,8 @@ class RegistrationForm(DetailsForm):
                        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
                        description=_l("Your ticket and personal link are sent here."))
     role = SelectField(_l("I would like to take part as"),
-                       choices=[SelectChoice(r, PARTICIPANT_ROLE_LABELS[r]) for r in REQUESTABLE_ROLES], default="participant")
+                       choices=[SelectChoice(r, PARTICIPANT_ROLE_LABELS[r]) for r in REQUESTABLE_ROLES],
+                       default=ParticipantRole.PARTICIPANT)
     consent = BooleanField(_l("I agree that the organisers store these details to run this event and contact me "
                               "about it."),
                            validators=[DataRequired(message=_l("Please agree so that we can register you."))])
@@ -103,7 +105,21 @@ def registration_form(event, *, for_delegation: bool = False, **prefill) -> Regi
     if for_delegation:
         for name in ("institution", "institution_type", "province"):
             delattr(form, name)
+        _word_for_a_colleague(form)
     return form
+
+
+def _word_for_a_colleague(form: RegistrationForm) -> None:
+    """The delegation form is filled by the institution's contact for someone else: its hints speak of the
+    delegate, and the consent box says what the contact can honestly confirm (the delegate agreed)."""
+    form.full_name.description = _l("As it should appear on the delegate's certificate (at most 100 characters).")
+    form.name_on_badge.description = _l("Leave empty to use the delegate's full name. At most 60 characters.")
+    form.email.description = _l("The delegate's own address: their ticket and personal link are sent here.")
+    form.phone.description = _l("The delegate's WhatsApp, for example 0812 3456 7890.")
+    form.consent.label.text = _l("The delegate agreed that the organisers store these details to run this event "
+                                 "and contact them about it (I asked them, or I am the delegate).")
+    form.consent.validators = [DataRequired(message=_l(
+        "Please confirm that the delegate agreed, so that we can register them."))]
 
 
 class ResendLinkForm(BaseForm):
@@ -140,7 +156,7 @@ class WalkInForm(PhoneMixin, BaseForm):
 class StaffParticipantForm(DetailsForm):
     email = EmailField(_l("Email"), filters=[_email],
                        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, PARTICIPANT_ROLE_LABELS[r]) for r in PARTICIPANT_ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, PARTICIPANT_ROLE_LABELS[r]) for r in ParticipantRole])
     phone = TelField(_l("WhatsApp / phone"), filters=[_line], validators=[Optional(), Length(max=40)])
     institution = StringField(_l("Institution"), filters=[_line], validators=[Optional(), Printable("institution")],
                               description=_l("At most 100 characters."))

@@ -15,6 +15,7 @@ from plm.models import MailMessage, Participant
 from plm.qr import qr_png
 from plm.registration.service import has_placeholder_email, waitlist_position
 from plm.registration.ticket import ticket_code, ticket_png
+from plm.vocabulary import ParticipantStatus
 
 QR_CID = "ticket-qr"
 
@@ -44,7 +45,7 @@ def queue_ticket_mail(session: Session, participant: Participant, kind: str,
         return None
     event = participant.event
     link = manage_url(event, token) if token else None
-    with_ticket = participant.status == "registered"
+    with_ticket = participant.status == ParticipantStatus.REGISTERED
     subjects = {
         "confirmation": _("Your ticket for %(event)s", event=event.name),
         "waitlisted": _("You are on the waiting list for %(event)s", event=event.name),

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, send_from_directory,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -21,9 +30,15 @@ from plm.questions import service as questions
 from plm.questions.forms import build_question_fields, current_lang, initial_data
 from plm.registration import mails, service
 from plm.registration.forms import (
-    CancelForm, DetailsForm, EmailChangeForm, RegistrationForm, ResendLinkForm, registration_form,
+    CancelForm,
+    DetailsForm,
+    EmailChangeForm,
+    RegistrationForm,
+    ResendLinkForm,
+    registration_form,
 )
 from plm.registration.ticket import ticket_code, ticket_pdf, ticket_png, ticket_svg
+from plm.vocabulary import ParticipantStatus, RegistrationSource
 
 bp = Blueprint("registration", __name__)
 
@@ -130,7 +145,7 @@ def register(slug: str):
             try:
                 result = service.register(db.session, event, data)
                 questions.save_answers(db.session, result.participant, form.questions, form)
-                kind = {"registered": "confirmation", "pending": "pending"}.get(result.participant.status, "waitlisted")
+                kind = {ParticipantStatus.REGISTERED: "confirmation", ParticipantStatus.PENDING: "pending"}.get(result.participant.status, "waitlisted")
                 mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
                 db.session.flush()  # a duplicate shows here, while the route can still answer
             except service.RegistrationError as exc:
@@ -194,8 +209,8 @@ def _ticket_context(event: Event, participant: Participant, token: str) -> dict:
     link = mails.manage_url(event, token)
     return dict(
         event=event, participant=participant, token=token, link=link,
-        qr=ticket_svg(participant, title=_("Ticket QR code")) if participant.status == "registered" else None,
-        code=ticket_code(participant) if participant.status == "registered" else None,
+        qr=ticket_svg(participant, title=_("Ticket QR code")) if participant.status == ParticipantStatus.REGISTERED else None,
+        code=ticket_code(participant) if participant.status == ParticipantStatus.REGISTERED else None,
         position=service.waitlist_position(db.session, participant),
         whatsapp=mails.whatsapp_link(mails.whatsapp_manage_text(event, link)),
     )
@@ -211,7 +226,7 @@ def manage(slug: str, token: str):
     answers = questions.answers_of(db.session, participant.id)
     form_class = build_question_fields(DetailsForm, asked, answers=answers)
     form = form_class(obj=participant, **initial_data(asked, answers))
-    if participant.status != "cancelled" and form.validate_on_submit():
+    if participant.status != ParticipantStatus.CANCELLED and form.validate_on_submit():
         data = {name: form[name].data for name in service.EDITABLE_FIELDS}
         changes = service.update_details(db.session, participant, data)
         changes = bool(changes) | bool(questions.save_answers(db.session, participant, form.questions, form))
@@ -249,13 +264,13 @@ def reinstate(slug: str, token: str):
     participant = get_participant_by_token_or_404(event, token)
     if event.registration_state() != "open":
         flash(_("Registration is closed."), "error")
-    elif participant.institution_id is not None and participant.source == "delegation":
+    elif participant.institution_id is not None and participant.source == RegistrationSource.DELEGATION:
         # A delegate's seat belongs to the institution: its contact may have given it to someone else.
         flash(_("Your seat belongs to your institution's delegation: ask its contact person to register you again."), "error")
     else:
         service.reinstate(db.session, participant)
-        flash({"registered": _("You are registered again."),
-               "pending": _("Your registration is sent again; the organisers will review it.")}.get(
+        flash({ParticipantStatus.REGISTERED: _("You are registered again."),
+               ParticipantStatus.PENDING: _("Your registration is sent again; the organisers will review it.")}.get(
                   participant.status, _("You are on the waiting list again.")), "success")
     return redirect(url_for("registration.manage", slug=slug, token=token))
 
@@ -328,7 +343,7 @@ def confirm_email(slug: str, signed: str):
 def _ticket_download(slug: str, token: str):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
-    if participant.status != "registered":
+    if participant.status != ParticipantStatus.REGISTERED:
         abort(404)
     return participant
 

@@ -15,10 +15,9 @@ import phonenumbers
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from plm.models import (
-    INSTITUTION_TYPES, PARTICIPANT_ROLES, Event, Participant, SessionSignup, User, audit, utcnow,
-)
+from plm.models import Event, Participant, SessionSignup, User, audit, utcnow
 from plm.text import clean_line, clean_multiline
+from plm.vocabulary import InstitutionType, ParticipantRole, ParticipantStatus, RegistrationMode, RegistrationSource
 
 PROVINCES_FILE = Path(__file__).resolve().parent.parent / "data" / "provinces.json"
 
@@ -26,7 +25,7 @@ PROVINCES_FILE = Path(__file__).resolve().parent.parent / "data" / "provinces.js
 EDITABLE_FIELDS = ("full_name", "name_on_badge", "phone", "institution", "institution_type", "province",
                    "diet", "access_needs")
 MULTILINE_FIELDS = ("diet", "access_needs")
-REQUESTABLE_ROLES = ("participant", "facilitator", "speaker")
+REQUESTABLE_ROLES = (ParticipantRole.PARTICIPANT, ParticipantRole.FACILITATOR, ParticipantRole.SPEAKER)
 WALK_IN_DOMAIN = "walk-in.invalid"
 
 
@@ -107,10 +106,10 @@ def clean_data(data: dict[str, Any]) -> dict[str, Any]:
         result[key] = clean_multiline(value) if key in MULTILINE_FIELDS else clean_line(value)
     if "email" in result:
         result["email"] = result["email"].replace(" ", "")
-    if "institution_type" in result and result["institution_type"] not in INSTITUTION_TYPES:
-        result["institution_type"] = "other"
-    if "role" in result and result["role"] not in PARTICIPANT_ROLES:
-        result["role"] = "participant"
+    if "institution_type" in result and not InstitutionType.has(result["institution_type"]):
+        result["institution_type"] = InstitutionType.OTHER
+    if "role" in result and not ParticipantRole.has(result["role"]):
+        result["role"] = ParticipantRole.PARTICIPANT
     return result
 
 
@@ -136,7 +135,7 @@ def lock_event(session: Session, event: Event) -> None:
 
 def registered_count(session: Session, event: Event) -> int:
     return session.scalar(select(func.count()).select_from(Participant).where(
-        Participant.event_id == event.id, Participant.status == "registered")) or 0
+        Participant.event_id == event.id, Participant.status == ParticipantStatus.REGISTERED)) or 0
 
 
 def seats_left(session: Session, event: Event) -> Optional[int]:
@@ -146,11 +145,11 @@ def seats_left(session: Session, event: Event) -> Optional[int]:
 
 
 def waitlist_position(session: Session, participant: Participant) -> Optional[int]:
-    if participant.status != "waitlisted":
+    if participant.status != ParticipantStatus.WAITLISTED:
         return None
     mark = participant.waitlisted_at or participant.created_at
     ahead = session.scalar(select(func.count()).select_from(Participant).where(
-        Participant.event_id == participant.event_id, Participant.status == "waitlisted",
+        Participant.event_id == participant.event_id, Participant.status == ParticipantStatus.WAITLISTED,
         (Participant.waitlisted_at < mark) | ((Participant.waitlisted_at == mark) & (Participant.id < participant.id)),
     )) or 0
     return ahead + 1
@@ -163,7 +162,7 @@ def find_by_email(session: Session, event: Event, email: str) -> Optional[Partic
 
 # ---------------------------------------------------------------- use cases
 
-def register(session: Session, event: Event, data: dict[str, Any], *, source: str = "web",
+def register(session: Session, event: Event, data: dict[str, Any], *, source: str = RegistrationSource.WEB,
              user: Optional[User] = None, check_window: bool = True, ignore_capacity: bool = False,
              institution_id: Optional[int] = None) -> Registered:
     """Sign someone up: a seat while there is one, else the waiting list; at an event with approval,
@@ -174,14 +173,14 @@ def register(session: Session, event: Event, data: dict[str, Any], *, source: st
     """
     if check_window and event.registration_state() != "open":
         raise RegistrationError("closed")
-    if source == "web" and event.registration_mode == "invitation":
+    if source == RegistrationSource.WEB and event.registration_mode == RegistrationMode.INVITATION:
         raise RegistrationError("invitation_only")
     values = clean_data(data)
     if not values.get("full_name") or not values.get("email"):
         raise RegistrationError("invalid")
-    if values.get("role") and (not event.allow_role_request and source == "web"
-                               or source == "web" and values["role"] not in REQUESTABLE_ROLES):
-        values["role"] = "participant"
+    if values.get("role") and (not event.allow_role_request and source == RegistrationSource.WEB
+                               or source == RegistrationSource.WEB and values["role"] not in REQUESTABLE_ROLES):
+        values["role"] = ParticipantRole.PARTICIPANT
     lock_event(session, event)
     existing = find_by_email(session, event, values["email"])
     if existing is not None:
@@ -193,13 +192,13 @@ def register(session: Session, event: Event, data: dict[str, Any], *, source: st
     participant.event = event
     if data.get("consent"):
         participant.consent_at = now
-    if event.registration_mode == "approval" and source in ("web", "delegation"):
-        participant.status = "pending"
+    if event.registration_mode == RegistrationMode.APPROVAL and source in (RegistrationSource.WEB, RegistrationSource.DELEGATION):
+        participant.status = ParticipantStatus.PENDING
     elif full and not ignore_capacity:
-        participant.status = "waitlisted"
+        participant.status = ParticipantStatus.WAITLISTED
         participant.waitlisted_at = now
     else:
-        participant.status = "registered"
+        participant.status = ParticipantStatus.REGISTERED
     token = participant.issue_manage_token()
     session.flush()
     audit(session, "participant.register", user=user, event_id=event.id, target=participant,
@@ -219,7 +218,7 @@ def register_walk_in(session: Session, event: Event, data: dict[str, Any], user:
     public_id = new_public_id()
     if not clean_line(data.get("email")):
         data["email"] = f"walkin-{public_id.lower()}@{WALK_IN_DOMAIN}"
-    result = register(session, event, data, source="walk-in", user=user, check_window=False, ignore_capacity=True)
+    result = register(session, event, data, source=RegistrationSource.WALK_IN, user=user, check_window=False, ignore_capacity=True)
     participant = result.participant
     if participant.email.endswith("@" + WALK_IN_DOMAIN):
         participant.public_id = public_id
@@ -265,16 +264,16 @@ def cancel(session: Session, participant: Participant, *, user: Optional[User] =
     event = participant.event
     lock_event(session, event)
     session.refresh(participant)
-    if participant.status == "cancelled":
+    if participant.status == ParticipantStatus.CANCELLED:
         return []
     previous = participant.status
-    participant.status = "cancelled"
+    participant.status = ParticipantStatus.CANCELLED
     participant.cancelled_at = utcnow()
     released = release_signups(session, participant)
     session.flush()
     audit(session, "participant.cancel", user=user, event_id=event.id, target=participant,
           previous=previous, by="staff" if user else "participant", **({"released_sessions": released} if released else {}))
-    return promote_waitlisted(session, event, user=user) if previous == "registered" else []
+    return promote_waitlisted(session, event, user=user) if previous == ParticipantStatus.REGISTERED else []
 
 
 def release_signups(session: Session, participant: Participant) -> list[int]:
@@ -301,11 +300,11 @@ def promote_waitlisted(session: Session, event: Event, *, user: Optional[User] =
         if event.capacity is not None and registered_count(session, event) >= event.capacity:
             break
         first = session.scalar(select(Participant).where(
-            Participant.event_id == event.id, Participant.status == "waitlisted",
+            Participant.event_id == event.id, Participant.status == ParticipantStatus.WAITLISTED,
         ).order_by(Participant.waitlisted_at, Participant.id).limit(1))
         if first is None:
             break
-        first.status = "registered"
+        first.status = ParticipantStatus.REGISTERED
         session.flush()
         audit(session, "participant.promote", user=user, event_id=event.id, target=first)
         promoted.append(first)
@@ -314,7 +313,7 @@ def promote_waitlisted(session: Session, event: Event, *, user: Optional[User] =
 
 def set_status(session: Session, participant: Participant, status: str, user: User) -> list[Participant]:
     """Staff status change. Returns participants promoted from the waiting list as a consequence."""
-    if status == "cancelled":
+    if status == ParticipantStatus.CANCELLED:
         return cancel(session, participant, user=user)
     lock_event(session, participant.event)
     session.refresh(participant)
@@ -322,16 +321,16 @@ def set_status(session: Session, participant: Participant, status: str, user: Us
     if previous == status:
         return []
     participant.status = status
-    released = release_signups(session, participant) if status != "registered" else []
-    if status == "waitlisted":
+    released = release_signups(session, participant) if status != ParticipantStatus.REGISTERED else []
+    if status == ParticipantStatus.WAITLISTED:
         participant.waitlisted_at = utcnow()
-    if status != "cancelled":
+    if status != ParticipantStatus.CANCELLED:
         participant.cancelled_at = None
     session.flush()
     audit(session, "participant.status", user=user, event_id=participant.event_id, target=participant,
           previous=previous, status=status, **({"released_sessions": released} if released else {}))
-    promoted = [participant] if status == "registered" and previous == "waitlisted" else []
-    if previous == "registered" and status == "waitlisted":
+    promoted = [participant] if status == ParticipantStatus.REGISTERED and previous == ParticipantStatus.WAITLISTED else []
+    if previous == ParticipantStatus.REGISTERED and status == ParticipantStatus.WAITLISTED:
         promoted += promote_waitlisted(session, participant.event, user=user)
     return promoted
 
@@ -342,14 +341,14 @@ def reinstate(session: Session, participant: Participant) -> None:
     event = participant.event
     lock_event(session, event)
     session.refresh(participant)
-    if participant.status != "cancelled":
+    if participant.status != ParticipantStatus.CANCELLED:
         return
     now = utcnow()
     full = event.capacity is not None and registered_count(session, event) >= event.capacity
-    if event.registration_mode == "approval":  # staff decide again (a declined person cannot let themselves in)
-        participant.status = "pending"
+    if event.registration_mode == RegistrationMode.APPROVAL:  # staff decide again (a declined person cannot let themselves in)
+        participant.status = ParticipantStatus.PENDING
     else:
-        participant.status = "waitlisted" if full else "registered"
+        participant.status = ParticipantStatus.WAITLISTED if full else ParticipantStatus.REGISTERED
         participant.waitlisted_at = now if full else participant.waitlisted_at
     participant.cancelled_at = None
     session.flush()

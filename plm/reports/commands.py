@@ -7,13 +7,13 @@ import os
 import click
 from flask import current_app
 
-from plm.cli import plm_cli
+from plm.cli import command
 from plm.documents.commands import _event, _write
 from plm.extensions import db
 from plm.reports import service
 
 
-@plm_cli.command("report")
+@command("report")
 @click.option("--event", "slug", required=True, help="Event slug.")
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False, writable=True),
               help="report.pdf or report.xlsx: the extension chooses the format.")
@@ -36,3 +36,6 @@ def report_command(slug: str, path: str, lang: str) -> None:
     _write(path, data)
     click.echo(f"Wrote {path}: {report.registered} registered, {report.attended} attended, "
                f"{report.provinces} provinces, {len(report.sessions)} sessions.")
+
+
+COMMANDS = (report_command,)

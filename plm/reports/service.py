@@ -23,10 +23,6 @@ from sqlalchemy.orm import Session
 
 from plm.labels import N_, PARTICIPANT_ROLE_TEXTS, label_in
 from plm.models import (
-    INSTITUTION_TYPES,
-    NON_PROGRAMME_KINDS,
-    PARTICIPANT_ROLES,
-    PARTICIPANT_STATUSES,
     Certificate,
     CheckIn,
     Checkpoint,
@@ -37,6 +33,7 @@ from plm.models import (
     session_facilitators,
     utcnow,
 )
+from plm.vocabulary import NON_PROGRAMME_KINDS, InstitutionType, ParticipantRole, ParticipantStatus
 
 LANGUAGES = ("id", "en")
 INSTITUTION_TYPE_TEXTS = {
@@ -371,15 +368,15 @@ def build_report(session: Session, event: Event, *, upload_folder: str, lang: st
         dates=dates,
         generated_at=format_datetime((now or utcnow()).astimezone(tz), "d MMM yyyy HH:mm", locale=lang),
         logo_paths=tuple(p for p in logos if p),
-        status_counts={s: statuses.get(s, 0) for s in PARTICIPANT_STATUSES},
+        status_counts={s: statuses.get(s, 0) for s in ParticipantStatus.values()},
         registered=registered, attended=attended,
         provinces=sum(1 for k, (r, _) in provinces.items() if k and r),
         institutions=institutions,
         programme=programme_summary(session, event, lang),
         by_province=province_rows(provinces, lang),
-        by_institution_type=_rows(breakdown(session, event.id, Participant.institution_type), INSTITUTION_TYPES,
+        by_institution_type=_rows(breakdown(session, event.id, Participant.institution_type), InstitutionType.values(),
                                   INSTITUTION_TYPE_TEXTS, lang),
-        by_role=_rows(breakdown(session, event.id, Participant.role), PARTICIPANT_ROLES, PARTICIPANT_ROLE_TEXTS, lang),
+        by_role=_rows(breakdown(session, event.id, Participant.role), ParticipantRole.values(), PARTICIPANT_ROLE_TEXTS, lang),
         days=day_rows(session, event, lang),
         sessions=session_rows(session, event, lang),
         certificates=certificate_counts(session, event.id),

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from plm.cli import plm_cli
+from plm.cli import command
 from plm.extensions import db
-from plm.transactions import commit_unit
 from plm.models import Event
+from plm.transactions import commit_unit
 
 
 def _event(slug: str) -> Event:
@@ -20,23 +20,19 @@ def _event(slug: str) -> Event:
     return event
 
 
-@plm_cli.command("schedule-pdf")
+@command("schedule-pdf")
 @click.option("--event", "slug", required=True, help="The event's short name (slug).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def schedule_pdf_command(slug: str, output: str) -> None:
     """Printable schedule: A4 landscape, one page per day, rooms as columns."""
-    from flask import current_app
+    from plm.schedule.pdf import printable_schedule
 
-    from plm.schedule.routes import schedule_pdf_bytes
-
-    event = _event(slug)
-    with current_app.test_request_context():
-        body = schedule_pdf_bytes(event)
+    body = printable_schedule(db.session, _event(slug))
     Path(output).write_bytes(body)
     click.echo(f"Wrote {output} ({len(body) // 1024} KB).")
 
 
-@plm_cli.command("export-schedule")
+@command("export-schedule")
 @click.option("--event", "slug", required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def export_schedule_command(slug: str, output: str) -> None:
@@ -48,7 +44,7 @@ def export_schedule_command(slug: str, output: str) -> None:
     click.echo(f"Wrote {output}.")
 
 
-@plm_cli.command("import-schedule")
+@command("import-schedule")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--event", "slug", required=True)
 @click.option("--dry-run", is_flag=True, help="Check the file and report; change nothing.")
@@ -75,3 +71,6 @@ def import_schedule_command(file: str, slug: str, dry_run: bool) -> None:
     updated = sum(1 for r in report.taken if r.action == "updated")
     click.echo(f"{'Checked' if dry_run else 'Imported'}: {created} new, {updated} updated, "
                f"{len(report.taken) - created - updated} unchanged, {len(report.refused)} refused.")
+
+
+COMMANDS = (schedule_pdf_command, export_schedule_command, import_schedule_command)

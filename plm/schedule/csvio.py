@@ -20,9 +20,10 @@ from typing import Any, Optional
 
 from sqlalchemy.orm import Session
 
-from plm.models import Event, EventSession, Participant, Room, SESSION_KINDS, Track, User, audit
+from plm.models import Event, EventSession, Participant, Room, Track, User, audit
 from plm.schedule import service
 from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, csv_rows, decode_text
+from plm.vocabulary import SessionKind
 
 MAX_ROWS = 2000
 
@@ -168,8 +169,8 @@ def import_schedule(session: Session, event: Event, data: bytes, user: Optional[
         elif len(title) > 300:
             errors.append("title_too_long")
         kind_text = raw.get("kind", "").strip().lower()
-        kind = KIND_ALIASES.get(kind_text, "sharing" if not kind_text else None)
-        if kind is None or kind not in SESSION_KINDS:
+        kind = KIND_ALIASES.get(kind_text, SessionKind.SHARING if not kind_text else None)
+        if kind is None or not SessionKind.has(kind):
             errors.append("bad_kind")
         capacity = None
         if raw.get("capacity"):

@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from plm.forms import BaseForm, strip_text
 from plm.labels import SESSION_KIND_LABELS
-from plm.models import SESSION_KINDS
+from plm.vocabulary import SessionKind
 
 
 def _optional_int(value):
@@ -52,7 +52,8 @@ class TrackForm(BaseForm):
 
 class SessionForm(BaseForm):
     title = StringField(_l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, SESSION_KIND_LABELS[k]) for k in SESSION_KINDS], default="sharing")
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, SESSION_KIND_LABELS[k]) for k in SessionKind],
+                       default=SessionKind.SHARING)
     day = DateField(_l("Day"), validators=[DataRequired()])
     start = TimeField(_l("Starts"), validators=[DataRequired()])
     end = TimeField(_l("Ends"), validators=[DataRequired()])

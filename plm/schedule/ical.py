@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable, Optional
 
-from icalendar import Calendar, Event as VEvent, vText
+from icalendar import Calendar, vText
+from icalendar import Event as VEvent
 
-from plm.models import NON_PROGRAMME_KINDS, Event, EventSession, utcnow
+from plm.models import Event, EventSession, utcnow
 from plm.schedule.service import zone
+from plm.vocabulary import NON_PROGRAMME_KINDS
 
 PRODID = "-//PLM//Peer Learning Meeting schedule//ID"
 

@@ -30,27 +30,12 @@ from plm.auth.decorators import admin_required, role_required
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
 from plm.labels import SESSION_KIND_LABELS
-from plm.models import SESSION_KINDS, Event, EventSession, Room, Track, utcnow
-from plm.navigation import add_manage_link, add_public_link, add_staff_link
+from plm.models import Event, EventSession, Room, Track, utcnow
 from plm.schedule import csvio, ical, pdf, service
 from plm.schedule.forms import ConfirmForm, ImportForm, RoomForm, SessionForm, TrackForm
+from plm.vocabulary import Role
 
 bp = Blueprint("schedule", __name__)
-
-
-@bp.record_once
-def _register_links(state) -> None:
-    app = state.app
-    add_staff_link(app, "schedule.admin_grid", _l("Schedule"), roles=("admin",), order=30)
-    add_staff_link(app, "schedule.facilitator_sessions", _l("My sessions"), roles=("facilitator",), order=31, moment="door")
-    add_public_link(app, "schedule.public_schedule", _l("Schedule"), order=20)
-    add_manage_link(app, "schedule.public_schedule", _l("Schedule"), order=29)
-    add_manage_link(app, "schedule.my_sessions", _l("My sessions"), order=30)
-    # Globals (not a context processor) so imported macros see them too.
-    app.jinja_env.globals.update(
-        describe_conflict=describe_conflict, conflict_kind_label=lambda k: str(CONFLICT_KIND_LABELS.get(k, k)),
-        schedule_local_day=service.local_day, seat_limit=service.seat_limit,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,6 +100,10 @@ CONFLICT_KIND_LABELS = {
 }
 
 
+def conflict_kind_label(kind: str) -> str:
+    return str(CONFLICT_KIND_LABELS.get(kind, kind))
+
+
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
 # ---------------------------------------------------------------------------------------------
@@ -129,7 +118,7 @@ def _chosen_day(event: Event, days: list[date]) -> date:
 
 
 def _is_staff() -> bool:
-    return current_user.is_authenticated and current_user.role in ("admin", "organizer", "facilitator")
+    return current_user.is_authenticated and current_user.role in (Role.ADMIN, Role.ORGANIZER, Role.FACILITATOR)
 
 
 def _public_event(slug: str) -> Event:
@@ -609,25 +598,11 @@ def export_csv(slug: str):
     return _download(body.encode("utf-8"), "text/csv", f"{event.slug}-schedule.csv")
 
 
-def schedule_pdf_bytes(event: Event) -> bytes:
-    """The printable schedule: one A4 landscape page per day with rooms as columns."""
-    sessions = [s for s in service.event_sessions(db.session, event)]
-    rooms = service.rooms_of(db.session, event)
-    days = [(day, service.day_grid(event, sessions, rooms, day))
-            for day in service.days_with_sessions(event, sessions)
-            if service.sessions_on(event, sessions, day)]
-    # Colour by track when the schedule has tracks (sessions without one keep their kind's colour).
-    used = {s.track_id for s in sessions if s.track_id is not None}
-    tracks = [t for t in service.tracks_of(db.session, event) if t.id in used]
-    kinds = [k for k in SESSION_KINDS if any(s.kind == k for s in sessions if s.track_id is None)]
-    return pdf.schedule_pdf(event=event, days=days, tracks=tracks, kinds=kinds, generated=utcnow())
-
-
 @bp.route("/staff/events/<slug>/schedule.pdf")
 @admin_required
 def schedule_pdf(slug: str):
     event = get_event_or_404(slug)
-    return _download(schedule_pdf_bytes(event), "application/pdf", f"{event.slug}-schedule.pdf")
+    return _download(pdf.printable_schedule(db.session, event), "application/pdf", f"{event.slug}-schedule.pdf")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -635,7 +610,7 @@ def schedule_pdf(slug: str):
 # ---------------------------------------------------------------------------------------------
 
 @bp.route("/staff/events/<slug>/my-sessions")
-@role_required("facilitator")
+@role_required(Role.FACILITATOR)
 def facilitator_sessions(slug: str):
     event = get_event_or_404(slug)
     sessions = service.sessions_for_user(db.session, event, current_user)
@@ -652,7 +627,7 @@ def _visible_session(slug: str, session_id: int) -> tuple[Event, EventSession]:
 
 
 @bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/signups")
-@role_required("facilitator")
+@role_required(Role.FACILITATOR)
 def signups(slug: str, session_id: int):
     event, item = _visible_session(slug, session_id)
     return render_template("schedule/signups.html", event=event, item=item,
@@ -660,7 +635,7 @@ def signups(slug: str, session_id: int):
 
 
 @bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/signups.csv")
-@role_required("facilitator")
+@role_required(Role.FACILITATOR)
 def signups_csv(slug: str, session_id: int):
     event, item = _visible_session(slug, session_id)
     body = csvio.export_signups(item, service.signup_list(db.session, item))
@@ -668,7 +643,7 @@ def signups_csv(slug: str, session_id: int):
 
 
 @bp.route("/staff/events/<slug>/schedule/sessions/<int:session_id>/signups.pdf")
-@role_required("facilitator")
+@role_required(Role.FACILITATOR)
 def signups_pdf(slug: str, session_id: int):
     event, item = _visible_session(slug, session_id)
     body = pdf.signups_pdf(event=event, item=item, people=service.signup_list(db.session, item), generated=utcnow())

@@ -19,9 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from plm.models import (
-    NON_PROGRAMME_KINDS,
-    Checkpoint,
     CheckIn,
+    Checkpoint,
     Event,
     EventSession,
     Participant,
@@ -32,8 +31,9 @@ from plm.models import (
     audit,
     utcnow,
 )
+from plm.vocabulary import NON_PROGRAMME_KINDS, ParticipantRole, ParticipantStatus, Role, SessionKind
 
-LEADER_ROLES = ("facilitator", "speaker")
+LEADER_ROLES = (ParticipantRole.FACILITATOR, ParticipantRole.SPEAKER)
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -108,7 +108,7 @@ def tracks_of(session: Session, event: Event) -> list[Track]:
 def facilitator_candidates(session: Session, event: Event) -> list[Participant]:
     return list(session.scalars(
         select(Participant).where(Participant.event_id == event.id, Participant.role.in_(LEADER_ROLES),
-                                  Participant.status != "cancelled")
+                                  Participant.status != ParticipantStatus.CANCELLED)
         .order_by(Participant.full_name)
     ))
 
@@ -443,7 +443,7 @@ def filter_sessions(sessions: Iterable[EventSession], track_id: Optional[int], r
     """The public schedule's filters. Plenaries and breaks are for everyone: a track filter keeps them."""
     result = []
     for item in sessions:
-        if track_id is not None and item.track_id != track_id and item.kind not in ("plenary", "break"):
+        if track_id is not None and item.track_id != track_id and item.kind not in (SessionKind.PLENARY, SessionKind.BREAK):
             continue
         if room_id is not None and item.room_id != room_id:
             continue
@@ -497,7 +497,7 @@ def sign_up(session: Session, event: Event, session_id: int, participant: Partic
     """Take a seat. Raises SignupError: not_found, not_open, not_registered, cancelled, started,
     already, full, overlap. The caller commits (which releases the lock)."""
     now = now or utcnow()
-    if participant.status != "registered":
+    if participant.status != ParticipantStatus.REGISTERED:
         raise SignupError("not_registered")
     if event.schedule_published_at is None:
         raise SignupError("not_found")
@@ -556,7 +556,7 @@ def personal_sessions(event: Event, sessions: Iterable[EventSession], participan
     result = []
     for item in sessions:
         leads = any(p.id == participant.id for p in item.facilitators)
-        if item.id in signed or leads or item.kind == "plenary" or item.kind in NON_PROGRAMME_KINDS:
+        if item.id in signed or leads or item.kind == SessionKind.PLENARY or item.kind in NON_PROGRAMME_KINDS:
             result.append(item)
     return result
 
@@ -573,7 +573,7 @@ def participant_by_feed_key(session: Session, event: Event, secret: str, public_
         return None
     participant = session.scalar(select(Participant).where(Participant.event_id == event.id,
                                                            Participant.public_id == public_id))
-    if participant is None or participant.status == "cancelled":
+    if participant is None or participant.status == ParticipantStatus.CANCELLED:
         return None
     return participant if hmac.compare_digest(feed_key(secret, participant), key) else None
 
@@ -590,9 +590,9 @@ def leader_ids_for_user(session: Session, event: Event, user: User) -> set[int]:
 
 
 def can_see_signups(session: Session, user: User, event_session: EventSession) -> bool:
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return True
-    if user.role != "facilitator":
+    if user.role != Role.FACILITATOR:
         return False
     mine = leader_ids_for_user(session, event_session.event, user)
     return any(p.id in mine for p in event_session.facilitators)
@@ -600,7 +600,7 @@ def can_see_signups(session: Session, user: User, event_session: EventSession) -
 
 def sessions_for_user(session: Session, event: Event, user: User) -> list[EventSession]:
     sessions = [s for s in event_sessions(session, event) if s.kind not in NON_PROGRAMME_KINDS]
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return sessions
     mine = leader_ids_for_user(session, event, user)
     return [s for s in sessions if any(p.id in mine for p in s.facilitators)]

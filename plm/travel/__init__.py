@@ -4,6 +4,8 @@ pick-up lists by day, arrival point and time window (PDF for the driver, XLSX, W
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from plm.vocabulary import Role
+
 
 def init_app(app: Flask) -> None:
     from plm.navigation import add_manage_link, add_staff_link
@@ -11,5 +13,5 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.mine)
-    add_staff_link(app, "travel.index", _l("Travel and pick-ups"), roles=("organizer",), order=25)
+    add_staff_link(app, "travel.index", _l("Travel and pick-ups"), roles=(Role.ORGANIZER,), order=25)
     add_manage_link(app, "travel_mine.my_travel", _l("My travel"), order=25)

@@ -49,7 +49,3 @@ def ca_certificate():
         body = handle.read(64 * 1024)
     return Response(body, mimetype="application/x-x509-ca-cert", headers={
         "Content-Disposition": f'attachment; filename="{CA_FILENAME}"', "Cache-Control": "public, max-age=300"})
-
-
-def register(app) -> None:
-    app.register_blueprint(bp)

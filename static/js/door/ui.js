@@ -73,10 +73,18 @@ export function show(answer, item, offline, act) {
   if (r === 'wrong_day' && item) addButton(actions, T.recordAnyway, 'btn btn-warn', act.correction);
   if (r === 'ok' && answer.checkin_id && item) addButton(actions, T.undo, 'btn btn-undo', act.undo);
   if (cfg.badge && p && (r === 'ok' || r === 'already')) {
-    const a = document.createElement('a');
-    a.className = 'btn'; a.textContent = T.printBadge; a.target = '_blank'; a.rel = 'noopener';
-    a.href = cfg.badge.replace('PUBLICID', encodeURIComponent(p.id));
-    actions.appendChild(a);
+    // A POST (printing is recorded; GET never writes) into a new tab, answered with a redirect to the PDF:
+    // one tap still opens the badge, and the door's own tab, with its offline queue, stays as it is.
+    const form = document.createElement('form');
+    form.method = 'post'; form.target = '_blank'; form.className = 'inline';
+    form.action = cfg.badge.replace('PUBLICID', encodeURIComponent(p.id));
+    const token = document.createElement('input');
+    token.type = 'hidden'; token.name = 'csrf_token';
+    token.value = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
+    const button = document.createElement('button');
+    button.type = 'submit'; button.className = 'btn'; button.textContent = T.printBadge;
+    form.append(token, button);
+    actions.appendChild(form);
   }
   if (item && item.t0) timings.push(performance.now() - item.t0);
   beep(tone);
