@@ -92,8 +92,8 @@ test-sqlite: $(VENV)/.dev translations
 test-postgres: debs-test $(VENV)/.dev translations
 	scripts/with-postgres scripts/run-tests --pass "not nodb"
 
-# Every bench script under a header, then PLM beside pretix (the anchor in PLM_PRETIX_ANCHOR, default
-# ../shared/anchors/pretix; without it, PLM's figures only). A failing script is named at the end.
+# Every bench script under a header, then PLM beside pretix (the anchor's folder in PLM_PRETIX_ANCHOR;
+# without it, PLM's figures only). A failing script is named at the end.
 bench: debs-test $(VENV)/.dev translations
 	@failed=""; for script in $$(ls bench/*.py | grep -v compare_pretix) bench/compare_pretix.py; do \
 		printf '\n==================== %s  (%s)\n' "$$script" "$$(date +%H:%M:%S)"; \

@@ -97,8 +97,9 @@ def main() -> None:
                  ("A4 portrait, grouped by province", {"sort": "province"}), ("XLSX", {"fmt": "xlsx"})]
         first, _ = render()
         print(f"  first render of the process (fonts, stylesheets): {first:6.2f} s")
-        from pypdf import PdfReader
         import io
+
+        from pypdf import PdfReader
 
         for label, kwargs in cases:
             times = []

@@ -259,8 +259,8 @@ def case_app_job_badges(n: int) -> dict:
     """What the staff page starts: a queued badge job run by `plm.jobs.child` in its own
     process (interpreter start, app, imports, render, file written), timed from enqueue to "done".
     Peak RSS is the child's, where the render happens."""
-    from plm.auth.service import create_user
     from plm import jobs
+    from plm.auth.service import create_user
     from plm.documents import service
     from plm.extensions import db
     from plm.models import Event

@@ -39,8 +39,8 @@ def _app(database_url: str):
 def _enqueue_badges(app) -> int:
     from sqlalchemy import func, select
 
-    from plm.auth.service import find_user
     from plm import jobs
+    from plm.auth.service import find_user
     from plm.documents import service
     from plm.extensions import db
     from plm.models import Event, Participant
@@ -86,7 +86,7 @@ def run(processes: int, nice: int, args) -> None:
             job_id = _enqueue_badges(app)
             outcome: dict = {}
             waiter = threading.Thread(target=lambda: outcome.update(zip(("status", "seconds"),
-                                                                       _wait_done(app, job_id))))
+                                                                       _wait_done(app, job_id), strict=False)))
             waiter.start()
             busy_start = time.perf_counter()
             busy = []

@@ -150,7 +150,7 @@ def run(database_url: str, args) -> tuple[dict, dict, dict]:
     results = []
     for mode in (False, True):
         lat = sorted(merged[mode])
-        pct = lambda p: lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000 if lat else float("nan")  # noqa: E731
+        pct = lambda p, lat=lat: lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000 if lat else float("nan")  # noqa: E731
         total = summary[mode]
         results.append({**total, "rate": total["requests"] / total["wall"] if total["wall"] else 0.0,
                         "p50": pct(50), "p95": pct(95), "p99": pct(99), "max": lat[-1] * 1000 if lat else float("nan")})

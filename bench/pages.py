@@ -38,11 +38,11 @@ def main() -> None:
         from flask_migrate import upgrade
         from sqlalchemy import select
 
-        from plm.demo.data import DEMO_STAFF
         from plm.checkin.commands import simulate_attendance
         from plm.demo import load_demo
+        from plm.demo.data import DEMO_STAFF
         from plm.documents import service as documents
-        from plm.models import EventSession, Event, MailMessage, Participant, Room, Track
+        from plm.models import Event, EventSession, MailMessage, Participant, Room, Track
 
         upgrade()
         started = time.perf_counter()
@@ -78,7 +78,7 @@ def main() -> None:
                 continue  # e.g. a job page: no job in this database
             path = rule.rule
             for name in rule.arguments:
-                path = re.sub(r"<(?:[a-z]+:)?%s>" % name, str(values[name]), path)
+                path = re.sub(rf"<(?:[a-z]+:)?{name}>", str(values[name]), path)
             paths.append(path)
         # The growing lists once more with a filter, a search and a far page.
         base = f"/staff/events/{event.slug}"

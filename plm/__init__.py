@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from flask import Flask, g, request
 from flask_login import current_user
@@ -20,7 +21,7 @@ class ConfigError(RuntimeError):
     """The app cannot start with this configuration."""
 
 
-def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then PLM_* env vars, then `config`."""
     app = Flask(
         __name__,

@@ -20,8 +20,9 @@ import json
 import os
 import shutil
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable, Optional
+from typing import Any
 
 from sqlalchemy import Date, DateTime, Table, func, select, text
 from sqlalchemy.engine import Connection
@@ -86,15 +87,15 @@ class _Hashing:
         return self.handle.write(data)
 
 
-def schema_revision(connection: Connection) -> Optional[str]:
+def schema_revision(connection: Connection) -> str | None:
     try:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except Exception:
         return None
 
 
-def write_backup(connection: Connection, tables: list[Table], path: str, upload_folder: Optional[str] = None,
-                 progress: Optional[Callable[[str, int], None]] = None, *, key: bytes) -> dict:
+def write_backup(connection: Connection, tables: list[Table], path: str, upload_folder: str | None = None,
+                 progress: Callable[[str, int], None] | None = None, *, key: bytes) -> dict:
     """Write every row of `tables` (in dependency order) and the uploads to a zip at `path`, signed
     with `key` (backup_key(SECRET_KEY))."""
     counts: dict[str, int] = {}
@@ -109,7 +110,7 @@ def write_backup(connection: Connection, tables: list[Table], path: str, upload_
             with archive.open(member, "w") as raw:
                 handle = _Hashing(raw)
                 for row in connection.execute(select(table).order_by(*order)):
-                    record = {name: _encode(value) for name, value in zip(names, row)}
+                    record = {name: _encode(value) for name, value in zip(names, row, strict=False)}
                     handle.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
                     count += 1
             files[member] = {"sha256": handle.sha256.hexdigest(), "size": handle.size}
@@ -134,7 +135,7 @@ def write_backup(connection: Connection, tables: list[Table], path: str, upload_
     return manifest
 
 
-def read_manifest(path: str, key: Optional[bytes] = None, unsigned: bool = False) -> dict:
+def read_manifest(path: str, key: bytes | None = None, unsigned: bool = False) -> dict:
     """The archive's manifest, its signature checked with `key` unless `unsigned` (old backups, or
     made with another SECRET_KEY: the operator said so on the command line)."""
     try:
@@ -185,8 +186,8 @@ def _check_members(archive: zipfile.ZipFile, manifest: dict, unsigned: bool) -> 
             raise BackupError(f"{name} was changed after the backup was made")
 
 
-def restore_backup(connection: Connection, tables: list[Table], path: str, upload_folder: Optional[str] = None,
-                   *, key: Optional[bytes], unsigned: bool = False) -> dict:
+def restore_backup(connection: Connection, tables: list[Table], path: str, upload_folder: str | None = None,
+                   *, key: bytes | None, unsigned: bool = False) -> dict:
     """Replace every row of `tables` with the archive's. Call inside a transaction.
 
     The signature and every member's digest are checked before the first row is deleted."""

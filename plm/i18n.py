@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from typing import Optional
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -29,7 +28,7 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def safe_next(target: Optional[str], default: str = "/") -> str:
+def safe_next(target: str | None, default: str = "/") -> str:
     """Only same-site relative paths, so the switch cannot be used as an open redirect."""
     if not target:
         return default
@@ -44,7 +43,7 @@ def _zone(event_or_tz: object) -> ZoneInfo:
     return ZoneInfo(name or current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
-def event_datetime(value: Optional[datetime], event_or_tz: object, fmt: str = "medium") -> str:
+def event_datetime(value: datetime | None, event_or_tz: object, fmt: str = "medium") -> str:
     if value is None:
         return ""
     return format_datetime(value, fmt, tzinfo=_zone(event_or_tz), locale=str(get_locale()))
@@ -56,7 +55,7 @@ INDONESIAN_ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makass
 ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
-def zone_abbreviation(event_or_tz: object, value: Optional[datetime] = None, locale: Optional[str] = None) -> str:
+def zone_abbreviation(event_or_tz: object, value: datetime | None = None, locale: str | None = None) -> str:
     """WIB / WITA / WIT for Indonesian zones, else Babel's short name or offset."""
     zone = _zone(event_or_tz)
     if zone.key in INDONESIAN_ZONES:
@@ -75,7 +74,7 @@ def format_moment(value: datetime, event_or_tz: object, locale: str) -> str:
         zone_abbreviation(zone.key, value, locale))
 
 
-def event_moment(value: Optional[datetime], event_or_tz: object) -> str:
+def event_moment(value: datetime | None, event_or_tz: object) -> str:
     """format_moment in the current language (template filter)."""
     return format_moment(value, event_or_tz, str(get_locale())) if value is not None else ""
 
@@ -89,18 +88,18 @@ def last_open_minute(closes_at: datetime) -> datetime:
     return closes_at - DEADLINE_STEP
 
 
-def deadline(value: Optional[datetime], event_or_tz: object) -> str:
+def deadline(value: datetime | None, event_or_tz: object) -> str:
     """'19 Desember 2026 23.59 WITA' for a registration closing at 20 December 00:00 (template filter)."""
     return event_moment(last_open_minute(value), event_or_tz) if value is not None else ""
 
 
-def event_time(value: Optional[datetime], event_or_tz: object, fmt: str = "HH:mm") -> str:
+def event_time(value: datetime | None, event_or_tz: object, fmt: str = "HH:mm") -> str:
     if value is None:
         return ""
     return format_time(value, fmt, tzinfo=_zone(event_or_tz), locale=str(get_locale()))
 
 
-def local_date(value: Optional[date], fmt: str = "long") -> str:
+def local_date(value: date | None, fmt: str = "long") -> str:
     if value is None:
         return ""
     return format_date(value, fmt, locale=str(get_locale()))
@@ -126,7 +125,7 @@ def format_date_range(start: date, end: date, locale: str) -> str:
     except (KeyError, TypeError):
         return format_interval(start, end, "yMMMd", locale=locale)
     full = [_FULL_MONTH.sub("MMMM", str(part)) for part in parts]
-    return "".join(format_date(day, pattern, locale=locale) for day, pattern in zip((start, end), full))
+    return "".join(format_date(day, pattern, locale=locale) for day, pattern in zip((start, end), full, strict=False))
 
 
 def date_range(start: date, end: date) -> str:

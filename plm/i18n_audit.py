@@ -8,10 +8,11 @@ participant page in Indonesian and scans what a reader sees. Used by scripts/che
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from html.parser import HTMLParser
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from plm.vocabulary import CheckpointKind, JobStatus, MailStatus, ParticipantStatus
 
@@ -30,7 +31,7 @@ class _VisibleText(HTMLParser):
         self.parts: list[str] = []
         self._skip = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, Optional[str]]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SKIP_TAGS:
             self._skip += 1
         attributes = dict(attrs)

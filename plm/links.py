@@ -8,7 +8,6 @@ built here; tests/test_links.py fails when a module or template builds one anoth
 from __future__ import annotations
 
 import ipaddress
-from typing import Optional
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
@@ -17,7 +16,7 @@ from flask import Flask, current_app
 DEV_BASE_URL = "http://127.0.0.1:5000"
 
 
-def normalise_base_url(value: object) -> Optional[str]:
+def normalise_base_url(value: object) -> str | None:
     """`value` as 'scheme://host[:port][/path]' without a trailing slash, or None when it is not one."""
     if not isinstance(value, str) or not value.strip():
         return None
@@ -28,13 +27,13 @@ def normalise_base_url(value: object) -> Optional[str]:
     return text
 
 
-def base_url(app: Optional[Flask] = None) -> str:
+def base_url(app: Flask | None = None) -> str:
     """The configured public address, e.g. 'https://plm.example.org' (no trailing slash)."""
     app = app or current_app
     return app.config["PUBLIC_BASE_URL"]
 
 
-def absolute_url(endpoint: str, *, app: Optional[Flask] = None, **values) -> str:
+def absolute_url(endpoint: str, *, app: Flask | None = None, **values) -> str:
     """url_for(endpoint, **values) as an absolute URL on PUBLIC_BASE_URL, with or without a request."""
     app = app or current_app
     parts = urlsplit(base_url(app))
@@ -44,7 +43,7 @@ def absolute_url(endpoint: str, *, app: Optional[Flask] = None, **values) -> str
     return adapter.build(endpoint, values, force_external=True)
 
 
-def is_local_address(url: Optional[str]) -> bool:
+def is_local_address(url: str | None) -> bool:
     """True when a printed link to `url` could only work on this machine (unset, localhost, loopback)."""
     host = (urlsplit(url).hostname or "") if url else ""
     if not host or host == "localhost" or host.endswith(".localhost"):

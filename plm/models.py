@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, date, datetime
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -64,19 +64,19 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; store times in UTC")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
-    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 # Upper-case letters and digits without look-alikes (no I, O, 0, 1): easy to read out
@@ -113,13 +113,13 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))  # Role
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the Flask-Login id: raising it ends every session and remember cookie of this user
     # (logout, password change, disabling).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # A one-time password reset link (only its hash), made by an admin on the staff accounts page.
-    reset_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
-    reset_expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    reset_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reset_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -153,7 +153,7 @@ class LoginThrottle(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -168,8 +168,8 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
@@ -189,23 +189,23 @@ class Event(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Makassar")
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
-    registration_opens_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    registration_closes_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    capacity: Mapped[Optional[int]] = mapped_column(Integer)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None] = mapped_column(Integer)
     allow_role_request: Mapped[bool] = mapped_column(Boolean, default=False)
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
-    logo_path: Mapped[Optional[str]] = mapped_column(String(300))
+    logo_path: Mapped[str | None] = mapped_column(String(300))
     # Up to three partner logos (paths under UPLOAD_FOLDER) for the daftar hadir header.
     partner_logos: Mapped[list] = mapped_column(JSON, default=list)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    schedule_published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    schedule_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Rotating this (admin action) re-issues every ticket of the event.
     ticket_key_version: Mapped[int] = mapped_column(Integer, default=1)
     # Certificates: eligibility rule and presentation.
-    certificate_min_days: Mapped[Optional[int]] = mapped_column(Integer)
-    certificate_min_session_percent: Mapped[Optional[int]] = mapped_column(Integer)
-    certificate_min_sessions: Mapped[Optional[int]] = mapped_column(Integer)
+    certificate_min_days: Mapped[int | None] = mapped_column(Integer)
+    certificate_min_session_percent: Mapped[int | None] = mapped_column(Integer)
+    certificate_min_sessions: Mapped[int | None] = mapped_column(Integer)
     certificate_language: Mapped[str] = mapped_column(String(5), default="id")
     certificate_serial_prefix: Mapped[str] = mapped_column(String(10), default="PLM")
     signatories: Mapped[list] = mapped_column(JSON, default=list)
@@ -213,7 +213,7 @@ class Event(db.Model):
     # open | invitation | approval (plm.delegations.models.RegistrationMode).
     registration_mode: Mapped[str] = mapped_column(String(20), default=RegistrationMode.OPEN, server_default="open")
     # Until then an institution's contact may replace a delegate through the invitation link.
-    substitution_deadline: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    substitution_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     participants: Mapped[list[Participant]] = relationship(
@@ -231,7 +231,7 @@ class Event(db.Model):
         count = (self.ends_on - self.starts_on).days + 1
         return [self.starts_on + timedelta(days=i) for i in range(max(count, 0))]
 
-    def registration_state(self, now: Optional[datetime] = None) -> str:
+    def registration_state(self, now: datetime | None = None) -> str:
         """'not_yet', 'open' or 'closed' for the registration window."""
         now = now or utcnow()
         if self.archived:
@@ -242,7 +242,7 @@ class Event(db.Model):
             return "closed"
         return "open"
 
-    def public_registration_state(self, now: Optional[datetime] = None) -> str:
+    def public_registration_state(self, now: datetime | None = None) -> str:
         """registration_state for the public form: 'invitation' when only invitation links register."""
         state = self.registration_state(now)
         return "invitation" if state == "open" and self.registration_mode == RegistrationMode.INVITATION else state
@@ -276,24 +276,24 @@ class Participant(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=ParticipantStatus.REGISTERED)
     diet: Mapped[str] = mapped_column(String(300), default="")
     access_needs: Mapped[str] = mapped_column(String(300), default="")
-    consent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Folded (lower-case, accents removed) name + institution for door search.
     search_text: Mapped[str] = mapped_column(String(700), default="")
     # Ticket codes are HMACs over this per-participant secret; changing it re-issues the ticket.
     ticket_secret: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
     # The manage link token is shown once (page, mail); only its hash is kept.
-    manage_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    manage_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # A re-sent link (public "send my link again") waits here and replaces manage_token_hash only
     # when it is first opened, so whoever knows an address cannot kill its owner's working link.
-    pending_manage_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
-    waitlisted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    badge_printed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    certificate_override: Mapped[Optional[bool]] = mapped_column(Boolean)
+    pending_manage_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    badge_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    certificate_override: Mapped[bool | None] = mapped_column(Boolean)
     certificate_override_reason: Mapped[str] = mapped_column(String(500), default="")
     source: Mapped[str] = mapped_column(String(20), default=RegistrationSource.WEB)
     # The partner institution (plm.delegations) this participant came with, when staff or the link know it.
-    institution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("institutions.id", ondelete="SET NULL"), index=True)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -301,7 +301,7 @@ class Participant(db.Model):
     checkins: Mapped[list[CheckIn]] = relationship(
         back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
     )
-    certificate: Mapped[Optional[Certificate]] = relationship(
+    certificate: Mapped[Certificate | None] = relationship(
         back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -334,7 +334,7 @@ def _derive_participant_fields(mapper: Any, connection: Any, participant: Partic
     )[:700]
 
 
-def audit(session: Any, action: str, *, user: Optional[User] = None, event_id: Optional[int] = None,
+def audit(session: Any, action: str, *, user: User | None = None, event_id: int | None = None,
           target: Any = None, **detail: Any) -> AuditLog:
     """Record who did what: every staff change, undo, override and revocation goes through here."""
     entry = AuditLog(
@@ -361,7 +361,7 @@ class Room(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(120))
-    capacity: Mapped[Optional[int]] = mapped_column(Integer)
+    capacity: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(String(300), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -391,24 +391,24 @@ class EventSession(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str] = mapped_column(String(20), default=SessionKind.SHARING)
-    room_id: Mapped[Optional[int]] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
-    track_id: Mapped[Optional[int]] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"))
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    capacity: Mapped[Optional[int]] = mapped_column(Integer)
+    capacity: Mapped[int | None] = mapped_column(Integer)
     signup_required: Mapped[bool] = mapped_column(Boolean, default=False)
-    cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # iCalendar SEQUENCE: bumped whenever time, room or status change.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # What was public at publication, to mark moved/cancelled sessions.
-    published_state: Mapped[Optional[dict]] = mapped_column(JSON)
+    published_state: Mapped[dict | None] = mapped_column(JSON)
     uid: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_hex(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
-    room: Mapped[Optional[Room]] = relationship()
-    track: Mapped[Optional[Track]] = relationship()
+    room: Mapped[Room | None] = relationship()
+    track: Mapped[Track | None] = relationship()
     facilitators: Mapped[list[Participant]] = relationship(secondary=session_facilitators)
     signups: Mapped[list[SessionSignup]] = relationship(
         back_populates="session", cascade="all, delete-orphan", passive_deletes=True
@@ -441,12 +441,12 @@ class Checkpoint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(10))  # CheckpointKind
-    day: Mapped[Optional[date]] = mapped_column(Date)
-    session_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    day: Mapped[date | None] = mapped_column(Date)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(300), default="")
 
     event: Mapped[Event] = relationship(back_populates="checkpoints")
-    session: Mapped[Optional[EventSession]] = relationship()
+    session: Mapped[EventSession | None] = relationship()
 
 
 class CheckIn(db.Model):
@@ -461,17 +461,17 @@ class CheckIn(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoints.id", ondelete="CASCADE"), index=True)
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     device: Mapped[str] = mapped_column(String(60), default="")
     source: Mapped[str] = mapped_column(String(20), default=CheckInSource.QR)
-    client_uuid: Mapped[Optional[str]] = mapped_column(String(64))
+    client_uuid: Mapped[str | None] = mapped_column(String(64))
     # A staff correction: recorded although the scan time was outside the checkpoint's day.
     correction: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     participant: Mapped[Participant] = relationship(back_populates="checkins")
     checkpoint: Mapped[Checkpoint] = relationship()
-    user: Mapped[Optional[User]] = relationship()
+    user: Mapped[User | None] = relationship()
 
 
 class ScanLog(db.Model):
@@ -483,14 +483,14 @@ class ScanLog(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    checkpoint_id: Mapped[Optional[int]] = mapped_column(ForeignKey("checkpoints.id", ondelete="SET NULL"))
-    participant_id: Mapped[Optional[int]] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoints.id", ondelete="SET NULL"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     device: Mapped[str] = mapped_column(String(60), default="")
     scanned: Mapped[str] = mapped_column(String(200), default="")
     result: Mapped[str] = mapped_column(String(20))
-    client_uuid: Mapped[Optional[str]] = mapped_column(String(64))
-    response: Mapped[Optional[dict]] = mapped_column(JSON)
+    client_uuid: Mapped[str | None] = mapped_column(String(64))
+    response: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -503,12 +503,12 @@ class Certificate(db.Model):
     )
     serial: Mapped[str] = mapped_column(String(32), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    hours: Mapped[Optional[float]] = mapped_column(Float)
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    hours: Mapped[float | None] = mapped_column(Float)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str] = mapped_column(String(500), default="")
     # Set when what it was issued on no longer holds (e.g. the speaker role was taken away): an admin
     # revokes it or confirms it; until then /verify says "under review".
-    review_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    review_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     participant: Mapped[Participant] = relationship(back_populates="certificate")
@@ -520,15 +520,15 @@ class AuditLog(db.Model):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(60))
     target_type: Mapped[str] = mapped_column(String(40), default="")
-    target_id: Mapped[Optional[int]] = mapped_column(Integer)
+    target_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped[Optional[User]] = relationship()
+    user: Mapped[User | None] = relationship()
 
 
 class MailMessage(db.Model):
@@ -538,8 +538,8 @@ class MailMessage(db.Model):
     __table_args__ = (vocabulary_check("mail_messages", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[Optional[int]] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
@@ -550,9 +550,9 @@ class MailMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When a background sender took the row (status "sending"); a stale claim goes back to "queued".
-    claimed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Job(db.Model):
@@ -563,17 +563,17 @@ class Job(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
-    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10), default=JobStatus.QUEUED)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
-    result_path: Mapped[Optional[str]] = mapped_column(String(500))
+    result_path: Mapped[str | None] = mapped_column(String(500))
     error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CheckInSignature(db.Model):
@@ -585,7 +585,7 @@ class CheckInSignature(db.Model):
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True)
     svg: Mapped[str] = mapped_column(Text)
     points: Mapped[int] = mapped_column(Integer, default=0)
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -6,8 +6,8 @@ registered, so the base templates do not need to know every feature.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import Flask, current_app, url_for
 from flask_login import current_user
@@ -54,8 +54,8 @@ def manage_links(event, token: str) -> list[dict]:
 def staff_event_links(event, moment: str | None = None) -> list[dict]:
     """The staff links of *event* the current user may open; only those of one *moment* when given."""
     links = current_app.extensions.get("plm_staff_links", [])
-    allowed = [l for l in links if (not l.roles or current_user.has_role(*l.roles))
-               and (moment is None or l.moment == moment)]
+    allowed = [link for link in links if (not link.roles or current_user.has_role(*link.roles))
+               and (moment is None or link.moment == moment)]
     return _resolve(allowed, event)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 # Caps for every import. The callers' own row limits are lower; these bound memory and time.
 MAX_COLUMNS = 100

@@ -22,7 +22,7 @@ MAX_CODE_LENGTH = 120
 # (a Cyrillic look-alike, an emoji, a stray space) is not a ticket, and is refused before any comparison.
 _SLUG_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 _PUBLIC_ID_RE = re.compile(r"^[A-Z0-9]{1,16}$")
-_MAC_RE = re.compile(r"^[A-Z2-7]{%d}$" % MAC_LENGTH)
+_MAC_RE = re.compile(rf"^[A-Z2-7]{{{MAC_LENGTH}}}$")
 
 
 class TicketFormatError(ValueError):

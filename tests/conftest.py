@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -132,7 +132,7 @@ def _empty_all_tables() -> None:
 
 
 #: The moment `frozen_time` stops the clock at: a Monday morning in Bali (09:30 WITA).
-FROZEN_NOW = datetime(2026, 3, 2, 1, 30, tzinfo=timezone.utc)
+FROZEN_NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 
 
 @pytest.fixture

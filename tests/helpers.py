@@ -11,7 +11,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import func, select
 
 from plm.extensions import db

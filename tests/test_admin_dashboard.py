@@ -1,7 +1,7 @@
 """The staff dashboard: links grouped by moment (before / at the door / after) and the numbers that matter."""
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from plm.extensions import db
 from plm.models import Certificate, CheckIn, Checkpoint, Participant
@@ -17,10 +17,10 @@ def test_dashboard_shows_registered_waiting_checked_in_today_and_certificates(cl
     db.session.add_all([CheckIn(participant_id=p.id, checkpoint_id=first_day.id) for p in people[:3]])
     db.session.add_all([Certificate(participant_id=people[0].id, serial="PLM-T-1"),
                         Certificate(participant_id=people[1].id, serial="PLM-T-2",
-                                    revoked_at=datetime(2026, 1, 1, tzinfo=timezone.utc))])
+                                    revoked_at=datetime(2026, 1, 1, tzinfo=UTC))])
     db.session.commit()
     # It is 09:00 at the venue (UTC+8) on the event's first day.
-    opening = datetime(event.starts_on.year, event.starts_on.month, event.starts_on.day, 1, 0, tzinfo=timezone.utc)
+    opening = datetime(event.starts_on.year, event.starts_on.month, event.starts_on.day, 1, 0, tzinfo=UTC)
     monkeypatch.setattr("plm.admin.service.utcnow", lambda: opening)
     login("admin")
     html = client.get("/staff/").get_data(as_text=True)

@@ -8,6 +8,7 @@ from plm.extensions import db
 from plm.models import AuditLog, Checkpoint, Event
 from tests.helpers import EVENT_FORM as FORM
 
+
 def test_admin_creates_and_edits_an_event(client, login):
     login("admin")
     response = client.post("/staff/events/new", data=FORM)

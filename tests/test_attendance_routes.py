@@ -218,8 +218,8 @@ def test_sheet_pdf_renders_in_a_child_process(make_app, setup):
 
     with child_app.app_context():
         child = child_app.test_client()
-        from tests.conftest import STAFF_PASSWORD
         from plm.auth.service import create_user
+        from tests.conftest import STAFF_PASSWORD
 
         create_user(db.session, "kid@test.example", "organizer", STAFF_PASSWORD)
         db.session.commit()

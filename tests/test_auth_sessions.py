@@ -1,7 +1,7 @@
 """Security issue 12, item 7: logout, a password change and disabling end every session and
 remember cookie of the user; remember-me lasts days, not forever."""
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from email.utils import parsedate_to_datetime
 
 from plm.extensions import db
@@ -42,7 +42,7 @@ def test_remember_cookie_stops_after_logout_and_lasts_fourteen_days(frozen_time,
     remember = client.get_cookie("remember_token")
     expires = parsedate_to_datetime(remember.expires) if isinstance(remember.expires, str) else remember.expires
     if expires.tzinfo is None:
-        expires = expires.replace(tzinfo=timezone.utc)
+        expires = expires.replace(tzinfo=UTC)
     assert expires == FROZEN_NOW + timedelta(days=14)  # not Flask-Login's default year
     assert app.config["REMEMBER_COOKIE_DURATION"] == timedelta(days=14)
     thief = _copy_cookie(app, client, "remember_token")

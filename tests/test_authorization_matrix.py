@@ -77,11 +77,11 @@ def test_facilitators_reach_only_their_own_sessions_at_the_door(app, make_user, 
     """Issue 10: a facilitator's door token or login sees and checks in only at their own sessions."""
     from sqlalchemy import select
 
+    from plm.admin.service import ensure_day_checkpoints
     from plm.auth.service import create_api_token
+    from plm.checkin.service import ensure_session_checkpoints
     from plm.extensions import db
     from plm.models import CheckIn, Checkpoint, Event, SessionSignup
-    from plm.admin.service import ensure_day_checkpoints
-    from plm.checkin.service import ensure_session_checkpoints
     from plm.tickets import participant_code
     from tests.helpers import SECRET
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -238,9 +238,9 @@ def test_cookie_request_needs_csrf_header(make_app, event, make_user):
 
 
 def test_session_checkpoint_signup_and_override(client, door, event):
-    from datetime import datetime, time, timezone
+    from datetime import datetime, time
 
-    start = datetime.combine(event.starts_on, time(2), timezone.utc)
+    start = datetime.combine(event.starts_on, time(2), UTC)
     workshop = EventSession(event_id=event.id, title="Workshop literasi", kind="workshop", starts_at=start,
                             ends_at=start + timedelta(hours=2), capacity=20, signup_required=True)
     talk = EventSession(event_id=event.id, title="Berbagi", kind="sharing", starts_at=start,

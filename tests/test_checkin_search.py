@@ -36,5 +36,5 @@ def test_snapshot_carries_the_full_name_for_offline_search(client, door, event):
     cp = day_checkpoint(event)
     data = client.get(f"/api/v1/events/{event.slug}/checkin-snapshot?checkpoint={cp.id}").get_json()
     entry = next(e for e in data["participants"] if e[0] == p.public_id)
-    row = dict(zip(data["fields"], entry))
+    row = dict(zip(data["fields"], entry, strict=False))
     assert row["name"] == "Sari" and row["full_name"] == "Ni Made Sari"

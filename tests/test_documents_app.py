@@ -16,7 +16,14 @@ from sqlalchemy import func, select
 
 from plm.extensions import db
 from plm.models import (
-    UNAMBIGUOUS_ALPHABET, AuditLog, Certificate, CheckIn, Checkpoint, Job, Participant, SessionSignup,
+    UNAMBIGUOUS_ALPHABET,
+    AuditLog,
+    Certificate,
+    CheckIn,
+    Checkpoint,
+    Job,
+    Participant,
+    SessionSignup,
 )
 
 SERIAL = re.compile(rf"^PLM-[{UNAMBIGUOUS_ALPHABET}]{{4}}-[{UNAMBIGUOUS_ALPHABET}]{{4}}$")
@@ -215,11 +222,13 @@ def test_verify_is_rate_limited(make_app):
 
 
 def test_certificate_pdf_names_serials_and_qr_to_verify_url(make_app, tmp_path):
-    from tests.helpers import decode_qr as _decode, rasterise_pdf as _rasterise
+    from datetime import date
+
+    from plm.admin.service import ensure_day_checkpoints
     from plm.documents import service
     from plm.models import Event
-    from plm.admin.service import ensure_day_checkpoints
-    from datetime import date
+    from tests.helpers import decode_qr as _decode
+    from tests.helpers import rasterise_pdf as _rasterise
 
     app = make_app(PUBLIC_BASE_URL="https://plm.example.org")
     with app.app_context():
@@ -409,8 +418,8 @@ def test_claim_is_atomic_across_threads(make_app, event):
 
 
 def test_badge_job_end_to_end_with_the_worker_thread(make_app, event, schedule_factory):
-    from tests.conftest import STAFF_PASSWORD
     from plm.auth.service import create_user
+    from tests.conftest import STAFF_PASSWORD
 
     app = make_app(JOB_WORKER=True, JOB_POLL_SECONDS=0.2)
     with app.app_context():

@@ -35,7 +35,8 @@ from plm.documents.data import (  # noqa: E402
 from plm.pdf.fetcher import RefusedURL, SafeURLFetcher  # noqa: E402
 from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR, SAFETY, fit_font_size, text_width  # noqa: E402
 from plm.qr import qr_matrix, qr_png, qr_svg, qr_symbol  # noqa: E402
-from tests.helpers import decode_qr as _decode, rasterise_pdf as _rasterise  # noqa: E402
+from tests.helpers import decode_qr as _decode  # noqa: E402
+from tests.helpers import rasterise_pdf as _rasterise  # noqa: E402
 
 MM = 72 / 25.4
 
@@ -338,7 +339,7 @@ def test_badge_qr_codes_decode(layout, count):
         on_page = badges[p * per : (p + 1) * per]
         assert set(_decode(image)) <= {b.ticket_code for b in on_page}
         height = image.size[1]
-        for badge, (x0, y0, x1, y1) in zip(on_page, badge_boxes(layout)):
+        for badge, (x0, y0, x1, y1) in zip(on_page, badge_boxes(layout), strict=False):
             crop = image.crop((int(x0 * scale), int(height - y1 * scale), int(x1 * scale), int(height - y0 * scale)))
             assert _decode(crop) == [badge.ticket_code]
 
@@ -412,7 +413,7 @@ def test_certificates_indonesian(tmp_path):
     pdf = render_certificates(_event(), _signatories(tmp_path), certs)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 3
-    for page, cert in zip(reader.pages, certs):
+    for page, cert in zip(reader.pages, certs, strict=False):
         assert float(page.mediabox.width) == pytest.approx(297 * MM, abs=0.5)
         assert float(page.mediabox.height) == pytest.approx(210 * MM, abs=0.5)
         text = _norm(page.extract_text())
@@ -426,7 +427,7 @@ def test_certificates_indonesian(tmp_path):
     assert "Narasumber" in texts[1] and "7,5 jam" in texts[1]
     assert "Panitia" in texts[2] and " jam" not in texts[2]
     for page in reader.pages:  # long names fit the page width
-        for text, x, y, size, bold in _fragments(page):
+        for text, x, _y, size, bold in _fragments(page):
             width = text_width(text, FONT_BOLD if bold else FONT_REGULAR, size)
             assert 11 * MM <= x and x + width <= (297 - 11) * MM, text
 
@@ -535,7 +536,7 @@ def test_real_ticket_codes_stay_inside_the_badge_and_decode(layout):
     per = LAYOUTS[layout].per_page
     for page_no, image in enumerate(_rasterise(pdf, 150)):
         scale = 150 / 72
-        for badge, (x0, y0, x1, y1) in zip(badges[page_no * per:(page_no + 1) * per], boxes):
+        for badge, (x0, y0, x1, y1) in zip(badges[page_no * per:(page_no + 1) * per], boxes, strict=False):
             crop = image.crop((int(x0 * scale), int(image.height - y1 * scale), int(x1 * scale), int(image.height - y0 * scale)))
             assert _decode(crop) == [badge.ticket_code]
 

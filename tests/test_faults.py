@@ -31,8 +31,7 @@ from plm.extensions import db
 from plm.models import CheckIn, Participant
 from plm.tickets import participant_code
 from tests.conftest import DATABASE_URL, IS_POSTGRES, ROOT
-from tests.helpers import SECRET, day_checkpoint
-from tests.helpers import form_data
+from tests.helpers import SECRET, day_checkpoint, form_data
 
 pytestmark = [pytest.mark.faults, pytest.mark.serial]  # kill -9 and stopping PostgreSQL: alone
 

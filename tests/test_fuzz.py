@@ -20,8 +20,7 @@ from werkzeug.test import encode_multipart
 from plm.extensions import db
 from plm.models import CheckIn, MailMessage, Participant, ScanLog
 from plm.tickets import participant_code
-from tests.helpers import SECRET, add_participant, day_checkpoint
-from tests.helpers import form_data, manage_token, register
+from tests.helpers import SECRET, add_participant, day_checkpoint, form_data, manage_token, register
 
 pytestmark = pytest.mark.fuzz
 

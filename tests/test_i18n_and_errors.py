@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from plm.i18n import event_datetime
 
@@ -24,7 +24,7 @@ def test_unknown_language_is_ignored(client):
 
 
 def test_times_are_shown_in_the_event_timezone(app):
-    moment = datetime(2015, 5, 18, 0, 12, tzinfo=timezone.utc)
+    moment = datetime(2015, 5, 18, 0, 12, tzinfo=UTC)
     with app.app_context(), app.test_request_context():
         assert "08.12" in event_datetime(moment, "Asia/Makassar", "short")  # id: 18/05/15 08.12
     with app.app_context(), app.test_request_context(headers={"Cookie": "plm_lang=en"}):

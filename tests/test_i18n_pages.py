@@ -26,10 +26,10 @@ def test_every_page_in_indonesian_has_no_raw_codes(app, client, demo_event, logi
 
 def test_import_preview_and_outbox_speak_indonesian(client, demo_event, login):
     login("admin")
-    csv = ("full_name,email,province,institution_type\n"
-           "Ayu,ayu@example.id,Bali,village\n"
-           "Ayu Dua,ayu@example.id,Bali,village\n"
-           ",nama@example.id,Atlantis,kapal\n").encode()
+    csv = (b"full_name,email,province,institution_type\n"
+           b"Ayu,ayu@example.id,Bali,village\n"
+           b"Ayu Dua,ayu@example.id,Bali,village\n"
+           b",nama@example.id,Atlantis,kapal\n")
     page = client.post(f"/staff/events/{demo_event.slug}/participants/import",
                        data={"file": (io.BytesIO(csv), "daftar.csv")}, content_type="multipart/form-data")
     html = page.get_data(as_text=True)

@@ -71,8 +71,8 @@ def test_ical_and_personal_feed_ignore_a_forged_host(make_app, event, schedule_f
 
 
 def test_staff_walk_in_link_ignores_a_forged_host(make_app, event):
-    from tests.conftest import STAFF_PASSWORD
     from plm.auth.service import create_user
+    from tests.conftest import STAFF_PASSWORD
 
     app = make_app(PUBLIC_BASE_URL=PUBLIC)
     with app.app_context():
@@ -181,8 +181,8 @@ def test_is_local_address(url, local):
 
 @pytest.mark.parametrize("page", ["badges", "certificates"])
 def test_print_pages_warn_while_links_point_at_this_computer(make_app, event, page):
-    from tests.conftest import STAFF_PASSWORD
     from plm.auth.service import create_user
+    from tests.conftest import STAFF_PASSWORD
 
     for url, warned in (("http://127.0.0.1:5000", True), (PUBLIC, False)):
         app = make_app(PUBLIC_BASE_URL=url)

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -49,7 +49,7 @@ def test_day_checkpoints_created_for_each_event_day(app, event):
 
 
 def test_times_round_trip_as_utc(app, event):
-    moment = datetime(2015, 5, 18, 0, 12, 30, tzinfo=timezone.utc)
+    moment = datetime(2015, 5, 18, 0, 12, 30, tzinfo=UTC)
     event.registration_opens_at = moment
     db.session.commit()
     db.session.expire_all()

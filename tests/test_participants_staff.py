@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from plm.extensions import db
-from plm.models import AuditLog, Checkpoint, CheckIn, MailMessage, Participant
+from plm.models import AuditLog, CheckIn, Checkpoint, MailMessage, Participant
 
 
 def add(event, name, email, **values):

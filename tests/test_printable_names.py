@@ -5,13 +5,12 @@
 import pytest
 from sqlalchemy import func, select
 
-from plm.pdf.fonts import PRINTED_LENGTHS, fit_font_size, unprintable
-from plm.documents.badges import LAYOUTS, PT_PER_MM, _LH_NAME, _metrics
 from plm.documents import certificates
-from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR
+from plm.documents.badges import _LH_NAME, LAYOUTS, PT_PER_MM, _metrics
 from plm.extensions import db
 from plm.models import Participant
 from plm.participants import importexport
+from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR, PRINTED_LENGTHS, fit_font_size, unprintable
 from tests.helpers import manage_token, register
 
 

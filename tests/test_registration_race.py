@@ -11,12 +11,8 @@ from sqlalchemy import func, select
 
 from plm.extensions import db
 from plm.models import Participant
-from tests.helpers import form_data
 from tests.conftest import NoRedirect
-
-
-
-
+from tests.helpers import form_data
 
 
 def post_all(url: str, bodies: list[dict]) -> list[int]:

@@ -62,7 +62,7 @@ def test_every_secret_bearing_url_is_redacted_in_paths_request_lines_and_gunicor
         for text in (url, f"GET {url}?x=1 HTTP/1.1", f'"POST {url} HTTP/1.1"', f"{url}?key={SENTINEL}"):
             assert SENTINEL not in redact(text), (url, redact(text))
         atoms = {"r": f"GET {url}?lang=id HTTP/1.1", "U": url, "q": f"token={SENTINEL}", "s": "200"}
-        monkeypatch.setattr(Logger, "atoms", lambda self, *args: dict(atoms))
+        monkeypatch.setattr(Logger, "atoms", lambda self, *args, atoms=atoms: dict(atoms))
         redacted = logger.atoms(None, None, {}, None)
         assert SENTINEL not in repr(redacted) and redacted["s"] == "200"
     assert redact("/e/plm-2015/schedule/12") == "/e/plm-2015/schedule/12"  # public paths unchanged

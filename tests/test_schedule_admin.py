@@ -1,6 +1,6 @@
 """Staff side of the schedule: rooms, tracks, sessions, conflicts, publication and change marks."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -67,7 +67,7 @@ def test_create_session_stores_utc_and_shows_event_time(client, event, login, sc
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     item = db.session.scalar(select(EventSession))
     # 09:00 in Bali (WITA, UTC+8) is 01:00 UTC.
-    assert item.starts_at == datetime.combine(event.starts_on, datetime.min.time(), timezone.utc).replace(hour=1)
+    assert item.starts_at == datetime.combine(event.starts_on, datetime.min.time(), UTC).replace(hour=1)
     assert item.ends_at.hour == 2 and item.ends_at.minute == 30
     assert [p.id for p in item.facilitators] == [leader.id]
     assert item.signup_required and item.capacity == 30 and item.sequence == 0

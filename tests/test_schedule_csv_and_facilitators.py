@@ -121,10 +121,9 @@ def test_admin_sees_every_list_and_organizer_none(client, event, login, schedule
 
 
 def test_demo_facilitator_login_sees_their_own_sessions(app, demo_event):
+    from plm.auth.service import find_user, set_password
     from plm.demo.data import DEMO_STAFF
     from plm.models import EventSession, Participant
-
-    from plm.auth.service import find_user, set_password
 
     staff = next(s for s in DEMO_STAFF if s["role"] == "facilitator")
     set_password(db.session, find_user(db.session, staff["email"]), "facilitator-pass")  # demo passwords are random

@@ -1,7 +1,7 @@
 """Public schedule, session page, now/next, iCalendar export, printable PDF and the CLI."""
 
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -75,7 +75,7 @@ def test_ical_export_zones_uids_sequence_and_cancellation(client, event, schedul
     start = opening.decoded("DTSTART")
     assert start.tzinfo is not None and str(opening["DTSTART"].params["TZID"]) == "Asia/Makassar"
     assert start.astimezone(ZoneInfo("Asia/Makassar")).hour == 9
-    assert start.astimezone(timezone.utc) == datetime.combine(event.starts_on, datetime.min.time(), timezone.utc).replace(hour=1)
+    assert start.astimezone(UTC) == datetime.combine(event.starts_on, datetime.min.time(), UTC).replace(hour=1)
     assert "Ruang Sanur" in str(opening["LOCATION"]) and int(opening["SEQUENCE"]) == 0
     assert str(opening["STATUS"]) == "CONFIRMED"
 

@@ -124,7 +124,6 @@ def test_slow_clients_do_not_starve_gunicorn_behind_the_venue_proxy(tmp_path):
     import urllib.request
 
     from tests.conftest import DATABASE_URL, ROOT
-
     from tests.helpers import listening_socket
 
     app_socket = listening_socket()  # gunicorn serves on it (fd://): bound to port 0, never probed

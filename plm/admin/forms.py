@@ -1,10 +1,20 @@
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from plm.forms import BaseForm, strip_text
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
+
+from plm.forms import BaseForm, strip_text
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 

@@ -88,7 +88,8 @@ def archive_event(slug: str):
 @admin_required
 def anonymise_event(slug: str):
     """UU PDP: once the event is over, names and contacts go; counts, attendance and serials stay."""
-    from plm.privacy.service import PrivacyError, anonymise_event as anonymise
+    from plm.privacy.service import PrivacyError
+    from plm.privacy.service import anonymise_event as anonymise
 
     event = get_event_or_404(slug)
     if ConfirmForm().validate_on_submit():

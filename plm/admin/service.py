@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import distinct, func, select
@@ -28,21 +28,21 @@ class EventError(ValueError):
     """A refused event change, with a message for the user."""
 
 
-def to_utc(local: Optional[datetime], tz_name: str) -> Optional[datetime]:
+def to_utc(local: datetime | None, tz_name: str) -> datetime | None:
     """A wall-clock time typed at the event, as UTC."""
     if local is None:
         return None
     return local.replace(tzinfo=ZoneInfo(tz_name)).astimezone(ZoneInfo("UTC"))
 
 
-def from_utc(value: Optional[datetime], tz_name: str) -> Optional[datetime]:
+def from_utc(value: datetime | None, tz_name: str) -> datetime | None:
     """A UTC time as a naive wall-clock time at the event (for datetime-local inputs)."""
     if value is None:
         return None
     return value.astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
 
 
-def apply_event_data(session: Session, event: Event, data: dict[str, Any], user: Optional[User]) -> Event:
+def apply_event_data(session: Session, event: Event, data: dict[str, Any], user: User | None) -> Event:
     """Create or update an event from validated form data."""
     other = session.scalar(select(Event).where(Event.slug == data["slug"], Event.id != (event.id or -1)))
     if other is not None:
@@ -91,7 +91,7 @@ def save_logo(upload_folder: str, event: Event, data: bytes) -> str:
     return store_upload(upload_folder, "logos", event.slug, png)
 
 
-def set_archived(session: Session, event: Event, archived: bool, user: Optional[User]) -> None:
+def set_archived(session: Session, event: Event, archived: bool, user: User | None) -> None:
     event.archived = archived
     session.add(AuditLog(event_id=event.id, user_id=user.id if user else None,
                          action="event.archive" if archived else "event.unarchive",

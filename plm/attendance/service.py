@@ -8,9 +8,9 @@ Plain functions over a database session; no Flask request state. Every check-in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -105,7 +105,7 @@ def checkpoint_of_event(session: Session, event: Event, checkpoint_id: int) -> C
 @dataclass
 class Entry:
     participant: Participant
-    checkin: Optional[CheckIn]
+    checkin: CheckIn | None
     signed_up: bool
     has_signature: bool = False
 
@@ -327,7 +327,7 @@ def _checkin_of_event(session: Session, event: Event, checkin_id: int) -> CheckI
     return row
 
 
-def save_signature(session: Session, event: Event, checkin_id: int, body: object, user: Optional[User]) -> CheckInSignature:
+def save_signature(session: Session, event: Event, checkin_id: int, body: object, user: User | None) -> CheckInSignature:
     """Store the SVG made from the posted strokes for this check-in (replacing an earlier one)."""
     row = _checkin_of_event(session, event, checkin_id)
     try:
@@ -358,7 +358,7 @@ def delete_signature(session: Session, event: Event, checkin_id: int) -> bool:
     return item is not None
 
 
-def get_signature(session: Session, event: Event, checkin_id: int) -> Optional[CheckInSignature]:
+def get_signature(session: Session, event: Event, checkin_id: int) -> CheckInSignature | None:
     return session.get(CheckInSignature, _checkin_of_event(session, event, checkin_id).id)
 
 
@@ -371,7 +371,7 @@ def _lang(event: Event) -> str:
 
 
 def sheet_info(session: Session, event: Event, checkpoint: Checkpoint, upload_folder: str,
-               now: Optional[datetime] = None) -> sheets.SheetInfo:
+               now: datetime | None = None) -> sheets.SheetInfo:
     from plm.documents.service import upload_path
 
     lang = _lang(event)
@@ -467,7 +467,7 @@ def present_counts(session: Session, event: Event) -> dict[int, int]:
 MAX_LOGO_BYTES = 5 * 1024 * 1024
 
 
-def add_partner_logo(session: Session, event: Event, upload_folder: str, data: bytes, user: Optional[User]) -> str:
+def add_partner_logo(session: Session, event: Event, upload_folder: str, data: bytes, user: User | None) -> str:
     from plm.images import InvalidImage, reencode_png, store_upload
 
     logos = list(event.partner_logos or [])
@@ -487,7 +487,7 @@ def add_partner_logo(session: Session, event: Event, upload_folder: str, data: b
     return path
 
 
-def remove_partner_logo(session: Session, event: Event, index: int, user: Optional[User]) -> None:
+def remove_partner_logo(session: Session, event: Event, index: int, user: User | None) -> None:
     logos = list(event.partner_logos or [])
     if not 0 <= index < len(logos):
         raise AttendanceError("no_logo", 404)

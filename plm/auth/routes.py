@@ -12,7 +12,13 @@ from sqlalchemy import select
 from plm.auth import service
 from plm.auth.decorators import admin_required
 from plm.auth.forms import (
-    LoginForm, NewAccountForm, PasswordChangeForm, ResetChoiceForm, ResetPasswordForm, RoleForm, TokenForm,
+    LoginForm,
+    NewAccountForm,
+    PasswordChangeForm,
+    ResetChoiceForm,
+    ResetPasswordForm,
+    RoleForm,
+    TokenForm,
 )
 from plm.extensions import db, limiter, login_manager
 from plm.i18n import safe_next

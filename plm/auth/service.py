@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -34,12 +33,12 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def find_user(session: Session, email: str) -> Optional[User]:
+def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
 
 
 def create_user(session: Session, email: str, role: str, password: str, full_name: str = "", *,
-                actor: Optional[User] = None) -> User:
+                actor: User | None = None) -> User:
     email = normalize_email(email)
     if "@" not in email or len(email) > 254:
         raise AccountError("invalid email address", "bad_email")
@@ -64,7 +63,7 @@ def check_password_rules(password: str) -> None:
         raise AccountError("password must have at most 200 characters", "long_password")
 
 
-def authenticate(session: Session, email: str, password: str) -> Optional[User]:
+def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same answer for unknown email and wrong password)."""
     user = find_user(session, email)
     if user is None:
@@ -93,7 +92,7 @@ _TOKEN_USER = (
 )
 
 
-def user_for_token(session: Session, token: str, *, record_use: bool = True) -> Optional[User]:
+def user_for_token(session: Session, token: str, *, record_use: bool = True) -> User | None:
     """The active user a door token belongs to. *record_use* (the caller passes False for GET, which never
     writes) touches the token's last use, at most once a minute."""
     if not token or len(token) > 200:
@@ -153,7 +152,7 @@ def _keep_an_admin(session: Session, user: User) -> None:
         raise AccountError(f"{user.email} is the last active admin", "last_admin")
 
 
-def set_role(session: Session, user: User, role: str, *, actor: Optional[User] = None) -> bool:
+def set_role(session: Session, user: User, role: str, *, actor: User | None = None) -> bool:
     if not Role.has(role):
         raise AccountError(f"role must be one of: {', '.join(Role)}", "bad_role")
     if role == user.role:
@@ -166,7 +165,7 @@ def set_role(session: Session, user: User, role: str, *, actor: Optional[User] =
     return True
 
 
-def set_active(session: Session, user: User, active: bool, *, actor: Optional[User] = None) -> bool:
+def set_active(session: Session, user: User, active: bool, *, actor: User | None = None) -> bool:
     """Disable (sessions and API tokens stop at once: the loaders check `active`) or enable an account."""
     if bool(user.active) == active:
         return False
@@ -180,7 +179,7 @@ def set_active(session: Session, user: User, active: bool, *, actor: Optional[Us
     return True
 
 
-def set_password(session: Session, user: User, password: str, *, actor: Optional[User] = None,
+def set_password(session: Session, user: User, password: str, *, actor: User | None = None,
                  how: str = "set") -> None:
     """A new password ends every session and remember cookie of the user (API tokens stay: revoke them apart)."""
     check_password_rules(password)
@@ -202,14 +201,14 @@ def temporary_password() -> str:
     return "-".join(random_code(4) for _ in range(3))
 
 
-def reset_with_temporary_password(session: Session, user: User, *, actor: Optional[User] = None) -> str:
+def reset_with_temporary_password(session: Session, user: User, *, actor: User | None = None) -> str:
     password = temporary_password()
     set_password(session, user, password, actor=actor, how="temporary")
     return password
 
 
-def make_reset_link_token(session: Session, user: User, *, actor: Optional[User] = None,
-                          now: Optional[datetime] = None) -> str:
+def make_reset_link_token(session: Session, user: User, *, actor: User | None = None,
+                          now: datetime | None = None) -> str:
     """A one-time token for /staff/reset/<token>; the old password stops working at once."""
     token = new_token()
     user.set_password(secrets.token_urlsafe(32))  # nobody knows it: the link is the only way in
@@ -220,7 +219,7 @@ def make_reset_link_token(session: Session, user: User, *, actor: Optional[User]
     return token
 
 
-def user_for_reset_token(session: Session, token: str, now: Optional[datetime] = None) -> Optional[User]:
+def user_for_reset_token(session: Session, token: str, now: datetime | None = None) -> User | None:
     if not token or len(token) > 100:
         return None
     user = session.scalar(select(User).where(User.reset_token_hash == hash_token(token)))
@@ -237,7 +236,7 @@ def use_reset_token(session: Session, token: str, password: str) -> User:
     return user
 
 
-def revoke_tokens_of(session: Session, user: User, *, actor: Optional[User] = None) -> int:
+def revoke_tokens_of(session: Session, user: User, *, actor: User | None = None) -> int:
     count = 0
     for api_token in tokens_of(session, user):
         if api_token.revoked_at is None:
@@ -257,7 +256,7 @@ def _throttle_key(email: str) -> str:
     return hash_token("login:" + normalize_email(email))
 
 
-def login_locked_seconds(session: Session, email: str, now: Optional[datetime] = None) -> int:
+def login_locked_seconds(session: Session, email: str, now: datetime | None = None) -> int:
     """Seconds until this email may try again (0: it may try now)."""
     now = now or utcnow()
     row = session.scalar(select(LoginThrottle).where(LoginThrottle.key == _throttle_key(email)))
@@ -266,7 +265,7 @@ def login_locked_seconds(session: Session, email: str, now: Optional[datetime] =
     return max(1, int((row.locked_until - now).total_seconds() + 0.999))
 
 
-def record_login_failure(session: Session, email: str, now: Optional[datetime] = None) -> int:
+def record_login_failure(session: Session, email: str, now: datetime | None = None) -> int:
     """Count a failed login; from the fifth on, lock the email for 1, 2, 4 ... minutes (at most an hour).
     Returns the seconds of the lock (0 if none)."""
     now = now or utcnow()

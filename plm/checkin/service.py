@@ -15,10 +15,10 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, case, func, select, update
@@ -83,8 +83,8 @@ class CheckinError(ValueError):
 class ScanRequest:
     code: str
     checkpoint_id: int
-    client_uuid: Optional[str] = None
-    scanned_at: Optional[datetime] = None
+    client_uuid: str | None = None
+    scanned_at: datetime | None = None
     device: str = ""
     source: str = CheckInSource.QR
     override: bool = False
@@ -109,11 +109,11 @@ def _insert(session: Session, table_model: Any):
     return dialect_insert(table_model)
 
 
-def iso(value: Optional[datetime]) -> Optional[str]:
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if value else None
+def iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
-def local_hm(value: Optional[datetime], tz_name: str) -> Optional[str]:
+def local_hm(value: datetime | None, tz_name: str) -> str | None:
     return value.astimezone(ZoneInfo(tz_name)).strftime("%H:%M") if value else None
 
 
@@ -125,7 +125,7 @@ def participant_dict(p: Any) -> dict:
     }
 
 
-def parse_scanned_at(value: Any, now: datetime) -> Optional[datetime]:
+def parse_scanned_at(value: Any, now: datetime) -> datetime | None:
     """An ISO 8601 time with an offset (``Z`` allowed); none given means now."""
     if value is None:
         return None
@@ -137,13 +137,13 @@ def parse_scanned_at(value: Any, now: datetime) -> Optional[datetime]:
         raise CheckinError("invalid_field", "scanned_at must be an ISO 8601 time with a timezone", field="scanned_at")
     if parsed.tzinfo is None:
         raise CheckinError("invalid_field", "scanned_at needs a timezone offset", field="scanned_at")
-    parsed = parsed.astimezone(timezone.utc)
+    parsed = parsed.astimezone(UTC)
     if parsed > now + FUTURE_SKEW:
         raise CheckinError("invalid_field", "scanned_at is in the future", field="scanned_at")
     return min(parsed, now)
 
 
-def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
+def parse_scan_body(body: Any, now: datetime | None = None) -> ScanRequest:
     """Validate the JSON body of POST /checkins; raises CheckinError with a stable code."""
     now = now or utcnow()
     if not isinstance(body, dict):
@@ -185,7 +185,7 @@ def parse_scan_body(body: Any, now: Optional[datetime] = None) -> ScanRequest:
                        device=" ".join(device.split()), source=source, override=override, correction=correction)
 
 
-def _who(user: Optional[User]) -> str:
+def _who(user: User | None) -> str:
     if user is None:
         return ""
     return user.full_name or user.email.split("@")[0]
@@ -269,11 +269,11 @@ def _inserts(session: Session) -> tuple:
     return _INSERTS[name]
 
 
-def _name(full_name: Optional[str], email: Optional[str]) -> str:
+def _name(full_name: str | None, email: str | None) -> str:
     return full_name or (email or "").split("@")[0]
 
 
-def _stored_answer(stored: Optional[dict], stored_user: Optional[int], user_id: Optional[int]) -> Optional[dict]:
+def _stored_answer(stored: dict | None, stored_user: int | None, user_id: int | None) -> dict | None:
     """A retried client_uuid's first answer, for the caller who got it; another account's uuid is refused."""
     if stored is None:
         return None
@@ -283,7 +283,7 @@ def _stored_answer(stored: Optional[dict], stored_user: Optional[int], user_id: 
     return stored
 
 
-def checkpoint_day(row: Any) -> Optional[date]:
+def checkpoint_day(row: Any) -> date | None:
     """The day a checkpoint belongs to, in the event's timezone: the door's day, or the session's."""
     if row.kind == CheckpointKind.DAY:
         return row.day
@@ -306,7 +306,7 @@ def _facilitator_may_use(session: Session, user: User, event_id: int, checkpoint
 
 
 def record_scan(session: Session, app_secret: str, event_slug: str, scan: ScanRequest,
-                user: Optional[User], day_margin: Optional[timedelta] = None) -> tuple[dict, bool]:
+                user: User | None, day_margin: timedelta | None = None) -> tuple[dict, bool]:
     """Judge one scan, record the check-in when it is new, log the attempt. Returns (answer, replayed).
 
     Reads top to bottom like pretix's ``perform_checkin``: the request is refused (CheckinError) for an
@@ -357,9 +357,9 @@ class _Refused(Exception):
 class _Ticket:
     """What the scanned text says before the database is asked: whom to look up, and what is wrong already."""
 
-    public_id: Optional[str] = None
-    code: Optional[tickets.TicketCode] = None  # a full code, its MAC still to verify
-    refused: Optional[_Refused] = None  # wrong from the text alone
+    public_id: str | None = None
+    code: tickets.TicketCode | None = None  # a full code, its MAC still to verify
+    refused: _Refused | None = None  # wrong from the text alone
     other_event: bool = False  # a code of another event: wrong_event when it is genuine there
 
 
@@ -386,17 +386,17 @@ class _Attempt:
 
     scan: ScanRequest
     row: Any  # the _SCAN_READ row: checkpoint, event, participant, sign-up, existing check-in
-    user_id: Optional[int]
+    user_id: int | None
     device: str
     scanned_at: datetime
     now: datetime
-    participant: Optional[dict] = None
-    participant_id: Optional[int] = None
+    participant: dict | None = None
+    participant_id: int | None = None
     extra: dict = field(default_factory=dict)  # more answer fields: reason, day, correction, override
 
 
-def _replay_or_unknown_checkpoint(conn: Any, slug: str, client_uuid: Optional[str],
-                                  user_id: Optional[int]) -> tuple[dict, bool]:
+def _replay_or_unknown_checkpoint(conn: Any, slug: str, client_uuid: str | None,
+                                  user_id: int | None) -> tuple[dict, bool]:
     """No such checkpoint in this event: a retry's stored answer still stands (the checkpoint may be gone)."""
     if client_uuid:
         stored = conn.execute(_STORED_BY_SLUG, {"slug": slug, "uuid": client_uuid}).first()
@@ -416,7 +416,7 @@ def _scanned_at(scan: ScanRequest, row: Any, now: datetime) -> datetime:
 
 
 def _judge(session: Session, app_secret: str, ticket: _Ticket, attempt: _Attempt,
-           day_margin: Optional[timedelta]) -> None:
+           day_margin: timedelta | None) -> None:
     """The rules in order; raises _Refused at the first that fails, and fills in the participant on the way."""
     row, scan = attempt.row, attempt.scan
     if ticket.refused is not None:
@@ -444,7 +444,7 @@ def _judge(session: Session, app_secret: str, ticket: _Ticket, attempt: _Attempt
         raise _Refused(Result.NOT_SIGNED_UP)
 
 
-def _wrong_event_participant(session: Session, app_secret: str, code: Optional[tickets.TicketCode]) -> dict:
+def _wrong_event_participant(session: Session, app_secret: str, code: tickets.TicketCode | None) -> dict:
     """The holder of a valid ticket of another event, for the ``wrong_event`` answer; a forged one is invalid."""
     other = _other_event_participant(session, app_secret, code) if code is not None else None
     if other is None:
@@ -498,8 +498,8 @@ def _audit_correction(session: Session, attempt: _Attempt, checkin_id: int) -> N
                              "source": attempt.scan.source}))
 
 
-def _log_and_answer(session: Session, conn: Any, attempt: _Attempt, result: Result, checkin_id: Optional[int] = None,
-                    checked_at: Optional[datetime] = None, by: str = "") -> tuple[dict, bool]:
+def _log_and_answer(session: Session, conn: Any, attempt: _Attempt, result: Result, checkin_id: int | None = None,
+                    checked_at: datetime | None = None, by: str = "") -> tuple[dict, bool]:
     """Log the scan with its answer, once per client_uuid (a racing retry gets the first answer), and commit."""
     row, scan = attempt.row, attempt.scan
     answer = {
@@ -519,8 +519,8 @@ def _log_and_answer(session: Session, conn: Any, attempt: _Attempt, result: Resu
     return answer, False
 
 
-def _stored_or_conflict(session: Session, event_id: int, client_uuid: Optional[str],
-                        user_id: Optional[int]) -> tuple[dict, bool]:
+def _stored_or_conflict(session: Session, event_id: int, client_uuid: str | None,
+                        user_id: int | None) -> tuple[dict, bool]:
     """After losing a race on a client_uuid: the winner's answer (same caller), else a 409."""
     stored = session.connection().execute(_STORED, {"event_id": event_id, "uuid": client_uuid}).first()
     answer = _stored_answer(stored[0], stored[1], user_id) if stored is not None else None
@@ -529,7 +529,7 @@ def _stored_or_conflict(session: Session, event_id: int, client_uuid: Optional[s
     return answer, True
 
 
-def _other_event_participant(session: Session, app_secret: str, code: tickets.TicketCode) -> Optional[Participant]:
+def _other_event_participant(session: Session, app_secret: str, code: tickets.TicketCode) -> Participant | None:
     """The participant a valid ticket of another event belongs to (for 'wrong_event'), else None."""
     other = session.scalar(select(Event).where(Event.slug == code.event_slug.lower()))
     if other is None:
@@ -546,7 +546,7 @@ class UndoError(CheckinError):
     pass
 
 
-def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, now: Optional[datetime] = None,
+def undo_checkin(session: Session, event: Event, checkin_id: int, user: User, now: datetime | None = None,
                  override_reason: str = "") -> dict:
     """Remove a mistaken check-in: its scanning staff within 15 minutes, admins always. Audited.
     A door day whose allowance was already paid is not undone, unless an admin overrides it with a reason."""
@@ -621,7 +621,7 @@ def match_rank(query: str, full_name: str, badge_name: str) -> int:
 SEARCH_CANDIDATES = 200
 
 
-def search_participants(session: Session, event: Event, query: str, checkpoint: Optional[Checkpoint] = None,
+def search_participants(session: Session, event: Event, query: str, checkpoint: Checkpoint | None = None,
                         limit: int = 20) -> list[dict]:
     """Name/institution search at the door: accent- and case-insensitive, every word must match.
 
@@ -661,7 +661,7 @@ def _like_escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def snapshot(session: Session, app_secret: str, event: Event, checkpoint: Optional[Checkpoint]) -> dict:
+def snapshot(session: Session, app_secret: str, event: Event, checkpoint: Checkpoint | None) -> dict:
     """What a door needs offline: participants and the digests of every valid code, no secret.
 
     Codes are validated offline by hashing the scanned text (``tickets.code_digest``) and
@@ -676,7 +676,7 @@ def snapshot(session: Session, app_secret: str, event: Event, checkpoint: Option
         .where(Participant.event_id == event.id, Participant.status != ParticipantStatus.PENDING).order_by(Participant.id)
     ).all()
     checked: dict[int, datetime] = {}
-    signed: Optional[set[int]] = None
+    signed: set[int] | None = None
     if checkpoint is not None:
         checked = dict(session.execute(
             select(CheckIn.participant_id, CheckIn.checked_in_at).where(CheckIn.checkpoint_id == checkpoint.id)).all())
@@ -707,7 +707,7 @@ def snapshot(session: Session, app_secret: str, event: Event, checkpoint: Option
     }
 
 
-def snapshot_etag(session: Session, event: Event, checkpoint: Optional[Checkpoint]) -> str:
+def snapshot_etag(session: Session, event: Event, checkpoint: Checkpoint | None) -> str:
     """Cheap validator: changes when participants, check-ins at the checkpoint or the key change."""
     p = session.execute(select(func.count(Participant.id), func.max(Participant.updated_at))
                         .where(Participant.event_id == event.id)).first()
@@ -750,7 +750,7 @@ def checkpoints_for(session: Session, event: Event) -> list[Checkpoint]:
     return [*days, *sessions]
 
 
-def stats(session: Session, event: Event, now: Optional[datetime] = None) -> dict:
+def stats(session: Session, event: Event, now: datetime | None = None) -> dict:
     """Counts per checkpoint, arrivals per 10 minutes, per province and institution type, last scans."""
     now = now or utcnow()
     registered = session.scalar(select(func.count(Participant.id)).where(
@@ -806,7 +806,7 @@ def _checkpoint_counts(session: Session, event: Event, registered: int) -> list[
     return out
 
 
-def _current_day(checkpoints: list[dict], today: date) -> Optional[dict]:
+def _current_day(checkpoints: list[dict], today: date) -> dict | None:
     """Today's day checkpoint; else the latest day with check-ins; else the first day."""
     days = [c for c in checkpoints if c["kind"] == CheckpointKind.DAY]
     current = next((c for c in days if c["day"] == today.isoformat()), None)
@@ -855,7 +855,7 @@ def _last_scans(session: Session, event: Event) -> list[dict]:
     } for log, name, public_id in rows]
 
 
-def facilitator_checkpoint_ids(session: Session, event_id: int, user: User) -> Optional[set[int]]:
+def facilitator_checkpoint_ids(session: Session, event_id: int, user: User) -> set[int] | None:
     """The checkpoints a facilitator may use: their own sessions'. None: no limit (organizers, admins)."""
     if user.role != Role.FACILITATOR:
         return None
@@ -878,7 +878,7 @@ def checkpoints_for_user(session: Session, event: Event, user: User) -> list[Che
     return checkpoints if allowed is None else [c for c in checkpoints if c.id in allowed]
 
 
-def session_roster_ids(session: Session, checkpoint: Checkpoint) -> Optional[set[str]]:
+def session_roster_ids(session: Session, checkpoint: Checkpoint) -> set[str] | None:
     """Public ids of who belongs on a sign-up session's list (signed up, or already checked in there);
     None for a day or an open session, where anyone may come."""
     if checkpoint.kind != CheckpointKind.SESSION or checkpoint.session is None or not checkpoint.session.signup_required:
@@ -889,7 +889,7 @@ def session_roster_ids(session: Session, checkpoint: Checkpoint) -> Optional[set
         Participant.event_id == checkpoint.event_id, Participant.id.in_(signed.union(checked)))))
 
 
-def stats_for_user(session: Session, event: Event, user: User, now: Optional[datetime] = None) -> dict:
+def stats_for_user(session: Session, event: Event, user: User, now: datetime | None = None) -> dict:
     """stats(); a facilitator sees only their sessions' counts and scans, no event-wide breakdowns."""
     data = stats(session, event, now)
     allowed = facilitator_checkpoint_ids(session, event.id, user)

@@ -39,7 +39,7 @@ def _demo_questions(session: Session, event: Event, people: list, participants: 
     gender.required = shirt.required = True
     rng = random.Random(16)  # its own stream: the people drawn above stay the same
     weights = {"female": (30, 35, 20, 10, 4, 1), "male": (5, 20, 35, 25, 10, 5)}
-    for person, participant in zip(people, participants):
+    for person, participant in zip(people, participants, strict=False):
         values = {}
         if person.gender:
             values["gender"] = person.gender

@@ -14,7 +14,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from plm.demo.data import (
-    INSTITUTIONS, NAMES, PEOPLE, PROVINCE_CULTURES, PROVINCE_WEIGHTS, REGENCIES, SEED_PROVINCES, VILLAGES,
+    INSTITUTIONS,
+    NAMES,
+    PEOPLE,
+    PROVINCE_CULTURES,
+    PROVINCE_WEIGHTS,
+    REGENCIES,
+    SEED_PROVINCES,
+    VILLAGES,
 )
 
 PHONE_PREFIXES: list[str] = PEOPLE["phone_prefixes"]
@@ -484,7 +491,7 @@ def generate_participants(count: int = 350, seed: int = 2015) -> list[DemoPerson
                 break
 
     needs = PEOPLE["access_needs"]
-    access = dict(zip(rng.sample(range(count), min(count, len(needs))), needs))
+    access = dict(zip(rng.sample(range(count), min(count, len(needs))), needs, strict=False))
 
     institutions = _Institutions(rng)
     emails: set[str] = set()

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Iterable, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -71,7 +72,7 @@ def date_text(start: date, end: date, lang: str) -> str:
     return format_date_range(start, end, "en" if lang == "en" else "id")
 
 
-def upload_path(upload_folder: str, relative: Optional[str]) -> Optional[str]:
+def upload_path(upload_folder: str, relative: str | None) -> str | None:
     """Absolute path of a stored upload, or None when it is missing (the documents then go without)."""
     if not relative:
         return None
@@ -81,7 +82,7 @@ def upload_path(upload_folder: str, relative: Optional[str]) -> Optional[str]:
     return path
 
 
-def event_info(event: Event, upload_folder: str, lang: Optional[str] = None) -> EventInfo:
+def event_info(event: Event, upload_folder: str, lang: str | None = None) -> EventInfo:
     lang = lang or event.certificate_language or "id"
     return EventInfo(
         name=event.name, theme=event.theme or "", venue=event.venue or "", city=event.city or "",
@@ -121,7 +122,7 @@ class BadgeSelection:
                 "unprinted": self.unprinted, "ids": self.ids, "sort": self.sort}
 
     @classmethod
-    def from_params(cls, params: dict) -> "BadgeSelection":
+    def from_params(cls, params: dict) -> BadgeSelection:
         sel = cls()
         for key in ("roles", "provinces", "statuses", "ids"):
             value = params.get(key)
@@ -170,7 +171,7 @@ def badge_data(secret: str, participant: Participant) -> BadgeData:
     )
 
 
-def mark_badges_printed(session: Session, participant_ids: Iterable[int], when: Optional[datetime] = None) -> None:
+def mark_badges_printed(session: Session, participant_ids: Iterable[int], when: datetime | None = None) -> None:
     ids = list(participant_ids)
     when = when or utcnow()
     for start in range(0, len(ids), 500):
@@ -179,7 +180,7 @@ def mark_badges_printed(session: Session, participant_ids: Iterable[int], when: 
 
 
 def render_badge_pdf(session: Session, event: Event, people: list[Participant], *, secret: str, upload_folder: str,
-                     layout: str = "a6", progress: Optional[Callable[[int, int], None]] = None,
+                     layout: str = "a6", progress: Callable[[int, int], None] | None = None,
                      mark_printed: bool = True, processes: int = 1) -> bytes:
     """The badges of *people* (already selected and sorted) as one PDF; records when they were printed.
     *processes* > 1 only from single-threaded processes (the job child, the CLI)."""
@@ -234,7 +235,7 @@ class Eligibility:
     eligible: bool
     basis: str  # rule, role, override
     checks: list[Check]
-    hours: Optional[float] = None
+    hours: float | None = None
 
     @property
     def failed(self) -> list[Check]:
@@ -267,7 +268,7 @@ def _programme(session: Session, event: Event) -> tuple[dict, dict]:
     return merged, lengths
 
 
-def attendance_of(session: Session, event: Event, participant_ids: Optional[Iterable[int]] = None) -> dict[int, Attendance]:
+def attendance_of(session: Session, event: Event, participant_ids: Iterable[int] | None = None) -> dict[int, Attendance]:
     """Check-in facts per participant of the event (all of them, or only *participant_ids*)."""
     ids = None if participant_ids is None else list(participant_ids)
     result: dict[int, Attendance] = {}
@@ -296,7 +297,7 @@ def attendance_of(session: Session, event: Event, participant_ids: Optional[Iter
     return result
 
 
-def hours_for(att: Attendance, programme: dict, lengths: dict) -> Optional[float]:
+def hours_for(att: Attendance, programme: dict, lengths: dict) -> float | None:
     total = sum(programme.get(day, 0.0) for day in att.days)
     if not total and att.led:
         total = sum(lengths.get(sid, 0.0) for sid in att.led)
@@ -310,7 +311,7 @@ def rule_of(event: Event) -> dict:
             "min_sessions": event.certificate_min_sessions}
 
 
-def evaluate(event: Event, participant: Participant, att: Attendance, hours: Optional[float] = None) -> Eligibility:
+def evaluate(event: Event, participant: Participant, att: Attendance, hours: float | None = None) -> Eligibility:
     """Is this participant eligible for a certificate, and which checks passed or failed.
 
     Rules set on the event must all hold: at least `certificate_min_days` event days at the door;
@@ -323,7 +324,7 @@ def evaluate(event: Event, participant: Participant, att: Attendance, hours: Opt
 
 
 def judge(event: Event, participant: Any, n_days: int, signed: int, attended: int,
-          hours: Optional[float] = None, *, days_total: Optional[int] = None, rule: Optional[dict] = None) -> Eligibility:
+          hours: float | None = None, *, days_total: int | None = None, rule: dict | None = None) -> Eligibility:
     """`evaluate` on counts: days at the door, live sessions signed up for, and of those attended.
     *participant* needs only status, role and the override fields (an ORM row or a SQL row);
     *days_total* and *rule* may be passed in when judging thousands of people against one event."""
@@ -365,7 +366,7 @@ class Row:
     eligibility: Eligibility
 
 
-def eligibility_rows(session: Session, event: Event, participants: Optional[list[Participant]] = None) -> list[Row]:
+def eligibility_rows(session: Session, event: Event, participants: list[Participant] | None = None) -> list[Row]:
     """Everyone (or *participants*) with their attendance and eligibility, sorted by name."""
     if participants is None:
         participants = event_participants(session, event)
@@ -395,7 +396,7 @@ class Summary:
     under_review: bool = False
 
 
-def eligibility_summary(session: Session, event: Event, participant_ids: Optional[list[int]] = None) -> list[Summary]:
+def eligibility_summary(session: Session, event: Event, participant_ids: list[int] | None = None) -> list[Summary]:
     """Everyone's eligibility (or *participant_ids*'), sorted by name, from four grouped queries: no
     ORM objects and no per-person attendance sets, so 3,500 people cost tens of milliseconds, not seconds.
     Same rule as `eligibility_rows` (both go through `judge`); the page shows full rows for one page only."""
@@ -503,7 +504,7 @@ def may_print_session(session: Session, user: User, event_session: EventSession)
     return can_see_signups(session, user, event_session)
 
 
-def scoped_participants(session: Session, event: Event, user: User, session_id: Optional[int]) -> list[Participant]:
+def scoped_participants(session: Session, event: Event, user: User, session_id: int | None) -> list[Participant]:
     """Whom *user* may see on the eligibility page / print: admins everyone (or one session), facilitators
     the participants of their own sessions (one, or all of them). Raises DocumentError('forbidden'/'no_session')."""
     if session_id is not None:
@@ -535,7 +536,7 @@ def new_serial(event: Event) -> str:
     return f"{serial_prefix(event)}-{random_code(4)}-{random_code(4)}"
 
 
-def issue_certificate(session: Session, event: Event, participant: Participant, hours: Optional[float]) -> Certificate:
+def issue_certificate(session: Session, event: Event, participant: Participant, hours: float | None) -> Certificate:
     """The participant's certificate, issued now if it does not exist yet. The serial never changes;
     the hours follow the attendance until the certificate is revoked."""
     cert = participant.certificate
@@ -599,7 +600,7 @@ def prepare_certificates(session: Session, event: Event, chosen: list[tuple[Part
 
 
 def issued_certificate(event: Event, participant: Participant, eligibility: Eligibility, *,
-                       base_url: str) -> Optional[CertificateData]:
+                       base_url: str) -> CertificateData | None:
     """What the renderer needs for an already issued certificate, read only; None while it must first be
     issued (or its hours brought up to date) by `prepare_certificates` in a POST: a GET never issues."""
     cert = participant.certificate
@@ -611,15 +612,15 @@ def issued_certificate(event: Event, participant: Participant, eligibility: Elig
 
 
 def render_certificate_pdf(event: Event, certs: list[CertificateData], *, upload_folder: str,
-                           progress: Optional[Callable[[int, int], None]] = None, processes: int = 1) -> bytes:
+                           progress: Callable[[int, int], None] | None = None, processes: int = 1) -> bytes:
     from plm.documents.certificates import render_certificates
 
     return render_certificates(event_info(event, upload_folder), signatories_of(event, upload_folder), certs,
                                progress=progress, processes=processes)
 
 
-def set_override(session: Session, event: Event, participant: Participant, value: Optional[bool], reason: str,
-                 user: Optional[User]) -> None:
+def set_override(session: Session, event: Event, participant: Participant, value: bool | None, reason: str,
+                 user: User | None) -> None:
     reason = (reason or "").strip()[:500]
     if value is not None and not reason:
         raise DocumentError("reason_required")
@@ -630,7 +631,7 @@ def set_override(session: Session, event: Event, participant: Participant, value
           before=before, after=value, reason=reason)
 
 
-def revoke(session: Session, event: Event, participant: Participant, reason: str, user: Optional[User]) -> Certificate:
+def revoke(session: Session, event: Event, participant: Participant, reason: str, user: User | None) -> Certificate:
     reason = (reason or "").strip()[:500]
     cert = participant.certificate
     if cert is None:
@@ -645,7 +646,7 @@ def revoke(session: Session, event: Event, participant: Participant, reason: str
     return cert
 
 
-def reinstate(session: Session, event: Event, participant: Participant, user: Optional[User]) -> Certificate:
+def reinstate(session: Session, event: Event, participant: Participant, user: User | None) -> Certificate:
     """Make a revoked certificate, or one under review, valid again (an admin's decision, audited)."""
     cert = participant.certificate
     if cert is None or (cert.revoked_at is None and cert.review_at is None):
@@ -666,7 +667,7 @@ def role_change_needs_admin(before: str, after: str) -> bool:
 
 
 def review_after_role_change(session: Session, event: Event, participant: Participant, before: str,
-                             user: Optional[User]) -> Optional[Certificate]:
+                             user: User | None) -> Certificate | None:
     """After a role change: a valid certificate the participant no longer qualifies for is flagged for an
     admin's review (verify page: "under review"); one that qualifies again loses the flag."""
     cert = participant.certificate
@@ -686,7 +687,7 @@ def review_after_role_change(session: Session, event: Event, participant: Partic
     return cert
 
 
-def find_certificate(session: Session, serial: str) -> Optional[Certificate]:
+def find_certificate(session: Session, serial: str) -> Certificate | None:
     serial = (serial or "").strip().upper()
     if not serial or len(serial) > 32:
         return None
@@ -727,7 +728,7 @@ def clean_colours(values: dict[str, Any]) -> dict[str, str]:
 
 
 def save_settings(session: Session, event: Event, data: dict[str, Any], signatories: list[dict],
-                  user: Optional[User]) -> None:
+                  user: User | None) -> None:
     """Apply the certificate rule, language, serial prefix, role colours and signatories; audited."""
     before = {"rule": rule_of(event), "language": event.certificate_language,
               "prefix": event.certificate_serial_prefix, "colours": dict(event.role_colours or {}),

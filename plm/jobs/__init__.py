@@ -25,9 +25,10 @@ import secrets
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Callable, Optional
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import select, update
@@ -63,7 +64,7 @@ class Handler:
 _HANDLERS: dict[str, Handler] = {}
 
 
-def register_handler(kind: str, run: Run, *, shared_with: Optional[Callable[[User], bool]] = None,
+def register_handler(kind: str, run: Run, *, shared_with: Callable[[User], bool] | None = None,
                      suffix: str = "pdf") -> None:
     """Make *kind* runnable (a feature calls this when it is imported); registering again replaces it."""
     _HANDLERS[kind] = Handler(run, shared_with or (lambda user: False), suffix)
@@ -77,7 +78,7 @@ def job_folder(app: Flask) -> str:
     return app.config.get("JOB_FOLDER") or os.path.join(app.config["UPLOAD_FOLDER"], "jobs")
 
 
-def result_file(app: Flask, job: Job) -> Optional[str]:
+def result_file(app: Flask, job: Job) -> str | None:
     if job.status != JobStatus.DONE or not job.result_path:
         return None
     folder = os.path.abspath(job_folder(app))
@@ -87,7 +88,7 @@ def result_file(app: Flask, job: Job) -> Optional[str]:
     return path
 
 
-def enqueue(session: Session, kind: str, event: Event, user: Optional[User], params: dict[str, Any],
+def enqueue(session: Session, kind: str, event: Event, user: User | None, params: dict[str, Any],
             total: int = 0) -> Job:
     if kind not in _HANDLERS:
         raise ValueError(kind)
@@ -110,7 +111,7 @@ def can_see(user: User, job: Job) -> bool:
 # Claiming
 # ---------------------------------------------------------------------------------------------
 
-def claim_next(session: Session) -> Optional[int]:
+def claim_next(session: Session) -> int | None:
     """Take the oldest queued job for this worker; None when there is none. Commits."""
     now = utcnow()
     if session.get_bind().dialect.name == "postgresql":
@@ -236,7 +237,7 @@ def run_in_child(app: Flask, job_id: int) -> str:
     return job.status if job else "missing"
 
 
-def run_pending(app: Flask, limit: Optional[int] = None, *, subprocesses: bool = False, processes: int = 1) -> int:
+def run_pending(app: Flask, limit: int | None = None, *, subprocesses: bool = False, processes: int = 1) -> int:
     """Claim and run queued jobs until none is left (or *limit*); returns how many ran. Needs an app context.
     *processes* applies when a job runs in this process (see `run_job`); a child process reads its config."""
     count = 0
@@ -265,7 +266,7 @@ class Worker:
         self.stopping = False
         self.thread = threading.Thread(target=self._loop, name="plm-job-worker", daemon=True)
 
-    def start(self) -> "Worker":
+    def start(self) -> Worker:
         self.thread.start()
         return self
 
@@ -308,7 +309,7 @@ def _wanted(app: Flask) -> bool:
     return bool(setting)
 
 
-def ensure_worker(app: Flask) -> Optional[Worker]:
+def ensure_worker(app: Flask) -> Worker | None:
     """Start this process's worker thread once (after a fork, again); None when disabled."""
     if not _wanted(app):
         return None

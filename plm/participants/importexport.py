@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable, Optional
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
@@ -61,7 +62,7 @@ class RowIssue:
     column: str
     reason: str  # code: missing_name, bad_email, missing_email, unknown_province, bad_phone, duplicate_in_file, ...
     value: str = ""
-    other_row: Optional[int] = None  # duplicate_in_file: the earlier row with the same email
+    other_row: int | None = None  # duplicate_in_file: the earlier row with the same email
 
 
 @dataclass
@@ -147,20 +148,20 @@ def _cell_text(value: Any) -> str:
     return text
 
 
-def parse_date(value: Any, tz_name: str) -> Optional[datetime]:
+def parse_date(value: Any, tz_name: str) -> datetime | None:
     """Excel dates (cell dates, serial numbers) and typed dates as UTC datetimes; raises ValueError."""
     zone = ZoneInfo(tz_name)
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=zone)).astimezone(timezone.utc)
+        return (value if value.tzinfo else value.replace(tzinfo=zone)).astimezone(UTC)
     if isinstance(value, date):
-        return datetime.combine(value, time(0), zone).astimezone(timezone.utc)
+        return datetime.combine(value, time(0), zone).astimezone(UTC)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not 1 <= value < 2958466:
             raise ValueError("serial out of range")
         naive = datetime(1899, 12, 30) + timedelta(days=float(value))  # Excel's 1900 system
-        return naive.replace(tzinfo=zone).astimezone(timezone.utc)
+        return naive.replace(tzinfo=zone).astimezone(UTC)
     text = clean_line(value)
     if text.replace(".", "", 1).isdigit():
         return parse_date(float(text), tz_name)
@@ -170,12 +171,12 @@ def parse_date(value: Any, tz_name: str) -> Optional[datetime]:
             naive = datetime.strptime(text, fmt)
         except ValueError:
             continue
-        return naive.replace(tzinfo=zone).astimezone(timezone.utc)
+        return naive.replace(tzinfo=zone).astimezone(UTC)
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError("not a date") from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(timezone.utc)
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
 
 
 ROLE_WORDS = {"peserta": "participant", "participant": "participant", "fasilitator": "facilitator",
@@ -187,7 +188,7 @@ INSTITUTION_WORDS = {"provinsi": "provincial", "provincial": "provincial", "prov
                      "reading garden": "tbm", "lainnya": "other", "lain": "other", "other": "other"}
 
 
-def _choice(value: str, choices: Iterable[str], words: dict[str, str]) -> Optional[str]:
+def _choice(value: str, choices: Iterable[str], words: dict[str, str]) -> str | None:
     """A stored value from a code ('regency_city'), or a label in Indonesian or English."""
     text = value.casefold().strip()
     if not text:
@@ -216,11 +217,11 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
     # The event's own questions: a column headed with a question's key or label (either language).
     event_questions, answer_table = questions.answer_table(session, event.id)
     question_columns = {}
-    for position, (cell, key) in enumerate(zip(rows[0], header)):
+    for position, (cell, key) in enumerate(zip(rows[0], header, strict=False)):
         question = None if key else questions.match_header(event_questions, _cell_text(cell))
         if question is not None and question.id not in {q.id for q in question_columns.values()}:
             question_columns[position] = question
-    plan = ImportPlan(ignored_columns=[clean_line(c) for i, (c, k) in enumerate(zip(rows[0], header))
+    plan = ImportPlan(ignored_columns=[clean_line(c) for i, (c, k) in enumerate(zip(rows[0], header, strict=False))
                                        if not k and i not in question_columns and clean_line(c)])
     existing = {p.email_normalized: p for p in session.scalars(
         select(Participant).where(Participant.event_id == event.id))}
@@ -327,7 +328,7 @@ def _row_answers(index: int, row: list[Any], question_columns: dict[int, Any], i
     return answers
 
 
-def apply_import(session: Session, event: Event, plan: ImportPlan, user: Optional[User] = None,
+def apply_import(session: Session, event: Event, plan: ImportPlan, user: User | None = None,
                  filename: str = "") -> dict[str, int]:
     """Write the plan's rows (caller commits once). New rows are registered, source "import"."""
     with_answers = []
@@ -405,7 +406,7 @@ def export_header(session: Session, event: Event) -> list[str]:
     return COLUMNS + [q.key for q in questions.list_questions(session, event.id)]
 
 
-def export_rows(session: Session, event: Event, query: Optional[Any] = None, lang: str = "id") -> Iterable[list[Any]]:
+def export_rows(session: Session, event: Event, query: Any | None = None, lang: str = "id") -> Iterable[list[Any]]:
     """Raw rows (not neutralised) of the participants the staff list shows for `query` (all when None); the
     event's questions last, choices as their labels in `lang`."""
     from plm.labels import INSTITUTION_TYPE_LABELS, PARTICIPANT_ROLE_LABELS, STATUS_LABELS
@@ -434,7 +435,7 @@ def export_rows(session: Session, event: Event, query: Optional[Any] = None, lan
 PHONE_COLUMN = COLUMNS.index("phone")
 
 
-def export_csv(session: Session, event: Event, query: Optional[Any] = None, lang: str = "id") -> bytes:
+def export_csv(session: Session, event: Event, query: Any | None = None, lang: str = "id") -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(export_header(session, event))
@@ -444,7 +445,7 @@ def export_csv(session: Session, event: Event, query: Optional[Any] = None, lang
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def export_xlsx(session: Session, event: Event, query: Optional[Any] = None, lang: str = "id") -> bytes:
+def export_xlsx(session: Session, event: Event, query: Any | None = None, lang: str = "id") -> bytes:
     """Every value a text cell, shown as typed (+62…, names): a text cell is never run as a formula, and
     one that looks like a formula is marked quote-prefixed, as Excel does for text typed after an apostrophe,
     so editing it in Excel keeps it text."""

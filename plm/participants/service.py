@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -39,7 +39,7 @@ class ListQuery:
     answers: dict[str, str] = field(default_factory=dict)  # ?q_<key>=<value>: the event's own questions
 
     @classmethod
-    def from_args(cls, args: Any) -> "ListQuery":
+    def from_args(cls, args: Any) -> ListQuery:
         try:
             page = max(1, min(int(args.get("page", 1)), 100000))
         except (TypeError, ValueError):
@@ -138,7 +138,7 @@ def history(session: Session, participant: Participant) -> dict[str, list]:
     return {"mails": list(mails), "checkins": list(checkins), "audit": list(audits)}
 
 
-def get_participant(session: Session, event: Event, public_id: str) -> Optional[Participant]:
+def get_participant(session: Session, event: Event, public_id: str) -> Participant | None:
     if len(public_id) > 16:
         return None
     return session.scalar(select(Participant).where(Participant.event_id == event.id,

@@ -222,7 +222,7 @@ def render_chunks(
         parts = _render_here(chunks, build_html, stylesheets, allowed_files)
     # closing(): should this loop fail, the helper is stopped at once, not when the traceback goes.
     with _collect_young_only(), closing(parts), closing(merger):
-        for chunk, pdf in zip(chunks, parts):
+        for chunk, pdf in zip(chunks, parts, strict=False):
             merger.add(pdf)
             done += len(chunk)
             if total > chunk_size:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -80,7 +80,7 @@ def export_participant_data(session: Session, participant: Participant, lang: st
     }
 
 
-def _iso(value) -> Optional[str]:
+def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -108,7 +108,7 @@ def _strip_personal_data(session: Session, participant: Participant) -> None:
                     .values(detail={}))
 
 
-def erase_participant(session: Session, participant: Participant, *, by: Optional[User] = None) -> None:
+def erase_participant(session: Session, participant: Participant, *, by: User | None = None) -> None:
     """The participant's own deletion request: their registration ends and their personal data goes.
 
     Attendance and a certificate serial stay (anonymous) so event counts remain right.
@@ -127,7 +127,7 @@ def erase_participant(session: Session, participant: Participant, *, by: Optiona
     audit(session, "participant.erase", user=by, event_id=participant.event_id, target=participant)
 
 
-def anonymise_event(session: Session, event: Event, *, by: Optional[User] = None, today: Optional[date] = None) -> int:
+def anonymise_event(session: Session, event: Event, *, by: User | None = None, today: date | None = None) -> int:
     """After the event: remove every participant's name and contacts, and every institution contact's.
     Returns how many participants were anonymised."""
     if (today or clock.today()) <= event.ends_on:

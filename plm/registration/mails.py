@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
 from urllib.parse import quote
 
 from flask import render_template
@@ -35,7 +34,7 @@ def whatsapp_manage_text(event, url: str) -> str:
 
 
 def queue_ticket_mail(session: Session, participant: Participant, kind: str,
-                      token: Optional[str] = None, reason: str = "") -> Optional[MailMessage]:
+                      token: str | None = None, reason: str = "") -> MailMessage | None:
     """Queue the mail for `kind`: confirmation, waitlisted, promoted, new_link (re-sent manage link),
     pending / approved / declined (events with approval; `reason` says why a registration was declined).
 

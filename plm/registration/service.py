@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import phonenumbers
 from sqlalchemy import func, select, update
@@ -32,7 +32,7 @@ WALK_IN_DOMAIN = "walk-in.invalid"
 class RegistrationError(Exception):
     """A refused registration; `code` says why (closed, duplicate_email, invalid)."""
 
-    def __init__(self, code: str, participant: Optional[Participant] = None):
+    def __init__(self, code: str, participant: Participant | None = None):
         super().__init__(code)
         self.code = code
         self.participant = participant
@@ -42,7 +42,7 @@ class RegistrationError(Exception):
 class Registered:
     participant: Participant
     token: str  # the manage token, shown once
-    waitlist_position: Optional[int]
+    waitlist_position: int | None
 
 
 # ---------------------------------------------------------------- reference data and cleaning
@@ -58,7 +58,7 @@ def province_names() -> list[str]:
     return [p["name"] for p in provinces()]
 
 
-def find_province(value: str) -> Optional[str]:
+def find_province(value: str) -> str | None:
     """The canonical province name for a typed name or BPS code (case and spacing forgiven)."""
     text = " ".join(str(value or "").split()).casefold()
     if not text:
@@ -73,7 +73,7 @@ def find_province(value: str) -> Optional[str]:
     return aliases.get(text)
 
 
-def normalize_phone(value: str) -> Optional[str]:
+def normalize_phone(value: str) -> str | None:
     """Indonesian mobile/landline numbers typed as 08…, +62… or 62… (spaces, dots, dashes allowed) as E.164.
 
     Returns "" for an empty value and None when the number is not valid.
@@ -138,13 +138,13 @@ def registered_count(session: Session, event: Event) -> int:
         Participant.event_id == event.id, Participant.status == ParticipantStatus.REGISTERED)) or 0
 
 
-def seats_left(session: Session, event: Event) -> Optional[int]:
+def seats_left(session: Session, event: Event) -> int | None:
     if event.capacity is None:
         return None
     return max(event.capacity - registered_count(session, event), 0)
 
 
-def waitlist_position(session: Session, participant: Participant) -> Optional[int]:
+def waitlist_position(session: Session, participant: Participant) -> int | None:
     if participant.status != ParticipantStatus.WAITLISTED:
         return None
     mark = participant.waitlisted_at or participant.created_at
@@ -155,7 +155,7 @@ def waitlist_position(session: Session, participant: Participant) -> Optional[in
     return ahead + 1
 
 
-def find_by_email(session: Session, event: Event, email: str) -> Optional[Participant]:
+def find_by_email(session: Session, event: Event, email: str) -> Participant | None:
     return session.scalar(select(Participant).where(
         Participant.event_id == event.id, Participant.email_normalized == (email or "").strip().lower()))
 
@@ -163,8 +163,8 @@ def find_by_email(session: Session, event: Event, email: str) -> Optional[Partic
 # ---------------------------------------------------------------- use cases
 
 def register(session: Session, event: Event, data: dict[str, Any], *, source: str = RegistrationSource.WEB,
-             user: Optional[User] = None, check_window: bool = True, ignore_capacity: bool = False,
-             institution_id: Optional[int] = None) -> Registered:
+             user: User | None = None, check_window: bool = True, ignore_capacity: bool = False,
+             institution_id: int | None = None) -> Registered:
     """Sign someone up: a seat while there is one, else the waiting list; at an event with approval,
     people who sign themselves up (web, delegation) wait as `pending` until staff approve.
 
@@ -206,7 +206,7 @@ def register(session: Session, event: Event, data: dict[str, Any], *, source: st
     return Registered(participant, token, waitlist_position(session, participant))
 
 
-def register_walk_in(session: Session, event: Event, data: dict[str, Any], user: Optional[User]) -> Participant:
+def register_walk_in(session: Session, event: Event, data: dict[str, Any], user: User | None) -> Participant:
     """Door staff register someone standing at the door: a seat at once (staff decide), no window check.
 
     Walk-ins often have no email; they get a unique placeholder address on the reserved
@@ -232,7 +232,7 @@ def has_placeholder_email(participant: Participant) -> bool:
 
 
 def update_details(session: Session, participant: Participant, data: dict[str, Any], *,
-                   user: Optional[User] = None, allow_email: bool = False, allow_role: bool = False) -> dict:
+                   user: User | None = None, allow_email: bool = False, allow_role: bool = False) -> dict:
     """Apply edited details; returns {field: [old, new]} for what changed (audited)."""
     values = clean_data(data)
     fields = list(EDITABLE_FIELDS) + (["email"] if allow_email else []) + (["role"] if allow_role else [])
@@ -259,7 +259,7 @@ def update_details(session: Session, participant: Participant, data: dict[str, A
     return changes
 
 
-def cancel(session: Session, participant: Participant, *, user: Optional[User] = None) -> list[Participant]:
+def cancel(session: Session, participant: Participant, *, user: User | None = None) -> list[Participant]:
     """Cancel a registration; a freed seat goes to the first on the waiting list. Returns who was promoted."""
     event = participant.event
     lock_event(session, event)
@@ -293,7 +293,7 @@ def release_signups(session: Session, participant: Participant) -> list[int]:
     return sorted(s.session_id for s in signups)
 
 
-def promote_waitlisted(session: Session, event: Event, *, user: Optional[User] = None) -> list[Participant]:
+def promote_waitlisted(session: Session, event: Event, *, user: User | None = None) -> list[Participant]:
     """Fill free seats from the waiting list, first come first served (caller holds the event lock)."""
     promoted = []
     while True:
@@ -355,7 +355,7 @@ def reinstate(session: Session, participant: Participant) -> None:
     audit(session, "participant.reinstate", event_id=event.id, target=participant, status=participant.status)
 
 
-def reissue_ticket(session: Session, participant: Participant, user: Optional[User]) -> None:
+def reissue_ticket(session: Session, participant: Participant, user: User | None) -> None:
     """A new ticket secret and ticket number (public id): the old QR code stops working, and so does
     its bare ticket number typed at the door (a lost or shared ticket)."""
     import secrets

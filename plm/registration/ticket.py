@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
-from typing import Optional
 
 from flask import current_app, render_template
 
@@ -23,7 +22,7 @@ def ticket_code(participant) -> str:
     return participant_code(current_app.config["SECRET_KEY"], participant)
 
 
-def ticket_svg(participant, title: Optional[str] = None) -> str:
+def ticket_svg(participant, title: str | None = None) -> str:
     return qr_svg(ticket_code(participant), css_class="qr", title=title)
 
 

@@ -16,7 +16,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -69,7 +69,7 @@ class RowResult:
 @dataclass
 class ImportReport:
     rows: list[RowResult] = field(default_factory=list)
-    header_error: Optional[str] = None
+    header_error: str | None = None
     missing_columns: list[str] = field(default_factory=list)
 
     @property
@@ -81,7 +81,7 @@ class ImportReport:
         return [r for r in self.rows if r.errors]
 
 
-def _parse_day(value: str) -> Optional[date]:
+def _parse_day(value: str) -> date | None:
     value = value.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
         try:
@@ -91,7 +91,7 @@ def _parse_day(value: str) -> Optional[date]:
     return None
 
 
-def _parse_time(value: str) -> Optional[time]:
+def _parse_time(value: str) -> time | None:
     value = value.strip().replace(".", ":")
     for fmt in ("%H:%M", "%H:%M:%S"):
         try:
@@ -111,17 +111,17 @@ def read_rows(data: bytes) -> tuple[list[dict[str, str]], list[str], list[int]]:
     except StopIteration:
         return [], [], []
     names = [HEADER_ALIASES.get(h.strip().lower().replace("-", " ").replace("  ", " "), "") for h in header]
-    unknown = [h for h, n in zip(header, names) if not n and h.strip()]
+    unknown = [h for h, n in zip(header, names, strict=False) if not n and h.strip()]
     rows, lines = [], []
     for values in capped:
         if not any(v.strip() for v in values):
             continue
-        rows.append({n: v.strip() for n, v in zip(names, values) if n})
+        rows.append({n: v.strip() for n, v in zip(names, values, strict=False) if n})
         lines.append(reader.line_num)
     return rows, unknown, lines
 
 
-def import_schedule(session: Session, event: Event, data: bytes, user: Optional[User], *,
+def import_schedule(session: Session, event: Event, data: bytes, user: User | None, *,
                     dry_run: bool = False) -> ImportReport:
     report = ImportReport()
     try:
@@ -148,7 +148,7 @@ def import_schedule(session: Session, event: Event, data: bytes, user: Optional[
     existing = service.event_sessions(session, event)
     by_uid = {s.uid: s for s in existing}
 
-    for raw, line in zip(rows, lines):
+    for raw, line in zip(rows, lines, strict=False):
         result = RowResult(line=line, title=raw.get("title", "")[:120])
         report.rows.append(result)
         errors = result.errors
@@ -250,7 +250,7 @@ def import_schedule(session: Session, event: Event, data: bytes, user: Optional[
     return report
 
 
-def _same(event: Event, item: EventSession, values: dict, room: Optional[Room], track: Optional[Track],
+def _same(event: Event, item: EventSession, values: dict, room: Room | None, track: Track | None,
           people: list[Participant]) -> bool:
     return (
         item.title == values["title"] and item.kind == values["kind"]

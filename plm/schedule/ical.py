@@ -7,8 +7,8 @@ session's `sequence`; cancelled sessions stay in the feed as STATUS:CANCELLED.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable, Optional
 
 from icalendar import Calendar, vText
 from icalendar import Event as VEvent
@@ -25,7 +25,7 @@ def uid_for(event_session: EventSession, domain: str) -> str:
 
 
 def schedule_calendar(event: Event, sessions: Iterable[EventSession], *, name: str, domain: str,
-                      url_for_session=None, kind_label=None, now: Optional[datetime] = None) -> bytes:
+                      url_for_session=None, kind_label=None, now: datetime | None = None) -> bytes:
     tz = zone(event)
     stamp = (now or utcnow()).replace(microsecond=0)
     calendar = Calendar()

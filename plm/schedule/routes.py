@@ -5,7 +5,6 @@ facilitators' own sessions with their sign-up lists."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
 from urllib.parse import urlsplit
 
 from flask import (
@@ -202,7 +201,7 @@ def public_schedule(slug: str):
     )
 
 
-def _id_arg(name: str, allowed: set[int]) -> Optional[int]:
+def _id_arg(name: str, allowed: set[int]) -> int | None:
     """A filter's id from the query string; anything else (text, another event's id) means no filter."""
     value = request.args.get(name, "")
     return int(value) if value.isdigit() and len(value) < 10 and int(value) in allowed else None
@@ -254,7 +253,7 @@ def schedule_ics(slug: str):
 # Participant: sign-up and personal schedule (under the manage link)
 # ---------------------------------------------------------------------------------------------
 
-def _my_sessions_page(event: Event, token: str, status: int = 200, error: Optional[str] = None):
+def _my_sessions_page(event: Event, token: str, status: int = 200, error: str | None = None):
     participant = get_participant_by_token_or_404(event, token)
     published = event.schedule_published_at is not None
     sessions = service.event_sessions(db.session, event) if published else []
@@ -372,7 +371,7 @@ def unpublish(slug: str):
 # Staff: sessions
 # ---------------------------------------------------------------------------------------------
 
-def _session_form(event: Event, item: Optional[EventSession]) -> SessionForm:
+def _session_form(event: Event, item: EventSession | None) -> SessionForm:
     form = SessionForm(obj=item) if item is not None else SessionForm()
     form.room_id.choices = [SelectChoice(None, "—")] + [SelectChoice(r.id, r.name) for r in service.rooms_of(db.session, event)]
     form.track_id.choices = [SelectChoice(None, "—")] + [SelectChoice(t.id, t.name) for t in service.tracks_of(db.session, event)]
@@ -396,7 +395,7 @@ def _session_form(event: Event, item: Optional[EventSession]) -> SessionForm:
     return form
 
 
-def _edit_session(event: Event, item: Optional[EventSession]):
+def _edit_session(event: Event, item: EventSession | None):
     form = _session_form(event, item)
     if form.validate_on_submit():
         try:
@@ -462,7 +461,7 @@ def delete_session(slug: str, session_id: int):
 # Staff: rooms and tracks
 # ---------------------------------------------------------------------------------------------
 
-def _rooms_page(event: Event, form: RoomForm, room: Optional[Room], status: int = 200):
+def _rooms_page(event: Event, form: RoomForm, room: Room | None, status: int = 200):
     return render_template("schedule/rooms.html", event=event, rooms=service.rooms_of(db.session, event),
                            form=form, room=room, confirm=ConfirmForm()), status
 
@@ -481,7 +480,7 @@ def edit_room(slug: str, room_id: int):
     return _save_room(event, room)
 
 
-def _save_room(event: Event, room: Optional[Room]):
+def _save_room(event: Event, room: Room | None):
     form = RoomForm(obj=room) if room is not None else RoomForm()
     if form.validate_on_submit():
         try:
@@ -524,7 +523,7 @@ def edit_track(slug: str, track_id: int):
     return _save_track(event, track)
 
 
-def _save_track(event: Event, track: Optional[Track]):
+def _save_track(event: Event, track: Track | None):
     form = TrackForm(obj=track) if track is not None else TrackForm()
     if form.validate_on_submit():
         try:

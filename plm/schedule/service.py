@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable, Optional
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -44,7 +45,7 @@ class ScheduleError(ValueError):
 class SignupError(ValueError):
     """A refused sign-up; str(exc) is a stable code ('full', 'overlap', ...)."""
 
-    def __init__(self, code: str, other: Optional[EventSession] = None):
+    def __init__(self, code: str, other: EventSession | None = None):
         super().__init__(code)
         self.code = code
         self.other = other
@@ -92,7 +93,7 @@ def event_sessions(session: Session, event: Event, *, include_cancelled: bool = 
     return list(session.scalars(query))
 
 
-def get_session_or_none(session: Session, event: Event, session_id: int) -> Optional[EventSession]:
+def get_session_or_none(session: Session, event: Event, session_id: int) -> EventSession | None:
     found = session.get(EventSession, session_id)
     return found if found is not None and found.event_id == event.id else None
 
@@ -123,7 +124,7 @@ def signup_counts(session: Session, event: Event) -> dict[int, int]:
     return {session_id: count for session_id, count in rows}
 
 
-def seat_limit(event_session: EventSession) -> Optional[int]:
+def seat_limit(event_session: EventSession) -> int | None:
     """Seats for sign-up: the session's own capacity, else its room's."""
     if event_session.capacity is not None:
         return event_session.capacity
@@ -134,7 +135,7 @@ def seat_limit(event_session: EventSession) -> Optional[int]:
 # Rooms and tracks
 # ---------------------------------------------------------------------------------------------
 
-def save_room(session: Session, event: Event, room: Optional[Room], data: dict[str, Any], user: Optional[User]) -> Room:
+def save_room(session: Session, event: Event, room: Room | None, data: dict[str, Any], user: User | None) -> Room:
     name = (data.get("name") or "").strip()
     clash = session.scalar(select(Room).where(Room.event_id == event.id, func.lower(Room.name) == name.lower(),
                                               Room.id != (room.id if room is not None and room.id else -1)))
@@ -155,7 +156,7 @@ def save_room(session: Session, event: Event, room: Optional[Room], data: dict[s
     return room
 
 
-def delete_room(session: Session, event: Event, room: Room, user: Optional[User]) -> None:
+def delete_room(session: Session, event: Event, room: Room, user: User | None) -> None:
     used = session.scalar(select(func.count()).select_from(EventSession).where(EventSession.room_id == room.id))
     if used:
         raise ScheduleError("room_in_use")
@@ -164,7 +165,7 @@ def delete_room(session: Session, event: Event, room: Room, user: Optional[User]
     session.flush()
 
 
-def save_track(session: Session, event: Event, track: Optional[Track], data: dict[str, Any], user: Optional[User]) -> Track:
+def save_track(session: Session, event: Event, track: Track | None, data: dict[str, Any], user: User | None) -> Track:
     name = (data.get("name") or "").strip()
     colour = (data.get("colour") or "").strip()
     if not COLOUR_PATTERN.match(colour):
@@ -183,7 +184,7 @@ def save_track(session: Session, event: Event, track: Optional[Track], data: dic
     return track
 
 
-def delete_track(session: Session, event: Event, track: Track, user: Optional[User]) -> None:
+def delete_track(session: Session, event: Event, track: Track, user: User | None) -> None:
     audit(session, "track.delete", user=user, event_id=event.id, target=track, name=track.name)
     session.delete(track)  # sessions keep going, without a track (ON DELETE SET NULL)
     session.flush()
@@ -201,8 +202,8 @@ def _significant(event_session: EventSession) -> tuple:
     return tuple(getattr(event_session, name) for name in SIGNIFICANT_FIELDS)
 
 
-def save_session(session: Session, event: Event, event_session: Optional[EventSession], data: dict[str, Any],
-                 user: Optional[User]) -> EventSession:
+def save_session(session: Session, event: Event, event_session: EventSession | None, data: dict[str, Any],
+                 user: User | None) -> EventSession:
     """Create or update a session from validated data: day, start, end (local), room_id, track_id,
     kind, title, description, capacity, signup_required, facilitator_ids."""
     starts_at = at(event, data["day"], data["start"])
@@ -250,7 +251,7 @@ def save_session(session: Session, event: Event, event_session: Optional[EventSe
     return event_session
 
 
-def set_cancelled(session: Session, event_session: EventSession, cancelled: bool, user: Optional[User]) -> None:
+def set_cancelled(session: Session, event_session: EventSession, cancelled: bool, user: User | None) -> None:
     if bool(event_session.cancelled_at) == cancelled:
         return
     event_session.cancelled_at = utcnow() if cancelled else None
@@ -260,7 +261,7 @@ def set_cancelled(session: Session, event_session: EventSession, cancelled: bool
           event_id=event_session.event_id, target=event_session, title=event_session.title)
 
 
-def delete_session(session: Session, event_session: EventSession, user: Optional[User]) -> None:
+def delete_session(session: Session, event_session: EventSession, user: User | None) -> None:
     """Delete a session typed by mistake. Once published, or with attendance, cancel it instead."""
     event = event_session.event
     attended = session.scalar(
@@ -291,7 +292,7 @@ class Conflict:
         return {s.id for s in self.sessions}
 
 
-def find_conflicts(event: Event, sessions: Iterable[EventSession], counts: Optional[dict[int, int]] = None) -> list[Conflict]:
+def find_conflicts(event: Event, sessions: Iterable[EventSession], counts: dict[int, int] | None = None) -> list[Conflict]:
     """Every warning for the schedule. Cancelled sessions are ignored; nothing here blocks saving."""
     live = sorted((s for s in sessions if s.cancelled_at is None), key=lambda s: (s.starts_at, s.id))
     counts = counts or {}
@@ -335,13 +336,13 @@ def conflicts_by_session(conflicts: Iterable[Conflict]) -> dict[int, list[Confli
 
 def snapshot(event_session: EventSession) -> dict:
     return {
-        "starts_at": event_session.starts_at.astimezone(timezone.utc).isoformat(),
-        "ends_at": event_session.ends_at.astimezone(timezone.utc).isoformat(),
+        "starts_at": event_session.starts_at.astimezone(UTC).isoformat(),
+        "ends_at": event_session.ends_at.astimezone(UTC).isoformat(),
         "room_id": event_session.room_id, "cancelled": event_session.cancelled_at is not None,
     }
 
 
-def publish(session: Session, event: Event, user: Optional[User]) -> None:
+def publish(session: Session, event: Event, user: User | None) -> None:
     """Make the schedule public; what is public now is the reference for 'changed' marks."""
     event.schedule_published_at = utcnow()
     for item in session.scalars(select(EventSession).where(EventSession.event_id == event.id)):
@@ -350,7 +351,7 @@ def publish(session: Session, event: Event, user: Optional[User]) -> None:
     audit(session, "schedule.publish", user=user, event_id=event.id, target=event)
 
 
-def unpublish(session: Session, event: Event, user: Optional[User]) -> None:
+def unpublish(session: Session, event: Event, user: User | None) -> None:
     event.schedule_published_at = None
     session.flush()
     audit(session, "schedule.unpublish", user=user, event_id=event.id, target=event)
@@ -373,7 +374,7 @@ def changes_since_publication(event: Event, event_session: EventSession) -> set[
     return marks
 
 
-def previous_times(event_session: EventSession) -> Optional[tuple[datetime, datetime]]:
+def previous_times(event_session: EventSession) -> tuple[datetime, datetime] | None:
     state = event_session.published_state or {}
     try:
         return datetime.fromisoformat(state["starts_at"]), datetime.fromisoformat(state["ends_at"])
@@ -409,7 +410,7 @@ class GridCell:
 
 @dataclass
 class DayGrid:
-    columns: list[Optional[Room]]
+    columns: list[Room | None]
     rows: list[dict]  # {"start": datetime, "end": datetime, "cells": [GridCell | None | "covered"]}
 
 
@@ -417,7 +418,7 @@ def day_grid(event: Event, sessions: list[EventSession], rooms: list[Room], day:
     """Rooms as columns and time down the side; overlapping sessions in one room share a cell."""
     todays = sessions_on(event, sessions, day)
     used = {s.room_id for s in todays}
-    columns: list[Optional[Room]] = [r for r in rooms if r.id in used]
+    columns: list[Room | None] = [r for r in rooms if r.id in used]
     if None in used:
         columns.append(None)
     bounds = sorted({s.starts_at for s in todays} | {s.ends_at for s in todays})
@@ -439,7 +440,7 @@ def day_grid(event: Event, sessions: list[EventSession], rooms: list[Room], day:
     return DayGrid(columns, rows)
 
 
-def filter_sessions(sessions: Iterable[EventSession], track_id: Optional[int], room_id: Optional[int]) -> list[EventSession]:
+def filter_sessions(sessions: Iterable[EventSession], track_id: int | None, room_id: int | None) -> list[EventSession]:
     """The public schedule's filters. Plenaries and breaks are for everyone: a track filter keeps them."""
     result = []
     for item in sessions:
@@ -451,7 +452,7 @@ def filter_sessions(sessions: Iterable[EventSession], track_id: Optional[int], r
     return result
 
 
-def now_and_next(sessions: Iterable[EventSession], now: Optional[datetime] = None) -> tuple[set[int], set[int]]:
+def now_and_next(sessions: Iterable[EventSession], now: datetime | None = None) -> tuple[set[int], set[int]]:
     """Ids of the sessions running now, and of those starting next (the earliest start still ahead, same day)."""
     now = now or utcnow()
     live = [s for s in sessions if s.cancelled_at is None]
@@ -463,7 +464,7 @@ def now_and_next(sessions: Iterable[EventSession], now: Optional[datetime] = Non
     return running, {s.id for s in ahead if s.starts_at == soonest}
 
 
-def default_day(event: Event, days: list[date], now: Optional[datetime] = None) -> date:
+def default_day(event: Event, days: list[date], now: datetime | None = None) -> date:
     today = local(event, now or utcnow()).date()
     if today in days:
         return today
@@ -474,7 +475,7 @@ def default_day(event: Event, days: list[date], now: Optional[datetime] = None) 
 # Sign-up (capacity held under concurrency)
 # ---------------------------------------------------------------------------------------------
 
-def _locked_session(session: Session, session_id: int) -> Optional[EventSession]:
+def _locked_session(session: Session, session_id: int) -> EventSession | None:
     """Load the session row holding a write lock until commit, so seat counts cannot race.
 
     PostgreSQL: SELECT ... FOR UPDATE on the session row. SQLite has no row locks: take the
@@ -493,7 +494,7 @@ def _locked_session(session: Session, session_id: int) -> Optional[EventSession]
 
 
 def sign_up(session: Session, event: Event, session_id: int, participant: Participant,
-            now: Optional[datetime] = None) -> SessionSignup:
+            now: datetime | None = None) -> SessionSignup:
     """Take a seat. Raises SignupError: not_found, not_open, not_registered, cancelled, started,
     already, full, overlap. The caller commits (which releases the lock)."""
     now = now or utcnow()
@@ -568,7 +569,7 @@ def feed_key(secret: str, participant: Participant) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-def participant_by_feed_key(session: Session, event: Event, secret: str, public_id: str, key: str) -> Optional[Participant]:
+def participant_by_feed_key(session: Session, event: Event, secret: str, public_id: str, key: str) -> Participant | None:
     if len(public_id) > 16 or len(key) != 32:
         return None
     participant = session.scalar(select(Participant).where(Participant.event_id == event.id,

@@ -111,6 +111,7 @@ def camera_page(tmp_path, playwright_driver):
     from io import BytesIO
 
     from PIL import Image
+
     from plm.qr import QUIET_ZONE, qr_matrix, qr_png
 
     state = {}

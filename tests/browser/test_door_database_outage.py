@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
+from plm.tickets import participant_code
 from tests.browser.conftest import screenshot
 from tests.helpers import SECRET, add_participant, count_checkins, day_checkpoint, log_in, open_door, wedge
-from plm.tickets import participant_code
 
 UNAVAILABLE = json.dumps({"error": "database_unavailable",
                           "message": "The service is busy or the database is unreachable. Please try again shortly."})

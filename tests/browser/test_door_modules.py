@@ -9,8 +9,18 @@ import pytest
 from playwright.sync_api import expect
 
 from plm.tickets import participant_code
-from tests.helpers import (CHECKINS, SECRET, add_participant, count_checkins, day_checkpoint, door_url, log_in, ready,
-                           wait_until, wedge)
+from tests.helpers import (
+    CHECKINS,
+    SECRET,
+    add_participant,
+    count_checkins,
+    day_checkpoint,
+    door_url,
+    log_in,
+    ready,
+    wait_until,
+    wedge,
+)
 
 pytestmark = pytest.mark.usefixtures("door_clock")  # the event's first day (tests/browser/conftest.py)
 

@@ -18,8 +18,19 @@ from plm.extensions import db
 from plm.models import CheckIn, Participant, ScanLog
 from plm.tickets import participant_code
 from tests.browser.conftest import has_horizontal_overflow, screenshot
-from tests.helpers import (CHECKINS, SECRET, add_participant, count_checkins, day_checkpoint, door_url, log_in, ready,
-                           set_door_clock, wait_until, wedge)
+from tests.helpers import (
+    CHECKINS,
+    SECRET,
+    add_participant,
+    count_checkins,
+    day_checkpoint,
+    door_url,
+    log_in,
+    ready,
+    set_door_clock,
+    wait_until,
+    wedge,
+)
 
 pytestmark = pytest.mark.usefixtures("door_clock")  # the event's first day unless a test sets the clock (conftest)
 

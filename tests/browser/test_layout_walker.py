@@ -79,8 +79,8 @@ def walk_event(app):
     from plm.documents import service as documents
     from plm.extensions import db
     from plm.models import Event, EventSession, Job, SessionSignup, User
-    from plm.questions.models import RegistrationQuestion
     from plm.outbox import queue
+    from plm.questions.models import RegistrationQuestion
 
     summary = load_demo(db.session, date.today() - timedelta(days=1), count=30)
     event = db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
@@ -135,7 +135,7 @@ def page_urls(app, values: dict) -> list[str]:
         assert not missing, f"the walker cannot fill {missing} in {rule.rule}: add a value to walk_event"
         path = rule.rule
         for name in rule.arguments:
-            path = re.sub(r"<(?:[a-z]+:)?%s>" % name, str(values[name]), path)
+            path = re.sub(rf"<(?:[a-z]+:)?{name}>", str(values[name]), path)
         urls.append(path)
     return urls
 

@@ -14,13 +14,11 @@ import urllib.request
 
 import pytest
 from playwright.sync_api import expect
-
-from tests.helpers import open_door
 from werkzeug.serving import make_server
 
 from plm.venue import tls
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.helpers import day_checkpoint, log_in
+from tests.helpers import day_checkpoint, log_in, open_door
 
 HOST = "plm.venue.test"
 
