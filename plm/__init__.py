@@ -54,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         health,
         i18n,
         jobs,
+        lodging,
         navigation,
         outbox,
         participants,
@@ -90,6 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     questions.init_app(app)
     allowances.init_app(app)
     travel.init_app(app)
+    lodging.init_app(app)
     reports.init_app(app)
     transactions.init_app(app)  # one commit per request (plm/transactions.py)
     outbox.init_app(app)  # the mail sender thread

@@ -116,3 +116,6 @@ ATTENDANCE_RENDER_TIMEOUT = 300
 # The funders' report PDF (plm/reports) likewise.
 REPORT_RENDER_CHILD = None
 REPORT_RENDER_TIMEOUT = 300
+# The hotel's rooming list PDF (plm/lodging) likewise: 350 people over four nights is some 40 pages.
+LODGING_RENDER_CHILD = None
+LODGING_RENDER_TIMEOUT = 300

@@ -104,8 +104,14 @@ def sample_values(session: Any, event: Any, user: Any) -> dict[str, Any]:
 
     form = session.scalar(select(Questionnaire).where(Questionnaire.event_id == event.id).order_by(Questionnaire.id)) \
         or evaluations.create_from_starter(session, event, "test", user=user)
+    from plm.lodging.models import Hotel, HotelRoom
+
+    hotel = session.scalar(select(Hotel).where(Hotel.event_id == event.id).order_by(Hotel.id))
+    hotel_room_id = session.scalar(select(HotelRoom.id).where(HotelRoom.hotel_id == hotel.id).order_by(HotelRoom.id)) \
+        if hotel else None
     session.commit()
-    return {"slug": event.slug, "public_id": person.public_id, "token": token, "form_id": form.id, "code": form.code,
+    return {"slug": event.slug, "public_id": person.public_id, "hotel_id": hotel.id if hotel else None,
+            "hotel_room_id": hotel_room_id, "token": token, "form_id": form.id, "code": form.code,
             "session_id": workshop.id if workshop else None, "room_id": room.id if room else None,
             "track_id": track.id if track else None, "message_id": mails[0].id, "serial": certificate.serial,
             "job_id": job.id, "fmt": "csv", "user_id": user.id, "invite_token": invite_token,

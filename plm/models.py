@@ -591,6 +591,7 @@ class CheckInSignature(db.Model):
 
 import plm.allowances.models  # noqa: E402,F401  (the allowance tables, for Alembic and create_all)
 import plm.evaluations.models  # noqa: E402,F401  (evaluation tables, for Alembic and create_all)
+import plm.lodging.models  # noqa: E402,F401  (hotels, rooms and room assignments, for Alembic and create_all)
 import plm.questions.models  # noqa: E402,F401  (the organiser's questions, for Alembic and create_all)
 import plm.travel.models  # noqa: E402,F401  (the travel tables)
 from plm.delegations.models import DelegationCap, Institution  # noqa: E402,F401  (seen by Alembic and create_all)

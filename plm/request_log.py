@@ -17,7 +17,7 @@ SECRET_URL_PARAMS = frozenset({"token", "key", "signed", "invite_token"})
 PUBLIC_URL_PARAMS = frozenset({
     "slug", "public_id", "serial", "code", "filename", "fmt", "session_id", "checkin_id", "job_id",
     "message_id", "room_id", "track_id", "token_id", "user_id", "checkpoint_id", "batch_id", "index", "form_id",
-    "participant_id", "institution_id", "question_id",
+    "participant_id", "institution_id", "question_id", "hotel_id", "hotel_room_id",
 })
 
 # Before an app registers its routes (and for gunicorn's master): the known secret-bearing paths.

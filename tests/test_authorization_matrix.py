@@ -237,3 +237,18 @@ def test_question_editor_with_a_real_question(app, make_user, event):
                             ("POST", f"{base}/{question.id}/delete")):
             status = client.open(url, method=method).status_code
             assert (status == 403) != allowed and status not in (401, 500), f"{role} {method} {url} -> {status}"
+
+
+def test_lodging_staff_pages_are_for_organizers(app, client, make_user, event):
+    """Issue 18 C: hotels, rooms, the allocation and the rooming list are the organisers' (admins pass);
+    a facilitator gets 403 on every lodging route, GET or POST, and an anonymous visitor the login page."""
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("lodging.")]
+    assert len(rules) >= 12
+    for rule in rules:
+        assert app.view_functions[rule.endpoint].allowed_roles == ("organizer",), rule.endpoint
+    make_user("facilitator", "fac-rooms@test.example")
+    assert client.post("/staff/login", data={"email": "fac-rooms@test.example", "password": STAFF_PASSWORD}).status_code == 302
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(rule_url(rule, event.slug), method=method)
+            assert response.status_code == 403, f"{method} {rule.rule} -> {response.status_code}"

@@ -22,7 +22,7 @@ def test_load_demo_creates_the_known_demo(app):
     db.session.commit()
     logins = summary.pop("logins")
     assert summary == {"event": "PLM Demo (meniru PLM 2015, Bali)", "slug": "plm-2015", "participants": 350,
-                       "provinces": 16, "sessions": 60, "rooms": 9}
+                       "provinces": 16, "sessions": 60, "rooms": 9, "hotel_rooms": 188}
     assert [(login["role"], login["email"]) for login in logins] == [
         ("admin", "admin@plm.example"), ("organizer", "pintu@plm.example"),
         ("facilitator", "fasilitator@plm.example"), ("finance", "bendahara@plm.example")]

@@ -158,6 +158,10 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
     load_travel(session, event)
     load_allowances(session, event, find_user(session, "admin@plm.example"))
     session.flush()
+    # The venue hotel, allocated once everyone's status and travel are known (plm/demo/hotel.json).
+    from plm.demo.lodging import load_hotel
+
+    hotel = load_hotel(session, event, len(participants))
     return {
         "event": event.name,
         "slug": event.slug,
@@ -165,6 +169,7 @@ def load_demo(session: Session, first_day: date, *, reset: bool = False, count: 
         "provinces": len({p.province for p in participants}),
         "sessions": len(sessions),
         "rooms": len(rooms),
+        "hotel_rooms": hotel["hotel_rooms"],
         "logins": logins,
     }
 

@@ -34,7 +34,8 @@ def demo_command(start, reset: bool, count: int, history: bool, attendance: bool
         db.session.rollback()
         raise click.ClickException(f"{exc} Use --reset to load it again.")
     click.echo(f"Loaded {summary['event']}: {summary['participants']} participants from "
-               f"{summary['provinces']} provinces, {summary['sessions']} sessions, {summary['rooms']} rooms.")
+               f"{summary['provinces']} provinces, {summary['sessions']} sessions, {summary['rooms']} rooms, "
+               f"{summary['hotel_rooms']} hotel rooms (allocated and published).")
     if attendance:
         from sqlalchemy import select
 

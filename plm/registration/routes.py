@@ -233,8 +233,10 @@ def manage(slug: str, token: str):
         flash(_("Your details are saved.") if changes else _("Nothing was changed."), "success")
         return redirect(url_for("registration.manage", slug=slug, token=token))
     from plm.evaluations.service import for_participant
+    from plm.lodging.service import my_room
 
     return render_template("registration/manage.html", form=form, cancel_form=CancelForm(formdata=None),
+                           my_room=my_room(db.session, event, participant),
                            email_form=EmailChangeForm(formdata=None),
                            evaluations=for_participant(db.session, event, participant),
                            answers=questions.participant_answers(db.session, participant, current_lang()),

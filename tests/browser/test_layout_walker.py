@@ -105,6 +105,7 @@ def walk_event(app):
 
     invite_token, institution_id = delegation_sample_values(db.session, event, person)
     db.session.commit()
+    from plm.lodging.models import Hotel, HotelRoom
     from plm.models import Checkpoint, MailMessage, Room, Track
 
     return {
@@ -119,6 +120,9 @@ def walk_event(app):
         "passwords": {login["email"]: login["password"] for login in summary["logins"]},
         "checkpoint_id": db.session.scalar(select(Checkpoint.id).where(Checkpoint.event_id == event.id,
                                                                       Checkpoint.kind == "day")),
+        "hotel_id": db.session.scalar(select(Hotel.id).where(Hotel.event_id == event.id)),
+        "hotel_room_id": db.session.scalar(select(HotelRoom.id).join(Hotel).where(Hotel.event_id == event.id)
+                                           .order_by(HotelRoom.id)),
     }
 
 
