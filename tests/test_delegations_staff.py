@@ -84,7 +84,7 @@ def test_overview_counts_and_export(client, event, login):
     login("organizer")
     page = client.get(f"/staff/events/{event.slug}/delegations").get_data(as_text=True)
     assert "<strong>2</strong> / 5" in page  # filled / offered
-    assert "memakai tautan" in page and "belum dipakai" in page
+    assert "memakai tautan" in page and "Belum dibuka" in page  # A acted through the link; B never opened it
     assert 'id="per-province"' in page and "Jawa Barat" in page
     xlsx = client.get(f"/staff/events/{event.slug}/delegations/export.xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))

@@ -48,6 +48,10 @@ class Institution(db.Model):
     invite_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The first change made through the link (a POST): opening it (a GET) writes nothing.
     first_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The page behind the link was opened: recorded by a POST the page sends once loaded (or by the first
+    # change made through it, without JavaScript), never by the GET itself. last_opened_at is throttled.
+    first_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -107,6 +107,19 @@ def delegation(slug: str, invite_token: str):
     return render_template("delegations/delegation.html", **_page_context(event, institution, invite_token))
 
 
+@bp.route("/e/<slug>/delegation/<invite_token>/opened", methods=["POST"])
+@limiter.limit(_token_limit, key_func=_token_key)
+def opened(slug: str, invite_token: str):
+    """The delegation page, once loaded, says it was opened (static/js/delegation-opened.js): the GET
+    itself writes nothing, so a link preview or mail scanner that only fetches the page counts for nothing.
+
+    Not CSRF-exempt: the page hands its CSRF token to the script, so a foreign site cannot mark a link
+    opened either; it would change only a timestamp, but keeping the app's one rule costs nothing."""
+    _, institution = _institution_or_404(slug, invite_token)
+    service.mark_opened(institution)
+    return Response(status=204)
+
+
 def _delegate_data(form: RegistrationForm) -> dict:
     return {name: form[name].data for name in RegistrationForm.FIELD_ORDER if name in form}
 

@@ -9,7 +9,7 @@ and the event capacity are all counted under one lock.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -124,10 +124,29 @@ def find_by_token(session: Session, event: Event, token: str) -> Institution | N
         Institution.event_id == event.id, Institution.invite_token_hash == hash_token(token)))
 
 
+OPENED_THROTTLE = timedelta(minutes=1)
+
+
+def mark_opened(institution: Institution, now: datetime | None = None) -> bool:
+    """The page behind the link was opened (told by a POST, never by the GET). first_opened_at is kept;
+    last_opened_at moves at most once a minute, so a page reloaded in a loop does not write on every load.
+    Returns whether anything changed."""
+    now = now or utcnow()
+    if institution.last_opened_at is not None and now - institution.last_opened_at < OPENED_THROTTLE:
+        return False
+    if institution.first_opened_at is None:
+        institution.first_opened_at = now
+    institution.last_opened_at = now
+    return True
+
+
 def mark_active(institution: Institution) -> None:
-    """The link was used to change something (a POST): the overview's "acted through the link"."""
+    """The link was used to change something (a POST): the overview's "acted through the link".
+    Acting through the page means it was opened, which covers browsers without JavaScript."""
+    now = utcnow()
     if institution.first_active_at is None:
-        institution.first_active_at = utcnow()
+        institution.first_active_at = now
+    mark_opened(institution, now)
 
 
 # ---------------------------------------------------------------- seats and caps
@@ -364,8 +383,14 @@ class Row:
         return max(self.institution.seats - self.filled, 0)
 
     @property
+    def not_opened(self) -> bool:
+        """The link was made but nobody has opened its page yet."""
+        return self.institution.invite_issued_at is not None and self.institution.first_opened_at is None
+
+    @property
     def behind(self) -> bool:
-        return self.filled < self.institution.seats
+        """Seats still empty, or a link nobody has opened: both are on the reminder list."""
+        return self.filled < self.institution.seats or self.not_opened
 
 
 @dataclass

@@ -44,6 +44,8 @@ def load_partners(session: Session, event: Event, participants: list[Participant
         if behind and (index // RULES["behind_every"]) % RULES["not_used_every"] == 0:
             continue  # never used its link: its people registered on the open form (free text, to match)
         institution.first_active_at = now - timedelta(days=20 - index % 10)
+        institution.first_opened_at = institution.first_active_at - timedelta(hours=2)  # read it, then acted
+        institution.last_opened_at = now - timedelta(days=index % 7, hours=index % 5)
         for person in people:
             person.institution_id = institution.id
         linked.append(people)
