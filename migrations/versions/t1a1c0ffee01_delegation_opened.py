@@ -1,7 +1,7 @@
 """delegations: when an invitation link's page was first and last opened (recorded by a POST the page sends)
 
 Revision ID: t1a1c0ffee01
-Revises: j1a1c0ffee01
+Revises: q1a1c0ffee01
 Create Date: 2026-11-30 14:30:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 't1a1c0ffee01'
-down_revision = 'j1a1c0ffee01'
+down_revision = 'q1a1c0ffee01'
 branch_labels = None
 depends_on = None
 

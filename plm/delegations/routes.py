@@ -34,6 +34,9 @@ from plm.questions import service as questions
 from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import RegistrationForm, registration_form
+from plm.travel import service as travel
+from plm.travel.errors import error_text as travel_error_text
+from plm.travel.forms import PlanForm
 from plm.vocabulary import ParticipantStatus, Role
 
 bp = Blueprint("delegations", __name__)
@@ -104,7 +107,9 @@ def _page_context(event: Event, institution: Institution, invite_token: str) -> 
 @bp.route("/e/<slug>/delegation/<invite_token>")
 def delegation(slug: str, invite_token: str):
     event, institution = _institution_or_404(slug, invite_token)
-    return render_template("delegations/delegation.html", **_page_context(event, institution, invite_token))
+    context = _page_context(event, institution, invite_token)
+    return render_template("delegations/delegation.html", travel=travel.plans_of(db.session, context["delegates"]),
+                           **context)
 
 
 @bp.route("/e/<slug>/delegation/<invite_token>/opened", methods=["POST"])
@@ -230,6 +235,38 @@ def free_seat(slug: str, invite_token: str, public_id: str):
             return redirect(url_for("delegations.delegation", slug=slug, invite_token=invite_token))
     context = _page_context(event, institution, invite_token)
     return render_template("delegations/free_seat.html", form=form, person=person, error=error, **context)
+
+
+@bp.route("/e/<slug>/delegation/<invite_token>/travel/<public_id>", methods=["GET", "POST"])
+@limiter.limit(_token_limit, methods=["POST"], key_func=_token_key)
+def delegate_travel(slug: str, invite_token: str, public_id: str):
+    """The contact fills a delegate's travel (issue 18): the participant's own form, under the same deadline,
+    audited as done by the contact."""
+    event, institution = _institution_or_404(slug, invite_token)
+    person = _delegate_or_404(institution, public_id)
+    plan = travel.plan_for(db.session, person)
+    form = PlanForm()
+    closed = travel.deadline_passed(db.session, event)
+    if request.method == "POST":
+        if closed:
+            flash(travel_error_text("deadline_passed"), "error")
+        elif form.validate():
+            try:
+                travel.save_plan(db.session, event, person, form.to_input(event), by="contact", on_behalf={
+                    "institution_id": institution.id, "contact_name": institution.contact_name,
+                    "contact_email": institution.contact_email})
+            except travel.TravelError as exc:
+                db.session.rollback()
+                flash(travel_error_text(exc.code, **exc.detail), "error")
+            else:
+                flash(_("Travel saved for %(name)s.", name=person.full_name), "success")
+                return redirect(url_for("delegations.delegation", slug=slug, invite_token=invite_token))
+    else:
+        form.fill(event, plan, person)
+    page = render_template("delegations/travel.html", form=form, person=person, plan=plan, closed=closed,
+                           settings=travel.settings_for(db.session, event), points=travel.points(db.session, event),
+                           **_page_context(event, institution, invite_token))
+    return page, 403 if closed and request.method == "POST" else 200
 
 
 # ------------------------------------------------------------------ staff: overview and settings

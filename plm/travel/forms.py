@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField
@@ -9,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from plm.forms import BaseForm, strip_text
-from plm.travel.service import MAX_WINDOW, MIN_WINDOW
+from plm.travel.service import MAX_WINDOW, MIN_WINDOW, PlanInput, local_to_utc
 
 MODE_CHOICES = [SelectChoice("plane", _l("Plane")), SelectChoice("ship", _l("Ship")), SelectChoice("train", _l("Train")),
                 SelectChoice("bus", _l("Bus")), SelectChoice("own", _l("Own transport (no pick-up)"))]
@@ -32,6 +34,26 @@ class PlanForm(BaseForm):
     departure_carrier = _text(_l("Airline / ship / bus company (return)"), 80)
     departure_number = _text(_l("Flight or trip number (return)"), 20)
     departure_point = _text(_l("Leaving from"), 120)
+
+    TEXT_FIELDS = ("origin_province", "origin_regency", "mode", "arrival_carrier", "arrival_number", "arrival_point",
+                   "departure_carrier", "departure_number", "departure_point")
+
+    def fill(self, event, plan, participant) -> None:
+        """Show the saved plan (times in the event's timezone), or the registration's province for a new one."""
+        if plan is None:
+            self.origin_province.data = participant.province
+            return
+        tz = ZoneInfo(event.timezone)
+        for name in self.TEXT_FIELDS:
+            self[name].data = getattr(plan, name)
+        self.arrival_at.data = plan.arrival_at.astimezone(tz).replace(tzinfo=None) if plan.arrival_at else None
+        self.departure_at.data = plan.departure_at.astimezone(tz).replace(tzinfo=None) if plan.departure_at else None
+
+    def to_input(self, event) -> PlanInput:
+        text = {name: self[name].data or "" for name in self.TEXT_FIELDS}
+        text["mode"] = self.mode.data
+        return PlanInput(**text, arrival_at=local_to_utc(event, self.arrival_at.data),
+                         departure_at=local_to_utc(event, self.departure_at.data))
 
 
 class SettingsForm(BaseForm):

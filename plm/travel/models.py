@@ -58,7 +58,7 @@ class TravelPlan(db.Model):
     departure_carrier: Mapped[str] = mapped_column(String(80), default="")
     departure_number: Mapped[str] = mapped_column(String(20), default="")
     departure_point: Mapped[str] = mapped_column(String(120), default="")
-    updated_by: Mapped[str] = mapped_column(String(12), default="participant")  # participant, staff, import
+    updated_by: Mapped[str] = mapped_column(String(12), default="participant")  # participant, contact (delegation), staff, import
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     participant: Mapped[Participant] = relationship()

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
 from plm.models import Participant
 from plm.travel import documents, service
+from plm.travel.errors import error_text
 from plm.travel.forms import ExportForm, ImportForm, PlanForm, SettingsForm
 
 bp = Blueprint("travel", __name__, url_prefix="/staff/events/<slug>/travel")
@@ -25,55 +25,12 @@ organizer = role_required("organizer")
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-def error_text(code: str, **detail) -> str:
-    texts = {
-        "deadline_passed": _l("The deadline for changing travel has passed: please contact the committee."),
-        "bad_mode": _l("Choose how you travel."),
-        "date_out_of_range": _l("That date is far from the event's dates: check the year, month and day."),
-        "departure_before_arrival": _l("The departure must be after the arrival."),
-        "bad_window": _l("The pick-up window must be between 10 and 360 minutes."),
-        "bad_direction": _l("Choose arrivals or departures."),
-        "import_empty": _l("The file is empty."),
-        "import_no_key": _l("The file needs a public_id or email column."),
-        "import_too_many": _l("Too many rows: at most 2,000."),
-        "import_unknown_person": _l("Row %(row)s: no participant of this event has that number or email."),
-        "import_bad_time": _l("Row %(row)s: write times as YYYY-MM-DD HH:MM."),
-        "import_unreadable": _l("That file could not be read as CSV or XLSX."),
-    }
-    text = str(texts.get(code, _l("That did not work.")))
-    if "row" in detail and "%(row)s" not in text:
-        text = _("Row %(row)s: %(message)s", row=detail["row"], message=text)
-    return text % detail if "%(" in text else text
-
-
-def _plan_input(event, form: PlanForm) -> service.PlanInput:
-    return service.PlanInput(
-        origin_province=form.origin_province.data or "", origin_regency=form.origin_regency.data or "",
-        mode=form.mode.data, arrival_at=service.local_to_utc(event, form.arrival_at.data),
-        arrival_carrier=form.arrival_carrier.data or "", arrival_number=form.arrival_number.data or "",
-        arrival_point=form.arrival_point.data or "", departure_at=service.local_to_utc(event, form.departure_at.data),
-        departure_carrier=form.departure_carrier.data or "", departure_number=form.departure_number.data or "",
-        departure_point=form.departure_point.data or "")
-
-
-def _fill(event, form: PlanForm, plan, participant: Participant) -> None:
-    tz = ZoneInfo(event.timezone)
-    if plan is None:
-        form.origin_province.data = participant.province
-        return
-    for name in ("origin_province", "origin_regency", "mode", "arrival_carrier", "arrival_number", "arrival_point",
-                 "departure_carrier", "departure_number", "departure_point"):
-        form[name].data = getattr(plan, name)
-    form.arrival_at.data = plan.arrival_at.astimezone(tz).replace(tzinfo=None) if plan.arrival_at else None
-    form.departure_at.data = plan.departure_at.astimezone(tz).replace(tzinfo=None) if plan.departure_at else None
-
-
 def _save(event, participant, form: PlanForm, by: str, back: str):
     """Validate and save (the request commits); errors come back on the same page (nothing changed)."""
     if not form.validate():
         return None
     try:
-        service.save_plan(db.session, event, participant, _plan_input(event, form), by=by,
+        service.save_plan(db.session, event, participant, form.to_input(event), by=by,
                           user=current_user if by == "staff" else None)
     except service.TravelError as exc:
         db.session.rollback()
@@ -99,7 +56,7 @@ def my_travel(slug: str, token: str):
         if done is not None:
             return done
     else:
-        _fill(event, form, plan, participant)
+        form.fill(event, plan, participant)
     return render_template("travel/mine.html", event=event, participant=participant, token=token, form=form,
                            plan=plan, closed=closed, settings=service.settings_for(db.session, event),
                            points=service.points(db.session, event))
@@ -166,7 +123,7 @@ def edit(slug: str, public_id: str):
         if done is not None:
             return done
     else:
-        _fill(event, form, plan, participant)
+        form.fill(event, plan, participant)
     return render_template("travel/edit.html", event=event, participant=participant, form=form, plan=plan,
                            points=service.points(db.session, event))
 

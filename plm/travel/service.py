@@ -111,12 +111,17 @@ def _check(event: Event, data: PlanInput) -> None:
         raise TravelError("departure_before_arrival")
 
 
+#: Who may save a plan only until the deadline: the participant and their institution's delegation contact.
+DEADLINE_BOUND = ("participant", "contact")
+
+
 def save_plan(session: Session, event: Event, participant: Participant, data: PlanInput, *, by: str,
-              user: User | None = None, now: datetime | None = None) -> TravelPlan:
-    """Create or replace a participant's travel. Participants only until the deadline; staff and imports
-    any time (audited)."""
+              user: User | None = None, now: datetime | None = None, on_behalf: dict | None = None) -> TravelPlan:
+    """Create or replace a participant's travel. The participant and their delegation contact (`by="contact"`,
+    `on_behalf` naming the contact) only until the deadline; staff and imports any time. All but the
+    participant's own changes are audited."""
     now = now or utcnow()
-    if by == "participant" and deadline_passed(session, event, now):
+    if by in DEADLINE_BOUND and deadline_passed(session, event, now):
         raise TravelError("deadline_passed", 403)
     _check(event, data)
     plan = plan_for(session, participant)
@@ -139,7 +144,7 @@ def save_plan(session: Session, event: Event, participant: Participant, data: Pl
     session.flush()
     if by != "participant":
         audit(session, "travel.plan", user=user, event_id=event.id, target=plan, participant=participant.public_id,
-              by=by, before=before, after=_plan_dict(plan))
+              by=by, before=before, after=_plan_dict(plan), **({"on_behalf": on_behalf} if on_behalf else {}))
     return plan
 
 
@@ -327,6 +332,14 @@ def plans(session: Session, event: Event) -> list[tuple[Participant, TravelPlan 
                              .order_by(Participant.full_name, Participant.id))
     found = {p.participant_id: p for p in session.scalars(select(TravelPlan).where(TravelPlan.event_id == event.id))}
     return [(person, found.get(person.id)) for person in people]
+
+
+def plans_of(session: Session, people: Iterable[Participant]) -> dict[int, TravelPlan]:
+    """The travel of these participants, by participant id (those without travel are missing)."""
+    ids = [p.id for p in people]
+    if not ids:
+        return {}
+    return {p.participant_id: p for p in session.scalars(select(TravelPlan).where(TravelPlan.participant_id.in_(ids)))}
 
 
 def points(session: Session, event: Event) -> list[str]:
