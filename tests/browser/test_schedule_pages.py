@@ -31,7 +31,9 @@ def test_public_schedule_fits_and_fetches_nothing_outside(live_server, new_page,
 
 def test_sign_up_through_the_manage_link(live_server, new_page, demo_event):
     person = db.session.scalar(select(Participant).where(Participant.event_id == demo_event.id,
-                                                         Participant.role == "participant"))
+                                                         Participant.role == "participant",
+                                                         Participant.status == "registered")  # not the pending delegate
+                               .order_by(Participant.id))
     token = person.issue_manage_token()
     db.session.commit()
     workshop = db.session.scalar(select(EventSession).where(EventSession.event_id == demo_event.id,
