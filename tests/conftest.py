@@ -19,10 +19,12 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from flask import current_app
 from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,15 +122,39 @@ def migrated_database():
     return DATABASE_URL
 
 
-def _empty_all_tables() -> None:
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
+_cleaner_engine = None
+_nonempty_query = None
+
+
+def _cleaner():
+    """One engine per process for emptying the tables: a second app per test only to clean up cost a
+    create_app() (~80 ms of CPU) each time. pool_pre_ping: the serial tests restart PostgreSQL under it."""
+    global _cleaner_engine, _nonempty_query
+    if _cleaner_engine is None:
+        # SQLite: a new connection each time (cheap), never one held on a file a test may replace.
+        _cleaner_engine = (create_engine(DATABASE_URL, pool_pre_ping=True) if IS_POSTGRES
+                           else create_engine(DATABASE_URL, poolclass=NullPool))
+        # One round trip names the tables that hold rows (most tests touch a handful of the ~70).
+        _nonempty_query = text(" UNION ALL ".join(
+            f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in db.metadata.sorted_tables))
+    return _cleaner_engine
+
+
+def _empty_all_tables(connection=None) -> None:
+    """Delete the rows of the tables that have any, children first; on PostgreSQL also restart every
+    sequence that was used, as TRUNCATE ... RESTART IDENTITY did (a TRUNCATE of all ~70 tables cost tens
+    of ms per test; DELETE of a few small tables costs about nothing)."""
+    if connection is None:
+        with _cleaner().begin() as connection:
+            return _empty_all_tables(connection)
+    nonempty = set(connection.execute(_nonempty_query).scalars())
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name in nonempty:
+            connection.execute(text(f'DELETE FROM "{table.name}"'))
     if IS_POSTGRES:
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-    db.session.commit()
+        connection.execute(text(
+            "SELECT setval(format('%I.%I', schemaname, sequencename), start_value, false) FROM pg_sequences "
+            "WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
 
 
 #: The moment `frozen_time` stops the clock at: a Monday morning in Bali (09:30 WITA).
@@ -160,11 +186,7 @@ def make_app(migrated_database):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-    cleaner = create_app(base_config())
-    with cleaner.app_context():
-        _empty_all_tables()
-        db.session.remove()
-        db.engine.dispose()
+    _empty_all_tables()
 
 
 @pytest.fixture
@@ -228,16 +250,53 @@ def event(app):
     return event
 
 
-@pytest.fixture
-def demo_event(app):
+_demo_snapshots: dict[tuple, dict[str, list[dict]]] = {}
+
+
+def load_demo_cached(first_day, count: int = 350) -> None:
+    """load_demo(db.session, first_day, count=count) and commit, into an empty database: the first time in
+    this process for these arguments it runs load_demo (~1.2 s of CPU) and keeps every row it wrote; later
+    it inserts those same rows again (~0.1 s). The rows are those load_demo wrote, ids and random tokens
+    and password hashes included; its timestamps are from the first load (minutes earlier, at most).
+    A database that is not empty, or a clock stopped by time-machine, gets a real load_demo, kept for
+    nobody. tests/test_demo_snapshot.py checks that the copy is exact."""
+    from sqlalchemy import select
+
     from plm.demo import load_demo
 
-    load_demo(db.session, clock.today() + timedelta(days=21))
+    key = (first_day, count, current_app.config["SECRET_KEY"])
+    _cleaner()  # builds the query naming the tables with rows
+    reusable = not time_machine.escape_hatch.is_travelling() and not db.session.execute(_nonempty_query).first()
+    snapshot = _demo_snapshots.get(key) if reusable else None
+    if snapshot is None:
+        load_demo(db.session, first_day, count=count)
+        db.session.commit()
+        if reusable:
+            _demo_snapshots[key] = {table.name: [dict(row._mapping) for row in db.session.execute(select(table))]
+                                    for table in db.metadata.sorted_tables}
+        return
+    for table in db.metadata.sorted_tables:
+        if snapshot[table.name]:
+            db.session.execute(table.insert(), snapshot[table.name])
+    if IS_POSTGRES:  # the sequences where load_demo left them: past the highest id
+        for table in db.metadata.sorted_tables:
+            columns = [c for c in table.primary_key.columns if c.autoincrement is True or (
+                c.autoincrement == "auto" and len(table.primary_key.columns) == 1 and c.type.python_type is int)]
+            if snapshot[table.name] and columns:
+                db.session.execute(text(f"SELECT setval(pg_get_serial_sequence(:table, :column), "
+                                        f'(SELECT max("{columns[0].name}") FROM "{table.name}"))'),
+                                   {"table": f'"{table.name}"', "column": columns[0].name})
     db.session.commit()
+    db.session.expire_all()
+
+
+@pytest.fixture
+def demo_event(app):
     from sqlalchemy import select
 
     from plm.models import Event
 
+    load_demo_cached(clock.today() + timedelta(days=21))
     return db.session.scalar(select(Event).where(Event.slug == "plm-2015"))
 
 
