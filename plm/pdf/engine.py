@@ -26,11 +26,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from plm.qr import qr_svg
+from plm.qr import qr_png_data_uri, qr_svg
 
 from .fetcher import SafeURLFetcher
 from .fonts import REPO_ROOT, STATIC_DIR
@@ -70,6 +70,9 @@ def jinja_env() -> Environment:
     env.filters["mm"] = _mm
     env.filters["pt"] = _pt
     env.globals["qr_svg"] = lambda text, css_class=None: Markup(qr_svg(text, css_class=css_class))
+    # Batches (badges, certificates): the QR as a tiny PNG, much cheaper for WeasyPrint than an SVG path.
+    env.globals["qr_image"] = lambda text, css_class: Markup(
+        f'<img class="{escape(css_class)}" src="{qr_png_data_uri(text)}" alt="">')
     return env
 
 
