@@ -285,10 +285,15 @@ def collect_young_only():
     WeasyPrint makes millions of short-lived objects, and every full collection
     would walk the whole long-lived heap again: in a 350-badge batch that was a
     fifth of the time.  Only what the batch creates is collected; the frozen
-    objects go back under normal collection afterwards. Garbage is collected first: a previous
-    document's cycles, frozen, would stay in memory beside the new one (the report's peak RSS grew by
-    a third).
+    objects go back under normal collection afterwards.  Garbage is collected
+    first: a previous document's cycles, frozen, would stay in memory beside the
+    new one (the report's peak RSS grew by a third).  A process that froze its
+    heap already (a gunicorn worker, wsgi.py; or an enclosing batch) is left as
+    it is: unfreezing would hand its start-up heap back to the full passes.
     """
+    if gc.get_freeze_count():
+        yield
+        return
     gc.collect()
     gc.freeze()
     try:
