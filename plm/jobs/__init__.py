@@ -13,9 +13,10 @@ file (a PDF); the runner claims, runs, stores the file and records the outcome.
 * Request threads only insert the row and wake the worker; they never render. The worker thread runs each
   job in a child process (`plm.jobs.child`) and waits for it, so the render does not compete for
   the web process's GIL (JOB_SUBPROCESS = False renders in the thread itself). The child is forked from a
-  warm fork server (multiprocessing's "forkserver", preloaded with `plm.jobs.preload`, started when the worker
-  thread starts), so a job does not first spend ~2 CPU seconds importing; JOB_FORKSERVER = False starts a
-  fresh `python -m plm.jobs.child` instead.
+  warm fork server (multiprocessing's "forkserver", preloaded with `plm.jobs.preload`, started by a process's
+  first job and kept), so later jobs do not first spend ~2 CPU seconds importing; a web process that never runs
+  a job never starts one (no memory held, no start-up CPU beside the door). JOB_FORKSERVER = False starts a
+  fresh `python -m plm.jobs.child` per job instead.
 * Files go to JOB_FOLDER (default UPLOAD_FOLDER/jobs), written to a temporary name and renamed.
 """
 
@@ -227,7 +228,7 @@ def _fork_server() -> multiprocessing.context.BaseContext:
 
 
 def warm_runner(app: Flask) -> None:
-    """Start the fork server now (it imports the app and WeasyPrint once), so the first job starts warm."""
+    """Start the fork server now (it imports the app and WeasyPrint once) rather than with the first job."""
     if app.config.get("JOB_SUBPROCESS", True) and app.config.get("JOB_FORKSERVER", True):
         from multiprocessing import forkserver
 
@@ -308,10 +309,6 @@ class Worker(background.ProcessThread):
     def run(self) -> None:
         poll = float(self.app.config.get("JOB_POLL_SECONDS", 3))
         stale = int(self.app.config.get("JOB_STALE_MINUTES", 60))
-        try:
-            warm_runner(self.app)  # in this thread, off the request path: the first job then starts warm
-        except Exception:
-            log.exception("job worker: could not start the fork server; jobs start cold")
         with self.app.app_context():
             try:
                 fail_stale(db.session, stale)
