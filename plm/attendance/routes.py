@@ -30,6 +30,7 @@ from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.models import AuditLog, Checkpoint, Event, EventSession
+from plm.transactions import fail, fail_and_redirect
 from plm.vocabulary import CheckpointKind, Role, SessionKind
 
 bp = Blueprint("attendance", __name__, url_prefix="/staff/events/<slug>/attendance")
@@ -150,7 +151,7 @@ def mark(slug: str, session_id: int):
                                   current_user)
             message = str(RESULT_TEXT.get(answer["result"], answer["result"]))
     except service.AttendanceError as exc:
-        db.session.rollback()
+        fail(db.session)
         if _wants_json():
             return jsonify(error=exc.code, message=error_text(exc.code)), exc.status
         flash(error_text(exc.code), "error")
@@ -243,9 +244,7 @@ def paper(slug: str, checkpoint_id: int):
             result = service.record_paper(db.session, current_app.config["SECRET_KEY"], event, checkpoint,
                                           request.form.getlist("ids"), current_user)
         except service.AttendanceError as exc:
-            db.session.rollback()
-            flash(error_text(exc.code), "error")
-            return redirect(back)
+            return fail_and_redirect(error_text(exc.code), back)
         flash(_("Recorded from the paper sheet: %(created)s new, %(already)s already present, %(refused)s refused.",
                 created=result["created"], already=result["already"], refused=result["refused"]),
               "success" if not result["refused"] else "warning")
@@ -273,9 +272,7 @@ def undo_paper(slug: str, batch_id: int):
     try:
         removed = service.undo_paper(db.session, event, batch_id, current_user)
     except service.AttendanceError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code), "error")
-        return redirect(back)
+        return fail_and_redirect(error_text(exc.code), back)
     flash(_("Entry undone: %(n)s check-ins removed.", n=removed), "success")
     return redirect(back)
 
@@ -305,9 +302,7 @@ def add_logo(slug: str):
     try:
         service.add_partner_logo(db.session, event, current_app.config["UPLOAD_FOLDER"], data, current_user)
     except service.AttendanceError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code), "error")
-        return redirect(back)
+        return fail_and_redirect(error_text(exc.code), back)
     flash(_("Logo added to the attendance sheets."), "success")
     return redirect(back)
 
@@ -324,9 +319,7 @@ def delete_logo(slug: str, index: int):
     try:
         service.remove_partner_logo(db.session, event, index, current_user)
     except service.AttendanceError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code), "error")
-        return redirect(back)
+        return fail_and_redirect(error_text(exc.code), back)
     flash(_("Logo removed."), "success")
     return redirect(back)
 
@@ -348,7 +341,7 @@ def put_signature(slug: str, checkin_id: int):
     try:
         item = service.save_signature(db.session, event, checkin_id, body, current_user)
     except service.AttendanceError as exc:
-        db.session.rollback()
+        fail(db.session)
         return jsonify(error=exc.code, message=str(exc)), exc.status
     return jsonify(checkin_id=item.checkin_id, points=item.points, bytes=len(item.svg))
 
@@ -373,6 +366,6 @@ def delete_signature(slug: str, checkin_id: int):
     try:
         removed = service.delete_signature(db.session, event, checkin_id)
     except service.AttendanceError as exc:
-        db.session.rollback()
+        fail(db.session)
         return jsonify(error=exc.code, message=str(exc)), exc.status
     return jsonify(checkin_id=checkin_id, removed=removed)

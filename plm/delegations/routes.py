@@ -34,6 +34,7 @@ from plm.questions import service as questions
 from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import RegistrationForm, registration_form
+from plm.transactions import fail
 from plm.travel import service as travel
 from plm.travel.errors import error_text as travel_error_text
 from plm.travel.forms import PlanForm
@@ -150,12 +151,12 @@ def add_delegate(slug: str, invite_token: str):
                 _queue_delegate_mail(result)
                 db.session.flush()  # a duplicate shows here, while the route can still answer
             except (service.DelegationError, registration.RegistrationError) as exc:
-                db.session.rollback()
+                fail(db.session)
                 error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
                 if exc.code == "duplicate_email":
                     form.email.errors = list(form.email.errors) + [error]
             except IntegrityError:
-                db.session.rollback()
+                fail(db.session)
                 error = DELEGATION_ERRORS["duplicate_email"]
             else:
                 flash(_("%(name)s is registered. The ticket and personal link were sent to %(email)s.",
@@ -199,10 +200,10 @@ def replace_delegate(slug: str, invite_token: str, public_id: str):
                 _queue_delegate_mail(result)
                 db.session.flush()  # a duplicate shows here, while the route can still answer
             except (service.DelegationError, registration.RegistrationError) as exc:
-                db.session.rollback()
+                fail(db.session)
                 error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
             except IntegrityError:
-                db.session.rollback()
+                fail(db.session)
                 error = DELEGATION_ERRORS["duplicate_email"]
             else:
                 flash(_("%(new)s replaces %(old)s. %(old)s's ticket no longer works; the new ticket and personal "
@@ -226,7 +227,7 @@ def free_seat(slug: str, invite_token: str, public_id: str):
         try:
             promoted = service.free_seat(db.session, event, institution, person)
         except service.DelegationError as exc:
-            db.session.rollback()
+            fail(db.session)
             error = DELEGATION_ERRORS[exc.code]
         else:
             for person_promoted in promoted:
@@ -256,7 +257,7 @@ def delegate_travel(slug: str, invite_token: str, public_id: str):
                     "institution_id": institution.id, "contact_name": institution.contact_name,
                     "contact_email": institution.contact_email})
             except travel.TravelError as exc:
-                db.session.rollback()
+                fail(db.session)
                 flash(travel_error_text(exc.code, **exc.detail), "error")
             else:
                 flash(_("Travel saved for %(name)s.", name=person.full_name), "success")
@@ -350,9 +351,7 @@ def edit(slug: str, institution_id: int | None = None):
     event = get_event_or_404(slug)
     institution = None
     if institution_id is not None:
-        institution = service.get_institution(db.session, event, institution_id)
-        if institution is None:
-            abort(404)
+        institution = _institution_or_404(event, institution_id)
     form = InstitutionForm(obj=institution)
     if form.validate_on_submit():
         data = {name: form[name].data for name in service.INSTITUTION_FIELDS}
@@ -360,7 +359,7 @@ def edit(slug: str, institution_id: int | None = None):
             institution = service.save_institution(db.session, event, data, current_user, institution)
             db.session.flush()  # a duplicate shows here, while the route can still answer
         except service.DelegationError:
-            db.session.rollback()
+            fail(db.session)
             form.name.errors = list(form.name.errors) + [_("Another institution of this event has this name.")]
         else:
             flash(_("Saved."), "success")
@@ -375,14 +374,19 @@ def edit(slug: str, institution_id: int | None = None):
                            invitation=invitation, delegates=people)
 
 
+def _institution_or_404(event: Event, institution_id: int) -> Institution:
+    institution = service.get_institution(db.session, event, institution_id)
+    if institution is None:
+        abort(404)
+    return institution
+
+
 @staff.route("/events/<slug>/delegations/<int:institution_id>/invite", methods=["POST"])
 @organizer_required
 def invite(slug: str, institution_id: int):
     """Make the invitation link, or a new one (the old link stops working)."""
     event = get_event_or_404(slug)
-    institution = service.get_institution(db.session, event, institution_id)
-    if institution is None:
-        abort(404)
+    institution = _institution_or_404(event, institution_id)
     had_link = institution.invite_nonce is not None
     service.issue_invitation(db.session, institution, current_app.config["SECRET_KEY"], current_user)
     flash(_("A new link was made: the old link no longer works. Send the new one.") if had_link
@@ -395,9 +399,7 @@ def invite(slug: str, institution_id: int):
 def send_invitation(slug: str, institution_id: int):
     """Queue the invitation (or, once delegates are registered, a reminder) to the contact's email."""
     event = get_event_or_404(slug)
-    institution = service.get_institution(db.session, event, institution_id)
-    if institution is None:
-        abort(404)
+    institution = _institution_or_404(event, institution_id)
     sent = _send(event, [institution])
     flash(_("The message is in the outbox for %(email)s.", email=institution.contact_email) if sent
           else _("This institution has no contact email."), "success" if sent else "error")

@@ -41,6 +41,7 @@ from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
 from plm.labels import PARTICIPANT_ROLE_LABELS, STATUS_LABELS
 from plm.models import Event, EventSession, Job, Participant
+from plm.transactions import fail
 from plm.vocabulary import JobStatus, ParticipantRole, ParticipantStatus, Role
 
 bp = Blueprint("documents", __name__)
@@ -343,7 +344,7 @@ def _decide(slug: str, decision: Callable[[], str]):
     try:
         message = decision()
     except service.DocumentError as exc:
-        db.session.rollback()
+        fail(db.session)
         flash(error_text(exc.code), "error")
         return _back(slug)
     flash(message, "success")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import subprocess
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -33,6 +34,7 @@ from plm.lodging.forms import (
 )
 from plm.lodging.models import Hotel, HotelRoom, RoomingMode
 from plm.lodging.rooming import rooming_pdf, rooming_xlsx
+from plm.transactions import fail_and_redirect
 
 log = logging.getLogger(__name__)
 bp = Blueprint("lodging", __name__, url_prefix="/staff/events/<slug>/lodging")
@@ -169,9 +171,7 @@ def room(slug: str, hotel_room_id: int):
         try:
             service.save_room(db.session, event, room.hotel, form.data, room, user=current_user)
         except service.LodgingError as exc:
-            db.session.rollback()
-            flash(error_text(str(exc)), "error")
-            return redirect(url_for("lodging.room", slug=slug, hotel_room_id=hotel_room_id))
+            return fail_and_redirect(error_text(str(exc)), url_for("lodging.room", slug=slug, hotel_room_id=hotel_room_id))
         flash(_("Room %(number)s saved.", number=room.number), "success")
         return redirect(url_for("lodging.hotel", slug=slug, hotel_id=room.hotel_id) + "#rooms")
     return render_template("lodging/room.html", event=event, room=room, form=form)
@@ -250,9 +250,7 @@ def apply_allocation(slug: str):
     try:
         result = service.apply_suggestion(db.session, event, form.mode.data, user=current_user)
     except IntegrityError:  # another organiser applied or moved at the same moment
-        db.session.rollback()
-        flash(_("Someone else changed the rooms at the same moment. Look again and retry."), "error")
-        return redirect(url_for("lodging.allocation", slug=slug))
+        return fail_and_redirect(_("Someone else changed the rooms at the same moment. Look again and retry."), url_for("lodging.allocation", slug=slug))
     flash(_("Rooms assigned: %(assigned)s people; %(left)s without a room.", assigned=len(result.rooms),
             left=len(result.unassigned) - sum(1 for r in result.unassigned.values() if r is Unassigned.NO_NIGHTS)),
           "success")
@@ -268,50 +266,46 @@ def _after_change(slug: str, event):
     return redirect(url_for("lodging.allocation", slug=slug) + "#rooms")
 
 
+def _manual_change(slug: str, event, change: Callable[[], object]):
+    """A change made by hand on the allocation page: saved (with a word on conflicts), or refused whole."""
+    back = url_for("lodging.allocation", slug=slug) + "#manual"
+    try:
+        change()
+    except IntegrityError:  # another organiser moved someone at the same moment
+        return fail_and_redirect(_("Someone else changed the rooms at the same moment. Look again and retry."), back)
+    except service.LodgingError as exc:
+        return fail_and_redirect(error_text(str(exc)), back)
+    return _after_change(slug, event)
+
+
 @bp.route("/assignments/move", methods=["POST"])
 @organizer_required
 def move(slug: str):
     event = get_event_or_404(slug)
     room = service.get_room(db.session, event, request.form.get("room", type=int) or 0)
-    try:
+
+    def change():
         if room is None:
             raise service.LodgingError("not_found")
         service.move(db.session, event, request.form.get("person", ""), room, user=current_user)
-    except IntegrityError:
-        db.session.rollback()
-        flash(_("Someone else changed the rooms at the same moment. Look again and retry."), "error")
-        return redirect(url_for("lodging.allocation", slug=slug) + "#manual")
-    except service.LodgingError as exc:
-        db.session.rollback()
-        flash(error_text(str(exc)), "error")
-        return redirect(url_for("lodging.allocation", slug=slug) + "#manual")
-    return _after_change(slug, event)
+
+    return _manual_change(slug, event, change)
 
 
 @bp.route("/assignments/swap", methods=["POST"])
 @organizer_required
 def swap(slug: str):
     event = get_event_or_404(slug)
-    try:
-        service.swap(db.session, event, request.form.get("first", ""), request.form.get("second", ""), user=current_user)
-    except service.LodgingError as exc:
-        db.session.rollback()
-        flash(error_text(str(exc)), "error")
-        return redirect(url_for("lodging.allocation", slug=slug) + "#manual")
-    return _after_change(slug, event)
+    return _manual_change(slug, event, lambda: service.swap(
+        db.session, event, request.form.get("first", ""), request.form.get("second", ""), user=current_user))
 
 
 @bp.route("/assignments/unassign", methods=["POST"])
 @organizer_required
 def unassign(slug: str):
     event = get_event_or_404(slug)
-    try:
-        service.unassign(db.session, event, request.form.get("person", ""), user=current_user)
-    except service.LodgingError as exc:
-        db.session.rollback()
-        flash(error_text(str(exc)), "error")
-        return redirect(url_for("lodging.allocation", slug=slug) + "#manual")
-    return _after_change(slug, event)
+    return _manual_change(slug, event, lambda: service.unassign(
+        db.session, event, request.form.get("person", ""), user=current_user))
 
 
 @bp.route("/publish", methods=["POST"])

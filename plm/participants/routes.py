@@ -39,6 +39,7 @@ from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import StaffParticipantForm, WalkInForm
 from plm.registration.ticket import ticket_code, ticket_pdf, ticket_svg
+from plm.transactions import fail
 from plm.vocabulary import InstitutionType, MailStatus, ParticipantRole, ParticipantStatus, Role
 
 bp = Blueprint("participants", __name__, url_prefix="/staff")
@@ -133,7 +134,7 @@ def participant_detail(slug: str, public_id: str):
                     certificates.review_after_role_change(db.session, event, participant, before_role, current_user)
                 db.session.flush()  # a duplicate shows here, while the route can still answer
             except (registration.RegistrationError, IntegrityError):
-                db.session.rollback()
+                fail(db.session)
                 changes = None
                 form.email.errors = list(form.email.errors) + [_("Another participant of this event already uses this address.")]
         if changes is not None:
@@ -240,7 +241,7 @@ def walk_in(slug: str):
             mails.queue_ticket_mail(db.session, participant, "confirmation", token)
             db.session.flush()  # a duplicate shows here, while the route can still answer
         except (registration.RegistrationError, IntegrityError):
-            db.session.rollback()
+            fail(db.session)
             form.email.errors = list(form.email.errors) + [_("This email address is already registered for this event.")]
         else:
             checkpoint = form.checkpoint.data or ""
