@@ -3,9 +3,7 @@ paper entry, partner logos) and the signature API under /api/v1/events/<slug>/ch
 
 from __future__ import annotations
 
-import json
 import logging
-import subprocess
 
 from flask import (
     Blueprint,
@@ -29,6 +27,7 @@ from plm.auth.decorators import admin_required, role_required
 from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
+from plm.jobs import pdf_from_child, renders_in_child
 from plm.models import AuditLog, Checkpoint, Event, EventSession
 from plm.transactions import fail, fail_and_redirect
 from plm.vocabulary import CheckpointKind, Role, SessionKind
@@ -178,7 +177,7 @@ def sheet(slug: str):
     fmt = form.format.data
     options = {"sort": form.sort.data, "orientation": form.orientation.data,
                "blank": form.blank.data if form.blank.data is not None else 10}
-    if fmt == "pdf" and _render_in_child():
+    if fmt == "pdf" and renders_in_child(current_app, "ATTENDANCE"):
         body = _render_pdf_in_child(checkpoint, options)
         if body is None:
             return error_response(503, detail=_("The attendance sheet could not be made just now. Try again."))
@@ -193,28 +192,10 @@ def sheet(slug: str):
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 
 
-def _render_in_child() -> bool:
-    """PDFs render in a child process (see render_child.py) unless ATTENDANCE_RENDER_CHILD is false;
-    under TESTING only when it is set to true."""
-    setting = current_app.config.get("ATTENDANCE_RENDER_CHILD")
-    return (not current_app.testing) if setting is None else bool(setting)
-
-
 def _render_pdf_in_child(checkpoint: Checkpoint, options: dict) -> bytes | None:
-    """This request thread only waits (GIL released) while a child process renders the sheet."""
-    from plm.jobs import plain_config, run_module
-
-    request_body = json.dumps({"config": plain_config(current_app), "checkpoint": checkpoint.id, **options})
-    try:
-        proc = run_module("plm.attendance.render_child", input=request_body.encode(),
-                          timeout=float(current_app.config.get("ATTENDANCE_RENDER_TIMEOUT", 300)))
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        log.error("attendance sheet: render child failed: %s", exc)
-        return None
-    if proc.returncode != 0 or not proc.stdout.startswith(b"%PDF"):
-        log.error("attendance sheet: render child exited with %s: %s", proc.returncode, proc.stderr[-2000:])
-        return None
-    return proc.stdout
+    """The sheet from a child process (plm/attendance/render_child.py), so the door keeps its speed."""
+    return pdf_from_child(current_app, "plm.attendance.render_child", {"checkpoint": checkpoint.id, **options},
+                          "ATTENDANCE", "attendance sheet")
 
 
 # ---------------------------------------------------------------------------------------------

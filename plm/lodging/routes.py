@@ -3,9 +3,7 @@ the rooming list downloads. Organisers only (admins pass)."""
 
 from __future__ import annotations
 
-import json
 import logging
-import subprocess
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -20,6 +18,7 @@ from plm.auth.decorators import role_required
 from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
+from plm.jobs import pdf_from_child, renders_in_child
 from plm.lodging import service
 from plm.lodging.allocation import ConflictKind, Unassigned
 from plm.lodging.forms import (
@@ -327,7 +326,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @organizer_required
 def rooming_list_pdf(slug: str):
     event = get_event_or_404(slug)
-    if _render_in_child():
+    if renders_in_child(current_app, "LODGING"):
         body = _render_pdf_in_child(event)
         if body is None:
             return error_response(503, detail=_("The rooming list could not be made just now. Try again."))
@@ -337,27 +336,9 @@ def rooming_list_pdf(slug: str):
     return _download(body, "application/pdf", f"rooming-{event.slug}.pdf")
 
 
-def _render_in_child() -> bool:
-    """The PDF renders in a child process unless LODGING_RENDER_CHILD is false; under TESTING only when true."""
-    setting = current_app.config.get("LODGING_RENDER_CHILD")
-    return (not current_app.testing) if setting is None else bool(setting)
-
-
 def _render_pdf_in_child(event) -> bytes | None:
-    """This request thread only waits (GIL released) while a child process renders the list."""
-    from plm.jobs import plain_config, run_module
-
-    body = json.dumps({"config": plain_config(current_app), "event": event.id, "lang": str(get_locale() or "id")})
-    try:
-        proc = run_module("plm.lodging.render_child", input=body.encode(),
-                          timeout=float(current_app.config.get("LODGING_RENDER_TIMEOUT", 300)))
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        log.error("rooming list: render child failed: %s", exc)
-        return None
-    if proc.returncode != 0 or not proc.stdout.startswith(b"%PDF"):
-        log.error("rooming list: render child exited with %s: %s", proc.returncode, proc.stderr[-2000:])
-        return None
-    return proc.stdout
+    return pdf_from_child(current_app, "plm.lodging.render_child", {"event": event.id, "lang": str(get_locale() or "id")},
+                          "LODGING", "rooming list")
 
 
 @bp.route("/rooming.xlsx")
