@@ -351,7 +351,7 @@ def edit(slug: str, institution_id: int | None = None):
     event = get_event_or_404(slug)
     institution = None
     if institution_id is not None:
-        institution = _institution_or_404(event, institution_id)
+        institution = _staff_institution_or_404(event, institution_id)
     form = InstitutionForm(obj=institution)
     if form.validate_on_submit():
         data = {name: form[name].data for name in service.INSTITUTION_FIELDS}
@@ -374,7 +374,7 @@ def edit(slug: str, institution_id: int | None = None):
                            invitation=invitation, delegates=people)
 
 
-def _institution_or_404(event: Event, institution_id: int) -> Institution:
+def _staff_institution_or_404(event: Event, institution_id: int) -> Institution:
     institution = service.get_institution(db.session, event, institution_id)
     if institution is None:
         abort(404)
@@ -386,7 +386,7 @@ def _institution_or_404(event: Event, institution_id: int) -> Institution:
 def invite(slug: str, institution_id: int):
     """Make the invitation link, or a new one (the old link stops working)."""
     event = get_event_or_404(slug)
-    institution = _institution_or_404(event, institution_id)
+    institution = _staff_institution_or_404(event, institution_id)
     had_link = institution.invite_nonce is not None
     service.issue_invitation(db.session, institution, current_app.config["SECRET_KEY"], current_user)
     flash(_("A new link was made: the old link no longer works. Send the new one.") if had_link
@@ -399,7 +399,7 @@ def invite(slug: str, institution_id: int):
 def send_invitation(slug: str, institution_id: int):
     """Queue the invitation (or, once delegates are registered, a reminder) to the contact's email."""
     event = get_event_or_404(slug)
-    institution = _institution_or_404(event, institution_id)
+    institution = _staff_institution_or_404(event, institution_id)
     sent = _send(event, [institution])
     flash(_("The message is in the outbox for %(email)s.", email=institution.contact_email) if sent
           else _("This institution has no contact email."), "success" if sent else "error")
