@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, Response, flash, redirect, request
 from sqlalchemy import event
@@ -85,6 +86,18 @@ def fail_and_redirect(message: str, location: str, code: int = 302) -> Response:
     fail(db.session)
     flash(message, "error")
     return redirect(location, code)
+
+
+def change_and_redirect(change: Callable[[], str], refused: type[Exception] | tuple[type[Exception], ...],
+                        explain: Callable[[Any], str], location: str) -> Response:
+    """The staff pages' post-and-go-back: run *change*, which returns what to tell the user; if it raises
+    *refused*, nothing is kept and explain(exc) is flashed as an error instead. Either way, to *location*."""
+    try:
+        message = change()
+    except refused as exc:
+        return fail_and_redirect(explain(exc), location)
+    flash(message, "success")
+    return redirect(location)
 
 
 def commit_unit(session) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from plm.extensions import db
 from plm.models import Event
-from plm.transactions import after_commit, fail, fail_and_redirect
+from plm.transactions import after_commit, change_and_redirect, fail, fail_and_redirect
 
 
 def _name(event_id: int) -> str:
@@ -82,6 +82,17 @@ def routes(app, event):
         db.session.flush()
         return "shown again", 200
 
+    @app.post("/_tx/change/<to>")
+    def change(to: str):
+        def run() -> str:
+            rename(to)
+            db.session.flush()
+            if to == "refused":
+                raise LookupError("not this one")
+            return f"renamed to {to}"
+
+        return change_and_redirect(run, LookupError, lambda exc: f"refused: {exc}", "/back")
+
     @app.get("/_tx/read")
     def read():
         rename("read")
@@ -117,3 +128,14 @@ def test_a_failed_request_that_redirects_leaves_nothing(app, event, routes):
     assert routes == []
     assert client.post("/_tx/ok").status_code == 200  # the mark is the failed request's alone
     assert _name(event.id) == "ok"
+
+
+def test_change_and_redirect_keeps_a_change_and_drops_a_refused_one(app, event, routes):
+    client = app.test_client()
+    for to, flashed in (("refused", ("error", "refused: not this one")), ("kept", ("success", "renamed to kept"))):
+        response = client.post(f"/_tx/change/{to}")
+        assert response.status_code == 302 and response.headers["Location"] == "/back"
+        with client.session_transaction() as cookie:
+            assert cookie.pop("_flashes") == [flashed]
+        assert _name(event.id) == ("PLM Test" if to == "refused" else "kept")
+    assert routes == ["kept"]

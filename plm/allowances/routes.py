@@ -18,7 +18,7 @@ from plm.auth.decorators import role_required
 from plm.events import get_event_or_404
 from plm.extensions import db, limiter
 from plm.links import absolute_url
-from plm.transactions import fail, fail_and_redirect
+from plm.transactions import change_and_redirect, fail, fail_and_redirect
 from plm.vocabulary import ParticipantRole
 
 bp = Blueprint("allowances", __name__, url_prefix="/staff/events/<slug>/allowances")
@@ -163,12 +163,12 @@ def _apply(event, participant, form, change, anchor: str, done: str):
         messages = [m for errors in form.errors.values() for m in errors]
         flash(" ".join(str(m) for m in messages) or _("The form expired: please try again."), "error")
         return redirect(back)
-    try:
+
+    def run() -> str:
         change()
-    except service.AllowanceError as exc:
-        return fail_and_redirect(error_text(exc.code, **exc.detail), back)
-    flash(done, "success")
-    return redirect(back)
+        return done
+
+    return change_and_redirect(run, service.AllowanceError, lambda exc: error_text(exc.code, **exc.detail), back)
 
 
 @bp.route("/people/<public_id>/transport", methods=["POST"])

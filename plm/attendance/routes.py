@@ -29,7 +29,7 @@ from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.jobs import pdf_from_child, renders_in_child
 from plm.models import AuditLog, Checkpoint, Event, EventSession
-from plm.transactions import fail, fail_and_redirect
+from plm.transactions import change_and_redirect, fail, fail_and_redirect
 from plm.vocabulary import CheckpointKind, Role, SessionKind
 
 bp = Blueprint("attendance", __name__, url_prefix="/staff/events/<slug>/attendance")
@@ -250,12 +250,16 @@ def undo_paper(slug: str, batch_id: int):
     if not form.validate():
         flash(_("The form expired: please try again."), "error")
         return redirect(back)
-    try:
+
+    def undo() -> str:
         removed = service.undo_paper(db.session, event, batch_id, current_user)
-    except service.AttendanceError as exc:
-        return fail_and_redirect(error_text(exc.code), back)
-    flash(_("Entry undone: %(n)s check-ins removed.", n=removed), "success")
-    return redirect(back)
+        return _("Entry undone: %(n)s check-ins removed.", n=removed)
+
+    return change_and_redirect(undo, service.AttendanceError, _explain, back)
+
+
+def _explain(exc: service.AttendanceError) -> str:
+    return error_text(exc.code)
 
 
 def _checkpoint_title(event: Event, checkpoint: Checkpoint) -> str:
@@ -280,12 +284,12 @@ def add_logo(slug: str):
         return redirect(back)
     upload = form.logo.data
     data = upload.read(service.MAX_LOGO_BYTES + 1) if upload else b""
-    try:
+
+    def add() -> str:
         service.add_partner_logo(db.session, event, current_app.config["UPLOAD_FOLDER"], data, current_user)
-    except service.AttendanceError as exc:
-        return fail_and_redirect(error_text(exc.code), back)
-    flash(_("Logo added to the attendance sheets."), "success")
-    return redirect(back)
+        return _("Logo added to the attendance sheets.")
+
+    return change_and_redirect(add, service.AttendanceError, _explain, back)
 
 
 @bp.route("/logos/<int:index>/delete", methods=["POST"])
@@ -297,12 +301,12 @@ def delete_logo(slug: str, index: int):
     if not form.validate():
         flash(_("The form expired: please try again."), "error")
         return redirect(back)
-    try:
+
+    def remove() -> str:
         service.remove_partner_logo(db.session, event, index, current_user)
-    except service.AttendanceError as exc:
-        return fail_and_redirect(error_text(exc.code), back)
-    flash(_("Logo removed."), "success")
-    return redirect(back)
+        return _("Logo removed.")
+
+    return change_and_redirect(remove, service.AttendanceError, _explain, back)
 
 
 # ---------------------------------------------------------------------------------------------
