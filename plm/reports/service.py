@@ -228,26 +228,26 @@ def _programme_sessions(event_id: int):
                 EventSession.kind.not_in(NON_PROGRAMME_KINDS))
 
 
-def day_rows(session: Session, event: Event, lang: str) -> list[DayRow]:
-    """Check-ins of registered participants at each day's door checkpoint."""
-    counts = dict(session.execute(
-        select(Checkpoint.day, func.count(CheckIn.id))
+def _registered_checkins_by(session: Session, event: Event, kind: str, column) -> dict:
+    """Check-ins of registered participants at the event's checkpoints of *kind*, counted by *column*."""
+    return dict(session.execute(
+        select(column, func.count(CheckIn.id))
         .join(CheckIn, CheckIn.checkpoint_id == Checkpoint.id)
         .join(Participant, Participant.id == CheckIn.participant_id)
-        .where(Checkpoint.event_id == event.id, Checkpoint.kind == "day", Participant.status == "registered")
-        .group_by(Checkpoint.day)).all())
+        .where(Checkpoint.event_id == event.id, Checkpoint.kind == kind, Participant.status == "registered")
+        .group_by(column)).all())
+
+
+def day_rows(session: Session, event: Event, lang: str) -> list[DayRow]:
+    """Check-ins of registered participants at each day's door checkpoint."""
+    counts = _registered_checkins_by(session, event, "day", Checkpoint.day)
     return [DayRow(n, day, format_date(day, "EEE d MMM", locale=lang), counts.get(day, 0))
             for n, day in enumerate(event.days, start=1)]
 
 
 def session_rows(session: Session, event: Event, lang: str) -> list[SessionRow]:
     """Every programme session (breaks and the registration desk left out) with its check-ins."""
-    checked = dict(session.execute(
-        select(Checkpoint.session_id, func.count(CheckIn.id))
-        .join(CheckIn, CheckIn.checkpoint_id == Checkpoint.id)
-        .join(Participant, Participant.id == CheckIn.participant_id)
-        .where(Checkpoint.event_id == event.id, Checkpoint.kind == "session", Participant.status == "registered")
-        .group_by(Checkpoint.session_id)).all())
+    checked = _registered_checkins_by(session, event, "session", Checkpoint.session_id)
     signups = dict(session.execute(
         select(SessionSignup.session_id, func.count(SessionSignup.id))
         .join(EventSession, EventSession.id == SessionSignup.session_id)
