@@ -14,6 +14,8 @@ from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from plm.text import clean_line
 
 # Caps for every import. The callers' own row limits are lower; these bound memory and time.
@@ -152,6 +154,18 @@ def cell_text(value: Any) -> str:
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]
     return text
+
+
+#: What an upload page says when an import file cannot be read (UnreadableSpreadsheet's codes, and the
+#: imports' "unsupported_format"); each import adds its own "empty", "missing_columns" and "too_many_rows".
+FILE_ERROR_TEXT = {
+    "unreadable_xlsx": _l("The Excel file cannot be read. Save it again as .xlsx or .csv."),
+    "unsupported_format": _l("Old .xls and .ods files are not supported. Save the file as .xlsx or .csv."),
+    "too_large": _l("The Excel file is too large once unpacked. Save it again as .csv, or split it."),
+    "too_many_columns": _l("The file has too many columns (at most 100)."),
+    "field_too_long": _l("One cell of the file is far too long (over 64,000 characters). Check the file."),
+    "unreadable_csv": _l("The CSV file cannot be read. Save it again as .csv (UTF-8) or .xlsx."),
+}
 
 
 @dataclass

@@ -34,6 +34,7 @@ from plm.questions import service as questions
 from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import RegistrationForm, registration_form
+from plm.spreadsheets import FILE_ERROR_TEXT
 from plm.transactions import fail
 from plm.travel import service as travel
 from plm.travel.errors import error_text as travel_error_text
@@ -59,12 +60,7 @@ IMPORT_ERRORS = {
     "empty": _l("The file is empty."),
     "missing_columns": _l("The first row must name the columns; a name column (“nama instansi”) is required."),
     "too_many_rows": _l("The file has too many rows (at most 2,000)."),
-    "unreadable_xlsx": _l("The Excel file cannot be read. Save it again as .xlsx or .csv."),
-    "unsupported_format": _l("Old .xls and .ods files are not supported. Save the file as .xlsx or .csv."),
-    "too_large": _l("The Excel file is too large once unpacked. Save it again as .csv, or split it."),
-    "too_many_columns": _l("The file has too many columns (at most 100)."),
-    "field_too_long": _l("One cell of the file is far too long (over 64,000 characters). Check the file."),
-    "unreadable_csv": _l("The CSV file cannot be read. Save it again as .csv (UTF-8) or .xlsx."),
+    **FILE_ERROR_TEXT,
 }
 REASON_LABELS = {
     "missing_name": _l("The institution's name is missing"),

@@ -39,6 +39,7 @@ from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import StaffParticipantForm, WalkInForm
 from plm.registration.ticket import ticket_code, ticket_pdf, ticket_svg
+from plm.spreadsheets import FILE_ERROR_TEXT
 from plm.transactions import fail
 from plm.vocabulary import InstitutionType, MailStatus, ParticipantRole, ParticipantStatus, Role
 
@@ -50,12 +51,7 @@ IMPORT_ERRORS = {
     "empty": _l("The file is empty."),
     "missing_columns": _l("The first row must name the columns: a name column (headed “nama” or “nama lengkap”) and an “email” column are required."),
     "too_many_rows": _l("The file has too many rows (at most 20,000)."),
-    "unreadable_xlsx": _l("The Excel file cannot be read. Save it again as .xlsx or .csv."),
-    "unsupported_format": _l("Old .xls and .ods files are not supported. Save the file as .xlsx or .csv."),
-    "too_large": _l("The Excel file is too large once unpacked. Save it again as .csv, or split it."),
-    "too_many_columns": _l("The file has too many columns (at most 100)."),
-    "field_too_long": _l("One cell of the file is far too long (over 64,000 characters). Check the file."),
-    "unreadable_csv": _l("The CSV file cannot be read. Save it again as .csv (UTF-8) or .xlsx."),
+    **FILE_ERROR_TEXT,
 }
 REASON_LABELS = {
     "missing_name": _l("Full name is missing"),
