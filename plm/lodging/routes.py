@@ -33,7 +33,7 @@ from plm.lodging.forms import (
 )
 from plm.lodging.models import Hotel, HotelRoom, RoomingMode
 from plm.lodging.rooming import rooming_pdf, rooming_xlsx
-from plm.transactions import fail_and_redirect
+from plm.transactions import fail, fail_and_redirect
 
 log = logging.getLogger(__name__)
 bp = Blueprint("lodging", __name__, url_prefix="/staff/events/<slug>/lodging")
@@ -130,6 +130,7 @@ def add_room(slug: str, hotel_id: int):
         try:
             room = service.save_room(db.session, event, hotel, form.data, user=current_user)
         except service.LodgingError as exc:
+            fail(db.session)
             flash(error_text(str(exc)), "error")
         else:
             flash(_("Room %(number)s saved.", number=room.number), "success")
