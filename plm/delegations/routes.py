@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -141,20 +143,9 @@ def add_delegate(slug: str, invite_token: str):
         if form.website.data:
             error = DELEGATION_ERRORS["invalid"]
         elif form.validate():
-            try:
-                result = service.add_delegate(db.session, event, institution, _delegate_data(form))
-                questions.save_answers(db.session, result.participant, form.questions, form)
-                _queue_delegate_mail(result)
-                db.session.flush()  # a duplicate shows here, while the route can still answer
-            except (service.DelegationError, registration.RegistrationError) as exc:
-                fail(db.session)
-                error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
-                if exc.code == "duplicate_email":
-                    form.email.errors = list(form.email.errors) + [error]
-            except IntegrityError:
-                fail(db.session)
-                error = DELEGATION_ERRORS["duplicate_email"]
-            else:
+            result, error = _save_delegate(form, lambda: service.add_delegate(
+                db.session, event, institution, _delegate_data(form)), mark_email=True)
+            if result is not None:
                 flash(_("%(name)s is registered. The ticket and personal link were sent to %(email)s.",
                         name=result.participant.full_name, email=result.participant.email)
                       if result.participant.status == ParticipantStatus.REGISTERED else
@@ -166,6 +157,28 @@ def add_delegate(slug: str, invite_token: str):
             error = DELEGATION_ERRORS["invalid"]
     context = _page_context(event, institution, invite_token)
     return render_template("delegations/delegate_form.html", form=form, error=error, replacing=None, **context)
+
+
+def _save_delegate(form, save: Callable[[], registration.Registered],
+                   mark_email: bool = False) -> tuple[registration.Registered | None, str | None]:
+    """Register the form's person through *save* (add or replace), with their answers and the mail: the
+    result, or None and the error to show (nothing kept). *mark_email*: a known duplicate address is also
+    marked on the email field."""
+    try:
+        result = save()
+        questions.save_answers(db.session, result.participant, form.questions, form)
+        _queue_delegate_mail(result)
+        db.session.flush()  # a duplicate shows here, while the route can still answer
+    except (service.DelegationError, registration.RegistrationError) as exc:
+        fail(db.session)
+        error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
+        if mark_email and exc.code == "duplicate_email":
+            form.email.errors = list(form.email.errors) + [error]
+        return None, error
+    except IntegrityError:
+        fail(db.session)
+        return None, DELEGATION_ERRORS["duplicate_email"]
+    return result, None
 
 
 def _status_text(status: str) -> str:
@@ -190,18 +203,9 @@ def replace_delegate(slug: str, invite_token: str, public_id: str):
     error = None if service.substitution_open(event) else DELEGATION_ERRORS["deadline_passed"]
     if form.is_submitted() and error is None:
         if not form.website.data and form.validate():
-            try:
-                result = service.replace_delegate(db.session, event, institution, old, _delegate_data(form))
-                questions.save_answers(db.session, result.participant, form.questions, form)
-                _queue_delegate_mail(result)
-                db.session.flush()  # a duplicate shows here, while the route can still answer
-            except (service.DelegationError, registration.RegistrationError) as exc:
-                fail(db.session)
-                error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
-            except IntegrityError:
-                fail(db.session)
-                error = DELEGATION_ERRORS["duplicate_email"]
-            else:
+            result, error = _save_delegate(form, lambda: service.replace_delegate(
+                db.session, event, institution, old, _delegate_data(form)))
+            if result is not None:
                 flash(_("%(new)s replaces %(old)s. %(old)s's ticket no longer works; the new ticket and personal "
                         "link were sent to %(email)s.", new=result.participant.full_name, old=old.full_name,
                         email=result.participant.email), "success")
