@@ -5,6 +5,8 @@ from datetime import timedelta
 # SQLite in the instance folder unless PLM_SQLALCHEMY_DATABASE_URI says otherwise;
 # create_app() fills in the absolute path.
 SQLALCHEMY_DATABASE_URI = None
+# PostgreSQL: a pooled connection idle longer than this is pinged before use (see plm.ping_idle_connections).
+DATABASE_PING_AFTER_IDLE_SECONDS = 2.0
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
 # No default: a missing key outside debug/testing stops the app at start-up.

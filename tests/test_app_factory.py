@@ -35,7 +35,9 @@ def test_env_database_url_and_secret(tmp_path, monkeypatch):
     app = create_app()
     assert app.config["SECRET_KEY"] == "from-env"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@/db"
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    # Not on every checkout (a round trip per door scan): idle connections are pinged (tests/test_database_ping.py).
+    assert "pool_pre_ping" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert app.config["DATABASE_PING_AFTER_IDLE_SECONDS"] == 2.0
 
 
 def test_explicit_config_wins_and_testing_gets_a_dev_key(tmp_path, monkeypatch):
