@@ -49,12 +49,9 @@ NO_PROVINCE = N_("Not given")
 _YEAR_SUFFIX = re.compile(r"[-_]?(19|20)\d{2}$")
 
 
-@dataclass(frozen=True)
-class Row:
-    """One line of a "by ..." table."""
+class _Turnout:
+    """Who of the registered came: for a "by ..." line and for the whole report."""
 
-    key: str
-    label: str
     registered: int
     attended: int
 
@@ -65,6 +62,16 @@ class Row:
     @property
     def percent(self) -> float | None:
         return round(100 * self.attended / self.registered, 1) if self.registered else None
+
+
+@dataclass(frozen=True)
+class Row(_Turnout):
+    """One line of a "by ..." table."""
+
+    key: str
+    label: str
+    registered: int
+    attended: int
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,7 @@ class Certificates:
 
 
 @dataclass
-class Report:
+class Report(_Turnout):
     lang: str
     slug: str
     event_name: str
@@ -158,14 +165,6 @@ class Report:
     gains: Any = None
     evaluation_rows: list[EvaluationRow] = field(default_factory=list)
     evaluation_questions: list[QuestionRow] = field(default_factory=list)
-
-    @property
-    def no_shows(self) -> int:
-        return self.registered - self.attended
-
-    @property
-    def percent(self) -> float | None:
-        return round(100 * self.attended / self.registered, 1) if self.registered else None
 
 
 def programme_key(slug: str) -> str:
