@@ -23,6 +23,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -255,10 +256,44 @@ def case_app_certificates(n: int, processes: int = 1) -> dict:
     return t.result(bytes=len(pdf), count=len(certs))
 
 
-def case_app_job_badges(n: int) -> dict:
-    """What the staff page starts: a queued badge job run by `plm.jobs.child` in its own
-    process (interpreter start, app, imports, render, file written), timed from enqueue to "done".
-    Peak RSS is the child's, where the render happens."""
+def _forkserver_cpu(own: bool = False) -> float:
+    """CPU seconds of the processes the job runner's fork server has reaped (its jobs and their render helpers),
+    and with *own* the server's own (its preload)."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if not pid:
+        return 0.0
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[13]) + int(fields[14]) + (int(fields[11]) + int(fields[12]) if own else 0)  # cutime+cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _job_peak_rss(job_id: int, stop: threading.Event, peak: list) -> None:
+    """Sample the job process's high-water RSS (VmHWM) until *stop*: it is the fork server's child, not ours."""
+    import multiprocessing
+
+    while not stop.is_set():
+        for process in multiprocessing.active_children():
+            if process.name == f"plm-job-{job_id}" and process.pid:
+                try:
+                    with open(f"/proc/{process.pid}/status") as handle:
+                        for line in handle:
+                            if line.startswith("VmHWM:"):
+                                peak[0] = max(peak[0], int(line.split()[1]) / 1024)
+                except OSError:
+                    pass
+        stop.wait(0.02)
+
+
+def case_app_job_badges(n: int, forkserver: int = 2) -> dict:
+    """What the staff page starts: a queued badge job run in its own process, timed from enqueue to "done".
+
+    forkserver=2: a web process's later jobs: forked from its fork server, already running (started before the
+    clock with `jobs.warm_runner`). forkserver=1: a web process's first job, which starts the fork server (its
+    preload is in the time). forkserver=0 (JOB_FORKSERVER = False): a fresh `python -m plm.jobs.child` per job.
+    Peak RSS is the job process's, where the render happens; CPU counts every process."""
     from plm import jobs
     from plm.auth.service import create_user
     from plm.documents import service
@@ -266,21 +301,36 @@ def case_app_job_badges(n: int) -> dict:
     from plm.models import Event
 
     app = _app_with_people(n)
+    app.config["JOB_FORKSERVER"] = bool(forkserver)
     with app.app_context():
+        if forkserver == 2:
+            jobs.warm_runner(app)
+            time.sleep(1)  # the server finishes its preload (its CPU is not the job's)
         event = db.session.query(Event).one()
         user = create_user(db.session, "admin@bench.example", "admin", "bench-password-1")
+        before = _forkserver_cpu() if forkserver == 2 else 0.0
+        stop, peak = threading.Event(), [0.0]
         with _Timer() as t:
             job = jobs.enqueue(db.session, "badges", event, user,
                                {"selection": service.BadgeSelection().to_params(), "layout": "a6"}, total=n)
             db.session.commit()
+            sampler = threading.Thread(target=_job_peak_rss, args=(job.id, stop, peak), daemon=True)
+            sampler.start()
             ran = jobs.run_pending(app, subprocesses=True)
+        stop.set()
+        sampler.join()
         job = db.session.get(jobs.Job, job.id)
         if ran != 1 or job.status != "done":
             raise RuntimeError(f"job {job.status}: {job.error}")
         size = os.path.getsize(jobs.result_file(app, job))
-    child = resource.getrusage(resource.RUSAGE_CHILDREN)  # the job child and its render helper
-    return {"seconds": t.seconds, "cpu": t.cpu + child.ru_utime + child.ru_stime, "bytes": size,
-            "child_rss_mb": child.ru_maxrss / 1024}
+    if forkserver:
+        children_cpu = _forkserver_cpu(own=forkserver == 1) - before
+        rss = peak[0]
+    else:
+        child = resource.getrusage(resource.RUSAGE_CHILDREN)  # the job child and its render helper
+        children_cpu = child.ru_utime + child.ru_stime
+        rss = child.ru_maxrss / 1024
+    return {"seconds": t.seconds, "cpu": t.cpu + children_cpu, "bytes": size, "child_rss_mb": rss}
 
 
 def case_app_single(n: int) -> dict:
@@ -341,7 +391,7 @@ def main() -> int:
         case, _, processes = args.case.partition(":")
         result = CASES[case](args.n, int(processes)) if processes else CASES[case](args.n)
         result["peak_rss_mb"] = _peak_rss_mb()
-        if processes:  # the forked render helper: its own peak, and its CPU time added to ours
+        if processes and "child_rss_mb" not in result:  # the forked render helper: its peak, its CPU added to ours
             helper = resource.getrusage(resource.RUSAGE_CHILDREN)
             result["helper_rss_mb"] = helper.ru_maxrss / 1024
             result["cpu"] += helper.ru_utime + helper.ru_stime
@@ -360,7 +410,9 @@ def main() -> int:
     plan.append(("app_certificates", 350, "app: certificates from check-ins (job path)"))
     plan.append(("app_badges:2", 350, "app: badges, 2 processes"))
     plan.append(("app_certificates:2", 350, "app: certificates, 2 processes"))
-    plan.append(("app_job_badges", 350, "app: badge job in child process, end to end"))
+    plan.append(("app_job_badges", 350, "app: badge job end to end (later jobs)"))
+    plan.append(("app_job_badges:1", 350, "app: badge job end to end (a process's 1st)"))
+    plan.append(("app_job_badges:0", 350, "app: badge job, fresh interpreter (before)"))
     plan.append(("app_single", 20, "app: GET …/badge.pdf, warm (median of 20)"))
 
     print(f"PLM documents benchmark  ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")

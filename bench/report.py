@@ -18,8 +18,10 @@ this process's high-water mark after all of it. Target: under 5 s for each, unde
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -187,6 +189,7 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="plm-bench-report-")
+    atexit.register(shutil.rmtree, folder, True)  # the throwaway database goes with the process
     from plm import create_app
     from plm.extensions import db
 

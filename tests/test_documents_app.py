@@ -4,6 +4,7 @@ facilitator scope, CLI, batch jobs (worker thread claiming a Job row), signature
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 import time
@@ -501,12 +502,15 @@ def test_certificate_job_run_by_run_pending(app, event, schedule_factory, attend
     assert pages == 2 and all(s in text for s in serials) and len(serials) == 2
 
 
-def test_badge_job_in_its_child_process_with_a_render_helper(app, event, schedule_factory, make_user):
+@pytest.mark.parametrize("forkserver", [True, False], ids=["forked-from-warm-server", "fresh-interpreter"])
+def test_badge_job_in_its_child_process_with_a_render_helper(app, event, schedule_factory, make_user, forkserver):
     """The web's path: `plm.jobs.child` renders a three-chunk batch with a forked helper
-    (DOCUMENT_RENDER_PROCESSES = 2) and then still writes to the database it shares with the helper."""
+    (DOCUMENT_RENDER_PROCESSES = 2) and then still writes to the database it shares with the helper; the child is
+    forked from the warm fork server (JOB_FORKSERVER, the default) or is a fresh `python -m plm.jobs.child`."""
     from plm import jobs
 
     assert app.config["DOCUMENT_RENDER_PROCESSES"] == 2
+    app.config["JOB_FORKSERVER"] = forkserver
     names = [f"Peserta Nomor {i:02d}" for i in range(70)]
     for i, name in enumerate(names):
         schedule_factory.person(name, email=f"n{i}@t.example")
@@ -524,6 +528,57 @@ def test_badge_job_in_its_child_process_with_a_render_helper(app, event, schedul
     texts = [page.extract_text() for page in reader.pages]
     assert "Peserta Nomor 00" in texts[0] and "Peserta Nomor 69" in texts[-1]
     assert all(db.session.scalars(select(Participant.badge_printed_at).where(Participant.event_id == event_id)))
+
+
+def test_a_job_whose_child_dies_or_overruns_is_failed_not_left_running(app, event, schedule_factory, make_user):
+    """A child killed (out of memory, a crash in C) or past JOB_TIMEOUT_SECONDS leaves the job 'failed' with the
+    code the page explains, never 'running' for ever."""
+    import multiprocessing
+    import signal
+
+    from plm import jobs
+
+    for i in range(60):
+        schedule_factory.person(f"Peserta Nomor {i:02d}", email=f"n{i}@t.example")
+    organizer_id, event_id = make_user("organizer", "door@test.example").id, event.id
+
+    def enqueue() -> int:  # run_pending ends with db.session.remove(): load the rows afresh each time
+        from plm.models import Event, User
+
+        job_id = jobs.enqueue(db.session, "badges", db.session.get(Event, event_id), db.session.get(User, organizer_id),
+                              {"selection": {"statuses": ["registered"]}, "layout": "a6"}).id
+        db.session.commit()
+        return job_id
+
+    # Overran: JOB_TIMEOUT_SECONDS passes long before 60 badges are rendered.
+    app.config["JOB_TIMEOUT_SECONDS"] = 0.05
+    job_id = enqueue()
+    assert jobs.run_pending(app, subprocesses=True) == 1
+    assert (db.session.get(Job, job_id).status, db.session.get(Job, job_id).error) == ("failed", "error")
+
+    # Killed: SIGKILL to the job's process while it renders.
+    app.config["JOB_TIMEOUT_SECONDS"] = 120
+    job_id = enqueue()
+    ran = []
+
+    def run() -> None:
+        with app.app_context():  # as the worker thread does
+            ran.append(jobs.run_pending(app, subprocesses=True))
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    deadline = time.monotonic() + 60
+    killed = False
+    while not killed and time.monotonic() < deadline:
+        for process in multiprocessing.active_children():
+            if process.name == f"plm-job-{job_id}" and process.pid:
+                os.kill(process.pid, signal.SIGKILL)
+                killed = True
+        time.sleep(0.005)
+    runner.join(120)
+    assert killed and ran == [1]
+    db.session.expire_all()
+    assert (db.session.get(Job, job_id).status, db.session.get(Job, job_id).error) == ("failed", "error")
 
 
 # ------------------------------------------------------------------ CLI

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import math
 import re
@@ -34,7 +35,7 @@ from plm.documents.data import (  # noqa: E402
 )
 from plm.pdf.fetcher import RefusedURL, SafeURLFetcher  # noqa: E402
 from plm.pdf.fonts import FONT_BOLD, FONT_REGULAR, SAFETY, fit_font_size, text_width  # noqa: E402
-from plm.qr import qr_matrix, qr_png, qr_svg, qr_symbol  # noqa: E402
+from plm.qr import qr_matrix, qr_png, qr_png_data_uri, qr_svg, qr_symbol  # noqa: E402
 from tests.helpers import decode_qr as _decode  # noqa: E402
 from tests.helpers import rasterise_pdf as _rasterise  # noqa: E402
 
@@ -458,6 +459,12 @@ def test_fetcher_refuses_everything_but_static_and_allowed(tmp_path):
     other.write_bytes(b"secret")
     fetcher = SafeURLFetcher([str(allowed)])
     assert fetcher.fetch(allowed.as_uri()).read()[:4] == b"\x89PNG"
+    # The one data: URL served: the small one-bit PNG of a QR (badges and certificates embed it).
+    assert fetcher.fetch(qr_png_data_uri("PLM1:X")).read()[:4] == b"\x89PNG"
+    rgb_png, huge_png = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (40, 40)).save(rgb_png, format="PNG")
+    Image.new("1", (4000, 10)).save(huge_png, format="PNG")
+    rgb_png, huge_png = rgb_png.getvalue(), huge_png.getvalue()
     assert fetcher.fetch((ROOT / "static" / "fonts" / "DejaVuSans.ttf").as_uri()).read(4)
     for url in (
         other.as_uri(),
@@ -465,7 +472,12 @@ def test_fetcher_refuses_everything_but_static_and_allowed(tmp_path):
         (ROOT / "static" / ".." / "plm" / "qr.py").as_uri(),
         "http://127.0.0.1:9/x",
         "https://example.org/x.png",
-        "data:image/png;base64,iVBORw0KGgo=",
+        "data:image/png;base64,iVBORw0KGgo=",  # a PNG signature and nothing else
+        "data:image/png;base64," + base64.b64encode(rgb_png).decode(),  # a PNG, but not a one-bit QR
+        "data:image/png;base64," + base64.b64encode(huge_png).decode(),  # one-bit, but larger than any QR
+        "data:image/png;base64,not base64!",
+        "data:image/svg+xml;base64," + base64.b64encode(b"<svg/>").decode(),
+        "data:text/html,<p>x</p>",
         "ftp://127.0.0.1/x",
         "file://evil.example/etc/passwd",
     ):

@@ -104,6 +104,19 @@ def test_batch_hides_the_old_heap_from_the_collector_only_while_it_renders():
     assert gc.get_freeze_count() == 0
 
 
+def test_a_heap_frozen_before_the_batch_stays_frozen_after_it():
+    """A gunicorn worker freezes its start-up heap (wsgi.py); a PDF rendered in it must not thaw it."""
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        pdf = render_chunks(list(range(2)), 1, lambda chunk: f"<p>{chunk[0]}</p>", [stylesheet("pdf/fonts.css")])
+        assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def _numbered_pages(count: int) -> list[int]:
     return list(range(1, count + 1))
 

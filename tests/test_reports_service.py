@@ -260,6 +260,8 @@ def _evaluations_stand_in(event):
         by_province: list
         by_institution_type: list
         scores: list
+        session_title: str | None = None
+        day: date | None = None
 
     module = types.ModuleType("plm.evaluations.service")
     module.calls = []
@@ -273,7 +275,10 @@ def _evaluations_stand_in(event):
         module.calls.append(("gains", ev.id, lang))
         return [TestGains(2, "Tes literasi digital", 10, GroupGain("", 20, 4.5, 7.25, 2.75, 0.85),
                           [GroupGain("Bali", 12, 4.0, 7.5, 3.5, 0.9)], [GroupGain("tbm", 20, 4.5, 7.25, 2.75, 0.85)],
-                          [])]
+                          []),
+                TestGains(3, "Tes lokakarya SLiMS", 5, GroupGain("", 9, 2.0, 3.5, 1.5, 0.75),
+                          [GroupGain("Provinsi Contoh", 9, 2.0, 3.5, 1.5, 0.75)], [GroupGain("village", 9, 2.0, 3.5, 1.5, 0.75)],
+                          [], session_title="Lokakarya SLiMS")]
 
     module.evaluation_summary, module.test_gains = evaluation_summary, test_gains
     return module
@@ -305,13 +310,20 @@ def test_evaluation_and_gains_sections_use_the_evaluations_feature(app, client, 
     assert "Materi bermanfaat 1 4.25" in text and "Narasumber jelas 1 –" in text  # per question
     assert [(q.text, q.forms, q.mean) for q in report.evaluation_questions] == [
         ("Materi bermanfaat", 1, 4.25), ("Narasumber jelas", 1, None)]
-    assert "Tes literasi digital" in text and "Everyone 20 4.5 7.25 2.75 85%" in text
-    assert "Bali 12 4.0 7.5 3.5 90%" in text
+    # one summary line per test; the breakdown by province and type for the whole-event test only
+    flat = " ".join(text.split())
+    assert "Tes literasi digital Highest possible score: 10 20 4.5 7.25 2.75 85%" in flat
+    assert "Tes lokakarya SLiMS Highest possible score: 5 9 2.0 3.5 1.5 75%" in flat
+    assert "Everyone 20 4.5 7.25 2.75 85%" in text and "Bali 12 4.0 7.5 3.5 90%" in text
+    assert "Provinsi Contoh" not in text and "Everyone 9 " not in text
+    assert [test.title for test in report.gains_in_detail] == ["Tes literasi digital"]
     assert text.count("Everyone") >= 2  # the chart names the overall bars too
     book = load_workbook(io.BytesIO(report_xlsx(report)))
     assert {"Evaluation", "Pre-post tests"} <= set(book.sheetnames)
     rows = list(book["Pre-post tests"].iter_rows(min_row=2, values_only=True))
     assert rows[0] == ("Tes literasi digital", "Everyone", 20, 4.5, 7.25, 2.75, 0.85)
+    assert ("Tes lokakarya SLiMS", "Provinsi Contoh", 9, 2.0, 3.5, 1.5, 0.75) in rows  # every test's breakdown
+    assert ("Tes lokakarya SLiMS", "Village library", 9, 2.0, 3.5, 1.5, 0.75) in rows
     login("organizer")
     page = client.get(f"/staff/events/{event.slug}/report/").get_data(as_text=True)
     assert "Evaluasi hari 1" in page and "Tes literasi digital" in page

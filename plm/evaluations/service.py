@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 from statistics import mean
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from plm import outbox, tickets
 from plm.evaluations.models import (
@@ -576,7 +576,8 @@ class GroupGain:
 @dataclass
 class TestGains:
     """One pre/post test: `overall` over everyone who took both; `by_province` and `by_institution_type`
-    are the same figures per group (groups sorted by label); `scores` lists (participant id, pre, post)."""
+    are the same figures per group (groups sorted by label); `scores` lists (participant id, pre, post).
+    `session_title` and `day` give the test's scope, as in FormSummary (both None: the whole event)."""
 
     questionnaire_id: int
     title: str
@@ -585,6 +586,8 @@ class TestGains:
     by_province: list[GroupGain]
     by_institution_type: list[GroupGain]
     scores: list[tuple[int, float, float]]
+    session_title: str | None = None
+    day: date | None = None
 
 
 def _gain(label: str, pairs: list[tuple[float, float]]) -> GroupGain:
@@ -596,15 +599,30 @@ def _gain(label: str, pairs: list[tuple[float, float]]) -> GroupGain:
                      round(mean(q - p for p, q in pairs), 2), round(sum(1 for p, q in pairs if q > p) / len(pairs), 4))
 
 
-def paired_scores(session: Session, form: Questionnaire) -> list[tuple[Participant, float, float]]:
-    """(participant, pre score, post score) for everyone who took both phases of a named test."""
-    pre = dict(session.execute(select(Answer.participant_id, Answer.score).where(
-        Answer.questionnaire_id == form.id, Answer.phase == Phase.PRE, Answer.participant_id.is_not(None))).all())
-    post = dict(session.execute(select(Answer.participant_id, Answer.score).where(
-        Answer.questionnaire_id == form.id, Answer.phase == Phase.POST, Answer.participant_id.is_not(None))).all())
-    both = sorted(set(pre) & set(post))
-    people = {p.id: p for p in session.scalars(select(Participant).where(Participant.id.in_(both)))} if both else {}
-    return [(people[i], pre[i] or 0.0, post[i] or 0.0) for i in both]
+@dataclass(frozen=True)
+class PairedScore:
+    """One participant's pre and post score, with the columns the gains are grouped by."""
+
+    participant_id: int
+    province: str | None
+    institution_type: str | None
+    pre: float
+    post: float
+
+
+def paired_scores(session: Session, form: Questionnaire) -> list[PairedScore]:
+    """Everyone who took both phases of a named test, in participant id order: one query over the two
+    phases' answers and the participants' grouping columns (no ORM objects: a report reads every test)."""
+    pre, post = aliased(Answer), aliased(Answer)
+    rows = session.execute(
+        select(Participant.id, Participant.province, Participant.institution_type, pre.score, post.score)
+        .join(pre, and_(pre.participant_id == Participant.id, pre.questionnaire_id == form.id,
+                        pre.phase == Phase.PRE))
+        .join(post, and_(post.participant_id == Participant.id, post.questionnaire_id == form.id,
+                         post.phase == Phase.POST))
+        .order_by(Participant.id)).all()
+    return [PairedScore(pid, province, kind, pre_score or 0.0, post_score or 0.0)
+            for pid, province, kind, pre_score, post_score in rows]
 
 
 def gains_for(session: Session, form: Questionnaire, lang: str = "id") -> TestGains:
@@ -612,15 +630,16 @@ def gains_for(session: Session, form: Questionnaire, lang: str = "id") -> TestGa
 
     def grouped(key) -> list[GroupGain]:
         groups: dict[str, list[tuple[float, float]]] = {}
-        for person, pre, post in paired:
-            groups.setdefault(key(person) or "-", []).append((pre, post))
+        for score in paired:
+            groups.setdefault(key(score) or "-", []).append((score.pre, score.post))
         return [_gain(label, pairs) for label, pairs in sorted(groups.items())]
 
     return TestGains(
         questionnaire_id=form.id, title=form_title(form, lang), max_score=max_score(form),
-        overall=_gain("", [(pre, post) for _, pre, post in paired]),
-        by_province=grouped(lambda p: p.province), by_institution_type=grouped(lambda p: p.institution_type),
-        scores=[(p.id, pre, post) for p, pre, post in paired])
+        overall=_gain("", [(s.pre, s.post) for s in paired]),
+        by_province=grouped(lambda s: s.province), by_institution_type=grouped(lambda s: s.institution_type),
+        scores=[(s.participant_id, s.pre, s.post) for s in paired],
+        session_title=form.session.title if form.session else None, day=form.day)
 
 
 def test_gains(session: Session, event: Event, lang: str = "id") -> list[TestGains]:

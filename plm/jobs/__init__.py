@@ -12,7 +12,11 @@ file (a PDF); the runner claims, runs, stores the file and records the outcome.
   and never when JOB_WORKER is False (then run `flask plm run-jobs` as its own process).
 * Request threads only insert the row and wake the worker; they never render. The worker thread runs each
   job in a child process (`plm.jobs.child`) and waits for it, so the render does not compete for
-  the web process's GIL (JOB_SUBPROCESS = False renders in the thread itself).
+  the web process's GIL (JOB_SUBPROCESS = False renders in the thread itself). The child is forked from a
+  warm fork server (multiprocessing's "forkserver", preloaded with `plm.jobs.preload`, started by a process's
+  first job and kept), so later jobs do not first spend ~2 CPU seconds importing; a web process that never runs
+  a job never starts one (no memory held, no start-up CPU beside the door). JOB_FORKSERVER = False starts a
+  fresh `python -m plm.jobs.child` per job instead.
 * Files go to JOB_FOLDER (default UPLOAD_FOLDER/jobs), written to a temporary name and renamed.
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import secrets
 import subprocess
@@ -238,15 +243,53 @@ def pdf_from_child(app: Flask, module: str, request: dict, prefix: str, what: st
     return proc.stdout
 
 
+def _fork_server() -> multiprocessing.context.BaseContext:
+    """multiprocessing's "forkserver" context, its server preloaded with plm.jobs.preload (started on first use)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["plm.jobs.preload"])
+    return context
+
+
+def warm_runner(app: Flask) -> None:
+    """Start the fork server now (it imports the app and WeasyPrint once) rather than with the first job."""
+    if app.config.get("JOB_SUBPROCESS", True) and app.config.get("JOB_FORKSERVER", True):
+        from multiprocessing import forkserver
+
+        _fork_server()
+        forkserver.ensure_running()
+
+
+def _run_forked(app: Flask, job_id: int, timeout: float) -> bool:
+    """Run the job in a process forked from the warm fork server; True when it ran to its end."""
+    from plm.jobs import child
+
+    process = _fork_server().Process(target=child.run_forked, args=(job_id, plain_config(app)),
+                                     name=f"plm-job-{job_id}")
+    process.start()
+    process.join(timeout)
+    if process.is_alive():
+        log.error("job %s: child still running after %s s: killed", job_id, timeout)
+        process.kill()
+        process.join()
+        return False
+    if process.exitcode != 0:
+        log.error("job %s: child exited with %s", job_id, process.exitcode)
+    return process.exitcode == 0
+
+
 def run_in_child(app: Flask, job_id: int) -> str:
-    """Run a claimed job in `python -m plm.jobs.child`; the calling thread only waits."""
+    """Run a claimed job in a child process (forked from the warm fork server, or `python -m plm.jobs.child`);
+    the calling thread only waits."""
     timeout = float(app.config.get("JOB_TIMEOUT_SECONDS", 3600))
     try:
-        proc = run_module("plm.jobs.child", str(job_id), input=json.dumps(plain_config(app)), timeout=timeout,
-                          text=True)
-        failed = proc.returncode != 0
-        if failed:
-            log.error("job %s: child exited with %s: %s", job_id, proc.returncode, proc.stderr[-2000:])
+        if app.config.get("JOB_FORKSERVER", True):
+            failed = not _run_forked(app, job_id, timeout)
+        else:
+            proc = run_module("plm.jobs.child", str(job_id), input=json.dumps(plain_config(app)), timeout=timeout,
+                              text=True)
+            failed = proc.returncode != 0
+            if failed:
+                log.error("job %s: child exited with %s: %s", job_id, proc.returncode, proc.stderr[-2000:])
     except (OSError, subprocess.TimeoutExpired) as exc:
         log.error("job %s: child failed: %s", job_id, exc)
         failed = True

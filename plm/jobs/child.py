@@ -37,15 +37,24 @@ def child_app(config: dict) -> Iterator:
             db.engine.dispose()
 
 
-def main(argv: list[str]) -> int:
-    job_id = int(argv[1])
+def run(job_id: int, config: dict) -> int:
+    """Run one claimed job in this process; the exit status (0: it ran to its end, done or failed)."""
     from plm.extensions import db
     from plm.jobs import run_job
     from plm.vocabulary import JobStatus
 
-    with child_app(json.loads(sys.stdin.read() or "{}")) as app:
+    with child_app(config) as app:
         status = run_job(app, db.session, job_id, int(app.config.get("DOCUMENT_RENDER_PROCESSES") or 1))
     return 0 if status in (JobStatus.DONE, JobStatus.FAILED) else 1
+
+
+def run_forked(job_id: int, config: dict) -> None:
+    """The target of a process forked from the job runner's warm fork server (plm.jobs.preload)."""
+    sys.exit(run(job_id, config))
+
+
+def main(argv: list[str]) -> int:
+    return run(int(argv[1]), json.loads(sys.stdin.read() or "{}"))
 
 
 if __name__ == "__main__":

@@ -4,16 +4,22 @@ It serves ``file:`` URLs of files under the repository's ``static/`` folder
 and of the few explicit files the caller names (event logo, signature images,
 which live in the instance folder).  Everything else -- http(s), ftp, data,
 other local files, ``..`` tricks, symlinks out of the allowed places -- raises
-:class:`RefusedURL`; WeasyPrint then logs it and skips the resource.
+:class:`RefusedURL`; WeasyPrint then logs it and skips the resource. The one ``data:`` URL served is an inline
+PNG of at most 1024 x 1024 one-bit pixels (the QR images of badges and certificates,
+``plm.qr.qr_png_data_uri``): it never reaches the network, and nothing else rides on the ``data:`` scheme.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 import mimetypes
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from PIL import Image
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .fonts import STATIC_DIR
@@ -35,6 +41,10 @@ _TYPES = {
     ".gif": "image/gif",
     ".webp": "image/webp",
 }
+
+
+_PNG_DATA = "data:image/png;base64,"
+_MAX_INLINE_SIDE = 1024  # pixels: a QR at 4 pixels a module is at most 4 * (177 + 8)
 
 
 class RefusedURL(ValueError):
@@ -59,6 +69,8 @@ class SafeURLFetcher(URLFetcher):
         return path.is_relative_to(self._static) and path != self._static
 
     def fetch(self, url, headers=None):  # noqa: D401 - WeasyPrint API
+        if str(url).startswith(_PNG_DATA):
+            return self._inline_png(str(url))
         parts = urlsplit(str(url))
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise RefusedURL(f"refused URL: {str(url)[:200]}")
@@ -73,6 +85,24 @@ class SafeURLFetcher(URLFetcher):
         return URLFetcherResponse(
             path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
         )
+
+    @staticmethod
+    def _inline_png(url: str) -> URLFetcherResponse:
+        if len(url) > _MAX_BYTES:
+            raise RefusedURL("data URL too large")
+        try:
+            body = base64.b64decode(url[len(_PNG_DATA):], validate=True)
+        except (binascii.Error, ValueError):
+            raise RefusedURL("invalid data URL") from None
+        try:
+            with Image.open(io.BytesIO(body), formats=["PNG"]) as image:
+                small_bilevel = image.mode == "1" and max(image.size) <= _MAX_INLINE_SIDE
+                image.load()  # a truncated or corrupt image fails here, not in WeasyPrint
+        except (OSError, ValueError, Image.DecompressionBombError):
+            raise RefusedURL("data URL is not a readable PNG") from None
+        if not small_bilevel:
+            raise RefusedURL("data URL is not a small one-bit PNG")
+        return URLFetcherResponse("data:image/png", body=body, headers={"Content-Type": "image/png"})
 
     def open(self, url, data=None, timeout=None):  # never let urllib handlers run
         target = getattr(url, "full_url", url)

@@ -166,6 +166,15 @@ class Report(_Turnout):
     evaluation_rows: list[EvaluationRow] = field(default_factory=list)
     evaluation_questions: list[QuestionRow] = field(default_factory=list)
 
+    @property
+    def gains_in_detail(self) -> list[Any]:
+        """The pre/post tests the PDF breaks down by province and type of institution: those of the whole
+        event (no session, no day), else the one most people took. A page per test would make a long
+        programme's report dozens of pages (and seconds) longer; the XLSX holds every test's breakdown."""
+        tests = self.gains or []
+        whole_event = [t for t in tests if t.session_title is None and t.day is None]
+        return whole_event or sorted(tests, key=lambda t: -t.overall.paired)[:1]
+
 
 def programme_key(slug: str) -> str:
     """The programme an event belongs to: its slug without a trailing year ("plm-2015" -> "plm")."""

@@ -73,6 +73,8 @@ TEXTS = {
     "improved": N_("Improved"),
     "everyone": N_("Everyone"),
     "max_score": N_("Highest possible score: %(n)s"),
+    "test": N_("Test"),
+    "gains_note": N_("Mean scores of the participants who took both the pre-test and the post-test. The breakdown by province and by type of institution follows for the test of the whole event (without one, for the test most participants took); the XLSX holds it for every test."),
     "gains_by_type": N_("Mean score by type of institution"),
     "sheet_evaluation": N_("Evaluation"),
     "sheet_gains": N_("Pre-post tests"),
