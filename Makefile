@@ -95,7 +95,7 @@ test-postgres: debs-test $(VENV)/.dev translations
 # Every bench script under a header, then PLM beside pretix (the anchor's folder in PLM_PRETIX_ANCHOR;
 # without it, PLM's figures only). A failing script is named at the end.
 bench: debs-test $(VENV)/.dev translations
-	@failed=""; for script in $$(ls bench/*.py | grep -v compare_pretix) bench/compare_pretix.py; do \
+	@failed=""; for script in $$(ls bench/*.py | grep -v -e compare_pretix -e compare_revisions) bench/compare_pretix.py; do \
 		printf '\n==================== %s  (%s)\n' "$$script" "$$(date +%H:%M:%S)"; \
 		sed -n '1s/^"""/  /p' $$script; echo; \
 		$(BIN)/python $$script || failed="$$failed $$script"; \

@@ -576,6 +576,17 @@ class Job(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class QrMask(db.Model):
+    """The mask a QR text's code was given (plm/qr.py's penalty search, 1-3 ms a code), kept so a batch that prints
+    the same tickets or certificate links again encodes each with one pass instead of eight. Keyed by a hash of the
+    text (plm.qr.qr_text_key): no person, no ticket text in the row; a changed text is simply a new key."""
+
+    __tablename__ = "qr_masks"
+
+    text_hash: Mapped[str] = mapped_column(String(32), primary_key=True)
+    mask: Mapped[int] = mapped_column(Integer)
+
+
 class CheckInSignature(db.Model):
     """A signature drawn at the door for one check-in: SVG the server generated from the posted strokes
     (never client markup), printed into the daftar hadir's signature box."""

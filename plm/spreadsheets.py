@@ -10,8 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Container, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from plm.text import clean_line
 
 # Caps for every import. The callers' own row limits are lower; these bound memory and time.
 MAX_COLUMNS = 100
@@ -123,3 +128,69 @@ def xlsx_rows(data: bytes, max_rows: int = 20000, max_columns: int = MAX_COLUMNS
 
 def is_xlsx(data: bytes, filename: str = "") -> bool:
     return (filename or "").lower().endswith(".xlsx") or data[:2] == b"PK"
+
+
+# ---------------------------------------------------------------------------------------------
+# What the imports (participants, delegations) share once the rows are read
+# ---------------------------------------------------------------------------------------------
+
+def header_key(value: Any, columns: Container[str], aliases: Mapping[str, str]) -> str:
+    """A header cell as a column name: the name itself in any case, with spaces for underscores, or one of its
+    *aliases* (lower case, spaces); "" for a column the import does not know."""
+    text = clean_line(value).casefold().lstrip("\ufeff").strip().replace("_", " ")
+    if text.replace(" ", "_") in columns:
+        return text.replace(" ", "_")
+    return aliases.get(text, "")
+
+
+def cell_text(value: Any) -> str:
+    """A cell as one clean line of text: Excel's 12.0 as "12", and our own export's quote before =, +, - or @
+    (which keeps a spreadsheet from running the cell as a formula) taken off again."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = clean_line(value)
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]
+    return text
+
+
+#: What an upload page says when an import file cannot be read (UnreadableSpreadsheet's codes, and the
+#: imports' "unsupported_format"); each import adds its own "empty", "missing_columns" and "too_many_rows".
+FILE_ERROR_TEXT = {
+    "unreadable_xlsx": _l("The Excel file cannot be read. Save it again as .xlsx or .csv."),
+    "unsupported_format": _l("Old .xls and .ods files are not supported. Save the file as .xlsx or .csv."),
+    "too_large": _l("The Excel file is too large once unpacked. Save it again as .csv, or split it."),
+    "too_many_columns": _l("The file has too many columns (at most 100)."),
+    "field_too_long": _l("One cell of the file is far too long (over 64,000 characters). Check the file."),
+    "unreadable_csv": _l("The CSV file cannot be read. Save it again as .csv (UTF-8) or .xlsx."),
+}
+
+
+@dataclass
+class RowIssue:
+    row: int  # 1-based line in the file, header is row 1
+    column: str
+    reason: str  # a code the import's page and CLI put into words (missing_name, bad_email, ...)
+    value: str = ""
+    other_row: int | None = None  # duplicate_in_file: the earlier row with the same key
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do, checked row by row before anything is written."""
+    to_add: list[dict] = field(default_factory=list)
+    to_update: list[dict] = field(default_factory=list)  # each has the id of what it changes ("_participant_id", ...)
+    refused: list[RowIssue] = field(default_factory=list)
+    unchanged: int = 0
+    total_rows: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def refused_rows(self) -> int:
+        return len({issue.row for issue in self.refused})
+
+    def summary(self) -> dict[str, int]:
+        return {"rows": self.total_rows, "add": len(self.to_add), "update": len(self.to_update),
+                "unchanged": self.unchanged, "refused": self.refused_rows}

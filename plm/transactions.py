@@ -5,7 +5,9 @@
   answer, and every GET/HEAD, ends with a rollback: a GET cannot write even by accident, and a route that
   refuses bad input (4xx) leaves nothing behind. An exception that escapes rolls back too.
 * Routes and services never call `commit()`. A service that must refuse after it has written calls
-  `session.rollback()` itself or raises. The documented exceptions are listed, with their reasons, in
+  `session.rollback()` itself or raises. A route that refuses but still answers below 400 (a redirect
+  back with a flashed error, a form shown again) calls `fail(db.session)` (or `fail_and_redirect`): its
+  changes are undone at once and the boundary rolls back instead of committing. The documented exceptions are listed, with their reasons, in
   tests/test_architecture.py (e.g. the door's check-in commits before it answers, so a scan is written
   exactly once even if the answer is lost).
 * `after_commit(session, callback)` runs *callback* once the current transaction has committed and is
@@ -21,8 +23,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, flash, redirect, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _HOOKS = "plm_after_commit"
+_FAILED = "plm_request_failed"
 
 
 def after_commit(session, callback: Callable[[], None]) -> None:
@@ -39,7 +43,7 @@ def after_commit(session, callback: Callable[[], None]) -> None:
 
     *session* may be `db.session` (the scoped session) or a plain Session. The same callback added twice
     in one transaction runs once."""
-    target = session() if callable(session) and not isinstance(session, Session) else session
+    target = _target(session)
     if not target.in_transaction():
         target.begin()  # the hook belongs to this transaction: a rollback now must drop it
     hooks = target.info.setdefault(_HOOKS, [])
@@ -62,6 +66,40 @@ def _drop_hooks(session: Session, previous_transaction: SessionTransaction) -> N
         session.info.pop(_HOOKS, None)
 
 
+def _target(session) -> Session:
+    return session() if callable(session) and not isinstance(session, Session) else session
+
+
+def fail(session) -> None:
+    """This request failed: undo its changes now, and let the boundary roll back what comes after.
+
+    For a refusal that answers below 400 (a redirect, a form shown again), which the boundary would
+    otherwise commit. What the page shows next is then what is stored."""
+    target = _target(session)
+    target.rollback()
+    target.info[_FAILED] = True
+
+
+def fail_and_redirect(message: str, location: str, code: int = 302) -> Response:
+    """The staff pages' refusal: nothing of this request is kept, *message* is flashed as an error, and
+    the browser goes to *location*."""
+    fail(db.session)
+    flash(message, "error")
+    return redirect(location, code)
+
+
+def change_and_redirect(change: Callable[[], str], refused: type[Exception] | tuple[type[Exception], ...],
+                        explain: Callable[[Any], str], location: str) -> Response:
+    """The staff pages' post-and-go-back: run *change*, which returns what to tell the user; if it raises
+    *refused*, nothing is kept and explain(exc) is flashed as an error instead. Either way, to *location*."""
+    try:
+        message = change()
+    except refused as exc:
+        return fail_and_redirect(explain(exc), location)
+    flash(message, "success")
+    return redirect(location)
+
+
 def commit_unit(session) -> None:
     """The one commit of a CLI command or a job step (the request boundary does the same)."""
     session.commit()
@@ -70,7 +108,8 @@ def commit_unit(session) -> None:
 def init_app(app: Flask) -> None:
     @app.after_request
     def _end_request_transaction(response: Response) -> Response:
-        if request.method in WRITE_METHODS and response.status_code < 400:
+        failed = db.session.info.pop(_FAILED, False)
+        if request.method in WRITE_METHODS and response.status_code < 400 and not failed:
             try:
                 db.session.commit()
             except Exception:
@@ -82,5 +121,6 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_request
     def _rollback_on_exception(exc: BaseException | None) -> None:
+        db.session.info.pop(_FAILED, None)  # the mark is this request's alone
         if exc is not None:
             db.session.rollback()

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,15 @@ def log_in(page, base, email):
     page.fill("input[name=password]", STAFF_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/staff/")
+
+
+def fill_registration(page):
+    """The public registration form, filled as Ayu from Bali up to her institution (consent not yet given)."""
+    page.fill("#full_name", "Ni Luh Putu Ayu Sri Wahyuni")
+    page.fill("#email", "ayu@example.id")
+    page.fill("#phone", "0812 3456 7890")
+    page.fill("#institution", "Perpustakaan Desa Ungasan")
+    page.select_option("#province", "Bali")
 
 
 def open_door(page, base, event, checkpoint, door_name="Pintu 1"):
@@ -222,6 +232,20 @@ def rasterise_pdf(pdf: bytes, dpi: int, gray=False) -> list:
 def decode_qr(image) -> list[str]:
     pyzbar = zbar()
     return sorted(sym.data.decode("utf-8") for sym in pyzbar.decode(image) if sym.type == "QRCODE")
+
+
+# ---- spies ----
+
+@contextmanager
+def spying(owner, name: str):
+    """Record the arguments of every call to owner.name while the block runs (the calls still happen)."""
+    calls = []
+    original = getattr(owner, name)
+    setattr(owner, name, lambda *args: calls.append(args) or original(*args))
+    try:
+        yield calls
+    finally:
+        setattr(owner, name, original)
 
 
 # ---- servers in subprocesses ----

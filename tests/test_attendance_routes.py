@@ -13,6 +13,7 @@ from sqlalchemy import select
 from plm.attendance import service
 from plm.extensions import db
 from plm.models import AuditLog, CheckIn, CheckInSignature, Event
+from tests.helpers import spying
 
 STROKES = {"width": 320, "height": 160, "strokes": [[[10, 10], [40, 60], [90, 30], [150, 90]]]}
 
@@ -225,13 +226,8 @@ def test_sheet_pdf_renders_in_a_child_process(make_app, setup):
         db.session.commit()
         child.post("/staff/login", data={"email": "kid@test.example", "password": STAFF_PASSWORD})
         day = service.day_checkpoint(db.session, setup["event"], 1)
-        calls = []
-        original = routes._render_pdf_in_child
-        routes._render_pdf_in_child = lambda *a: calls.append(a) or original(*a)
-        try:
+        with spying(routes, "_render_pdf_in_child") as calls:
             response = child.get(f"/staff/events/plm-test/attendance/sheet?checkpoint={day.id}&sort=province")
-        finally:
-            routes._render_pdf_in_child = original
         assert response.status_code == 200 and calls
         text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
         assert "Budi Santoso" in text and "Jawa Timur (2)" in text

@@ -17,6 +17,7 @@ from plm.extensions import db
 from plm.lodging import service
 from plm.lodging.models import Hotel, HotelRoom, LodgingSettings, RoomAssignment
 from plm.models import Participant
+from tests.helpers import spying
 
 PROVINCES = ["Aceh", "Bali", "Papua", "Riau"]
 
@@ -254,13 +255,8 @@ def test_rooming_pdf_renders_in_a_child_process(make_app, event, people):
     with child_app.app_context():
         client = child_app.test_client()
         client.post("/staff/login", data={"email": "rooms-kid@test.example", "password": STAFF_PASSWORD})
-        calls = []
-        original = routes._render_pdf_in_child
-        routes._render_pdf_in_child = lambda *a: calls.append(a) or original(*a)
-        try:
+        with spying(routes, "_render_pdf_in_child") as calls:
             response = client.get(f"/staff/events/{event.slug}/lodging/rooming.pdf")
-        finally:
-            routes._render_pdf_in_child = original
         assert response.status_code == 200 and calls
         text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
         assert "Daftar kamar" in text and "Peserta 0" in text

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from plm.extensions import db
 from plm.models import Event
-from plm.transactions import after_commit
+from plm.transactions import after_commit, change_and_redirect, fail, fail_and_redirect
 
 
 def _name(event_id: int) -> str:
@@ -69,6 +69,30 @@ def routes(app, event):
         rename("crash")
         raise RuntimeError("boom")
 
+    @app.post("/_tx/failed")
+    def failed():
+        rename("failed")
+        db.session.flush()
+        return fail_and_redirect("refused", "/")
+
+    @app.post("/_tx/failed-then-written")
+    def failed_then_written():
+        fail(db.session)
+        rename("after the failure")  # whatever a refused request writes afterwards is not kept either
+        db.session.flush()
+        return "shown again", 200
+
+    @app.post("/_tx/change/<to>")
+    def change(to: str):
+        def run() -> str:
+            rename(to)
+            db.session.flush()
+            if to == "refused":
+                raise LookupError("not this one")
+            return f"renamed to {to}"
+
+        return change_and_redirect(run, LookupError, lambda exc: f"refused: {exc}", "/back")
+
     @app.get("/_tx/read")
     def read():
         rename("read")
@@ -90,3 +114,28 @@ def test_request_boundary_commits_only_successful_writes(app, event, routes):
     assert client.post("/_tx/ok").status_code == 200
     assert _name(event.id) == "ok"
     assert routes == ["ok"]
+
+
+def test_a_failed_request_that_redirects_leaves_nothing(app, event, routes):
+    client = app.test_client()
+    response = client.post("/_tx/failed")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert _name(event.id) == "PLM Test"
+    with client.session_transaction() as cookie:
+        assert cookie["_flashes"] == [("error", "refused")]
+    assert client.post("/_tx/failed-then-written").status_code == 200
+    assert _name(event.id) == "PLM Test"
+    assert routes == []
+    assert client.post("/_tx/ok").status_code == 200  # the mark is the failed request's alone
+    assert _name(event.id) == "ok"
+
+
+def test_change_and_redirect_keeps_a_change_and_drops_a_refused_one(app, event, routes):
+    client = app.test_client()
+    for to, flashed in (("refused", ("error", "refused: not this one")), ("kept", ("success", "renamed to kept"))):
+        response = client.post(f"/_tx/change/{to}")
+        assert response.status_code == 302 and response.headers["Location"] == "/back"
+        with client.session_transaction() as cookie:
+            assert cookie.pop("_flashes") == [flashed]
+        assert _name(event.id) == ("PLM Test" if to == "refused" else "kept")
+    assert routes == ["kept"]

@@ -14,6 +14,7 @@ from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.i18n import last_open_minute
 from plm.models import Event
+from plm.transactions import fail
 
 bp = Blueprint("admin", __name__, url_prefix="/staff")
 
@@ -65,7 +66,7 @@ def _edit_event(event: Event, form: EventForm):
             if form.logo.data:
                 event.logo_path = service.save_logo(current_app.config["UPLOAD_FOLDER"], event, form.logo.data.read())
         except service.EventError as exc:
-            db.session.rollback()
+            fail(db.session)
             field = form.logo if str(exc).startswith("logo") else form.slug
             field.errors = list(field.errors) + [EVENT_ERRORS[str(exc)]()]
         else:
@@ -96,7 +97,7 @@ def anonymise_event(slug: str):
         try:
             count = anonymise(db.session, event, by=current_user)
         except PrivacyError:
-            db.session.rollback()
+            fail(db.session)
             flash(_("An event can be anonymised only after its last day."), "error")
         else:
             flash(_("Personal data of %(n)s participants removed.", n=count), "success")

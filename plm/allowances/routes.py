@@ -18,6 +18,7 @@ from plm.auth.decorators import role_required
 from plm.events import get_event_or_404
 from plm.extensions import db, limiter
 from plm.links import absolute_url
+from plm.transactions import change_and_redirect, fail, fail_and_redirect
 from plm.vocabulary import ParticipantRole
 
 bp = Blueprint("allowances", __name__, url_prefix="/staff/events/<slug>/allowances")
@@ -111,7 +112,7 @@ def rates(slug: str):
                 signatory_title=form.signatory_title.data or "", signatory_name=form.signatory_name.data or "",
                 serial_prefix=form.serial_prefix.data or "", roles=roles, transport_text=form.transport.data or "")
         except service.AllowanceError as exc:
-            db.session.rollback()
+            fail(db.session)
             flash(error_text(exc.code, **exc.detail), "error")
         else:
             flash(_("Rates saved."), "success")
@@ -162,14 +163,12 @@ def _apply(event, participant, form, change, anchor: str, done: str):
         messages = [m for errors in form.errors.values() for m in errors]
         flash(" ".join(str(m) for m in messages) or _("The form expired: please try again."), "error")
         return redirect(back)
-    try:
+
+    def run() -> str:
         change()
-    except service.AllowanceError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code, **exc.detail), "error")
-        return redirect(back)
-    flash(done, "success")
-    return redirect(back)
+        return done
+
+    return change_and_redirect(run, service.AllowanceError, lambda exc: error_text(exc.code, **exc.detail), back)
 
 
 @bp.route("/people/<public_id>/transport", methods=["POST"])
@@ -249,9 +248,7 @@ def pay(slug: str, public_id: str):
     try:
         row = service.pay(db.session, event, participant, current_user, method=form.method.data, signature_svg=svg)
     except service.AllowanceError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code, **exc.detail), "error")
-        return redirect(back)
+        return fail_and_redirect(error_text(exc.code, **exc.detail), back)
     flash(_("Paid: %(name)s, %(amount)s, receipt %(serial)s.", name=participant.full_name,
             amount=documents.rupiah(row.paid_figures["net"]), serial=row.serial), "success")
     return redirect(url_for(".desk", slug=event.slug, paid=participant.public_id))

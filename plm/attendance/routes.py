@@ -3,9 +3,7 @@ paper entry, partner logos) and the signature API under /api/v1/events/<slug>/ch
 
 from __future__ import annotations
 
-import json
 import logging
-import subprocess
 
 from flask import (
     Blueprint,
@@ -29,7 +27,9 @@ from plm.auth.decorators import admin_required, role_required
 from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
+from plm.jobs import pdf_from_child, renders_in_child
 from plm.models import AuditLog, Checkpoint, Event, EventSession
+from plm.transactions import change_and_redirect, fail, fail_and_redirect
 from plm.vocabulary import CheckpointKind, Role, SessionKind
 
 bp = Blueprint("attendance", __name__, url_prefix="/staff/events/<slug>/attendance")
@@ -150,7 +150,7 @@ def mark(slug: str, session_id: int):
                                   current_user)
             message = str(RESULT_TEXT.get(answer["result"], answer["result"]))
     except service.AttendanceError as exc:
-        db.session.rollback()
+        fail(db.session)
         if _wants_json():
             return jsonify(error=exc.code, message=error_text(exc.code)), exc.status
         flash(error_text(exc.code), "error")
@@ -177,7 +177,7 @@ def sheet(slug: str):
     fmt = form.format.data
     options = {"sort": form.sort.data, "orientation": form.orientation.data,
                "blank": form.blank.data if form.blank.data is not None else 10}
-    if fmt == "pdf" and _render_in_child():
+    if fmt == "pdf" and renders_in_child(current_app, "ATTENDANCE"):
         body = _render_pdf_in_child(checkpoint, options)
         if body is None:
             return error_response(503, detail=_("The attendance sheet could not be made just now. Try again."))
@@ -192,28 +192,10 @@ def sheet(slug: str):
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 
 
-def _render_in_child() -> bool:
-    """PDFs render in a child process (see render_child.py) unless ATTENDANCE_RENDER_CHILD is false;
-    under TESTING only when it is set to true."""
-    setting = current_app.config.get("ATTENDANCE_RENDER_CHILD")
-    return (not current_app.testing) if setting is None else bool(setting)
-
-
 def _render_pdf_in_child(checkpoint: Checkpoint, options: dict) -> bytes | None:
-    """This request thread only waits (GIL released) while a child process renders the sheet."""
-    from plm.jobs import plain_config, run_module
-
-    request_body = json.dumps({"config": plain_config(current_app), "checkpoint": checkpoint.id, **options})
-    try:
-        proc = run_module("plm.attendance.render_child", input=request_body.encode(),
-                          timeout=float(current_app.config.get("ATTENDANCE_RENDER_TIMEOUT", 300)))
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        log.error("attendance sheet: render child failed: %s", exc)
-        return None
-    if proc.returncode != 0 or not proc.stdout.startswith(b"%PDF"):
-        log.error("attendance sheet: render child exited with %s: %s", proc.returncode, proc.stderr[-2000:])
-        return None
-    return proc.stdout
+    """The sheet from a child process (plm/attendance/render_child.py), so the door keeps its speed."""
+    return pdf_from_child(current_app, "plm.attendance.render_child", {"checkpoint": checkpoint.id, **options},
+                          "ATTENDANCE", "attendance sheet")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,9 +225,7 @@ def paper(slug: str, checkpoint_id: int):
             result = service.record_paper(db.session, current_app.config["SECRET_KEY"], event, checkpoint,
                                           request.form.getlist("ids"), current_user)
         except service.AttendanceError as exc:
-            db.session.rollback()
-            flash(error_text(exc.code), "error")
-            return redirect(back)
+            return fail_and_redirect(error_text(exc.code), back)
         flash(_("Recorded from the paper sheet: %(created)s new, %(already)s already present, %(refused)s refused.",
                 created=result["created"], already=result["already"], refused=result["refused"]),
               "success" if not result["refused"] else "warning")
@@ -270,14 +250,16 @@ def undo_paper(slug: str, batch_id: int):
     if not form.validate():
         flash(_("The form expired: please try again."), "error")
         return redirect(back)
-    try:
+
+    def undo() -> str:
         removed = service.undo_paper(db.session, event, batch_id, current_user)
-    except service.AttendanceError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code), "error")
-        return redirect(back)
-    flash(_("Entry undone: %(n)s check-ins removed.", n=removed), "success")
-    return redirect(back)
+        return _("Entry undone: %(n)s check-ins removed.", n=removed)
+
+    return change_and_redirect(undo, service.AttendanceError, _explain, back)
+
+
+def _explain(exc: service.AttendanceError) -> str:
+    return error_text(exc.code)
 
 
 def _checkpoint_title(event: Event, checkpoint: Checkpoint) -> str:
@@ -302,14 +284,12 @@ def add_logo(slug: str):
         return redirect(back)
     upload = form.logo.data
     data = upload.read(service.MAX_LOGO_BYTES + 1) if upload else b""
-    try:
+
+    def add() -> str:
         service.add_partner_logo(db.session, event, current_app.config["UPLOAD_FOLDER"], data, current_user)
-    except service.AttendanceError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code), "error")
-        return redirect(back)
-    flash(_("Logo added to the attendance sheets."), "success")
-    return redirect(back)
+        return _("Logo added to the attendance sheets.")
+
+    return change_and_redirect(add, service.AttendanceError, _explain, back)
 
 
 @bp.route("/logos/<int:index>/delete", methods=["POST"])
@@ -321,14 +301,12 @@ def delete_logo(slug: str, index: int):
     if not form.validate():
         flash(_("The form expired: please try again."), "error")
         return redirect(back)
-    try:
+
+    def remove() -> str:
         service.remove_partner_logo(db.session, event, index, current_user)
-    except service.AttendanceError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code), "error")
-        return redirect(back)
-    flash(_("Logo removed."), "success")
-    return redirect(back)
+        return _("Logo removed.")
+
+    return change_and_redirect(remove, service.AttendanceError, _explain, back)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,7 +326,7 @@ def put_signature(slug: str, checkin_id: int):
     try:
         item = service.save_signature(db.session, event, checkin_id, body, current_user)
     except service.AttendanceError as exc:
-        db.session.rollback()
+        fail(db.session)
         return jsonify(error=exc.code, message=str(exc)), exc.status
     return jsonify(checkin_id=item.checkin_id, points=item.points, bytes=len(item.svg))
 
@@ -373,6 +351,6 @@ def delete_signature(slug: str, checkin_id: int):
     try:
         removed = service.delete_signature(db.session, event, checkin_id)
     except service.AttendanceError as exc:
-        db.session.rollback()
+        fail(db.session)
         return jsonify(error=exc.code, message=str(exc)), exc.status
     return jsonify(checkin_id=checkin_id, removed=removed)

@@ -23,7 +23,7 @@ from plm.auth.forms import (
 from plm.extensions import db, limiter, login_manager
 from plm.i18n import safe_next
 from plm.models import ApiToken, User
-from plm.transactions import WRITE_METHODS
+from plm.transactions import WRITE_METHODS, fail
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -97,7 +97,7 @@ def login():
         # The same lock for every typed email, account or not, so it reveals nothing about which exist.
         wait = service.login_locked_seconds(db.session, email)
         if wait:
-            db.session.rollback()
+            fail(db.session)
             flash(_locked_message(wait), "error")
             return render_template("auth/login.html", form=form), 429
         user = service.authenticate(db.session, email, form.password.data)
@@ -155,7 +155,7 @@ def change_password():
         try:
             service.change_own_password(db.session, user, form.current_password.data, form.new_password.data)
         except service.AccountError as exc:
-            db.session.rollback()
+            fail(db.session)
             form.current_password.errors = [account_error(exc)]
         else:
             login_user(user)
@@ -188,7 +188,7 @@ def reset_password(token: str):
         try:
             service.use_reset_token(db.session, token, form.new_password.data)
         except service.AccountError as exc:
-            db.session.rollback()
+            fail(db.session)
             form.new_password.errors = [account_error(exc)]
         else:
             if current_user.is_authenticated:
@@ -220,7 +220,7 @@ def accounts():
             user = service.create_user(db.session, form.email.data, form.role.data, password, form.full_name.data or "",
                                        actor=current_user)
         except service.AccountError as exc:
-            db.session.rollback()
+            fail(db.session)
             form.email.errors = [account_error(exc)]
         else:
             created, status = (user, password), 200
@@ -244,7 +244,7 @@ def account(user_id: int):
 
 
 def _refused(user: User, exc: service.AccountError, **kwargs):
-    db.session.rollback()
+    fail(db.session)
     flash(account_error(exc), "error")
     return _account_page(user, status=400, **kwargs)
 

@@ -17,6 +17,7 @@ from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.models import Checkpoint
+from plm.transactions import fail
 from plm.vocabulary import Role
 
 bp = Blueprint("checkin_api", __name__, url_prefix="/api/v1/events/<slug>")
@@ -79,7 +80,7 @@ def create_checkin(slug: str):
         answer, replayed = service.record_scan(db.session, current_app.config["SECRET_KEY"], slug, scan, current_user,
                                                day_margin=_day_margin())
     except service.CheckinError as exc:
-        db.session.rollback()
+        fail(db.session)
         if exc.code == "unknown_checkpoint" and _find_event(slug) is None:
             return error_response(404, "event_not_found", "no such event")
         return _error(exc)
@@ -106,7 +107,7 @@ def delete_checkin(slug: str, checkin_id: int):
         result = service.undo_checkin(db.session, event, checkin_id, current_user,
                                       override_reason=reason if isinstance(reason, str) else "")
     except service.CheckinError as exc:
-        db.session.rollback()
+        fail(db.session)
         return _error(exc)
     return jsonify(result)
 

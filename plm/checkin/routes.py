@@ -25,9 +25,10 @@ bp = Blueprint("checkin", __name__, url_prefix="/staff")
 
 door_staff = role_required(Role.ORGANIZER, Role.FACILITATOR)
 
-# The door's ES modules (static/js/door/, no build step; main.js imports the others) and the signature pad.
+# The door's ES modules (static/js/door/, no build step; main.js imports the others) and the signature pad
+# (with the stroke capture it imports).
 DOOR_MODULES = ("js/door/main.js", "js/door/judge.js", "js/door/queue.js", "js/door/camera.js", "js/door/ui.js",
-                "js/signature-pad.js")
+                "js/signature-pad.js", "js/signature-capture.js")
 # What the door's service worker caches; their content decides its cache version.
 DOOR_ASSETS = DOOR_MODULES + ("js/door-sw.js", "css/plm.css", "vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js",
                "vendor/qr-scanner-1.4.2/qr-scanner-worker.min.js", "img/door-icon-192.png", "img/door-icon-512.png")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -18,6 +17,7 @@ from plm.delegations import service
 from plm.models import Event, User
 from plm.participants.importexport import ImportFileError, neutralize, read_rows
 from plm.registration.service import find_province, normalize_phone
+from plm.spreadsheets import ImportPlan, RowIssue, cell_text, header_key
 from plm.text import clean_line
 from plm.vocabulary import InstitutionType
 
@@ -48,53 +48,12 @@ MAX_ROWS = 2000
 MAX_SEATS = 500
 
 
-@dataclass
-class RowIssue:
-    row: int
-    column: str
-    reason: str  # missing_name, unknown_province, bad_type, bad_seats, bad_phone, bad_email, duplicate_in_file
-    value: str = ""
-
-
-@dataclass
-class ImportPlan:
-    to_add: list[dict] = field(default_factory=list)
-    to_update: list[dict] = field(default_factory=list)  # each has "_institution_id"
-    refused: list[RowIssue] = field(default_factory=list)
-    unchanged: int = 0
-    total_rows: int = 0
-
-    @property
-    def refused_rows(self) -> int:
-        return len({issue.row for issue in self.refused})
-
-    def summary(self) -> dict[str, int]:
-        return {"rows": self.total_rows, "add": len(self.to_add), "update": len(self.to_update),
-                "unchanged": self.unchanged, "refused": self.refused_rows}
-
-
-def _header_key(value: Any) -> str:
-    text = clean_line(value).casefold().lstrip("\ufeff").strip()
-    if text.replace(" ", "_") in COLUMNS:
-        return text.replace(" ", "_")
-    return HEADER_ALIASES.get(text, "")
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = clean_line(value) if value is not None else ""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
-    return text
-
-
 def plan_import(session: Session, event: Event, data: bytes, filename: str) -> ImportPlan:
     """Read and check every row; write nothing. Raises ImportFileError for a file that cannot be read."""
     rows = read_rows(data, filename)
     if not rows:
         raise ImportFileError("empty")
-    keys = [_header_key(value) for value in rows[0]]
+    keys = [header_key(value, COLUMNS, HEADER_ALIASES) for value in rows[0]]
     if "name" not in keys:
         raise ImportFileError("missing_columns")
     if len(rows) - 1 > MAX_ROWS:
@@ -103,7 +62,7 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
     seen: dict[str, int] = {}
     plan = ImportPlan()
     for number, raw in enumerate(rows[1:], start=2):
-        cells = {key: _cell(raw[index]) for index, key in enumerate(keys) if key and index < len(raw)}
+        cells = {key: cell_text(raw[index]) for index, key in enumerate(keys) if key and index < len(raw)}
         if not any(cells.values()):
             continue
         plan.total_rows += 1

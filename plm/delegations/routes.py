@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,6 +36,8 @@ from plm.questions import service as questions
 from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import RegistrationForm, registration_form
+from plm.spreadsheets import FILE_ERROR_TEXT
+from plm.transactions import fail
 from plm.travel import service as travel
 from plm.travel.errors import error_text as travel_error_text
 from plm.travel.forms import PlanForm
@@ -58,12 +62,7 @@ IMPORT_ERRORS = {
     "empty": _l("The file is empty."),
     "missing_columns": _l("The first row must name the columns; a name column (“nama instansi”) is required."),
     "too_many_rows": _l("The file has too many rows (at most 2,000)."),
-    "unreadable_xlsx": _l("The Excel file cannot be read. Save it again as .xlsx or .csv."),
-    "unsupported_format": _l("Old .xls and .ods files are not supported. Save the file as .xlsx or .csv."),
-    "too_large": _l("The Excel file is too large once unpacked. Save it again as .csv, or split it."),
-    "too_many_columns": _l("The file has too many columns (at most 100)."),
-    "field_too_long": _l("One cell of the file is far too long (over 64,000 characters). Check the file."),
-    "unreadable_csv": _l("The CSV file cannot be read. Save it again as .csv (UTF-8) or .xlsx."),
+    **FILE_ERROR_TEXT,
 }
 REASON_LABELS = {
     "missing_name": _l("The institution's name is missing"),
@@ -144,20 +143,9 @@ def add_delegate(slug: str, invite_token: str):
         if form.website.data:
             error = DELEGATION_ERRORS["invalid"]
         elif form.validate():
-            try:
-                result = service.add_delegate(db.session, event, institution, _delegate_data(form))
-                questions.save_answers(db.session, result.participant, form.questions, form)
-                _queue_delegate_mail(result)
-                db.session.flush()  # a duplicate shows here, while the route can still answer
-            except (service.DelegationError, registration.RegistrationError) as exc:
-                db.session.rollback()
-                error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
-                if exc.code == "duplicate_email":
-                    form.email.errors = list(form.email.errors) + [error]
-            except IntegrityError:
-                db.session.rollback()
-                error = DELEGATION_ERRORS["duplicate_email"]
-            else:
+            result, error = _save_delegate(form, lambda: service.add_delegate(
+                db.session, event, institution, _delegate_data(form)), mark_email=True)
+            if result is not None:
                 flash(_("%(name)s is registered. The ticket and personal link were sent to %(email)s.",
                         name=result.participant.full_name, email=result.participant.email)
                       if result.participant.status == ParticipantStatus.REGISTERED else
@@ -169,6 +157,28 @@ def add_delegate(slug: str, invite_token: str):
             error = DELEGATION_ERRORS["invalid"]
     context = _page_context(event, institution, invite_token)
     return render_template("delegations/delegate_form.html", form=form, error=error, replacing=None, **context)
+
+
+def _save_delegate(form, save: Callable[[], registration.Registered],
+                   mark_email: bool = False) -> tuple[registration.Registered | None, str | None]:
+    """Register the form's person through *save* (add or replace), with their answers and the mail: the
+    result, or None and the error to show (nothing kept). *mark_email*: a known duplicate address is also
+    marked on the email field."""
+    try:
+        result = save()
+        questions.save_answers(db.session, result.participant, form.questions, form)
+        _queue_delegate_mail(result)
+        db.session.flush()  # a duplicate shows here, while the route can still answer
+    except (service.DelegationError, registration.RegistrationError) as exc:
+        fail(db.session)
+        error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
+        if mark_email and exc.code == "duplicate_email":
+            form.email.errors = list(form.email.errors) + [error]
+        return None, error
+    except IntegrityError:
+        fail(db.session)
+        return None, DELEGATION_ERRORS["duplicate_email"]
+    return result, None
 
 
 def _status_text(status: str) -> str:
@@ -193,18 +203,9 @@ def replace_delegate(slug: str, invite_token: str, public_id: str):
     error = None if service.substitution_open(event) else DELEGATION_ERRORS["deadline_passed"]
     if form.is_submitted() and error is None:
         if not form.website.data and form.validate():
-            try:
-                result = service.replace_delegate(db.session, event, institution, old, _delegate_data(form))
-                questions.save_answers(db.session, result.participant, form.questions, form)
-                _queue_delegate_mail(result)
-                db.session.flush()  # a duplicate shows here, while the route can still answer
-            except (service.DelegationError, registration.RegistrationError) as exc:
-                db.session.rollback()
-                error = DELEGATION_ERRORS.get(exc.code, DELEGATION_ERRORS["invalid"])
-            except IntegrityError:
-                db.session.rollback()
-                error = DELEGATION_ERRORS["duplicate_email"]
-            else:
+            result, error = _save_delegate(form, lambda: service.replace_delegate(
+                db.session, event, institution, old, _delegate_data(form)))
+            if result is not None:
                 flash(_("%(new)s replaces %(old)s. %(old)s's ticket no longer works; the new ticket and personal "
                         "link were sent to %(email)s.", new=result.participant.full_name, old=old.full_name,
                         email=result.participant.email), "success")
@@ -226,7 +227,7 @@ def free_seat(slug: str, invite_token: str, public_id: str):
         try:
             promoted = service.free_seat(db.session, event, institution, person)
         except service.DelegationError as exc:
-            db.session.rollback()
+            fail(db.session)
             error = DELEGATION_ERRORS[exc.code]
         else:
             for person_promoted in promoted:
@@ -256,7 +257,7 @@ def delegate_travel(slug: str, invite_token: str, public_id: str):
                     "institution_id": institution.id, "contact_name": institution.contact_name,
                     "contact_email": institution.contact_email})
             except travel.TravelError as exc:
-                db.session.rollback()
+                fail(db.session)
                 flash(travel_error_text(exc.code, **exc.detail), "error")
             else:
                 flash(_("Travel saved for %(name)s.", name=person.full_name), "success")
@@ -350,9 +351,7 @@ def edit(slug: str, institution_id: int | None = None):
     event = get_event_or_404(slug)
     institution = None
     if institution_id is not None:
-        institution = service.get_institution(db.session, event, institution_id)
-        if institution is None:
-            abort(404)
+        institution = _staff_institution_or_404(event, institution_id)
     form = InstitutionForm(obj=institution)
     if form.validate_on_submit():
         data = {name: form[name].data for name in service.INSTITUTION_FIELDS}
@@ -360,7 +359,7 @@ def edit(slug: str, institution_id: int | None = None):
             institution = service.save_institution(db.session, event, data, current_user, institution)
             db.session.flush()  # a duplicate shows here, while the route can still answer
         except service.DelegationError:
-            db.session.rollback()
+            fail(db.session)
             form.name.errors = list(form.name.errors) + [_("Another institution of this event has this name.")]
         else:
             flash(_("Saved."), "success")
@@ -375,14 +374,19 @@ def edit(slug: str, institution_id: int | None = None):
                            invitation=invitation, delegates=people)
 
 
+def _staff_institution_or_404(event: Event, institution_id: int) -> Institution:
+    institution = service.get_institution(db.session, event, institution_id)
+    if institution is None:
+        abort(404)
+    return institution
+
+
 @staff.route("/events/<slug>/delegations/<int:institution_id>/invite", methods=["POST"])
 @organizer_required
 def invite(slug: str, institution_id: int):
     """Make the invitation link, or a new one (the old link stops working)."""
     event = get_event_or_404(slug)
-    institution = service.get_institution(db.session, event, institution_id)
-    if institution is None:
-        abort(404)
+    institution = _staff_institution_or_404(event, institution_id)
     had_link = institution.invite_nonce is not None
     service.issue_invitation(db.session, institution, current_app.config["SECRET_KEY"], current_user)
     flash(_("A new link was made: the old link no longer works. Send the new one.") if had_link
@@ -395,9 +399,7 @@ def invite(slug: str, institution_id: int):
 def send_invitation(slug: str, institution_id: int):
     """Queue the invitation (or, once delegates are registered, a reminder) to the contact's email."""
     event = get_event_or_404(slug)
-    institution = service.get_institution(db.session, event, institution_id)
-    if institution is None:
-        abort(404)
+    institution = _staff_institution_or_404(event, institution_id)
     sent = _send(event, [institution])
     flash(_("The message is in the outbox for %(email)s.", email=institution.contact_email) if sent
           else _("This institution has no contact email."), "success" if sent else "error")

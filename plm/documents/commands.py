@@ -132,7 +132,7 @@ def certificates_command(slug: str, path: str, session_id: int | None, processes
     commit_unit(db.session)
     with _Bar(len(certs), "Certificates") as bar:
         pdf = service.render_certificate_pdf(event, certs, upload_folder=current_app.config["UPLOAD_FOLDER"],
-                                             progress=bar, processes=processes)
+                                             progress=bar, processes=processes, session=db.session)
     _write(path, pdf)
     not_eligible = len(rows) - sum(1 for r in rows if r.eligibility.eligible)
     click.echo(f"Wrote {len(certs)} certificates to {path} ({not_eligible} not eligible).")

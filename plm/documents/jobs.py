@@ -47,7 +47,8 @@ def _certificates(app: Flask, session: Session, job: Job, event: Event, processe
     session.commit()  # serials are issued before the long render: no write lock held meanwhile
     set_total(session, job_id, len(certs))
     return service.render_certificate_pdf(event, certs, upload_folder=app.config["UPLOAD_FOLDER"],
-                                          progress=progress_reporter(session, job_id), processes=processes)
+                                          progress=progress_reporter(session, job_id), processes=processes,
+                                          session=session)
 
 
 # Organizers print badges at the desk: every badge job is theirs to follow; certificates stay with their owner.

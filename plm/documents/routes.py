@@ -41,6 +41,7 @@ from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db, limiter
 from plm.labels import PARTICIPANT_ROLE_LABELS, STATUS_LABELS
 from plm.models import Event, EventSession, Job, Participant
+from plm.transactions import change_and_redirect
 from plm.vocabulary import JobStatus, ParticipantRole, ParticipantStatus, Role
 
 bp = Blueprint("documents", __name__)
@@ -332,22 +333,15 @@ def issue_certificate(slug: str, public_id: str):
     return redirect(url_for("documents.staff_certificate_pdf", slug=slug, public_id=participant.public_id), 303)
 
 
-def _back(slug: str):
-    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/staff/")
-                    else url_for("documents.certificates", slug=slug))
+def _back_url(slug: str) -> str:
+    return request.form.get("next") if (request.form.get("next") or "").startswith("/staff/") \
+        else url_for("documents.certificates", slug=slug)
 
 
 def _decide(slug: str, decision: Callable[[], str]):
     """Run an admin's decision on a certificate: commit it and flash the message it returns, or roll back
     and flash why it was refused; either way back to the list."""
-    try:
-        message = decision()
-    except service.DocumentError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code), "error")
-        return _back(slug)
-    flash(message, "success")
-    return _back(slug)
+    return change_and_redirect(decision, service.DocumentError, lambda exc: error_text(exc.code), _back_url(slug))
 
 
 @bp.route("/staff/events/<slug>/certificates/<public_id>/override", methods=["POST"])
@@ -358,7 +352,7 @@ def certificate_override(slug: str, public_id: str):
     form = OverrideForm()
     if not form.validate_on_submit():
         flash(_("Give a reason of at most 500 characters."), "error")
-        return _back(slug)
+        return redirect(_back_url(slug))
     value = {"rule": None, "yes": True, "no": False}[form.decision.data]
 
     def override() -> str:

@@ -26,6 +26,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from plm import qr_masks
 from plm.documents.data import BadgeData, CertificateData, EventInfo, Signatory, _valid_hex
 from plm.models import (
     Certificate,
@@ -191,6 +192,7 @@ def render_badge_pdf(session: Session, event: Event, people: list[Participant], 
     info = event_info(event, upload_folder, lang="id")
     items = [badge_data(secret, p) for p in people]
     ids = [p.id for p in people]
+    qr_masks.prepare(session, (item.ticket_code for item in items), keep=True, processes=processes)
     pdf = render_badges(info, items, layout, progress=progress, processes=processes)
     if mark_printed:
         mark_badges_printed(session, ids)
@@ -612,9 +614,14 @@ def issued_certificate(event: Event, participant: Participant, eligibility: Elig
 
 
 def render_certificate_pdf(event: Event, certs: list[CertificateData], *, upload_folder: str,
-                           progress: Callable[[int, int], None] | None = None, processes: int = 1) -> bytes:
+                           progress: Callable[[int, int], None] | None = None, processes: int = 1,
+                           session: Session | None = None) -> bytes:
+    """The certificates as one PDF. With *session* (a batch: the job, the CLI) their QR masks are looked up and
+    kept (plm.qr_masks); a single certificate a request shows is encoded as it is."""
     from plm.documents.certificates import render_certificates
 
+    if session is not None:
+        qr_masks.prepare(session, (c.verify_url for c in certs), keep=True, processes=processes)
     return render_certificates(event_info(event, upload_folder), signatories_of(event, upload_folder), certs,
                                progress=progress, processes=processes)
 

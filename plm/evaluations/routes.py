@@ -26,6 +26,7 @@ from plm.links import absolute_url
 from plm.models import Event, EventSession, Participant
 from plm.qr import qr_svg
 from plm.registration.mails import whatsapp_link
+from plm.transactions import fail
 from plm.vocabulary import NON_PROGRAMME_KINDS, Role
 
 bp = Blueprint("evaluations", __name__, url_prefix="/staff/events/<slug>/evaluations")
@@ -156,7 +157,7 @@ def edit(slug: str, form_id: int):
         try:
             service.update_questionnaire(db.session, form, data, questions, user=current_user)
         except service.EvaluationError as exc:
-            db.session.rollback()
+            fail(db.session)
             flash(error_text(exc.code), "error")
         else:
             flash(_("The form is saved."), "success")
@@ -325,7 +326,7 @@ def _take_answers(event: Event, form: Questionnaire, participant: Participant, a
     try:
         outcome = service.submit(db.session, form, participant, raw)
     except service.EvaluationError as exc:
-        db.session.rollback()
+        fail(db.session)
         return _answer_page(event, form, participant, action, token=token, error=error_text(exc.code),
                             given=_given(form), status=422)
     _remember(event, participant)

@@ -220,6 +220,29 @@ def run_module(module: str, *args: str, input, timeout: float, text: bool = Fals
                           env=env, capture_output=True, timeout=timeout)
 
 
+def renders_in_child(app: Flask, prefix: str) -> bool:
+    """Whether a PDF a request waits for renders in a child process: yes unless <PREFIX>_RENDER_CHILD is
+    false; under TESTING only when it is true."""
+    setting = app.config.get(f"{prefix}_RENDER_CHILD")
+    return (not app.testing) if setting is None else bool(setting)
+
+
+def pdf_from_child(app: Flask, module: str, request: dict, prefix: str, what: str) -> bytes | None:
+    """The PDF `python -m module` writes for *request* (sent as JSON with the app's config, on stdin), within
+    <PREFIX>_RENDER_TIMEOUT seconds; None (and a log line naming *what*) if it did not make one. The request
+    thread only waits, the GIL released, while the child renders."""
+    body = json.dumps({"config": plain_config(app), **request})
+    try:
+        proc = run_module(module, input=body.encode(), timeout=float(app.config.get(f"{prefix}_RENDER_TIMEOUT", 300)))
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.error("%s: render child failed: %s", what, exc)
+        return None
+    if proc.returncode != 0 or not proc.stdout.startswith(b"%PDF"):
+        log.error("%s: render child exited with %s: %s", what, proc.returncode, proc.stderr[-2000:])
+        return None
+    return proc.stdout
+
+
 def _fork_server() -> multiprocessing.context.BaseContext:
     """multiprocessing's "forkserver" context, its server preloaded with plm.jobs.preload (started on first use)."""
     context = multiprocessing.get_context("forkserver")

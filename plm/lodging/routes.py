@@ -3,9 +3,8 @@ the rooming list downloads. Organisers only (admins pass)."""
 
 from __future__ import annotations
 
-import json
 import logging
-import subprocess
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -19,6 +18,7 @@ from plm.auth.decorators import role_required
 from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
+from plm.jobs import pdf_from_child, renders_in_child
 from plm.lodging import service
 from plm.lodging.allocation import ConflictKind, Unassigned
 from plm.lodging.forms import (
@@ -33,6 +33,7 @@ from plm.lodging.forms import (
 )
 from plm.lodging.models import Hotel, HotelRoom, RoomingMode
 from plm.lodging.rooming import rooming_pdf, rooming_xlsx
+from plm.transactions import fail, fail_and_redirect
 
 log = logging.getLogger(__name__)
 bp = Blueprint("lodging", __name__, url_prefix="/staff/events/<slug>/lodging")
@@ -129,6 +130,7 @@ def add_room(slug: str, hotel_id: int):
         try:
             room = service.save_room(db.session, event, hotel, form.data, user=current_user)
         except service.LodgingError as exc:
+            fail(db.session)
             flash(error_text(str(exc)), "error")
         else:
             flash(_("Room %(number)s saved.", number=room.number), "success")
@@ -169,9 +171,7 @@ def room(slug: str, hotel_room_id: int):
         try:
             service.save_room(db.session, event, room.hotel, form.data, room, user=current_user)
         except service.LodgingError as exc:
-            db.session.rollback()
-            flash(error_text(str(exc)), "error")
-            return redirect(url_for("lodging.room", slug=slug, hotel_room_id=hotel_room_id))
+            return fail_and_redirect(error_text(str(exc)), url_for("lodging.room", slug=slug, hotel_room_id=hotel_room_id))
         flash(_("Room %(number)s saved.", number=room.number), "success")
         return redirect(url_for("lodging.hotel", slug=slug, hotel_id=room.hotel_id) + "#rooms")
     return render_template("lodging/room.html", event=event, room=room, form=form)
@@ -250,9 +250,7 @@ def apply_allocation(slug: str):
     try:
         result = service.apply_suggestion(db.session, event, form.mode.data, user=current_user)
     except IntegrityError:  # another organiser applied or moved at the same moment
-        db.session.rollback()
-        flash(_("Someone else changed the rooms at the same moment. Look again and retry."), "error")
-        return redirect(url_for("lodging.allocation", slug=slug))
+        return fail_and_redirect(_("Someone else changed the rooms at the same moment. Look again and retry."), url_for("lodging.allocation", slug=slug))
     flash(_("Rooms assigned: %(assigned)s people; %(left)s without a room.", assigned=len(result.rooms),
             left=len(result.unassigned) - sum(1 for r in result.unassigned.values() if r is Unassigned.NO_NIGHTS)),
           "success")
@@ -268,50 +266,46 @@ def _after_change(slug: str, event):
     return redirect(url_for("lodging.allocation", slug=slug) + "#rooms")
 
 
+def _manual_change(slug: str, event, change: Callable[[], object]):
+    """A change made by hand on the allocation page: saved (with a word on conflicts), or refused whole."""
+    back = url_for("lodging.allocation", slug=slug) + "#manual"
+    try:
+        change()
+    except IntegrityError:  # another organiser moved someone at the same moment
+        return fail_and_redirect(_("Someone else changed the rooms at the same moment. Look again and retry."), back)
+    except service.LodgingError as exc:
+        return fail_and_redirect(error_text(str(exc)), back)
+    return _after_change(slug, event)
+
+
 @bp.route("/assignments/move", methods=["POST"])
 @organizer_required
 def move(slug: str):
     event = get_event_or_404(slug)
     room = service.get_room(db.session, event, request.form.get("room", type=int) or 0)
-    try:
+
+    def change():
         if room is None:
             raise service.LodgingError("not_found")
         service.move(db.session, event, request.form.get("person", ""), room, user=current_user)
-    except IntegrityError:
-        db.session.rollback()
-        flash(_("Someone else changed the rooms at the same moment. Look again and retry."), "error")
-        return redirect(url_for("lodging.allocation", slug=slug) + "#manual")
-    except service.LodgingError as exc:
-        db.session.rollback()
-        flash(error_text(str(exc)), "error")
-        return redirect(url_for("lodging.allocation", slug=slug) + "#manual")
-    return _after_change(slug, event)
+
+    return _manual_change(slug, event, change)
 
 
 @bp.route("/assignments/swap", methods=["POST"])
 @organizer_required
 def swap(slug: str):
     event = get_event_or_404(slug)
-    try:
-        service.swap(db.session, event, request.form.get("first", ""), request.form.get("second", ""), user=current_user)
-    except service.LodgingError as exc:
-        db.session.rollback()
-        flash(error_text(str(exc)), "error")
-        return redirect(url_for("lodging.allocation", slug=slug) + "#manual")
-    return _after_change(slug, event)
+    return _manual_change(slug, event, lambda: service.swap(
+        db.session, event, request.form.get("first", ""), request.form.get("second", ""), user=current_user))
 
 
 @bp.route("/assignments/unassign", methods=["POST"])
 @organizer_required
 def unassign(slug: str):
     event = get_event_or_404(slug)
-    try:
-        service.unassign(db.session, event, request.form.get("person", ""), user=current_user)
-    except service.LodgingError as exc:
-        db.session.rollback()
-        flash(error_text(str(exc)), "error")
-        return redirect(url_for("lodging.allocation", slug=slug) + "#manual")
-    return _after_change(slug, event)
+    return _manual_change(slug, event, lambda: service.unassign(
+        db.session, event, request.form.get("person", ""), user=current_user))
 
 
 @bp.route("/publish", methods=["POST"])
@@ -333,7 +327,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @organizer_required
 def rooming_list_pdf(slug: str):
     event = get_event_or_404(slug)
-    if _render_in_child():
+    if renders_in_child(current_app, "LODGING"):
         body = _render_pdf_in_child(event)
         if body is None:
             return error_response(503, detail=_("The rooming list could not be made just now. Try again."))
@@ -343,27 +337,9 @@ def rooming_list_pdf(slug: str):
     return _download(body, "application/pdf", f"rooming-{event.slug}.pdf")
 
 
-def _render_in_child() -> bool:
-    """The PDF renders in a child process unless LODGING_RENDER_CHILD is false; under TESTING only when true."""
-    setting = current_app.config.get("LODGING_RENDER_CHILD")
-    return (not current_app.testing) if setting is None else bool(setting)
-
-
 def _render_pdf_in_child(event) -> bytes | None:
-    """This request thread only waits (GIL released) while a child process renders the list."""
-    from plm.jobs import plain_config, run_module
-
-    body = json.dumps({"config": plain_config(current_app), "event": event.id, "lang": str(get_locale() or "id")})
-    try:
-        proc = run_module("plm.lodging.render_child", input=body.encode(),
-                          timeout=float(current_app.config.get("LODGING_RENDER_TIMEOUT", 300)))
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        log.error("rooming list: render child failed: %s", exc)
-        return None
-    if proc.returncode != 0 or not proc.stdout.startswith(b"%PDF"):
-        log.error("rooming list: render child exited with %s: %s", proc.returncode, proc.stderr[-2000:])
-        return None
-    return proc.stdout
+    return pdf_from_child(current_app, "plm.lodging.render_child", {"event": event.id, "lang": str(get_locale() or "id")},
+                          "LODGING", "rooming list")
 
 
 @bp.route("/rooming.xlsx")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +23,18 @@ from plm.models import CheckIn, Event, Participant, User, audit
 from plm.pdf.fonts import PRINTED_LENGTHS, unprintable
 from plm.questions import service as questions
 from plm.registration.service import clean_data, find_province, normalize_phone
-from plm.spreadsheets import UnreadableSpreadsheet, csv_reader, csv_rows, decode_text, is_xlsx, xlsx_rows
+from plm.spreadsheets import (
+    ImportPlan,
+    RowIssue,
+    UnreadableSpreadsheet,
+    cell_text,
+    csv_reader,
+    csv_rows,
+    decode_text,
+    header_key,
+    is_xlsx,
+    xlsx_rows,
+)
 from plm.text import clean_line
 from plm.vocabulary import InstitutionType, ParticipantRole, ParticipantStatus, RegistrationSource
 
@@ -54,33 +64,6 @@ MAX_ROWS = 20000
 class ImportFileError(ValueError):
     """The file cannot be read at all: str(exc) is a code (empty, missing_columns, unsupported_format, and
     plm.spreadsheets' unreadable_xlsx, too_large, too_many_rows, too_many_columns, field_too_long, unreadable_csv)."""
-
-
-@dataclass
-class RowIssue:
-    row: int  # 1-based line in the file, header is row 1
-    column: str
-    reason: str  # code: missing_name, bad_email, missing_email, unknown_province, bad_phone, duplicate_in_file, ...
-    value: str = ""
-    other_row: int | None = None  # duplicate_in_file: the earlier row with the same email
-
-
-@dataclass
-class ImportPlan:
-    to_add: list[dict] = field(default_factory=list)
-    to_update: list[dict] = field(default_factory=list)  # each has "_participant_id" and "_changes"
-    refused: list[RowIssue] = field(default_factory=list)
-    unchanged: int = 0
-    total_rows: int = 0
-    ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def refused_rows(self) -> int:
-        return len({issue.row for issue in self.refused})
-
-    def summary(self) -> dict[str, int]:
-        return {"rows": self.total_rows, "add": len(self.to_add), "update": len(self.to_update),
-                "unchanged": self.unchanged, "refused": self.refused_rows}
 
 
 REASON_TEXT = {
@@ -127,25 +110,6 @@ def read_rows(data: bytes, filename: str) -> list[list[Any]]:
         return list(csv_rows(csv_reader(decode_text(data)), max_rows=MAX_ROWS + 1))
     except UnreadableSpreadsheet as exc:
         raise ImportFileError(str(exc)) from exc
-
-
-def _header_key(value: Any) -> str:
-    text = clean_line(value).casefold().replace("_", " ")
-    text = text.lstrip("\ufeff")
-    if text.replace(" ", "_") in COLUMNS:
-        return text.replace(" ", "_")
-    return HEADER_ALIASES.get(text, "")
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = clean_line(value)
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:  # our own export's neutralising quote
-        text = text[1:]
-    return text
 
 
 def parse_date(value: Any, tz_name: str) -> datetime | None:
@@ -206,19 +170,19 @@ def _choice(value: str, choices: Iterable[str], words: dict[str, str]) -> str | 
 
 def plan_import(session: Session, event: Event, data: bytes, filename: str) -> ImportPlan:
     rows = read_rows(data, filename)
-    rows = [row for row in rows if any(_cell_text(cell) for cell in row)] if rows else []
+    rows = [row for row in rows if any(cell_text(cell) for cell in row)] if rows else []
     if not rows:
         raise ImportFileError("empty")
     if len(rows) - 1 > MAX_ROWS:
         raise ImportFileError("too_many_rows")
-    header = [_header_key(cell) for cell in rows[0]]
+    header = [header_key(cell, COLUMNS, HEADER_ALIASES) for cell in rows[0]]
     if "full_name" not in header or "email" not in header:
         raise ImportFileError("missing_columns")
     # The event's own questions: a column headed with a question's key or label (either language).
     event_questions, answer_table = questions.answer_table(session, event.id)
     question_columns = {}
     for position, (cell, key) in enumerate(zip(rows[0], header, strict=False)):
-        question = None if key else questions.match_header(event_questions, _cell_text(cell))
+        question = None if key else questions.match_header(event_questions, cell_text(cell))
         if question is not None and question.id not in {q.id for q in question_columns.values()}:
             question_columns[position] = question
     plan = ImportPlan(ignored_columns=[clean_line(c) for i, (c, k) in enumerate(zip(rows[0], header, strict=False))
@@ -230,7 +194,7 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
         plan.total_rows += 1
         cells = {key: row[i] if i < len(row) else None for i, key in enumerate(header) if key}
         issues: list[RowIssue] = []
-        values: dict[str, Any] = {key: _cell_text(cells.get(key)) for key in IMPORTED_FIELDS if key in cells}
+        values: dict[str, Any] = {key: cell_text(cells.get(key)) for key in IMPORTED_FIELDS if key in cells}
         if not values.get("full_name"):
             issues.append(RowIssue(index, "full_name", "missing_name"))
         for key, limit in PRINTED_LENGTHS.items():  # printed on badges and certificates: the forms' rule
@@ -276,7 +240,7 @@ def plan_import(session: Session, event: Event, data: bytes, filename: str) -> I
             try:
                 registered_at = parse_date(cells["registered_at"], event.timezone)
             except (ValueError, OverflowError):
-                issues.append(RowIssue(index, "registered_at", "bad_date", _cell_text(cells["registered_at"])))
+                issues.append(RowIssue(index, "registered_at", "bad_date", cell_text(cells["registered_at"])))
         answers = _row_answers(index, row, question_columns, issues)
         key = email.lower()
         if email and key in seen and not any(i.column == "email" for i in issues):
@@ -319,7 +283,7 @@ def _row_answers(index: int, row: list[Any], question_columns: dict[int, Any], i
         try:
             value = questions.clean_answer(question, cell)
         except questions.AnswerError as exc:
-            issues.append(RowIssue(index, question.key, str(exc), _cell_text(raw)[:40]))
+            issues.append(RowIssue(index, question.key, str(exc), cell_text(raw)[:40]))
             continue
         if value is not None:
             answers[question.key] = value

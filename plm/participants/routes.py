@@ -39,6 +39,8 @@ from plm.registration import mails
 from plm.registration import service as registration
 from plm.registration.forms import StaffParticipantForm, WalkInForm
 from plm.registration.ticket import ticket_code, ticket_pdf, ticket_svg
+from plm.spreadsheets import FILE_ERROR_TEXT
+from plm.transactions import fail
 from plm.vocabulary import InstitutionType, MailStatus, ParticipantRole, ParticipantStatus, Role
 
 bp = Blueprint("participants", __name__, url_prefix="/staff")
@@ -49,12 +51,7 @@ IMPORT_ERRORS = {
     "empty": _l("The file is empty."),
     "missing_columns": _l("The first row must name the columns: a name column (headed “nama” or “nama lengkap”) and an “email” column are required."),
     "too_many_rows": _l("The file has too many rows (at most 20,000)."),
-    "unreadable_xlsx": _l("The Excel file cannot be read. Save it again as .xlsx or .csv."),
-    "unsupported_format": _l("Old .xls and .ods files are not supported. Save the file as .xlsx or .csv."),
-    "too_large": _l("The Excel file is too large once unpacked. Save it again as .csv, or split it."),
-    "too_many_columns": _l("The file has too many columns (at most 100)."),
-    "field_too_long": _l("One cell of the file is far too long (over 64,000 characters). Check the file."),
-    "unreadable_csv": _l("The CSV file cannot be read. Save it again as .csv (UTF-8) or .xlsx."),
+    **FILE_ERROR_TEXT,
 }
 REASON_LABELS = {
     "missing_name": _l("Full name is missing"),
@@ -133,7 +130,7 @@ def participant_detail(slug: str, public_id: str):
                     certificates.review_after_role_change(db.session, event, participant, before_role, current_user)
                 db.session.flush()  # a duplicate shows here, while the route can still answer
             except (registration.RegistrationError, IntegrityError):
-                db.session.rollback()
+                fail(db.session)
                 changes = None
                 form.email.errors = list(form.email.errors) + [_("Another participant of this event already uses this address.")]
         if changes is not None:
@@ -240,7 +237,7 @@ def walk_in(slug: str):
             mails.queue_ticket_mail(db.session, participant, "confirmation", token)
             db.session.flush()  # a duplicate shows here, while the route can still answer
         except (registration.RegistrationError, IntegrityError):
-            db.session.rollback()
+            fail(db.session)
             form.email.errors = list(form.email.errors) + [_("This email address is already registered for this event.")]
         else:
             checkpoint = form.checkpoint.data or ""

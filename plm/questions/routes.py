@@ -19,6 +19,7 @@ from plm.questions.forms import (
     QuestionForm,
     current_lang,
 )
+from plm.transactions import fail, fail_and_redirect
 from plm.vocabulary import Role
 
 bp = Blueprint("questions", __name__, url_prefix="/staff")
@@ -52,7 +53,7 @@ def editor(slug: str):
         try:
             question = service.add_question(db.session, event.id, form.data_for_service(), current_user)
         except service.QuestionError as exc:
-            db.session.rollback()
+            fail(db.session)
             code = str(exc)
             target = form.key if code in ("bad_key", "duplicate_key", "reserved_key") else form.kind
             if code in ("no_choices", "duplicate_choice"):
@@ -73,9 +74,7 @@ def add_preset(slug: str):
     try:
         question = service.add_preset(db.session, event.id, key, current_user)
     except service.QuestionError as exc:
-        db.session.rollback()
-        flash(str(QUESTION_ERRORS[str(exc)]), "error")
-        return redirect(url_for("questions.editor", slug=slug))
+        return fail_and_redirect(str(QUESTION_ERRORS[str(exc)]), url_for("questions.editor", slug=slug))
     db.session.flush()
     flash(_("Question added: %(label)s.", label=question.label(current_lang())), "success")
     return redirect(url_for("questions.editor", slug=slug) + f"#question-{question.id}")
@@ -95,7 +94,7 @@ def edit(slug: str, question_id: int):
         try:
             changes = service.update_question(db.session, question, form.data_for_service(), current_user)
         except service.QuestionError as exc:
-            db.session.rollback()
+            fail(db.session)
             error = str(QUESTION_ERRORS[str(exc)])
             target = form.key if str(exc) in ("bad_key", "duplicate_key", "reserved_key") else form.kind
             if str(exc) in ("no_choices", "duplicate_choice"):

@@ -38,6 +38,7 @@ from plm.registration.forms import (
     registration_form,
 )
 from plm.registration.ticket import ticket_code, ticket_pdf, ticket_png, ticket_svg
+from plm.transactions import fail
 from plm.vocabulary import ParticipantStatus, RegistrationSource
 
 bp = Blueprint("registration", __name__)
@@ -149,12 +150,12 @@ def register(slug: str):
                 mails.queue_ticket_mail(db.session, result.participant, kind, result.token)
                 db.session.flush()  # a duplicate shows here, while the route can still answer
             except service.RegistrationError as exc:
-                db.session.rollback()
+                fail(db.session)
                 if exc.code != "duplicate_email":
                     raise
                 duplicate = True
             except IntegrityError:  # the same address sent twice at the same moment
-                db.session.rollback()
+                fail(db.session)
                 duplicate = True
             else:
                 g.plm_registration_done = True
@@ -333,7 +334,7 @@ def confirm_email(slug: str, signed: str):
         service.update_details(db.session, participant, {"email": payload["new"]}, allow_email=True)
         db.session.flush()  # a duplicate shows here, while the route can still answer
     except (service.RegistrationError, IntegrityError):
-        db.session.rollback()
+        fail(db.session)
         return render_template("registration/message.html", event=event, title=_("Address already registered"),
                                message=_("Another registration for this event already uses this address.")), 409
     return render_template("registration/message.html", event=event, title=_("Email address changed"),

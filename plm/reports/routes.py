@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import subprocess
 
 from flask import Blueprint, Response, current_app, render_template
 from flask_babel import get_locale
@@ -14,6 +12,7 @@ from plm.auth.decorators import role_required
 from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
+from plm.jobs import pdf_from_child, renders_in_child
 from plm.models import Event
 from plm.reports import service
 from plm.reports.pdf import charts, decimal, percent
@@ -49,7 +48,7 @@ def index(slug: str):
 @organizer_required
 def pdf(slug: str):
     event = get_event_or_404(slug)
-    if _render_in_child():
+    if renders_in_child(current_app, "REPORT"):
         body = _render_pdf_in_child(event)
         if body is None:
             return error_response(503, detail=_("The report could not be made just now. Try again."))
@@ -72,24 +71,6 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 
 
-def _render_in_child() -> bool:
-    """The PDF renders in a child process unless REPORT_RENDER_CHILD is false; under TESTING only when true."""
-    setting = current_app.config.get("REPORT_RENDER_CHILD")
-    return (not current_app.testing) if setting is None else bool(setting)
-
-
 def _render_pdf_in_child(event: Event) -> bytes | None:
-    """This request thread only waits (GIL released) while a child process renders the report."""
-    from plm.jobs import plain_config, run_module
-
-    body = json.dumps({"config": plain_config(current_app), "event": event.id, "lang": _lang()})
-    try:
-        proc = run_module("plm.reports.render_child", input=body.encode(),
-                          timeout=float(current_app.config.get("REPORT_RENDER_TIMEOUT", 300)))
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        log.error("report: render child failed: %s", exc)
-        return None
-    if proc.returncode != 0 or not proc.stdout.startswith(b"%PDF"):
-        log.error("report: render child exited with %s: %s", proc.returncode, proc.stderr[-2000:])
-        return None
-    return proc.stdout
+    return pdf_from_child(current_app, "plm.reports.render_child", {"event": event.id, "lang": _lang()}, "REPORT",
+                          "report")

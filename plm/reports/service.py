@@ -49,12 +49,9 @@ NO_PROVINCE = N_("Not given")
 _YEAR_SUFFIX = re.compile(r"[-_]?(19|20)\d{2}$")
 
 
-@dataclass(frozen=True)
-class Row:
-    """One line of a "by ..." table."""
+class _Turnout:
+    """Who of the registered came: for a "by ..." line and for the whole report."""
 
-    key: str
-    label: str
     registered: int
     attended: int
 
@@ -65,6 +62,16 @@ class Row:
     @property
     def percent(self) -> float | None:
         return round(100 * self.attended / self.registered, 1) if self.registered else None
+
+
+@dataclass(frozen=True)
+class Row(_Turnout):
+    """One line of a "by ..." table."""
+
+    key: str
+    label: str
+    registered: int
+    attended: int
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,7 @@ class Certificates:
 
 
 @dataclass
-class Report:
+class Report(_Turnout):
     lang: str
     slug: str
     event_name: str
@@ -158,14 +165,6 @@ class Report:
     gains: Any = None
     evaluation_rows: list[EvaluationRow] = field(default_factory=list)
     evaluation_questions: list[QuestionRow] = field(default_factory=list)
-
-    @property
-    def no_shows(self) -> int:
-        return self.registered - self.attended
-
-    @property
-    def percent(self) -> float | None:
-        return round(100 * self.attended / self.registered, 1) if self.registered else None
 
     @property
     def gains_in_detail(self) -> list[Any]:
@@ -237,26 +236,26 @@ def _programme_sessions(event_id: int):
                 EventSession.kind.not_in(NON_PROGRAMME_KINDS))
 
 
-def day_rows(session: Session, event: Event, lang: str) -> list[DayRow]:
-    """Check-ins of registered participants at each day's door checkpoint."""
-    counts = dict(session.execute(
-        select(Checkpoint.day, func.count(CheckIn.id))
+def _registered_checkins_by(session: Session, event: Event, kind: str, column) -> dict:
+    """Check-ins of registered participants at the event's checkpoints of *kind*, counted by *column*."""
+    return dict(session.execute(
+        select(column, func.count(CheckIn.id))
         .join(CheckIn, CheckIn.checkpoint_id == Checkpoint.id)
         .join(Participant, Participant.id == CheckIn.participant_id)
-        .where(Checkpoint.event_id == event.id, Checkpoint.kind == "day", Participant.status == "registered")
-        .group_by(Checkpoint.day)).all())
+        .where(Checkpoint.event_id == event.id, Checkpoint.kind == kind, Participant.status == "registered")
+        .group_by(column)).all())
+
+
+def day_rows(session: Session, event: Event, lang: str) -> list[DayRow]:
+    """Check-ins of registered participants at each day's door checkpoint."""
+    counts = _registered_checkins_by(session, event, "day", Checkpoint.day)
     return [DayRow(n, day, format_date(day, "EEE d MMM", locale=lang), counts.get(day, 0))
             for n, day in enumerate(event.days, start=1)]
 
 
 def session_rows(session: Session, event: Event, lang: str) -> list[SessionRow]:
     """Every programme session (breaks and the registration desk left out) with its check-ins."""
-    checked = dict(session.execute(
-        select(Checkpoint.session_id, func.count(CheckIn.id))
-        .join(CheckIn, CheckIn.checkpoint_id == Checkpoint.id)
-        .join(Participant, Participant.id == CheckIn.participant_id)
-        .where(Checkpoint.event_id == event.id, Checkpoint.kind == "session", Participant.status == "registered")
-        .group_by(Checkpoint.session_id)).all())
+    checked = _registered_checkins_by(session, event, "session", Checkpoint.session_id)
     signups = dict(session.execute(
         select(SessionSignup.session_id, func.count(SessionSignup.id))
         .join(EventSession, EventSession.id == SessionSignup.session_id)

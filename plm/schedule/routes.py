@@ -32,6 +32,7 @@ from plm.labels import SESSION_KIND_LABELS
 from plm.models import Event, EventSession, Room, Track, utcnow
 from plm.schedule import csvio, ical, pdf, service
 from plm.schedule.forms import ConfirmForm, ImportForm, RoomForm, SessionForm, TrackForm
+from plm.transactions import fail, fail_and_redirect
 from plm.vocabulary import Role
 
 bp = Blueprint("schedule", __name__)
@@ -285,7 +286,7 @@ def sign_up(slug: str, token: str, session_id: int):
         signup = service.sign_up(db.session, event, session_id, participant)
         title = signup.session.title
     except service.SignupError as exc:
-        db.session.rollback()
+        fail(db.session)
         return _my_sessions_page(event, token, status=409, error=signup_error(exc))
     flash(_("You are signed up for “%(title)s”.", title=title), "success")
     return redirect(url_for("schedule.my_sessions", slug=slug, token=token), 303)
@@ -401,7 +402,7 @@ def _edit_session(event: Event, item: EventSession | None):
         try:
             saved = service.save_session(db.session, event, item, form.data, current_user)
         except service.ScheduleError as exc:
-            db.session.rollback()
+            fail(db.session)
             form.title.errors = list(form.title.errors) + [schedule_error(str(exc))]
         else:
             sessions = service.event_sessions(db.session, event)
@@ -450,9 +451,7 @@ def delete_session(slug: str, session_id: int):
         try:
             service.delete_session(db.session, item, current_user)
         except service.ScheduleError as exc:
-            db.session.rollback()
-            flash(schedule_error(str(exc)), "error")
-            return redirect(url_for("schedule.edit_session", slug=slug, session_id=session_id))
+            return fail_and_redirect(schedule_error(str(exc)), url_for("schedule.edit_session", slug=slug, session_id=session_id))
         flash(_("Session deleted."), "info")
     return redirect(url_for("schedule.admin_grid", slug=slug))
 
@@ -461,15 +460,10 @@ def delete_session(slug: str, session_id: int):
 # Staff: rooms and tracks
 # ---------------------------------------------------------------------------------------------
 
-def _rooms_page(event: Event, form: RoomForm, room: Room | None, status: int = 200):
-    return render_template("schedule/rooms.html", event=event, rooms=service.rooms_of(db.session, event),
-                           form=form, room=room, confirm=ConfirmForm()), status
-
-
 @bp.route("/staff/events/<slug>/schedule/rooms", methods=["GET", "POST"])
 @admin_required
 def rooms(slug: str):
-    return _save_room(get_event_or_404(slug), None)
+    return _save_named(get_event_or_404(slug), "room", None)
 
 
 @bp.route("/staff/events/<slug>/schedule/rooms/<int:room_id>", methods=["GET", "POST"])
@@ -477,21 +471,31 @@ def rooms(slug: str):
 def edit_room(slug: str, room_id: int):
     event = get_event_or_404(slug)
     room = _of_event_or_404(Room, event, room_id)
-    return _save_room(event, room)
+    return _save_named(event, "room", room)
 
 
-def _save_room(event: Event, room: Room | None):
-    form = RoomForm(obj=room) if room is not None else RoomForm()
+#: A room and a track are both a name in a list of the event: their form, save and list, and the word once saved.
+_NAMED = {
+    "room": (RoomForm, service.save_room, service.rooms_of, lambda: _("Room saved.")),
+    "track": (TrackForm, service.save_track, service.tracks_of, lambda: _("Track saved.")),
+}
+
+
+def _save_named(event: Event, kind: str, item: Room | Track | None):
+    """The rooms or tracks page: the list, and the form that adds one or edits *item*."""
+    form_class, save, listed, saved = _NAMED[kind]
+    form = form_class(obj=item) if item is not None else form_class()
     if form.validate_on_submit():
         try:
-            service.save_room(db.session, event, room, form.data, current_user)
+            save(db.session, event, item, form.data, current_user)
         except service.ScheduleError as exc:
-            db.session.rollback()
+            fail(db.session)
             form.name.errors = list(form.name.errors) + [schedule_error(str(exc))]
         else:
-            flash(_("Room saved."), "success")
-            return redirect(url_for("schedule.rooms", slug=event.slug))
-    return _rooms_page(event, form, room, 422 if form.is_submitted() else 200)
+            flash(saved(), "success")
+            return redirect(url_for(f"schedule.{kind}s", slug=event.slug))
+    return render_template(f"schedule/{kind}s.html", event=event, form=form, confirm=ConfirmForm(),
+                           **{f"{kind}s": listed(db.session, event), kind: item}), (422 if form.is_submitted() else 200)
 
 
 @bp.route("/staff/events/<slug>/schedule/rooms/<int:room_id>/delete", methods=["POST"])
@@ -504,7 +508,7 @@ def delete_room(slug: str, room_id: int):
             service.delete_room(db.session, event, room, current_user)
             flash(_("Room deleted."), "info")
         except service.ScheduleError as exc:
-            db.session.rollback()
+            fail(db.session)
             flash(schedule_error(str(exc)), "error")
     return redirect(url_for("schedule.rooms", slug=slug))
 
@@ -512,7 +516,7 @@ def delete_room(slug: str, room_id: int):
 @bp.route("/staff/events/<slug>/schedule/tracks", methods=["GET", "POST"])
 @admin_required
 def tracks(slug: str):
-    return _save_track(get_event_or_404(slug), None)
+    return _save_named(get_event_or_404(slug), "track", None)
 
 
 @bp.route("/staff/events/<slug>/schedule/tracks/<int:track_id>", methods=["GET", "POST"])
@@ -520,22 +524,7 @@ def tracks(slug: str):
 def edit_track(slug: str, track_id: int):
     event = get_event_or_404(slug)
     track = _of_event_or_404(Track, event, track_id)
-    return _save_track(event, track)
-
-
-def _save_track(event: Event, track: Track | None):
-    form = TrackForm(obj=track) if track is not None else TrackForm()
-    if form.validate_on_submit():
-        try:
-            service.save_track(db.session, event, track, form.data, current_user)
-        except service.ScheduleError as exc:
-            db.session.rollback()
-            form.name.errors = list(form.name.errors) + [schedule_error(str(exc))]
-        else:
-            flash(_("Track saved."), "success")
-            return redirect(url_for("schedule.tracks", slug=event.slug))
-    return render_template("schedule/tracks.html", event=event, tracks=service.tracks_of(db.session, event),
-                           form=form, track=track, confirm=ConfirmForm()), (422 if form.is_submitted() else 200)
+    return _save_named(event, "track", track)
 
 
 @bp.route("/staff/events/<slug>/schedule/tracks/<int:track_id>/delete", methods=["POST"])
@@ -584,7 +573,7 @@ def import_csv(slug: str):
         else:
             report = csvio.import_schedule(db.session, event, data, current_user, dry_run=form.dry_run.data)
             if form.dry_run.data or report.header_error:
-                db.session.rollback()  # a trial run, or a file that cannot be read: the import leaves nothing
+                fail(db.session)  # a trial run, or a file that cannot be read: the import leaves nothing
     return render_template("schedule/import.html", event=event, form=form, report=report,
                            import_message=import_message, dry_run=form.dry_run.data)
 

@@ -14,6 +14,7 @@ from plm.auth.decorators import role_required
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
 from plm.models import Participant
+from plm.transactions import fail, fail_and_redirect
 from plm.travel import documents, service
 from plm.travel.errors import error_text
 from plm.travel.forms import ExportForm, ImportForm, PlanForm, SettingsForm
@@ -33,7 +34,7 @@ def _save(event, participant, form: PlanForm, by: str, back: str):
         service.save_plan(db.session, event, participant, form.to_input(event), by=by,
                           user=current_user if by == "staff" else None)
     except service.TravelError as exc:
-        db.session.rollback()
+        fail(db.session)
         flash(error_text(exc.code, **exc.detail), "error")
         return None
     flash(_("Travel saved."), "success")
@@ -101,9 +102,7 @@ def settings(slug: str):
         service.save_settings(db.session, event, current_user, deadline=service.local_to_utc(event, form.deadline.data),
                               window_minutes=form.window_minutes.data)
     except service.TravelError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code), "error")
-        return redirect(url_for(".index", slug=event.slug))
+        return fail_and_redirect(error_text(exc.code), url_for(".index", slug=event.slug))
     flash(_("Travel settings saved."), "success")
     return redirect(url_for(".index", slug=event.slug))
 
@@ -150,13 +149,9 @@ def import_file(slug: str):
             rows = list(csv_rows(csv_reader(decode_text(data)), max_rows=service.MAX_IMPORT_ROWS + 1))
         count = service.import_rows(db.session, event, rows, current_user)
     except UnreadableSpreadsheet:
-        db.session.rollback()
-        flash(error_text("import_unreadable"), "error")
-        return redirect(back)
+        return fail_and_redirect(error_text("import_unreadable"), back)
     except service.TravelError as exc:
-        db.session.rollback()
-        flash(error_text(exc.code, **exc.detail), "error")
-        return redirect(back)
+        return fail_and_redirect(error_text(exc.code, **exc.detail), back)
     flash(_("Travel imported for %(n)s people.", n=count), "success")
     return redirect(back)
 

@@ -5,12 +5,13 @@
 // where the server draws the SVG that is printed on the daftar hadir. Off unless the door switches it on
 // (kept per device). Signatures that cannot be sent yet wait in localStorage and go when back online.
 
+import { attachSignaturePad } from './signature-capture.js';
+
 const config = JSON.parse(document.getElementById('door-config')?.textContent || 'null');
 // The texts come translated from the door template (flask_babel), on this script's data-texts attribute.
 const t = JSON.parse(document.querySelector('script[data-texts][src*="signature-pad"]')?.dataset.texts || '{}');
 const STORE = 'plm.signature.enabled';
 const QUEUE = 'plm.signature.queue';
-const MAX_POINTS = 2500;
 
 function csrf() {
   return document.querySelector('meta[name="csrf-token"]')?.content || '';
@@ -76,53 +77,8 @@ export function setUp(root) {
   panel.append(prompt, canvas, actions, status);
   document.body.append(panel);
 
-  let strokes = [];
-  let current = null;
   let checkin = null;
-  const ctx = canvas.getContext('2d');
-
-  function resize() {
-    const ratio = window.devicePixelRatio || 1;
-    canvas.width = Math.round(canvas.clientWidth * ratio);
-    canvas.height = Math.round(canvas.clientHeight * ratio);
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.lineWidth = 2.5;
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
-    ctx.strokeStyle = '#111';
-  }
-
-  function wipe() {
-    strokes = [];
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-  }
-
-  function point(event) {
-    const box = canvas.getBoundingClientRect();
-    return [Math.round((event.clientX - box.left) * 10) / 10, Math.round((event.clientY - box.top) * 10) / 10];
-  }
-
-  canvas.addEventListener('pointerdown', (event) => {
-    event.preventDefault();
-    canvas.setPointerCapture(event.pointerId);
-    current = [point(event)];
-    strokes.push(current);
-  });
-  canvas.addEventListener('pointermove', (event) => {
-    if (!current) return;
-    if (strokes.reduce((n, s) => n + s.length, 0) >= MAX_POINTS) return;
-    const next = point(event);
-    const last = current[current.length - 1];
-    if (Math.abs(next[0] - last[0]) + Math.abs(next[1] - last[1]) < 1.5) return;
-    ctx.beginPath();
-    ctx.moveTo(last[0], last[1]);
-    ctx.lineTo(next[0], next[1]);
-    ctx.stroke();
-    current.push(next);
-  });
-  const end = () => { current = null; };
-  canvas.addEventListener('pointerup', end);
-  canvas.addEventListener('pointercancel', end);
+  const pad = attachSignaturePad(canvas);
 
   function open(detail) {
     checkin = detail.checkin_id;
@@ -130,24 +86,20 @@ export function setUp(root) {
     prompt.textContent = t.prompt.replace('{name}', name);
     status.textContent = '';
     panel.hidden = false;
-    resize();
-    wipe();
+    pad.resize();
   }
 
   function close() {
     panel.hidden = true;
     checkin = null;
-    wipe();
+    pad.clear();
   }
 
-  clear.addEventListener('click', wipe);
+  clear.addEventListener('click', pad.clear);
   skip.addEventListener('click', close);
   save.addEventListener('click', async () => {
-    if (!strokes.some((s) => s.length > 0)) { status.textContent = t.empty; return; }
-    const item = {
-      checkin,
-      body: { width: Math.max(10, Math.round(canvas.clientWidth)), height: Math.max(10, Math.round(canvas.clientHeight)), strokes },
-    };
+    if (!pad.points()) { status.textContent = t.empty; return; }
+    const item = { checkin, body: pad.drawing() };
     close();
     try {
       await send(item);

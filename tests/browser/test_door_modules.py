@@ -24,7 +24,7 @@ from tests.helpers import (
 
 pytestmark = pytest.mark.usefixtures("door_clock")  # the event's first day (tests/browser/conftest.py)
 
-MODULES = ("door/main", "door/judge", "door/queue", "door/camera", "door/ui", "signature-pad")
+MODULES = ("door/main", "door/judge", "door/queue", "door/camera", "door/ui", "signature-pad", "signature-capture")
 
 
 def test_the_door_reloads_without_network_from_its_cached_modules(live_server, new_page, event, make_user):

@@ -9,7 +9,7 @@ from plm.extensions import db
 from plm.models import Participant
 from plm.questions import service
 from tests.browser.conftest import has_horizontal_overflow, screenshot
-from tests.helpers import log_in
+from tests.helpers import fill_registration, log_in
 
 
 def _questions(event):
@@ -40,11 +40,7 @@ def test_editor_and_registration_with_questions_at_360(app, live_server, new_pag
     page.goto(f"{live_server}/e/{event.slug}/register")
     assert not has_horizontal_overflow(page)
     # submit with the required answers missing and a bad NIP: messages in the page's language, nothing saved
-    page.fill("#full_name", "Ni Luh Putu Ayu Sri Wahyuni")
-    page.fill("#email", "ayu@example.id")
-    page.fill("#phone", "0812 3456 7890")
-    page.fill("#institution", "Perpustakaan Desa Ungasan")
-    page.select_option("#province", "Bali")
+    fill_registration(page)
     page.fill("#q_nip", "1980 0101")
     page.check("#consent")
     page.click("form.reg-form button[type=submit]")

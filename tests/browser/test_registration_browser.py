@@ -12,6 +12,7 @@ from sqlalchemy import select
 from plm.extensions import db
 from plm.models import Participant
 from tests.browser.conftest import has_horizontal_overflow, screenshot
+from tests.helpers import fill_registration
 
 
 def test_register_on_a_phone_and_scan_the_ticket(app, live_server, new_page, event):
@@ -21,12 +22,8 @@ def test_register_on_a_phone_and_scan_the_ticket(app, live_server, new_page, eve
     box = page.locator("input[name=website]").bounding_box()
     assert box is None or box["x"] + box["width"] < 0  # honeypot: off screen, people never see it
     screenshot(page, "register-empty-id-360")
-    page.fill("#full_name", "Ni Luh Putu Ayu Sri Wahyuni")
-    page.fill("#email", "ayu@example.id")
-    page.fill("#phone", "0812 3456 7890")
-    page.fill("#institution", "Perpustakaan Desa Ungasan")
+    fill_registration(page)
     page.select_option("#institution_type", "village")
-    page.select_option("#province", "Bali")
     page.check("#consent")
     page.click("button[type=submit]:has-text('Daftar')")
     page.wait_for_url("**/registered")
