@@ -7,8 +7,11 @@ Loads the demo (350 participants) into a fresh database, starts `gunicorn wsgi:a
 and runs N scanner clients (keep-alive HTTP, Bearer token) for a bounded time over every demo ticket
 at the four day checkpoints, mixed with repeats (20 %) and bad codes (10 %: forged, garbage, other
 event). Prints throughput and latency percentiles, the results seen, any error status, and checks that
-the number of check-in rows equals the number of `ok` answers. The PostgreSQL run goes through
-scripts/with-postgres (a throwaway cluster). Targets (DESIGN.md): p99 < 25 ms, >= 300 scans/s on SQLite.
+the number of check-in rows equals the number of `ok` answers. Before the measured runs the server is warmed up
+as a door server is after its first minute: 3 s of paced scans at four sessions' checkpoints (other rows; its
+figures are printed, not measured). The PostgreSQL run goes through scripts/with-postgres (a throwaway
+cluster). Targets: p99 < 25 ms at 300 scans/s offered on both databases (DESIGN.md, issue 15), >= 300 scans/s
+flat out.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ def prepare(database_url: str, instance: str) -> dict:
     from plm.auth.service import create_api_token, find_user
     from plm.demo import load_demo
     from plm.extensions import db
-    from plm.models import Checkpoint, Event, Participant
+    from plm.models import Checkpoint, Event, EventSession, Participant
     from plm.tickets import participant_code
 
     app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": database_url})
@@ -67,9 +70,14 @@ def prepare(database_url: str, instance: str) -> dict:
         codes = [participant_code(SECRET, p) for p in people]
         days = [c.id for c in db.session.scalars(select(Checkpoint).where(
             Checkpoint.event_id == event.id, Checkpoint.kind == "day").order_by(Checkpoint.day))]
+        # The warm-up scans at four open sessions (no sign-up): the same path as a door scan, other rows.
+        warm = [c.id for c in db.session.scalars(
+            select(Checkpoint).join(EventSession, EventSession.id == Checkpoint.session_id)
+            .where(Checkpoint.event_id == event.id, Checkpoint.kind == "session", EventSession.signup_required.is_(False))
+            .order_by(Checkpoint.id).limit(4))]
         db.session.remove()
         db.engine.dispose()
-    return {"token": token, "codes": codes, "days": days, "slug": "plm-2015"}
+    return {"token": token, "codes": codes, "days": days, "warm": warm, "slug": "plm-2015"}
 
 
 def count_checkins(database_url: str) -> int:
@@ -238,12 +246,15 @@ def bench(label: str, database_url: str, args) -> bool:
         data = prepare(database_url, instance)
         process, port = start_gunicorn(database_url, instance, args.workers, args.threads)
         try:
-            # A short warm-up on a throwaway checkpoint-free request (imports, connections, caches).
+            # Warm-up, as a door server is after its first minute (imports, connections, prepared statements,
+            # caches): a few requests, then a short paced run of real scans at four sessions' checkpoints (other
+            # rows than the measured day doors; its check-ins are counted below, its latencies are not).
             warm = http.client.HTTPConnection("127.0.0.1", port)
             for _ in range(20):
                 warm.request("GET", "/api/v1/me", headers={"Authorization": f"Bearer {data['token']}"})
                 warm.getresponse().read()
             warm.close()
+            warmed = run_load(port, dict(data, days=data["warm"]), args.clients, min(3.0, args.seconds), rate=args.rate)
             paced = run_load(port, data, args.clients, args.seconds, rate=args.rate)
             out = run_load(port, data, args.clients, args.seconds)
         finally:
@@ -254,12 +265,13 @@ def bench(label: str, database_url: str, args) -> bool:
         shutil.rmtree(instance, ignore_errors=True)
     setup = f"gunicorn {args.workers} workers" + (f" x {args.threads} threads (gthread)" if args.threads > 1 else " (sync)")
     print(f"{label}: {setup}, {args.clients} scanners, demo event (350 tickets x 4 day checkpoints + repeats + bad codes)")
+    report(f"warm-up, paced at {args.rate:.0f} scans/s (not measured)", warmed)
     report(f"paced at {args.rate:.0f} scans/s offered", paced)
     report("flat out (closed loop)", out)
-    ok_answers = paced["results"].get("ok", 0) + out["results"].get("ok", 0)
+    ok_answers = warmed["results"].get("ok", 0) + paced["results"].get("ok", 0) + out["results"].get("ok", 0)
     exact = rows == ok_answers
     print(f"  check-in rows {rows} = ok answers {ok_answers}: {'yes' if exact else 'NO'}")
-    errors = dict(paced["errors"], **out["errors"])
+    errors = dict(warmed["errors"], **paced["errors"], **out["errors"])
     if args.json:  # one line per database, for bench/compare_pretix.py
         keep = ("requests", "rate", "p50", "p95", "p99", "max", "results", "errors")
         record = {"label": label, "workers": args.workers, "threads": args.threads, "clients": args.clients,
@@ -267,7 +279,7 @@ def bench(label: str, database_url: str, args) -> bool:
                   "rows_match": exact}
         with open(args.json, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(record) + "\n")
-    if label.startswith("SQLite"):
+    if label.startswith(("SQLite", "PostgreSQL")):
         met = paced["p99"] < 25 and paced["rate"] >= 0.97 * args.rate and out["rate"] >= 300
         print(f"  targets (p99 < 25 ms at 300 scans/s offered; >= 300 scans/s flat out): {'met' if met else 'NOT met'}")
     return exact and not errors
