@@ -291,8 +291,10 @@ def case_app_job_badges(n: int, forkserver: int = 2) -> dict:
     """What the staff page starts: a queued badge job run in its own process, timed from enqueue to "done".
 
     forkserver=2: a later job of a web process: one untimed job first (it starts the fork server and keeps the
-    tickets' QR masks), then the timed one. forkserver=1: a web process's first job on a new event: it starts the
-    fork server (the preload is in the time) and searches every QR mask. forkserver=0 (JOB_FORKSERVER = False):
+    tickets' QR masks), then the timed one. forkserver=3: a new event's first job a few seconds after the badge
+    page was opened (the page starts the fork server, `jobs.warm_runner_soon`; here `warm_runner` and 3 s for
+    the organizer's choices): every QR mask searched. forkserver=1: the same with no page opened before: the job
+    starts the fork server (the preload is in the time). forkserver=0 (JOB_FORKSERVER = False):
     a fresh `python -m plm.jobs.child` per job, the masks searched (the way before this session).
     Peak RSS is the job process's, where the render happens; CPU counts every process."""
     from plm import jobs
@@ -308,6 +310,9 @@ def case_app_job_badges(n: int, forkserver: int = 2) -> dict:
         user = create_user(db.session, "admin@bench.example", "admin", "bench-password-1")
         db.session.commit()
         user_id = user.id
+        if forkserver == 3:
+            jobs.warm_runner(app)
+            time.sleep(3)  # the organizer picks the layout and the people
         if forkserver == 2:
             jobs.enqueue(db.session, "badges", event, user,
                          {"selection": service.BadgeSelection().to_params(), "layout": "a6"}, total=n)
@@ -316,7 +321,7 @@ def case_app_job_badges(n: int, forkserver: int = 2) -> dict:
                 raise RuntimeError("the untimed first job did not run")
             event = db.session.query(Event).one()
             user = db.session.get(type(user), user_id)
-        before = _forkserver_cpu() if forkserver == 2 else 0.0
+        before = _forkserver_cpu() if forkserver in (2, 3) else 0.0
         stop, peak = threading.Event(), [0.0]
         with _Timer() as t:
             job = jobs.enqueue(db.session, "badges", event, user,
@@ -419,7 +424,8 @@ def main() -> int:
     plan.append(("app_badges:2", 350, "app: badges, 2 processes"))
     plan.append(("app_certificates:2", 350, "app: certificates, 2 processes"))
     plan.append(("app_job_badges", 350, "app: badge job end to end (a reprint)"))
-    plan.append(("app_job_badges:1", 350, "app: badge job end to end (first)"))
+    plan.append(("app_job_badges:3", 350, "app: badge job end to end (first, page open)"))
+    plan.append(("app_job_badges:1", 350, "app: badge job end to end (first, cold)"))
     plan.append(("app_job_badges:0", 350, "app: badge job, fresh interpreter (before)"))
     plan.append(("app_single", 20, "app: GET …/badge.pdf, warm (median of 20)"))
 

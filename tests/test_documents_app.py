@@ -8,7 +8,7 @@ import os
 import re
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -424,7 +424,7 @@ def test_badge_job_end_to_end_with_the_worker_thread(make_app, event, schedule_f
 
     app = make_app(JOB_WORKER=True, JOB_POLL_SECONDS=0.2)
     with app.app_context():
-        create_user(db.session, "org@test.example", "organizer", STAFF_PASSWORD)
+        create_user(db.session, "org@test.example", "admin", STAFF_PASSWORD)
         db.session.commit()
     names = [f"Peserta Nomor {i:02d}" for i in range(9)]
     for name in names:
@@ -803,3 +803,33 @@ def test_jobs_under_gunicorn_with_several_workers(app, event, schedule_factory, 
     files = sorted(os.listdir(folder))
     assert len(files) == 5  # one file per job: none ran twice
     assert sorted(int(re.search(r"-(\d+)-[0-9a-f]+\.pdf$", f).group(1)) for f in files) == sorted(ids)
+
+
+def test_opening_the_badge_or_certificate_page_starts_the_job_fork_server_where_jobs_run(make_app, monkeypatch):
+    """The organizer opens the page, chooses, then starts the batch: the renderer's imports are done meanwhile.
+    Not where this process runs no jobs (tests by default, JOB_WORKER = False, JOB_FORKSERVER = False)."""
+    from plm import jobs
+    from plm.models import Event
+
+    warmed = threading.Event()
+    monkeypatch.setattr(jobs, "warm_runner", lambda app: warmed.set())
+    for config, expected in (({}, False), ({"JOB_WORKER": True, "JOB_FORKSERVER": False}, False),
+                             ({"JOB_WORKER": True}, True)):
+        warmed.clear()
+        app = make_app(JOB_POLL_SECONDS=60, **config)
+        with app.app_context():
+            if db.session.scalar(select(func.count()).select_from(Event)) == 0:
+                db.session.add(Event(slug="warm", name="Warm", starts_on=date(2026, 5, 18), ends_on=date(2026, 5, 19)))
+                from plm.auth.service import create_user
+                from tests.conftest import STAFF_PASSWORD
+
+                create_user(db.session, "org@test.example", "admin", STAFF_PASSWORD)
+                db.session.commit()
+        client = app.test_client()
+        from tests.conftest import STAFF_PASSWORD
+
+        client.post("/staff/login", data={"email": "org@test.example", "password": STAFF_PASSWORD})
+        for page in ("/staff/events/warm/badges", "/staff/events/warm/certificates"):
+            assert client.get(page).status_code == 200
+            assert warmed.wait(10 if expected else 0.2) is expected, (config, page)
+            warmed.clear()

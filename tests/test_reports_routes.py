@@ -115,8 +115,10 @@ def test_only_organizers_and_admins(app, client, login, event):
     assert client.get("/staff/events/nope/report/").status_code == 404
 
 
-def test_pdf_renders_in_a_child_process_when_configured(app, client, login, seeded):
+@pytest.mark.parametrize("forkserver", [True, False], ids=["forked-from-warm-server", "fresh-interpreter"])
+def test_pdf_renders_in_a_child_process_when_configured(app, client, login, seeded, forkserver):
     app.config["REPORT_RENDER_CHILD"] = True
+    app.config["JOB_FORKSERVER"] = forkserver
     login("organizer")
     response = client.get(f"{BASE}/report.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")

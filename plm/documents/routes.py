@@ -201,6 +201,7 @@ def badges(slug: str):
              "unprinted": db.session.scalar(base.where(Participant.badge_printed_at.is_(None)))}
     recent = db.session.scalars(select(Job).where(Job.event_id == event.id, Job.kind == "badges")
                                 .order_by(Job.id.desc()).limit(5)).all()
+    jobs.warm_runner_soon(current_app)  # the batch this page starts will not wait for the renderer's imports
     return render_template("documents/pages/badges.html", event=event, form=form, stats=stats, recent=recent,
                            **links.print_warning_context())
 
@@ -249,6 +250,7 @@ def certificates(slug: str):
     recent = db.session.scalars(select(Job).where(
         Job.event_id == event.id, Job.kind == "certificates",
         True if current_user.role == Role.ADMIN else Job.user_id == current_user.id).order_by(Job.id.desc()).limit(5)).all()
+    jobs.warm_runner_soon(current_app)
     return render_template(
         "documents/pages/certificates.html", event=event, rows=rows,
         matching=len(shown), page=page, pages=pages, args=args, q=q, counts=service.summary_counts(lines), show=show,

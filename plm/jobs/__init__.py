@@ -13,9 +13,10 @@ file (a PDF); the runner claims, runs, stores the file and records the outcome.
 * Request threads only insert the row and wake the worker; they never render. The worker thread runs each
   job in a child process (`plm.jobs.child`) and waits for it, so the render does not compete for
   the web process's GIL (JOB_SUBPROCESS = False renders in the thread itself). The child is forked from a
-  warm fork server (multiprocessing's "forkserver", preloaded with `plm.jobs.preload`, started by a process's
-  first job and kept), so later jobs do not first spend ~2 CPU seconds importing; a web process that never runs
-  a job never starts one (no memory held, no start-up CPU beside the door). JOB_FORKSERVER = False starts a
+  warm fork server (multiprocessing's "forkserver", preloaded with `plm.jobs.preload`, started when a staff
+  page that starts jobs is opened (`warm_runner_soon`) or by a process's first job, and kept), so jobs do not
+  first spend ~2 CPU seconds importing; a web process that never shows those pages or runs a job never starts
+  one (no memory held, no start-up CPU beside the door). JOB_FORKSERVER = False starts a
   fresh `python -m plm.jobs.child` per job instead.
 * Files go to JOB_FOLDER (default UPLOAD_FOLDER/jobs), written to a temporary name and renamed.
 """
@@ -29,6 +30,7 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -230,10 +232,14 @@ def renders_in_child(app: Flask, prefix: str) -> bool:
 def pdf_from_child(app: Flask, module: str, request: dict, prefix: str, what: str) -> bytes | None:
     """The PDF `python -m module` writes for *request* (sent as JSON with the app's config, on stdin), within
     <PREFIX>_RENDER_TIMEOUT seconds; None (and a log line naming *what*) if it did not make one. The request
-    thread only waits, the GIL released, while the child renders."""
-    body = json.dumps({"config": plain_config(app), **request})
+    thread only waits, the GIL released, while the child renders. With JOB_FORKSERVER (the default) the module
+    runs in a process forked from the warm fork server, as jobs do, not in a fresh interpreter."""
+    body = json.dumps({"config": plain_config(app), **request}).encode()
+    timeout = float(app.config.get(f"{prefix}_RENDER_TIMEOUT", 300))
+    if app.config.get("JOB_FORKSERVER", True):
+        return _pdf_from_forked(module, body, timeout, what)
     try:
-        proc = run_module(module, input=body.encode(), timeout=float(app.config.get(f"{prefix}_RENDER_TIMEOUT", 300)))
+        proc = run_module(module, input=body, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as exc:
         log.error("%s: render child failed: %s", what, exc)
         return None
@@ -241,6 +247,29 @@ def pdf_from_child(app: Flask, module: str, request: dict, prefix: str, what: st
         log.error("%s: render child exited with %s: %s", what, proc.returncode, proc.stderr[-2000:])
         return None
     return proc.stdout
+
+
+def _pdf_from_forked(module: str, body: bytes, timeout: float, what: str) -> bytes | None:
+    """pdf_from_child's render in a process forked from the fork server, its output through a temporary file."""
+    import tempfile
+
+    from plm.jobs import child
+
+    with tempfile.NamedTemporaryFile(prefix="plm-render-", suffix=".pdf") as out:
+        process = _fork_server().Process(target=child.run_render_module, args=(module, body, out.name),
+                                         name=f"plm-render-{module}")
+        process.start()
+        process.join(timeout)
+        if process.is_alive():
+            log.error("%s: render child still running after %s s: killed", what, timeout)
+            process.kill()
+            process.join()
+            return None
+        pdf = out.read()
+    if process.exitcode != 0 or not pdf.startswith(b"%PDF"):
+        log.error("%s: render child exited with %s", what, process.exitcode)
+        return None
+    return pdf
 
 
 def _fork_server() -> multiprocessing.context.BaseContext:
@@ -257,6 +286,24 @@ def warm_runner(app: Flask) -> None:
 
         _fork_server()
         forkserver.ensure_running()
+
+
+def warm_runner_soon(app: Flask) -> None:
+    """A staff page that starts batch jobs (badges, certificates) was opened: start the fork server in the
+    background, so the job the organizer starts a few seconds later does not wait for its imports. Only where this
+    process's worker runs jobs (not under TESTING unless JOB_WORKER is set); nothing if it already runs."""
+    if not background.wanted(app, "JOB_WORKER") or not app.config.get("JOB_SUBPROCESS", True) \
+            or not app.config.get("JOB_FORKSERVER", True):
+        return
+    real_app = app._get_current_object() if hasattr(app, "_get_current_object") else app
+
+    def warm() -> None:
+        try:
+            warm_runner(real_app)
+        except Exception:  # the first job starts the server instead
+            log.exception("job fork server: could not start it ahead of a job")
+
+    threading.Thread(target=warm, name="plm-job-warm", daemon=True).start()
 
 
 def _run_forked(app: Flask, job_id: int, timeout: float) -> bool:

@@ -53,6 +53,20 @@ def run_forked(job_id: int, config: dict) -> None:
     sys.exit(run(job_id, config))
 
 
+def run_render_module(module: str, body: bytes, out_path: str) -> None:
+    """The target of a render a request waits for (jobs.pdf_from_child), forked from the warm fork server: runs
+    *module*'s ``main()`` as `python -m module` would, *body* as its stdin and *out_path* as its stdout."""
+    import importlib
+    import io
+
+    sys.stdin = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8")
+    with open(out_path, "wb") as out:
+        sys.stdout = io.TextIOWrapper(out, encoding="utf-8")
+        status = importlib.import_module(module).main()
+        sys.stdout.flush()
+    sys.exit(status)
+
+
 def main(argv: list[str]) -> int:
     return run(int(argv[1]), json.loads(sys.stdin.read() or "{}"))
 
