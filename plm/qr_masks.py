@@ -34,10 +34,11 @@ def _search(texts: list[str], processes: int) -> list[int | None]:
     return [_mask_of(text) for text in texts]
 
 
-def prepare(session: Session, texts: Iterable[str], *, keep: bool, processes: int = 1) -> int:
-    """Before a batch renders *texts*' QR codes: hand plm.qr the masks known from the database, search the others
-    (in *processes* forked processes when there are many) and, with *keep* (a job or a CLI command: they write),
-    add those to the database for next time. Returns how many had to be searched."""
+def prepare(session: Session, texts: Iterable[str], *, processes: int = 1) -> dict[str, int]:
+    """Before a batch renders *texts*' QR codes: hand plm.qr the masks known from the database and search the
+    others (in *processes* forked processes when there are many). Returns the searched ones, for `keep` once the
+    batch has rendered (not before: on SQLite the insert would hold the write lock, and the door would wait,
+    for the whole render)."""
     keys = {qr.qr_text_key(text): text for text in dict.fromkeys(texts) if text}
     listed = list(keys)
     known: dict[str, int] = {}
@@ -49,9 +50,15 @@ def prepare(session: Session, texts: Iterable[str], *, keep: bool, processes: in
     masks = _search([keys[key] for key in unknown], processes)
     searched = {key: mask for key, mask in zip(unknown, masks, strict=True) if mask is not None}
     qr.remember_masks(searched)
-    if keep and searched:
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        # Another job may keep the same text at the same moment: the first row stands (the mask is the same).
-        session.execute(dialect.insert(QrMask).on_conflict_do_nothing(),
-                        [{"text_hash": key, "mask": mask} for key, mask in searched.items()])
-    return len(searched)
+    return searched
+
+
+def keep(session: Session, searched: dict[str, int]) -> None:
+    """Add the masks a batch searched (from `prepare`) to the database for next time: a job or a CLI command, at
+    its end, in the transaction it commits."""
+    if not searched:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # Another job may keep the same text at the same moment: the first row stands (the mask is the same).
+    session.execute(dialect.insert(QrMask).on_conflict_do_nothing(),
+                    [{"text_hash": key, "mask": mask} for key, mask in searched.items()])

@@ -50,37 +50,37 @@ def test_remember_masks_ignores_what_is_not_a_mask():
 @pytest.mark.parametrize("processes", [1, 2], ids=["here", "forked-pool"])
 def test_a_batch_keeps_the_masks_it_searched_and_the_next_one_searches_none(app, processes):
     expected = _searched_symbols(TEXTS)
-    assert qr_masks.prepare(db.session, TEXTS + TEXTS[:5], keep=True, processes=processes) == len(TEXTS)
+    searched = qr_masks.prepare(db.session, TEXTS + TEXTS[:5], processes=processes)
+    assert len(searched) == len(TEXTS)
+    assert db.session.scalar(select(func.count()).select_from(QrMask)) == 0  # kept after the render, not before
+    qr_masks.keep(db.session, searched)
     db.session.commit()
     stored = dict(db.session.execute(select(QrMask.text_hash, QrMask.mask)).all())
     assert stored == {qr.qr_text_key(t): s.mask for t, s in expected.items()}  # no text in the row: its hash
 
     qr.qr_symbol.cache_clear()
     qr._KNOWN_MASKS.clear()
-    assert qr_masks.prepare(db.session, TEXTS, keep=True, processes=processes) == 0
+    assert qr_masks.prepare(db.session, TEXTS, processes=processes) == {}
     assert {t: qr.qr_symbol(t) for t in TEXTS} == expected
 
 
-def test_without_keep_nothing_is_written(app):
-    assert qr_masks.prepare(db.session, TEXTS[:4], keep=False) == 4
+def test_prepare_writes_nothing(app):
+    """On SQLite an insert before the render would hold the write lock, and the door wait, for the whole render."""
+    assert len(qr_masks.prepare(db.session, TEXTS[:4])) == 4
+    assert not db.session.new and not db.session.dirty
     assert db.session.scalar(select(func.count()).select_from(QrMask)) == 0
 
 
-def test_rows_another_batch_kept_meanwhile_are_no_error(app, monkeypatch):
+def test_rows_another_batch_kept_meanwhile_are_no_error(app):
     """Two jobs printing the same tickets at once: both search, both keep; the first row stands."""
-    search = qr_masks._search
-
-    def search_while_another_job_keeps_two(texts, processes):
-        masks = search(texts, processes)
-        db.session.add_all(QrMask(text_hash=qr.qr_text_key(t), mask=qr.qr_symbol(t).mask) for t in TEXTS[:2])
-        db.session.flush()
-        return masks
-
-    monkeypatch.setattr(qr_masks, "_search", search_while_another_job_keeps_two)
-    assert qr_masks.prepare(db.session, TEXTS[:4], keep=True) == 4
+    searched = qr_masks.prepare(db.session, TEXTS[:4])
+    # Meanwhile another job printing two of the same tickets kept their masks.
+    db.session.add_all(QrMask(text_hash=qr.qr_text_key(t), mask=qr.qr_symbol(t).mask) for t in TEXTS[:2])
+    db.session.flush()
+    qr_masks.keep(db.session, searched)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(QrMask)) == 4
 
 
 def test_a_text_too_long_for_a_qr_code_is_left_to_the_renderer(app):
-    assert qr_masks.prepare(db.session, ["x" * 5000, TEXTS[0]], keep=True) == 1
+    assert list(qr_masks.prepare(db.session, ["x" * 5000, TEXTS[0]])) == [qr.qr_text_key(TEXTS[0])]

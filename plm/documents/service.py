@@ -192,8 +192,9 @@ def render_badge_pdf(session: Session, event: Event, people: list[Participant], 
     info = event_info(event, upload_folder, lang="id")
     items = [badge_data(secret, p) for p in people]
     ids = [p.id for p in people]
-    qr_masks.prepare(session, (item.ticket_code for item in items), keep=True, processes=processes)
+    searched = qr_masks.prepare(session, (item.ticket_code for item in items), processes=processes)
     pdf = render_badges(info, items, layout, progress=progress, processes=processes)
+    qr_masks.keep(session, searched)
     if mark_printed:
         mark_badges_printed(session, ids)
     return pdf
@@ -620,10 +621,12 @@ def render_certificate_pdf(event: Event, certs: list[CertificateData], *, upload
     kept (plm.qr_masks); a single certificate a request shows is encoded as it is."""
     from plm.documents.certificates import render_certificates
 
+    searched = qr_masks.prepare(session, (c.verify_url for c in certs), processes=processes) if session else {}
+    pdf = render_certificates(event_info(event, upload_folder), signatories_of(event, upload_folder), certs,
+                              progress=progress, processes=processes)
     if session is not None:
-        qr_masks.prepare(session, (c.verify_url for c in certs), keep=True, processes=processes)
-    return render_certificates(event_info(event, upload_folder), signatories_of(event, upload_folder), certs,
-                               progress=progress, processes=processes)
+        qr_masks.keep(session, searched)
+    return pdf
 
 
 def set_override(session: Session, event: Event, participant: Participant, value: bool | None, reason: str,
