@@ -27,13 +27,16 @@ def load_hotel(session: Session, event: Event, people: int) -> dict:
     last = max(event.ends_on - timedelta(days=1), event.starts_on)
     beds_needed = math.ceil(people * (1 + spec["spare_beds"]))
     beds = 0
+    next_free = 0  # a floor with more rooms than its hundred numbers goes on past the next floor's first number
     for floor in spec["floors"]:
         if "count" in floor:
             count = floor["count"]
         else:
             share = math.ceil(people * floor["share_of_people"])
             count = math.ceil(min(share, max(beds_needed - beds, 0)) / floor["capacity"])
-        for number in range(floor["first_number"], floor["first_number"] + count):
+        start = max(floor["first_number"], next_free)
+        next_free = start + count
+        for number in range(start, start + count):
             session.add(HotelRoom(hotel_id=hotel.id, number=str(number), room_type=floor["room_type"],
                                   capacity=floor["capacity"], first_night=first, last_night=last))
         beds += count * floor["capacity"]
