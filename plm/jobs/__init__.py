@@ -256,20 +256,28 @@ def _pdf_from_forked(module: str, body: bytes, timeout: float, what: str) -> byt
     from plm.jobs import child
 
     with tempfile.NamedTemporaryFile(prefix="plm-render-", suffix=".pdf") as out:
-        process = _fork_server().Process(target=child.run_render_module, args=(module, body, out.name),
-                                         name=f"plm-render-{module}")
-        process.start()
-        process.join(timeout)
-        if process.is_alive():
-            log.error("%s: render child still running after %s s: killed", what, timeout)
-            process.kill()
-            process.join()
-            return None
+        exitcode = _in_forked_process(child.run_render_module, (module, body, out.name), f"plm-render-{module}",
+                                      timeout, what)
         pdf = out.read()
-    if process.exitcode != 0 or not pdf.startswith(b"%PDF"):
-        log.error("%s: render child exited with %s", what, process.exitcode)
+    if exitcode != 0 or not pdf.startswith(b"%PDF"):
         return None
     return pdf
+
+
+def _in_forked_process(target: Callable, args: tuple, name: str, timeout: float, what: str) -> int | None:
+    """Run target(*args) in a process forked from the fork server and wait; its exit code, or None when it was
+    still running after *timeout* seconds (it is killed). What went wrong is logged, naming *what*."""
+    process = _fork_server().Process(target=target, args=args, name=name)
+    process.start()
+    process.join(timeout)
+    if process.is_alive():
+        log.error("%s: child still running after %s s: killed", what, timeout)
+        process.kill()
+        process.join()
+        return None
+    if process.exitcode != 0:
+        log.error("%s: child exited with %s", what, process.exitcode)
+    return process.exitcode
 
 
 def _fork_server() -> multiprocessing.context.BaseContext:
@@ -310,18 +318,8 @@ def _run_forked(app: Flask, job_id: int, timeout: float) -> bool:
     """Run the job in a process forked from the warm fork server; True when it ran to its end."""
     from plm.jobs import child
 
-    process = _fork_server().Process(target=child.run_forked, args=(job_id, plain_config(app)),
-                                     name=f"plm-job-{job_id}")
-    process.start()
-    process.join(timeout)
-    if process.is_alive():
-        log.error("job %s: child still running after %s s: killed", job_id, timeout)
-        process.kill()
-        process.join()
-        return False
-    if process.exitcode != 0:
-        log.error("job %s: child exited with %s", job_id, process.exitcode)
-    return process.exitcode == 0
+    return _in_forked_process(child.run_forked, (job_id, plain_config(app)), f"plm-job-{job_id}", timeout,
+                              f"job {job_id}") == 0
 
 
 def run_in_child(app: Flask, job_id: int) -> str:

@@ -21,7 +21,7 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 
@@ -223,8 +223,10 @@ def render_chunks(
         parts = _render_with_helper(chunks, build_html, stylesheets, allowed_files)
     else:
         parts = _render_here(chunks, build_html, stylesheets, allowed_files)
-    # closing(): should this loop fail, the helper is stopped at once, not when the traceback goes.
-    with collect_young_only(), closing(parts), closing(merger):
+    # closing(): should this loop fail, the helper is stopped at once, not when the traceback goes. A batch of
+    # one chunk (a single badge, one certificate) skips the freeze: its full collection first would cost more
+    # than the collections it saves.
+    with (collect_young_only() if len(chunks) > 1 else nullcontext()), closing(parts), closing(merger):
         for chunk, pdf in zip(chunks, parts, strict=False):
             merger.add(pdf)
             done += len(chunk)
