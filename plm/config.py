@@ -12,6 +12,11 @@ SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 # No default: a missing key outside debug/testing stops the app at start-up.
 SECRET_KEY = None
 
+# werkzeug's password hash, "method:param:param" (generate_password_hash). The default is werkzeug's
+# scrypt (n=32768, r=8, p=1: about 90 ms a hash on a small server, which is what slows a guesser down).
+# The test suite uses a cheaper cost; a stored hash keeps the method it was made with.
+PASSWORD_HASH_METHOD = "scrypt"
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from plm import config as plm_config
 from plm.extensions import db
 from plm.models import CheckIn, Checkpoint, Event, Participant, User
 
@@ -87,8 +88,24 @@ def test_manage_token_is_stored_only_as_a_hash(app, event):
 def test_password_hashes_use_werkzeug(app):
     user = User(email="x@test.example", role="admin")
     user.set_password("secret-pass")
-    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert user.password_hash.startswith("scrypt:256:8:1$")  # the suite's cheap cost (tests/conftest.py)
     assert user.check_password("secret-pass") and not user.check_password("nope")
+
+
+def test_the_default_password_hash_is_werkzeugs_full_cost_scrypt(make_app):
+    """Only the tests lower the cost: an app on the default settings hashes with scrypt n=32768, r=8, p=1,
+    and a hash made at any cost still checks after the setting changes."""
+    outside = User(email="y@test.example", role="admin")
+    outside.set_password("secret-pass")  # outside an app: werkzeug's default
+    assert outside.password_hash.startswith("scrypt:32768:8:1$")
+    app = make_app()
+    app.config["PASSWORD_HASH_METHOD"] = plm_config.PASSWORD_HASH_METHOD
+    with app.app_context():
+        user = User(email="x@test.example", role="admin")
+        user.set_password("secret-pass")
+        assert user.password_hash.startswith("scrypt:32768:8:1$")
+        app.config["PASSWORD_HASH_METHOD"] = "scrypt:256:8:1"
+        assert user.check_password("secret-pass") and not user.check_password("nope")
 
 
 def test_deleting_an_event_removes_its_participants(app, event):
