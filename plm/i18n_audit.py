@@ -23,6 +23,8 @@ ENGLISH_WORDS = re.compile(r"\b(queued|sent|failed|logged|waitlisted|registered|
 # Text inside these is code or typed data, not prose.
 SKIP_TAGS = {"script", "style", "code", "pre", "kbd", "samp", "textarea", "noscript", "template"}
 VISIBLE_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
+# Routes that are files, never HTML: not fetched at all (a rooming list PDF takes seconds to make).
+DOWNLOADS = re.compile(r"\.(pdf|xlsx|csv|ics|zip|png)$")
 
 
 class _VisibleText(HTMLParser):
@@ -153,6 +155,9 @@ def audit_pages(app: Any, client: Any, values: dict[str, Any], *,
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if "GET" not in (rule.methods or ()) or rule.endpoint == "static" or rule.rule.startswith("/api/") \
                 or rule.endpoint in ("set_language",):
+            continue
+        if DOWNLOADS.search(rule.rule):
+            skipped.append(f"{rule.rule} (download)")
             continue
         arguments = {name: values.get(name) for name in rule.arguments}
         if any(value is None for value in arguments.values()):
