@@ -213,3 +213,30 @@ def test_payment_list_groups_and_totals(event, rates, admin, treasurer):
     data = service.payment_list(db.session, event, "institution")
     assert [g.name for g in data.groups] == ["Perpusda Bima", "TBM Ungasan"]
     assert data.groups[0].rows[0].bank == "BRI 0123456789 a.n. Bima"
+
+
+def test_a_double_tap_pays_once(event, rates, admin, treasurer):
+    """The second of two taps on Pay read the row before the first committed: it must be refused, not pay
+    again under a new receipt serial (which would void the receipt already printed)."""
+    from sqlalchemy.orm import Session
+
+    from plm.models import Event, Participant, User
+
+    person = add_participant(event, "Ayu", province="Bali")
+    _check_in(event, person, admin, 0)
+    service.set_bank(db.session, event, person, treasurer, bank_name="BPD Bali", account_number="0101234567",
+                     account_holder="Ayu")
+    db.session.commit()
+    stale = db.session.scalar(select(Allowance))  # what the second request read
+    assert stale.status == "to_pay"
+    with Session(db.engine) as first:
+        paid = service.pay(first, first.get(Event, event.id), first.get(Participant, person.id),
+                           first.get(User, treasurer.id), method="cash")
+        serial = paid.serial
+        first.commit()
+    with pytest.raises(service.AllowanceError) as error:
+        service.pay(db.session, event, person, treasurer, method="cash")
+    assert error.value.code == "already_paid"
+    db.session.rollback()
+    assert [r.serial for r in db.session.scalars(select(Allowance))] == [serial]
+    assert service.find_receipt(db.session, serial) is not None

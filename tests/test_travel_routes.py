@@ -75,3 +75,32 @@ def test_organizer_downloads_pickup_lists(client, event, login):
 def test_travel_pages_are_for_organizers(client, event, login):
     login("facilitator")
     assert client.get(f"/staff/events/{event.slug}/travel/").status_code == 403
+
+
+def test_a_save_from_an_older_page_is_refused_and_shows_what_is_saved(client, event, login):
+    """The participant and the committee edit the same travel: the second save, made from a page opened before
+    the first, must not silently undo it."""
+    import re
+
+    person = add_participant(event, "Ayu Lestari", phone="+6281311112222")
+    mine = f"/e/{event.slug}/me/{token_for(person)}/travel"
+    assert client.post(mine, data=_form(event)).status_code == 302
+    login("organizer")
+    staff = f"/staff/events/{event.slug}/travel/people/{person.public_id}"
+    seen = re.search(r'name="seen"[^>]*value="([^"]+)"', client.get(staff).get_data(as_text=True)).group(1)
+    # Meanwhile the participant changes their flight, from their own page (opened now).
+    own = re.search(r'name="seen"[^>]*value="([^"]+)"', client.get(mine).get_data(as_text=True)).group(1)
+    assert own == seen
+    assert client.post(mine, data=_form(event, arrival_number="JT 30", seen=own)).status_code == 302
+    # The organiser saves the page they opened before: refused, nothing changed, the form shows the new flight.
+    answer = client.post(staff, data=_form(event, hhmm="11:00", arrival_number="GA 400", seen=seen))
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Perubahan Anda tidak disimpan" in page
+    assert 'value="JT 30"' in page and "GA 400" not in page
+    db.session.expire_all()
+    assert db.session.scalar(select(TravelPlan)).arrival_number == "JT 30"
+    # Saving again from the page now shown works.
+    fresh = re.search(r'name="seen"[^>]*value="([^"]+)"', page).group(1)
+    assert client.post(staff, data=_form(event, arrival_number="GA 400", seen=fresh)).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(TravelPlan)).arrival_number == "GA 400"

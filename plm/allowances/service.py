@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from plm.allowances.models import (
@@ -424,6 +424,12 @@ def pay(session: Session, event: Event, participant: Participant, user: User, *,
         raise AllowanceError("nothing_to_pay")
     if method == PaymentMethod.TRANSFER and not (row.bank_name and row.account_number and row.account_holder):
         raise AllowanceError("bank_missing")
+    # Claim the row: a double tap's second request, which read the row before the first committed, finds it
+    # paid here (PostgreSQL waits for the first's row lock, then re-checks) instead of paying it again.
+    claimed = session.execute(update(Allowance).where(Allowance.id == row.id, Allowance.status != PaymentStatus.PAID.value)
+                              .values(status=PaymentStatus.PAID.value).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise AllowanceError("already_paid", 409)
     settings = settings_for(session, event)
     row.status = PaymentStatus.PAID.value
     row.method = method

@@ -259,6 +259,8 @@ def delegate_travel(slug: str, invite_token: str, public_id: str):
             except travel.TravelError as exc:
                 fail(db.session)
                 flash(travel_error_text(exc.code, **exc.detail), "error")
+                if exc.code == "changed_meanwhile":
+                    form.fill(event, travel.plan_for(db.session, person), person)
             else:
                 flash(_("Travel saved for %(name)s.", name=person.full_name), "success")
                 return redirect(url_for("delegations.delegation", slug=slug, invite_token=invite_token))

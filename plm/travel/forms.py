@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from plm.forms import BaseForm, strip_text
-from plm.travel.service import MAX_WINDOW, MIN_WINDOW, PlanInput, local_to_utc
+from plm.travel.service import MAX_WINDOW, MIN_WINDOW, PlanInput, local_to_utc, plan_stamp
 
 MODE_CHOICES = [SelectChoice("plane", _l("Plane")), SelectChoice("ship", _l("Ship")), SelectChoice("train", _l("Train")),
                 SelectChoice("bus", _l("Bus")), SelectChoice("own", _l("Own transport (no pick-up)"))]
@@ -34,12 +34,17 @@ class PlanForm(BaseForm):
     departure_carrier = _text(_l("Airline / ship / bus company (return)"), 80)
     departure_number = _text(_l("Flight or trip number (return)"), 20)
     departure_point = _text(_l("Leaving from"), 120)
+    seen = HiddenField()  # the saved version this page shows (service.plan_stamp)
 
     TEXT_FIELDS = ("origin_province", "origin_regency", "mode", "arrival_carrier", "arrival_number", "arrival_point",
                    "departure_carrier", "departure_number", "departure_point")
 
     def fill(self, event, plan, participant) -> None:
-        """Show the saved plan (times in the event's timezone), or the registration's province for a new one."""
+        """Show the saved plan (times in the event's timezone), or the registration's province for a new one.
+        Also replaces what a refused save had typed (raw_data), so the page shows what is saved."""
+        for field in self:
+            field.raw_data = None
+        self.seen.data = plan_stamp(plan)
         if plan is None:
             self.origin_province.data = participant.province
             return
@@ -53,7 +58,7 @@ class PlanForm(BaseForm):
         text = {name: self[name].data or "" for name in self.TEXT_FIELDS}
         text["mode"] = self.mode.data
         return PlanInput(**text, arrival_at=local_to_utc(event, self.arrival_at.data),
-                         departure_at=local_to_utc(event, self.departure_at.data))
+                         departure_at=local_to_utc(event, self.departure_at.data), seen=self.seen.data or None)
 
 
 class SettingsForm(BaseForm):

@@ -36,6 +36,8 @@ def _save(event, participant, form: PlanForm, by: str, back: str):
     except service.TravelError as exc:
         fail(db.session)
         flash(error_text(exc.code, **exc.detail), "error")
+        if exc.code == "changed_meanwhile":
+            form.fill(event, service.plan_for(db.session, participant), participant)
         return None
     flash(_("Travel saved."), "success")
     return redirect(back)

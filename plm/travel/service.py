@@ -88,6 +88,13 @@ class PlanInput:
     departure_carrier: str = ""
     departure_number: str = ""
     departure_point: str = ""
+    seen: str | None = None  # plan_stamp() of the plan the form showed; None (imports): no check
+
+
+def plan_stamp(plan: TravelPlan | None) -> str:
+    """Which saved version a travel form was opened on. The participant, their delegation contact and the
+    committee edit the same plan: a save made from an older page is refused instead of silently undoing theirs."""
+    return plan.updated_at.strftime("%Y%m%d%H%M%S%f") if plan is not None else "new"
 
 
 def local_to_utc(event: Event, value: datetime | None) -> datetime | None:
@@ -125,6 +132,8 @@ def save_plan(session: Session, event: Event, participant: Participant, data: Pl
         raise TravelError("deadline_passed", 403)
     _check(event, data)
     plan = plan_for(session, participant)
+    if data.seen is not None and data.seen != plan_stamp(plan):
+        raise TravelError("changed_meanwhile", 409)
     before = _plan_dict(plan) if plan else None
     if plan is None:
         plan = TravelPlan(event_id=event.id, participant_id=participant.id)
