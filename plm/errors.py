@@ -5,7 +5,17 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+
+
+class DeadLink(NotFound):
+    """A personal or invitation link that does not (or no longer) work: a 404 page that says why it may have
+    stopped and what to do next, instead of the generic dead end. *action* is (url, label) for the way on."""
+
+    def __init__(self, message: str, action: tuple[str, str] | None = None):
+        super().__init__()
+        self.message = message
+        self.action = action
 
 
 def wants_json() -> bool:
@@ -75,6 +85,9 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         if code < 400:
             return exc
+        if isinstance(exc, DeadLink) and not wants_json():
+            return render_template("errors/error.html", code=code, title=_("This link does not work"),
+                                   message=exc.message, action=exc.action), code
         if code == 429 and getattr(exc, "response", None) is not None:
             return exc.response  # a page's own answer to a limit, e.g. the form kept with what was typed
         response = error_response(code)

@@ -6,6 +6,7 @@ from flask import abort, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
+from plm.errors import DeadLink
 from plm.extensions import db
 from plm.models import Event, Participant, hash_token
 
@@ -37,7 +38,10 @@ def get_participant_by_token_or_404(event: Event, token: str) -> Participant:
             Participant.event_id == event.id)
     )
     if participant is None:
-        abort(404)
+        raise DeadLink(_("This personal link does not work. If a new link was sent to you, use the one in the latest "
+                         "message: the old link stops working once the new one is opened. You can also ask for your "
+                         "link again with your email address."),
+                       (url_for("registration.resend_link", slug=event.slug), _("Send me my link again")))
     if participant.pending_manage_token_hash == digest:
         if request.method in ("GET", "HEAD"):
             abort(make_response(render_template(

@@ -30,7 +30,9 @@ def test_only_the_hash_of_the_link_is_stored_and_a_new_link_kills_the_old(client
     login("organizer")
     assert client.post(f"/staff/events/{event.slug}/delegations/{institution.id}/invite").status_code == 302
     db.session.expire_all()
-    assert client.get(f"/e/{event.slug}/delegation/{token}").status_code == 404
+    old_link = client.get(f"/e/{event.slug}/delegation/{token}")
+    assert old_link.status_code == 404
+    assert "Panitia mungkin sudah membuat tautan baru" in old_link.get_data(as_text=True)  # says why, not a bare 404
     new_token = db.session.get(Institution, institution.id).invite_token(SECRET)
     assert new_token != token
     assert client.get(f"/e/{event.slug}/delegation/{new_token}").status_code == 200

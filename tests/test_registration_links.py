@@ -46,7 +46,11 @@ def test_resend_keeps_the_working_link_until_the_new_one_is_used(client, event):
     # ...its first use (the POST its page sends) retires the old one
     opened = _open(client, event, new)
     assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/e/{event.slug}/me/{new}")
-    assert client.get(f"/e/{event.slug}/me/{old}").status_code == 404
+    retired = client.get(f"/e/{event.slug}/me/{old}")
+    assert retired.status_code == 404
+    # The retired link says why it may have stopped and leads on to asking for the link again (no dead end).
+    page = retired.get_data(as_text=True)
+    assert "Tautan pribadi ini tidak berfungsi" in page and f'href="/e/{event.slug}/resend-link"' in page
     assert client.get(f"/e/{event.slug}/me/{new}").status_code == 200
     db.session.expire_all()
     participant = db.session.scalar(select(Participant))

@@ -26,6 +26,7 @@ from plm.delegations.forms import (
     SettingsForm,
 )
 from plm.delegations.models import Institution
+from plm.errors import DeadLink
 from plm.events import get_event_or_404
 from plm.extensions import db, limiter
 from plm.i18n import deadline as format_deadline
@@ -91,7 +92,9 @@ def _institution_or_404(slug: str, invite_token: str) -> tuple[Event, Institutio
     event = get_event_or_404(slug, public=True)
     institution = service.find_by_token(db.session, event, invite_token)
     if institution is None:
-        abort(404)
+        raise DeadLink(_("This invitation link does not work. The committee may have made a new link for your "
+                         "institution (the old one then stops working): ask them for the current link."),
+                       (url_for("registration.event_home", slug=event.slug), event.name))
     return event, institution
 
 
