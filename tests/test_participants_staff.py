@@ -230,3 +230,20 @@ def test_dashboard_links_to_participants(client, event, login):
     login("organizer")
     page = client.get("/staff/").get_data(as_text=True)
     assert f"/staff/events/{event.slug}/participants" in page and f"/staff/events/{event.slug}/walk-in" in page
+
+
+def test_each_status_button_says_what_it_does(client, event, people, login):
+    """A registered person's page used to show "Move to waiting list" twice, the second one making them
+    "waiting for approval" (no ticket) without a word; that choice is offered, with its own label, only
+    where approval is how people get in."""
+    login("organizer")
+    page_of = lambda person: client.get(f"/staff/events/{event.slug}/participants/{person.public_id}").get_data(as_text=True)  # noqa: E731
+    page = page_of(people[0])
+    assert page.count("Pindahkan ke daftar tunggu") == 1 and 'name="status" value="pending"' not in page
+    event.registration_mode = "approval"
+    db.session.commit()
+    page = page_of(people[0])
+    assert page.count("Pindahkan ke daftar tunggu") == 1 and "Kembali menunggu persetujuan" in page
+    people[1].status = "pending"
+    db.session.commit()
+    assert "Setujui</button>" in page_of(people[1])
