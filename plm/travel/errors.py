@@ -11,8 +11,9 @@ def error_text(code: str, **detail) -> str:
     texts = {
         "deadline_passed": _l("The deadline for changing travel has passed: please contact the committee."),
         "bad_mode": _l("Choose how you travel."),
-        "changed_meanwhile": _l("Someone else saved this travel while you were editing it. Your changes were not saved: "
-                                "the form now shows what is saved. Change it again if it is still needed."),
+        "changed_meanwhile": _l("This travel was changed after this page was opened (on another page, or by someone "
+                                "else). Your changes were not saved: the form now shows what is saved. Change it again "
+                                "if it is still needed."),
         "date_out_of_range": _l("That date is far from the event's dates: check the year, month and day."),
         "departure_before_arrival": _l("The departure must be after the arrival."),
         "bad_window": _l("The pick-up window must be between 10 and 360 minutes."),
