@@ -213,3 +213,20 @@ def test_the_delegate_form_speaks_to_a_contact_registering_a_colleague(client, e
     refused = client.post(f"/e/{event.slug}/delegation/{token}/add", data=_data(email="rekan@x.example", consent=""))
     assert refused.status_code == 200 and "confirm that the delegate agreed" in refused.get_data(as_text=True)
     assert db.session.scalar(select(Participant).where(Participant.email == "rekan@x.example")) is None
+
+
+def test_the_same_delegate_sent_twice_is_registered_once_and_the_second_send_says_so(client, event):
+    """A double tap (or back and send again) on the delegate form: one registration, and the second answer
+    leads back to the delegation page saying the person is already there, not to an error on the form."""
+    institution, token = make_institution(event, seats=3)
+    assert _add(client, event, token).status_code == 302
+    again = _add(client, event, token)
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/e/{event.slug}/delegation/{token}")
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "sudah terdaftar untuk lembaga Anda" in page
+    assert db.session.scalar(select(func.count()).select_from(Participant).where(
+        Participant.institution_id == institution.id)) == 1
+    # The same address registered through another institution is still refused on the form (nothing shown of them).
+    other, other_token = make_institution(event, name="TBM Lain", seats=3)
+    refused = _add(client, event, other_token)
+    assert refused.status_code == 200 and "sudah terdaftar untuk acara ini" in refused.get_data(as_text=True)

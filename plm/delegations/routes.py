@@ -145,7 +145,13 @@ def add_delegate(slug: str, invite_token: str):
     if form.is_submitted() and event.registration_state() == "open":
         if form.website.data:
             error = DELEGATION_ERRORS["invalid"]
-        elif form.validate():
+        elif not form.validate():
+            error = DELEGATION_ERRORS["invalid"]
+        elif (twice := service.own_delegate_by_email(db.session, event, institution, form.email.data)) is not None:
+            flash(_("%(name)s is already registered for your institution (the form was sent twice).",
+                    name=twice.full_name), "info")
+            return redirect(url_for("delegations.delegation", slug=slug, invite_token=invite_token))
+        else:
             result, error = _save_delegate(form, lambda: service.add_delegate(
                 db.session, event, institution, _delegate_data(form)), mark_email=True)
             if result is not None:
@@ -156,8 +162,6 @@ def add_delegate(slug: str, invite_token: str):
                         name=result.participant.full_name, email=result.participant.email,
                         status=_status_text(result.participant.status)), "success")
                 return redirect(url_for("delegations.delegation", slug=slug, invite_token=invite_token))
-        else:
-            error = DELEGATION_ERRORS["invalid"]
     context = _page_context(event, institution, invite_token)
     return render_template("delegations/delegate_form.html", form=form, error=error, replacing=None, **context)
 

@@ -224,6 +224,15 @@ def add_delegate(session: Session, event: Event, institution: Institution, data:
     return result
 
 
+def own_delegate_by_email(session: Session, event: Event, institution: Institution, email: str) -> Participant | None:
+    """The institution's own delegate with this address: a form sent twice (a double tap, or back and send
+    again) finds the person the first one registered. Someone of another institution is not shown."""
+    person = registration.find_by_email(session, event, email or "")
+    if person is None or person.institution_id != institution.id or person.status not in SEAT_HOLDING_STATUSES:
+        return None
+    return person
+
+
 def substitution_open(event: Event, now: datetime | None = None) -> bool:
     """Delegates can be replaced or freed through the link until the substitution deadline (none: always)."""
     now = now or utcnow()
