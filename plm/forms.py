@@ -6,10 +6,12 @@ listed here for extraction and translated in PLM's own catalogue.
 
 from __future__ import annotations
 
+import hashlib
+
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
 from plm.text import clean_line
 
@@ -106,3 +108,30 @@ class BaseForm(FlaskForm):
             if is_single_line(unbound_field.field_class):
                 field.filters = (single_line, *field.filters)
             return field
+
+
+#: Shown when a save comes from a page opened before the record last changed (EditForm.changed_since_opened).
+CHANGED_SINCE_OPENED = _l("This was changed after this page was opened (on another page, or by someone else). Your "
+                          "changes were not saved: the form now shows what is saved. Change it again if it is still needed.")
+
+
+class EditForm(BaseForm):
+    """An edit form that remembers what it showed. Two organisers editing the same record: the second save,
+    made from a page opened before the first, would silently put back the values it showed. `seen` carries a
+    fingerprint of the record's saved values as the page showed them; a save whose fingerprint no longer
+    matches the record is refused (the route shows the saved values again)."""
+
+    seen = HiddenField()
+
+    def _stamp(self, record) -> str:
+        values = tuple(str(getattr(record, field.name, "")) for field in self
+                       if field.name not in ("csrf_token", "seen", "submit"))
+        return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+
+    def remember(self, record) -> None:
+        """Stamp a page that shows *record* (its first showing; a re-shown page keeps the stamp it was sent with)."""
+        if record is not None and not self.seen.data:
+            self.seen.data = self._stamp(record)
+
+    def changed_since_opened(self, record) -> bool:
+        return record is not None and bool(self.seen.data) and self.seen.data != self._stamp(record)

@@ -192,3 +192,27 @@ def test_the_export_reads_back_as_an_import(client, event, login):
     exported = client.get(f"/staff/events/{event.slug}/delegations/export.csv").data
     page = _upload(client, event, exported).get_data(as_text=True)
     assert "<strong>0</strong> tidak berubah" not in page and "<strong>1</strong> tidak berubah" in page
+
+
+def test_an_institution_saved_from_a_page_opened_before_someone_elses_save_is_refused(client, event, login):
+    """One organiser gives the institution a third seat; another, on a page opened before, fixes the contact's
+    number: that save must not silently take the seat back."""
+    import re
+
+    institution, _token = make_institution(event, seats=2)
+    login("organizer")
+    url = f"/staff/events/{event.slug}/delegations/{institution.id}"
+    seen = lambda page: re.search(r'name="seen" type="hidden" value="([0-9a-f]+)"', page).group(1)  # noqa: E731
+    old_page = seen(client.get(url).get_data(as_text=True))
+    fields = {"name": institution.name, "institution_type": "regency_city", "province": "Bali", "regency": "",
+              "contact_name": "Made Sudarsana", "contact_whatsapp": "+6281234567890",
+              "contact_email": "kontak@gianyar.example"}
+    assert client.post(url, data={**fields, "seats": "3", "seen": old_page}).status_code == 302
+    answer = client.post(url, data={**fields, "seats": "2", "contact_whatsapp": "+6281299990000", "seen": old_page})
+    assert answer.status_code == 200 and "Perubahan Anda tidak disimpan" in answer.get_data(as_text=True)
+    db.session.expire_all()
+    assert (institution.seats, institution.contact_whatsapp) == (3, "+6281234567890")
+    # A save without the stamp (a page from before this check) still goes through.
+    assert client.post(url, data={**fields, "seats": "4"}).status_code == 302
+    db.session.expire_all()
+    assert institution.seats == 4

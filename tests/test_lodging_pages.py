@@ -281,3 +281,32 @@ def test_bad_input_changes_nothing_and_says_why(client, login, event):
     assert client.get(f"{base}/allocation?mode=sideways").status_code == 200
     assert client.get(f"{base}/hotels/999").status_code == 404 and client.get(f"{base}/rooms/999").status_code == 404
     assert db.session.scalar(select(func.count(HotelRoom.id))) == 0
+
+
+def test_a_room_saved_from_a_page_opened_before_someone_elses_save_is_refused(client, login, event):
+    """Two organisers edit room 101: the second save, from the page opened before the first, must not
+    silently put the old bed count back."""
+    import re
+
+    login("organizer")
+    hotel = _hotel(client, event)
+    base = f"/staff/events/{event.slug}/lodging"
+    client.post(f"{base}/hotels/{hotel.id}/rooms", data={"number": "101", "room_type": "twin"})
+    room = db.session.scalar(select(HotelRoom))
+    seen = lambda page: re.search(r'name="seen" type="hidden" value="([0-9a-f]+)"', page).group(1)  # noqa: E731
+    first = seen(client.get(f"{base}/rooms/{room.id}").get_data(as_text=True))
+    second = seen(client.get(f"{base}/rooms/{room.id}").get_data(as_text=True))
+    keep = {"number": "101", "first_night": room.first_night.isoformat(), "last_night": room.last_night.isoformat()}
+    assert client.post(f"{base}/rooms/{room.id}", data={**keep, "room_type": "triple", "capacity": "3",
+                                                         "seen": second}).status_code == 302
+    answer = client.post(f"{base}/rooms/{room.id}", data={**keep, "room_type": "twin", "capacity": "2", "seen": first})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Perubahan Anda tidak disimpan" in page
+    assert 'value="3"' in page  # the form shows what is saved
+    db.session.expire_all()
+    assert (room.room_type, room.capacity) == ("triple", 3)
+    # From the page now shown, the change goes through.
+    assert client.post(f"{base}/rooms/{room.id}", data={**keep, "room_type": "twin", "capacity": "2",
+                                                         "seen": seen(page)}).status_code == 302
+    db.session.expire_all()
+    assert room.capacity == 2

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from plm.forms import BaseForm, Printable
+from plm.forms import BaseForm, EditForm, Printable
 from plm.registration.forms import _email, _line, institution_type_choices, staff_province_choices
 from plm.registration.service import normalize_phone
 from plm.vocabulary import RegistrationMode
@@ -30,7 +30,7 @@ MODE_LABELS = {
 }
 
 
-class InstitutionForm(BaseForm):
+class InstitutionForm(EditForm):
     name = StringField(_l("Institution"), filters=[_line], validators=[DataRequired(), Printable("institution")])
     institution_type = SelectField(_l("Type of institution"), choices=institution_type_choices, default="regency_city")
     province = SelectField(_l("Province"), choices=staff_province_choices, validators=[DataRequired()])

@@ -29,6 +29,7 @@ from plm.delegations.models import Institution
 from plm.errors import DeadLink
 from plm.events import get_event_or_404
 from plm.extensions import db, limiter
+from plm.forms import CHANGED_SINCE_OPENED
 from plm.i18n import deadline as format_deadline
 from plm.labels import INSTITUTION_TYPE_LABELS
 from plm.models import Event, Participant
@@ -362,7 +363,10 @@ def edit(slug: str, institution_id: int | None = None):
     if institution_id is not None:
         institution = _staff_institution_or_404(event, institution_id)
     form = InstitutionForm(obj=institution)
-    if form.validate_on_submit():
+    if form.is_submitted() and form.changed_since_opened(institution):
+        flash(str(CHANGED_SINCE_OPENED), "error")
+        form = InstitutionForm(formdata=None, obj=institution)
+    elif form.validate_on_submit():
         data = {name: form[name].data for name in service.INSTITUTION_FIELDS}
         try:
             institution = service.save_institution(db.session, event, data, current_user, institution)
@@ -373,6 +377,7 @@ def edit(slug: str, institution_id: int | None = None):
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("delegations_staff.edit", slug=slug, institution_id=institution.id))
+    form.remember(institution)
     invitation = None
     people = []
     if institution is not None:

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 
-from plm.forms import BaseForm
+from plm.forms import BaseForm, EditForm
 from plm.lodging.models import RoomingMode, RoomType
 
 ROOM_TYPE_LABELS = {RoomType.SINGLE: _l("Single"), RoomType.TWIN: _l("Twin"), RoomType.TRIPLE: _l("Triple")}
@@ -23,7 +23,7 @@ class HotelForm(BaseForm):
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
 
 
-class RoomForm(BaseForm):
+class RoomForm(EditForm):
     number = StringField(_l("Room number"), validators=[DataRequired(), Length(max=20)])
     room_type = SelectField(_l("Room type"), choices=[SelectChoice(t.value, label) for t, label in ROOM_TYPE_LABELS.items()],
                             default=RoomType.TWIN.value)

@@ -18,6 +18,7 @@ from plm.auth.decorators import role_required
 from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
+from plm.forms import CHANGED_SINCE_OPENED
 from plm.jobs import pdf_from_child, renders_in_child
 from plm.lodging import service
 from plm.lodging.allocation import ConflictKind, Unassigned
@@ -167,13 +168,17 @@ def room(slug: str, hotel_room_id: int):
     event = get_event_or_404(slug)
     room = _room_or_404(event, hotel_room_id)
     form = RoomForm(obj=room)
-    if form.validate_on_submit():
+    if form.is_submitted() and form.changed_since_opened(room):
+        flash(str(CHANGED_SINCE_OPENED), "error")
+        form = RoomForm(formdata=None, obj=room)
+    elif form.validate_on_submit():
         try:
             service.save_room(db.session, event, room.hotel, form.data, room, user=current_user)
         except service.LodgingError as exc:
             return fail_and_redirect(error_text(str(exc)), url_for("lodging.room", slug=slug, hotel_room_id=hotel_room_id))
         flash(_("Room %(number)s saved.", number=room.number), "success")
         return redirect(url_for("lodging.hotel", slug=slug, hotel_id=room.hotel_id) + "#rooms")
+    form.remember(room)
     return render_template("lodging/room.html", event=event, room=room, form=form)
 
 
