@@ -13,7 +13,7 @@ from sqlalchemy import select
 from plm.attendance import service
 from plm.extensions import db
 from plm.models import AuditLog, CheckIn, CheckInSignature, Event
-from tests.helpers import spying
+from tests.helpers import STAFF_PASSWORD, spying
 
 STROKES = {"width": 320, "height": 160, "strokes": [[[10, 10], [40, 60], [90, 30], [150, 90]]]}
 
@@ -231,3 +231,29 @@ def test_sheet_pdf_renders_in_a_child_process(make_app, setup):
         assert response.status_code == 200 and calls
         text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
         assert "Budi Santoso" in text and "Jawa Timur (2)" in text
+
+
+def test_a_session_of_another_day_refuses_taps_until_a_correction_is_chosen(frozen_time, app, client, login, setup,
+                                                                             monkeypatch):
+    """The door's day rule holds for the tap list too: tomorrow's session opened by mistake marks nobody present;
+    entering a past day's attendance afterwards is a deliberate, visible correction."""
+    monkeypatch.setitem(app.config, "CHECKIN_DAY_MARGIN_HOURS", 3)
+    login("facilitator", "fasil@test.example")
+    page_url = f"/staff/events/plm-test/attendance/sessions/{setup['mine'].id}"
+    budi = {"participant": setup["budi"].public_id}
+    json = {"Accept": "application/json"}
+    page = client.get(page_url).get_data(as_text=True)
+    assert "bukan hari ini" in page and "correction=1" in page and 'name="correction"' not in page
+    refused = client.post(f"{page_url}/mark", data=budi, headers=json).get_json()
+    assert refused["result"] == "wrong_day" and "tidak ada yang ditandai" in refused["message"]
+    assert db.session.scalar(select(db.func.count(CheckIn.id))) == 0
+    page = client.get(f"{page_url}?correction=1").get_data(as_text=True)
+    assert "Koreksi untuk" in page and 'name="correction" value="1"' in page
+    assert client.post(f"{page_url}/mark", data={**budi, "correction": "1"}, headers=json).get_json()["result"] == "ok"
+    assert client.post(f"{page_url}/mark", data={**budi, "action": "undo"}, headers=json).get_json()["result"] == "undone"
+    # On the session's own day: no banner, the tap just works.
+    frozen_time.move_to(setup["mine"].starts_at)
+    client.post("/staff/login", data={"email": "fasil@test.example", "password": STAFF_PASSWORD})  # weeks later
+    page = client.get(page_url).get_data(as_text=True)
+    assert "bukan hari ini" not in page
+    assert client.post(f"{page_url}/mark", data=budi, headers=json).get_json()["result"] == "ok"

@@ -38,6 +38,7 @@ class MarkForm(BaseForm):
     participant = HiddenField(validators=[DataRequired(), Length(max=16), Regexp(r"^[A-Za-z0-9]+$")],
                               filters=[strip_text])
     action = HiddenField(default="in", validators=[Regexp(r"^(in|undo)$")])
+    correction = HiddenField(default="", validators=[Regexp(r"^1?$")])  # "1": a session of another day, on purpose
 
 
 class PaperForm(BaseForm):

@@ -24,11 +24,14 @@ from flask_login import current_user
 from plm.attendance import service
 from plm.attendance.forms import LogoForm, MarkForm, PaperForm, SheetForm, UndoForm
 from plm.auth.decorators import admin_required, role_required
+from plm.checkin.api import day_margin
+from plm.checkin.service import outside_day
 from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
 from plm.jobs import pdf_from_child, renders_in_child
-from plm.models import AuditLog, Checkpoint, Event, EventSession
+from plm.models import AuditLog, Checkpoint, Event, EventSession, utcnow
+from plm.schedule.service import local_day
 from plm.transactions import change_and_redirect, fail, fail_and_redirect
 from plm.vocabulary import CheckpointKind, Role, SessionKind
 
@@ -65,6 +68,8 @@ def error_text(code: str) -> str:
 RESULT_TEXT = {
     "ok": _l("Present"), "already": _l("Already present"), "cancelled": _l("Registration cancelled"),
     "invalid": _l("Not a registered participant (waiting list?)"), "unknown": _l("Unknown ticket"),
+    "wrong_day": _l("This session is not today: nobody was marked. To enter attendance for its day, use "
+                    "“Record a correction for that day” at the top of the page."),
 }
 
 
@@ -122,8 +127,11 @@ def session_page(slug: str, session_id: int):
     event = get_event_or_404(slug)
     item = _session_or_404(event, session_id)
     data = service.roster(db.session, event, item)
+    margin = day_margin()
+    other_day = margin is not None and outside_day(local_day(event, item.starts_at), utcnow(), event.timezone, margin)
     return render_template("attendance/session.html", event=event, item=item, roster=data, form=MarkForm(),
-                           me=current_user.id)
+                           me=current_user.id, other_day=other_day,
+                           correction=other_day and request.args.get("correction") == "1")
 
 
 @bp.route("/sessions/<int:session_id>/mark", methods=["POST"])
@@ -147,7 +155,7 @@ def mark(slug: str, session_id: int):
             message = _("Attendance removed.")
         else:
             answer = service.mark(db.session, current_app.config["SECRET_KEY"], event, checkpoint, public_id,
-                                  current_user)
+                                  current_user, day_margin=day_margin(), correction=form.correction.data == "1")
             message = str(RESULT_TEXT.get(answer["result"], answer["result"]))
     except service.AttendanceError as exc:
         fail(db.session)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -194,13 +194,16 @@ def _participant(session: Session, event: Event, public_id: str) -> Participant:
 
 
 def mark(session: Session, secret: str, event: Event, checkpoint: Checkpoint, public_id: str, user: User,
-         source: str = CheckInSource.MANUAL) -> dict:
+         source: str = CheckInSource.MANUAL, day_margin: timedelta | None = None, correction: bool = False) -> dict:
     """Check one person in here by their ticket number (a deliberate staff choice, so a session's
-    sign-up rule is overridden). The answer is record_scan's ('ok', 'already', 'cancelled', ...)."""
+    sign-up rule is overridden). The answer is record_scan's ('ok', 'already', 'cancelled', ...). With
+    *day_margin* (the door's rule), a tap for a session of another day is 'wrong_day' unless *correction*
+    says the staff member records that day on purpose."""
     participant = _participant(session, event, public_id)
     scan = checkin.ScanRequest(code=participant.public_id, checkpoint_id=checkpoint.id, source=source,
-                               override=True, device=(user.full_name or user.email.split("@")[0])[:60])
-    answer, _ = checkin.record_scan(session, secret, event.slug, scan, user)
+                               override=True, device=(user.full_name or user.email.split("@")[0])[:60],
+                               correction=correction)
+    answer, _ = checkin.record_scan(session, secret, event.slug, scan, user, day_margin=day_margin)
     return answer
 
 

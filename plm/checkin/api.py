@@ -57,8 +57,9 @@ def _read_body() -> bytes | None:
     return None if len(raw) > MAX_BODY else raw
 
 
-def _day_margin() -> timedelta | None:
-    """The wrong-day rule's margin (CHECKIN_DAY_MARGIN_HOURS); None switches the rule off."""
+def day_margin() -> timedelta | None:
+    """The wrong-day rule's margin (CHECKIN_DAY_MARGIN_HOURS; None switches it off): the door's API and the
+    attendance taps (plm.attendance) judge days alike."""
     hours = current_app.config.get("CHECKIN_DAY_MARGIN_HOURS")
     return None if hours is None else timedelta(hours=float(hours))
 
@@ -78,7 +79,7 @@ def create_checkin(slug: str):
     try:
         scan = service.parse_scan_body(body)
         answer, replayed = service.record_scan(db.session, current_app.config["SECRET_KEY"], slug, scan, current_user,
-                                               day_margin=_day_margin())
+                                               day_margin=day_margin())
     except service.CheckinError as exc:
         fail(db.session)
         if exc.code == "unknown_checkpoint" and _find_event(slug) is None:
