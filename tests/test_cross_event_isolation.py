@@ -50,6 +50,8 @@ def _mark_event_b(event) -> None:
             for column in columns:
                 if getattr(row, column):
                     setattr(row, column, f"{MARK} {getattr(row, column)}")
+    for person in db.session.scalars(select(Participant).where(Participant.event_id == event.id)):
+        person.email = f"b.{person.email}"  # the demo draws the same people twice
 
 
 def _values(event, user) -> dict:
@@ -173,6 +175,12 @@ def test_no_route_of_event_a_reaches_a_row_of_event_b(app, two_events):
     assert not problems, "\n".join(problems)
     assert tried > 100
     # The refusals are for B's values: A's own open (so a wrong A value cannot make the test pass).
+    # A's own pages, lists and exports (the slug only) show nothing of B either.
+    shown = [rule.rule for rule in app.url_map.iter_rules() if rule.arguments == {"slug"} and "GET" in rule.methods
+             and not RENDERED.search(rule.rule)
+             and MARK in client.get(_url(rule, {"slug": a["slug"]})).get_data(as_text=True)]
+    assert shown == []
+    assert MARK in client.get(f"/staff/events/{b['slug']}/participants").get_data(as_text=True)  # it would be seen
     closed = [url for url in (_url(rule, a) for rule in _event_rules(app) if "GET" in rule.methods
                               and not RENDERED.search(rule.rule) and rule.endpoint not in A_MISSING)
               if client.get(url).status_code not in (200, 302)]
@@ -189,6 +197,7 @@ def test_ids_in_queries_and_bodies_stay_in_their_event(app, two_events):
     """The ids a form, a query string or the check-in API carries: B's under A's slug change nothing and show
     nothing of B (an admin, with a cookie or an API token)."""
     from plm.auth.service import create_api_token, find_user
+    from plm.models import Participant
     from plm.tickets import participant_code
 
     a, b = two_events["a"], two_events["b"]
@@ -216,6 +225,9 @@ def test_ids_in_queries_and_bodies_stay_in_their_event(app, two_events):
         ("GET", f"{staff}/walk-in?checkpoint={b['checkpoint_id']}", {}),
         ("GET", f"{staff}/certificates?session={b['session_id']}", {}),
         ("GET", f"/e/{a['slug']}/schedule?token={b['token']}", {}),
+        ("GET", f"{staff}/attendance/sheet?checkpoint={b['checkpoint_id']}&format=xlsx", {}),
+        ("POST", f"/e/{a['slug']}/q/{a['code']}/identify", {"data": {"ticket": code_b}}),
+        ("POST", f"/e/{a['slug']}/resend-link", {"data": {"email": _person(b).email}}),
         ("POST", f"{staff}/attendance/paper/{a['checkpoint_id']}", {"data": {"ids": [b["public_id"]]}}),
         ("POST", f"{staff}/attendance/sessions/{a['session_id']}/mark", {"data": {"participant": b["public_id"]}}),
         ("POST", f"{staff}/lodging/assignments/move", {"data": {"person": b["public_id"], "room": a["hotel_room_id"]}}),
@@ -236,6 +248,24 @@ def test_ids_in_queries_and_bodies_stay_in_their_event(app, two_events):
         if changed := _changed(before, _fingerprint()):
             problems.append(f"{where} changed {changed}")
     assert not problems, "\n".join(problems)
+    # The same requests with A's own ids do their work (so the refusals above are about B's).
+    other = db.session.scalar(select(Participant.public_id).where(
+        Participant.event_id == two_events["event_a"].id, Participant.status == "registered",
+        Participant.public_id != a["public_id"]).order_by(Participant.id.desc()))
+    controls = [
+        (f"{staff}/attendance/paper/{a['checkpoint_id']}", {"ids": [other]}, "checkins"),
+        (f"{staff}/attendance/sessions/{a['session_id']}/mark", {"participant": other}, "checkins"),
+        (f"{staff}/lodging/assignments/unassign", {"person": a["public_id"]}, "room_assignments"),
+        (f"{staff}/delegations/match/{other}", {"institution_id": a["institution_id"]}, "participants"),
+        (f"{staff}/evaluations/new", {"kind": "evaluation", "scope": f"session:{a['session_id']}"}, "questionnaires"),
+        (f"{staff}/badges", {"ids": a["public_id"], "layout": "a6", "sort": "name"}, "jobs"),
+        (f"/e/{a['slug']}/resend-link", {"email": _person(a).email}, "mail_messages"),
+    ]
+    for url, data, table in controls:
+        before = _fingerprint()
+        assert client.post(url, data=data).status_code == 302, url
+        assert table in _changed(before, _fingerprint()), url
+    assert client.post(f"/e/{a['slug']}/q/{a['code']}/identify", data={"ticket": code_a}).status_code == 302
 
 
 def test_a_facilitator_reaches_only_the_sessions_they_lead(app, two_events):
@@ -279,6 +309,7 @@ def test_a_facilitator_reaches_only_the_sessions_they_lead(app, two_events):
         ("GET", f"{staff}/schedule/sessions/{theirs.id}/signups.pdf", {}),
         ("GET", f"{staff}/attendance/sessions/{theirs.id}", {}),
         ("POST", f"{staff}/attendance/sessions/{theirs.id}/mark", {"data": {"participant": a["public_id"]}}),
+        ("GET", f"{staff}/attendance/sheet?checkpoint={checkpoint.id}&format=xlsx", {}),
         ("GET", f"{staff}/attendance/paper/{checkpoint.id}", {}),
         ("POST", f"{staff}/attendance/paper/{checkpoint.id}", {"data": {"ids": [a["public_id"]]}}),
         ("POST", f"{staff}/attendance/paper/batches/{batch}/undo", {}),
