@@ -8,6 +8,7 @@ change; and no page may show B's data (B's names all carry MARK)."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -187,10 +188,14 @@ def test_no_route_of_event_a_reaches_a_row_of_event_b(app, two_events):
     assert closed == []
 
 
-def _person(values: dict):
+def _person(values: dict, nth: int = 0):
+    """The sample participant of these values, or the nth registered one after them."""
     from plm.models import Participant
 
-    return db.session.scalar(select(Participant).where(Participant.public_id == values["public_id"]))
+    person = db.session.scalar(select(Participant).where(Participant.public_id == values["public_id"]))
+    return person if not nth else db.session.scalars(select(Participant).where(
+        Participant.event_id == person.event_id, Participant.status == "registered", Participant.id > person.id)
+        .order_by(Participant.id.desc())).all()[nth - 1]
 
 
 def test_ids_in_queries_and_bodies_stay_in_their_event(app, two_events):
@@ -207,6 +212,15 @@ def test_ids_in_queries_and_bodies_stay_in_their_event(app, two_events):
     api = {"Authorization": "Bearer " + create_api_token(db.session, find_user(db.session, "idor-admin@test.example"))}
     db.session.commit()
     staff, door = f"/staff/events/{a['slug']}", f"/api/v1/events/{a['slug']}"
+    # A check-in at B's door whose client_uuid A's door then sends again (an offline replay's key).
+    replayed = str(uuid.uuid4())
+    assert client.post(f"/api/v1/events/{b['slug']}/checkins", headers=api, json={
+        "code": participant_code(secret, _person(b, 1)), "checkpoint": b["checkpoint_id"],
+        "client_uuid": replayed}).get_json()["result"] == "ok"
+    day = (two_events["event_a"].starts_on).isoformat()
+    session_form = {"title": "Sesi", "kind": "sharing", "day": day, "start": "10:00", "end": "11:00", "track_id": ""}
+    leader_b = db.session.scalar(select(Participant.id).where(Participant.event_id == two_events["event_b"].id,
+                                                              Participant.role == "facilitator"))
     before = _fingerprint()
 
     def checkin(code, checkpoint):
@@ -217,6 +231,11 @@ def test_ids_in_queries_and_bodies_stay_in_their_event(app, two_events):
     answer = checkin(code_a, b["checkpoint_id"])
     assert answer.status_code in REFUSED and answer.get_json()["error"] == "unknown_checkpoint"
     assert client.get(f"{door}/participants?q={MARK}", headers=api).get_json()["results"] == []
+    for checkpoint, code in ((b["checkpoint_id"], code_b), (a["checkpoint_id"], "PLM1:X")):
+        answer = client.post(f"{door}/checkins", headers=api,
+                             json={"code": code, "checkpoint": checkpoint, "client_uuid": replayed})
+        assert answer.status_code in (200, *REFUSED) and MARK not in answer.get_data(as_text=True), checkpoint
+        assert answer.get_json().get("result") != "ok"
     cases = [
         ("GET", f"{door}/checkin-snapshot?checkpoint={b['checkpoint_id']}", {"headers": api}),
         ("GET", f"{door}/participants?q=a&checkpoint={b['checkpoint_id']}", {"headers": api}),
@@ -238,6 +257,10 @@ def test_ids_in_queries_and_bodies_stay_in_their_event(app, two_events):
         ("POST", f"{staff}/certificates/print", {"data": {"session_id": b["session_id"]}}),
         ("POST", f"{staff}/evaluations/new", {"data": {"kind": "evaluation", "scope": f"session:{b['session_id']}"}}),
         ("POST", f"{staff}/badges", {"data": {"ids": b["public_id"], "layout": "a6", "sort": "name"}}),
+        ("POST", f"{staff}/schedule/sessions/{a['session_id']}/edit", {"data": {**session_form, "room_id": b["room_id"]}}),
+        ("POST", f"{staff}/schedule/sessions/{a['session_id']}/edit", {"data": {**session_form, "room_id": a["room_id"],
+                                                                                "facilitator_ids": [leader_b]}}),
+        ("POST", f"{staff}/schedule/sessions/new", {"data": {**session_form, "room_id": "", "track_id": b["track_id"]}}),
     ]
     problems = []
     for method, url, kwargs in cases:
@@ -260,6 +283,7 @@ def test_ids_in_queries_and_bodies_stay_in_their_event(app, two_events):
         (f"{staff}/evaluations/new", {"kind": "evaluation", "scope": f"session:{a['session_id']}"}, "questionnaires"),
         (f"{staff}/badges", {"ids": a["public_id"], "layout": "a6", "sort": "name"}, "jobs"),
         (f"/e/{a['slug']}/resend-link", {"email": _person(a).email}, "mail_messages"),
+        (f"{staff}/schedule/sessions/{a['session_id']}/edit", {**session_form, "room_id": a["room_id"]}, "sessions"),
     ]
     for url, data, table in controls:
         before = _fingerprint()
