@@ -370,6 +370,19 @@ def test_a_facilitator_reaches_only_the_sessions_they_lead(app, two_events):
             problems.append(f"{where} changed {changed}")
             before = _fingerprint()
     assert not problems, "\n".join(problems)
+    # A session they lead in event B, under A's slug: as missing as any other id.
+    db.session.scalar(select(Participant).where(Participant.event_id == two_events["event_b"].id,
+                                                Participant.email == f"b.{facilitator.email}")).email = facilitator.email
+    led_b = sessions_for_user(db.session, two_events["event_b"], facilitator)[0]
+    form_b = create_from_starter(db.session, two_events["event_b"], "evaluation", event_session=led_b)
+    checkpoint_b = db.session.scalar(select(Checkpoint.id).where(Checkpoint.session_id == led_b.id))
+    db.session.commit()
+    for url in (f"{staff}/schedule/sessions/{led_b.id}/signups", f"{staff}/attendance/sessions/{led_b.id}",
+                f"{staff}/attendance/paper/{checkpoint_b}", f"{staff}/evaluations/{form_b.id}/results",
+                f"{staff}/certificates?session={led_b.id}", f"{door}/checkin-snapshot?checkpoint={checkpoint_b}"):
+        response = client.get(url, headers=api if url.startswith(door) else None)
+        assert response.status_code in (404, 422) and MARK not in response.get_data(as_text=True), url
+    assert client.get(f"/staff/events/{SLUG_B}/attendance/sessions/{led_b.id}").status_code == 200  # under B's own
     # ...while their own session opens (the refusals above are about whose session it is).
     own = min(mine)
     assert client.get(f"{staff}/attendance/sessions/{own}").status_code == 200
