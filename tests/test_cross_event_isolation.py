@@ -221,6 +221,8 @@ def test_ids_in_queries_and_bodies_stay_in_their_event(app, two_events):
     session_form = {"title": "Sesi", "kind": "sharing", "day": day, "start": "10:00", "end": "11:00", "track_id": ""}
     leader_b = db.session.scalar(select(Participant.id).where(Participant.event_id == two_events["event_b"].id,
                                                               Participant.role == "facilitator"))
+    pending = {key: db.session.scalar(select(Participant.public_id).where(
+        Participant.event_id == two_events[f"event_{key}"].id, Participant.status == "pending")) for key in "ab"}
     before = _fingerprint()
 
     def checkin(code, checkpoint):
@@ -254,6 +256,7 @@ def test_ids_in_queries_and_bodies_stay_in_their_event(app, two_events):
         ("POST", f"{staff}/lodging/assignments/swap", {"data": {"first": a["public_id"], "second": b["public_id"]}}),
         ("POST", f"{staff}/lodging/assignments/unassign", {"data": {"person": b["public_id"]}}),
         ("POST", f"{staff}/delegations/match/{a['public_id']}", {"data": {"institution_id": b["institution_id"]}}),
+        ("POST", f"{staff}/approvals", {"data": {"ids": [pending["b"]], "approve": "y"}}),
         ("POST", f"{staff}/certificates/print", {"data": {"session_id": b["session_id"]}}),
         ("POST", f"{staff}/evaluations/new", {"data": {"kind": "evaluation", "scope": f"session:{b['session_id']}"}}),
         ("POST", f"{staff}/badges", {"data": {"ids": b["public_id"], "layout": "a6", "sort": "name"}}),
@@ -280,6 +283,7 @@ def test_ids_in_queries_and_bodies_stay_in_their_event(app, two_events):
         (f"{staff}/attendance/sessions/{a['session_id']}/mark", {"participant": other}, "checkins"),
         (f"{staff}/lodging/assignments/unassign", {"person": a["public_id"]}, "room_assignments"),
         (f"{staff}/delegations/match/{other}", {"institution_id": a["institution_id"]}, "participants"),
+        (f"{staff}/approvals", {"ids": [pending["a"]], "approve": "y"}, "participants"),
         (f"{staff}/evaluations/new", {"kind": "evaluation", "scope": f"session:{a['session_id']}"}, "questionnaires"),
         (f"{staff}/badges", {"ids": a["public_id"], "layout": "a6", "sort": "name"}, "jobs"),
         (f"/e/{a['slug']}/resend-link", {"email": _person(a).email}, "mail_messages"),
