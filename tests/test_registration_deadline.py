@@ -41,3 +41,12 @@ def test_event_form_takes_wita_and_the_last_open_minute(client, login):
         client.post(f"/staff/events/{event.slug}/edit", data={**FORM, "timezone": typed})
         db.session.expire_all()
         assert db.session.get(Event, event.id).timezone == zone
+
+
+def test_a_closed_event_page_still_leads_to_a_lost_link(client, event):
+    """During the event registration is closed: someone who lost their personal link finds the way to ask
+    for it again on the event's page (it was only on the registration form)."""
+    event.registration_closes_at = datetime(2020, 1, 1, tzinfo=WITA)
+    db.session.commit()
+    page = client.get(f"/e/{event.slug}/").get_data(as_text=True)
+    assert "Pendaftaran sudah ditutup" in page and f'href="/e/{event.slug}/resend-link"' in page
