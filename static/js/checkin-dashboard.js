@@ -5,7 +5,8 @@
   var T = JSON.parse(document.getElementById('live-texts').textContent);
   var $ = function (id) { return document.getElementById(id); };
   var lastOk = null;
-  // 0,8 % in Indonesian, 0.8% in English: the page's language decides, not the browser's.
+  // 0,8 % in Indonesian, 0.8% in English: the page's language decides, not the browser's (times too).
+  var PAGE_LANG = document.documentElement.lang || 'id';
   var percent = new Intl.NumberFormat(document.documentElement.lang || 'id', {style: 'percent', maximumFractionDigits: 1});
 
   function el(tag, cls, text) {
@@ -72,7 +73,7 @@
       return row([(c.day || '') + (c.starts_local || ''), c.name, c.room, c.checked_in, c.expected]);
     }));
     lastOk = new Date();
-    $('live-updated').textContent = fmt(T.updated, {time: lastOk.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit', second: '2-digit'})});
+    $('live-updated').textContent = fmt(T.updated, {time: lastOk.toLocaleTimeString(PAGE_LANG, {hour: '2-digit', minute: '2-digit', second: '2-digit'})});
   }
 
   function poll() {
@@ -80,7 +81,7 @@
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(render)
       .catch(function () {
-        if (lastOk) $('live-updated').textContent = fmt(T.stale, {time: lastOk.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'})});
+        if (lastOk) $('live-updated').textContent = fmt(T.stale, {time: lastOk.toLocaleTimeString(PAGE_LANG, {hour: '2-digit', minute: '2-digit'})});
       });
   }
   // The SVG charts are drawn by the server (plm/charts): fetch the fragment now and then and swap it in.
