@@ -310,3 +310,21 @@ def test_a_room_saved_from_a_page_opened_before_someone_elses_save_is_refused(cl
                                                          "seen": seen(page)}).status_code == 302
     db.session.expire_all()
     assert room.capacity == 2
+
+
+def test_deleting_a_room_with_people_in_it_needs_a_tick_naming_them(client, login, event, people):
+    login("organizer")
+    hotel = _hotel(client, event)
+    base = f"/staff/events/{event.slug}/lodging"
+    client.post(f"{base}/hotels/{hotel.id}/rooms", data={"number": "101", "room_type": "twin"})
+    room = db.session.scalar(select(HotelRoom))
+    service.move(db.session, event, people[0].public_id, room)
+    db.session.commit()
+    page = client.get(f"{base}/rooms/{room.id}").get_data(as_text=True)
+    assert f"Ya: {people[0].full_name} kehilangan kamar ini" in page and 'name="confirm"' in page
+    refused = client.post(f"{base}/rooms/{room.id}/delete", follow_redirects=True)
+    assert "Centang kotaknya" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(RoomAssignment.id))) == 1
+    assert client.post(f"{base}/rooms/{room.id}/delete", data={"confirm": "1"}).status_code == 302
+    assert db.session.scalar(select(func.count(HotelRoom.id))) == 0
+    assert db.session.scalar(select(func.count(RoomAssignment.id))) == 0

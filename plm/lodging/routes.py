@@ -179,7 +179,8 @@ def room(slug: str, hotel_room_id: int):
         flash(_("Room %(number)s saved.", number=room.number), "success")
         return redirect(url_for("lodging.hotel", slug=slug, hotel_id=room.hotel_id) + "#rooms")
     form.remember(room)
-    return render_template("lodging/room.html", event=event, room=room, form=form)
+    return render_template("lodging/room.html", event=event, room=room, form=form,
+                           occupants=service.occupants(db.session, room))
 
 
 @bp.route("/rooms/<int:hotel_room_id>/delete", methods=["POST"])
@@ -188,6 +189,9 @@ def delete_room(slug: str, hotel_room_id: int):
     event = get_event_or_404(slug)
     room = _room_or_404(event, hotel_room_id)
     hotel_id = room.hotel_id
+    if room.assignments and request.form.get("confirm") != "1":  # people would lose their room: only when ticked
+        return fail_and_redirect(_("Tick the box to confirm that the people in this room lose it."),
+                                 url_for("lodging.room", slug=slug, hotel_room_id=room.id))
     service.delete_room(db.session, event, room, user=current_user)
     flash(_("Room deleted; its people are unassigned."), "success")
     return redirect(url_for("lodging.hotel", slug=slug, hotel_id=hotel_id) + "#rooms")

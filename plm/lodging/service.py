@@ -136,6 +136,14 @@ def save_room(session: Session, event: Event, hotel: Hotel, data: dict[str, Any]
     return room
 
 
+def occupants(session: Session, room: HotelRoom) -> list[Participant]:
+    """Who is assigned to the room (named before it is deleted, so nobody loses a room unnoticed)."""
+    ids = [a.participant_id for a in room.assignments]
+    if not ids:
+        return []
+    return list(session.scalars(select(Participant).where(Participant.id.in_(ids)).order_by(Participant.full_name)))
+
+
 def delete_room(session: Session, event: Event, room: HotelRoom, user: User | None = None) -> None:
     audit(session, "lodging.room_delete", user=user, event_id=event.id, target=room, number=room.number,
           people=len(room.assignments))
