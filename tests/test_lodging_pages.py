@@ -328,3 +328,16 @@ def test_deleting_a_room_with_people_in_it_needs_a_tick_naming_them(client, logi
     assert client.post(f"{base}/rooms/{room.id}/delete", data={"confirm": "1"}).status_code == 302
     assert db.session.scalar(select(func.count(HotelRoom.id))) == 0
     assert db.session.scalar(select(func.count(RoomAssignment.id))) == 0
+
+
+def test_two_people_of_the_same_name_are_told_apart_in_the_move_list(client, login, event, people):
+    login("organizer")
+    _hotel(client, event)
+    twin = Participant(event_id=event.id, full_name="Peserta 0", email="twin@test.example",
+                       email_normalized="twin@test.example", province="Aceh", institution="TBM Lain")
+    db.session.add(twin)
+    db.session.commit()
+    page = client.get(f"/staff/events/{event.slug}/lodging/allocation").get_data(as_text=True)
+    assert f"Peserta 0 · Aceh · TBM 0 · {people[0].public_id}</option>" in page
+    assert f"Peserta 0 · Aceh · TBM Lain · {twin.public_id}</option>" in page
+    assert "Peserta 1 · Bali</option>" in page  # a name of its own stays short

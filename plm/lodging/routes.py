@@ -4,6 +4,7 @@ the rooming list downloads. Organisers only (admins pass)."""
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -198,7 +199,15 @@ def delete_room(slug: str, hotel_room_id: int):
 
 
 def _people_choices(people, stays) -> list[SelectChoice]:
-    return [SelectChoice(p.public_id, f"{p.full_name} · {p.province or '–'}") for p in people if stays.get(p.id)]
+    """Name and province; two people of the same name also show their institution and ticket number, so the
+    move and the swap cannot pick the wrong one."""
+    names = Counter(p.full_name.casefold() for p in people)
+
+    def label(p) -> str:
+        text = f"{p.full_name} · {p.province or '–'}"
+        return f"{text} · {p.institution or '–'} · {p.public_id}" if names[p.full_name.casefold()] > 1 else text
+
+    return [SelectChoice(p.public_id, label(p)) for p in people if stays.get(p.id)]
 
 
 @bp.route("/allocation")
