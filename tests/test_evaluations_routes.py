@@ -57,7 +57,10 @@ def test_short_link_asks_for_the_ticket_code_then_takes_the_answers(client, setu
     forged = code[:-1] + ("Q" if code[-1] != "Q" else "R")  # one character off (never the right one by chance)
     wrong = client.post(f"{url}/identify", data={"ticket": forged})
     assert wrong.status_code == 422 and "bukan kode tiket" in wrong.get_data(as_text=True)
-    assert client.post(url, data=answers_for(form)).status_code == 400  # nobody identified yet
+    # Answers from a phone that knows nobody: not saved, and the page says why and leads to the ticket-code step.
+    unknown = client.post(url, data=answers_for(form))
+    assert unknown.status_code == 409 and "jawaban tidak tersimpan" in unknown.get_data(as_text=True)
+    assert 'name="ticket"' in unknown.get_data(as_text=True)
 
     right = client.post(f"{url}/identify", data={"ticket": participant_code(SECRET, made).lower()})
     assert right.status_code == 302 and right.headers["Location"].endswith(url)

@@ -347,10 +347,12 @@ def answer(slug: str, code: str):
     participant = _remembered(event)
     action = url_for("evaluations_public.answer", slug=slug, code=form.code)
     if participant is None:
-        if request.method == "POST":
-            abort(400)
+        # Answers sent from a phone that no longer knows who answers ("Not me" in another tab, cookies
+        # cleared): say so on the ticket-code step instead of a bare "bad request".
+        lost = _("This phone no longer knows who is answering, so the answers were not saved. Enter your ticket "
+                 "code, then send the form again.") if request.method == "POST" else ""
         return render_template("evaluations/identify.html", event=event, form=form, identify=IdentifyForm(formdata=None),
-                               title=service.form_title(form, lang()))
+                               title=service.form_title(form, lang()), error=lost), 409 if lost else 200
     if request.method == "POST":
         return _take_answers(event, form, participant, action)
     return _answer_page(event, form, participant, action)
