@@ -123,10 +123,14 @@ class EditForm(BaseForm):
 
     seen = HiddenField()
 
+    def edit_values(self, record) -> tuple:
+        """What the page shows of *record*: its value for each of the form's fields (a form with nested rows
+        overrides this)."""
+        return tuple(str(getattr(record, field.name, "")) for field in self
+                     if field.name not in ("csrf_token", "seen", "submit"))
+
     def _stamp(self, record) -> str:
-        values = tuple(str(getattr(record, field.name, "")) for field in self
-                       if field.name not in ("csrf_token", "seen", "submit"))
-        return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+        return hashlib.sha256(repr(self.edit_values(record)).encode()).hexdigest()[:16]
 
     def remember(self, record) -> None:
         """Stamp a page that shows *record* (its first showing; a re-shown page keeps the stamp it was sent with)."""

@@ -223,6 +223,36 @@ def test_staff_edit_questions_in_both_languages(client, login, setup):
     assert db.session.get(Questionnaire, form.id).questions[0].kind == "rating"
 
 
+
+def test_a_form_saved_from_a_page_opened_before_someone_elses_save_is_refused(client, login, setup):
+    """The facilitator fixes a question's English while an organiser, on a page opened before, renames the form:
+    the organiser's save must not silently put the old English back."""
+    import re
+
+    form, event = setup["form"], setup["event"]
+    login("organizer")
+    url = f"/staff/events/{event.slug}/evaluations/{form.id}"
+    seen = re.search(r'name="seen" type="hidden" value="([0-9a-f]+)"', client.get(url).get_data(as_text=True)).group(1)
+
+    def data(title_id: str, first_en: str) -> dict:
+        values = {"title_id": title_id, "title_en": form.title_en, "opens_at": "", "closes_at": "", "seen": seen}
+        for i, question in enumerate(form.questions):
+            values.update({f"questions-{i}-question_id": str(question.id), f"questions-{i}-kind": question.kind,
+                           f"questions-{i}-text_id": question.text_id,
+                           f"questions-{i}-text_en": first_en if i == 0 else question.text_en,
+                           f"questions-{i}-options": service.options_text(question.options),
+                           f"questions-{i}-required": "y" if question.required else ""})
+        return values
+
+    old_title, old_en = form.title_id, form.questions[0].text_en
+    assert client.post(url, data=data(old_title, "The content fits my work")).status_code == 302
+    answer = client.post(url, data=data("Evaluasi sesi (baru)", old_en))
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Perubahan Anda tidak disimpan" in page and "The content fits my work" in page
+    db.session.expire_all()
+    saved = db.session.get(Questionnaire, form.id)
+    assert (saved.title_id, saved.questions[0].text_en) == (old_title, "The content fits my work")
+
 def test_english_participant_sees_english_questions(client, setup):
     form, made, event = setup["form"], setup["made"], setup["event"]
     token = made.issue_manage_token()

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from plm.forms import BaseForm
+from plm.forms import BaseForm, EditForm
 
 KIND_CHOICES = [SelectChoice("evaluation", _l("Evaluation form")), SelectChoice("test", _l("Pre/post test"))]
 QUESTION_KIND_CHOICES = [
@@ -50,7 +50,7 @@ class QuestionForm(BaseForm):
     required = BooleanField(_l("An answer is required"), default=True)
 
 
-class SettingsForm(BaseForm):
+class SettingsForm(EditForm):
     title_id = StringField(_l("Title (Indonesian)"), validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
     anonymous = BooleanField(_l("Anonymous answers"),
@@ -60,6 +60,12 @@ class SettingsForm(BaseForm):
     post_opens_at = DateTimeLocalField(_l("Post test opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     post_closes_at = DateTimeLocalField(_l("Post test closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     questions = FieldList(FormField(QuestionForm), min_entries=0, max_entries=60)
+
+    def edit_values(self, record) -> tuple:
+        """The settings and every question as saved (EditForm: two people editing the same form)."""
+        return (record.title_id, record.title_en, record.anonymous, record.opens_at, record.closes_at,
+                record.post_opens_at, record.post_closes_at,
+                [(q.id, q.kind, q.text_id, q.text_en, q.options, q.correct, q.points, q.required) for q in record.questions])
 
 
 class IdentifyForm(BaseForm):

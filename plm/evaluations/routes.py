@@ -22,6 +22,7 @@ from plm.evaluations.forms import CreateForm, IdentifyForm, SettingsForm
 from plm.evaluations.models import FormKind, Phase, Questionnaire
 from plm.events import get_event_or_404, get_participant_by_token_or_404
 from plm.extensions import db
+from plm.forms import CHANGED_SINCE_OPENED
 from plm.links import absolute_url
 from plm.models import Event, EventSession, Participant
 from plm.qr import qr_svg
@@ -138,7 +139,10 @@ def edit(slug: str, form_id: int):
     event = get_event_or_404(slug)
     form = _form_or_404(event, form_id)
     settings = SettingsForm() if request.method == "POST" else _settings_form(event, form)
-    if request.method == "POST" and settings.validate():
+    if request.method == "POST" and settings.changed_since_opened(form):
+        flash(str(CHANGED_SINCE_OPENED), "error")
+        settings = _settings_form(event, form)
+    elif request.method == "POST" and settings.validate():
         data = dict(title_id=settings.title_id.data, title_en=settings.title_en.data or "",
                     anonymous=bool(settings.anonymous.data),
                     opens_at=to_utc(settings.opens_at.data, event.timezone),
@@ -164,6 +168,7 @@ def edit(slug: str, form_id: int):
             return redirect(url_for("evaluations.edit", slug=slug, form_id=form.id))
     elif request.method == "POST":
         flash(_("Check the fields marked in red."), "error")
+    settings.remember(form)
     return render_template("evaluations/edit.html", event=event, form=form, settings=settings,
                            short_link=_short_link(event, form))
 
