@@ -216,3 +216,11 @@ def test_an_institution_saved_from_a_page_opened_before_someone_elses_save_is_re
     assert client.post(url, data={**fields, "seats": "4"}).status_code == 302
     db.session.expire_all()
     assert institution.seats == 4
+
+
+def test_the_english_invitation_counts_one_seat_as_one_person(client, event, login):
+    institution, _token = make_institution(event, seats=1)
+    login("organizer")
+    client.get("/lang/en")
+    page = client.get(f"/staff/events/{event.slug}/delegations/{institution.id}").get_data(as_text=True)
+    assert "is invited to send 1 person to" in page and "1 people" not in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from plm import outbox
@@ -22,11 +23,13 @@ def invitation_text(event: Event, institution: Institution, url: str, deadline: 
     from plm.i18n import date_range
 
     if reminder:
-        opening = _("A reminder: %(institution)s still has %(n)s seats for %(event)s.",
-                    institution=institution.name, n=seats_left, event=event.name)
+        opening = ngettext("A reminder: %(institution)s still has %(num)s seat for %(event)s.",
+                           "A reminder: %(institution)s still has %(num)s seats for %(event)s.", seats_left,
+                           institution=institution.name, event=event.name)
     else:
-        opening = _("%(institution)s is invited to send %(n)s people to %(event)s.",
-                    institution=institution.name, n=institution.seats, event=event.name)
+        opening = ngettext("%(institution)s is invited to send %(num)s person to %(event)s.",
+                           "%(institution)s is invited to send %(num)s people to %(event)s.", institution.seats,
+                           institution=institution.name, event=event.name)
     when = f"{_('When')}: {date_range(event.starts_on, event.ends_on)}" + (f" · {event.venue}" if event.venue else "")
     lines = [_("Dear %(name)s,", name=institution.contact_name or institution.name), "", opening, when]
     if deadline:
