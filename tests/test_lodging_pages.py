@@ -341,3 +341,21 @@ def test_two_people_of_the_same_name_are_told_apart_in_the_move_list(client, log
     assert f"Peserta 0 · Aceh · TBM 0 · {people[0].public_id}</option>" in page
     assert f"Peserta 0 · Aceh · TBM Lain · {twin.public_id}</option>" in page
     assert "Peserta 1 · Bali</option>" in page  # a name of its own stays short
+
+
+def test_applying_a_new_suggestion_over_current_rooms_needs_a_tick(client, login, event, people):
+    """'Apply' replaces every assignment, manual moves included (and what participants see once published):
+    with rooms already given, it happens only when the organiser ticks that they mean it."""
+    login("organizer")
+    _rooms(event, ("101", 1), ("201", 2), ("202", 2), ("203", 2), ("204", 2))
+    base = f"/staff/events/{event.slug}/lodging"
+    assert client.post(f"{base}/allocation", data={"mode": "mix"}).status_code == 302  # nobody placed yet
+    placed = {a.participant_id: a.room_id for a in db.session.scalars(select(RoomAssignment))}
+    page = client.get(f"{base}/allocation").get_data(as_text=True)
+    assert "Ya, ganti 8 penempatan kamar" in page and 'name="replace"' in page
+    refused = client.post(f"{base}/allocation", data={"mode": "keep"}, follow_redirects=True)
+    assert "Centang kotaknya untuk mengganti" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert {a.participant_id: a.room_id for a in db.session.scalars(select(RoomAssignment))} == placed
+    assert client.post(f"{base}/allocation", data={"mode": "keep", "replace": "1"}).status_code == 302
+    assert db.session.get(LodgingSettings, event.id).mode == "keep"

@@ -265,6 +265,9 @@ def apply_allocation(slug: str):
     form = ModeForm()
     if not form.validate_on_submit():
         abort(400)
+    if service.assignments(db.session, event) and request.form.get("replace") != "1":  # everyone's room changes
+        return fail_and_redirect(_("Tick the box to replace the current room assignments."),
+                                 url_for("lodging.allocation", slug=slug, mode=form.mode.data))
     try:
         result = service.apply_suggestion(db.session, event, form.mode.data, user=current_user)
     except IntegrityError:  # another organiser applied or moved at the same moment
