@@ -32,6 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from plm.forms import RowIdConverter
+
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added: ids past the database's integer are 404s
     app.config.from_object("plm.config")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("PLM")

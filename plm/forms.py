@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.routing import IntegerConverter
 from wtforms import PasswordField, StringField, TextAreaField
 
 from plm.text import clean_line
@@ -65,6 +66,28 @@ class Printable:
         if missing:
             raise StopValidation(gettext("These characters cannot be printed on the badge and certificate: "
                                          "%(chars)s. Please remove them.", chars=" ".join(missing[:10])))
+
+
+#: The largest id a table holds: PostgreSQL's `integer`. A bigger number sent as an id is no row (a lookup
+#: with it is an "out of range" error on PostgreSQL and an OverflowError on SQLite: a 500 either way).
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(value: object) -> int | None:
+    """A row id sent in a form (a select, a hidden field): ASCII digits up to MAX_ROW_ID, else None (no such
+    row). "²" and "١" are digits to str.isdigit() but not to int()."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ROW_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ROW_ID else None
+
+
+class RowIdConverter(IntegerConverter):
+    """The app's `<int:...>` URL argument: a number past MAX_ROW_ID is no page (404), not a lookup that fails."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ROW_ID, signed=False):  # noqa: A002 - werkzeug's names
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def strip_text(value):
