@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 from wtforms import PasswordField, StringField, TextAreaField
 
-from plm.text import clean_line
+from plm.text import clean_line, drop_control
 
 # Extracted by pybabel so the catalogue carries them; WTForms asks for them by these exact texts.
 WTFORMS_MESSAGES = (
@@ -90,6 +90,15 @@ class RowIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class TextSegmentConverter(UnicodeConverter):
+    """The app's default URL argument (a slug, a ticket number, a link's token): a control character in it
+    (a NUL, which PostgreSQL refuses in a query) is no page (404)."""
+
+    def __init__(self, map, minlength=1, maxlength=None, length=None):
+        super().__init__(map, minlength=minlength, maxlength=maxlength, length=length)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00-\\x1f\\x7f]")
+
+
 def strip_text(value):
     """Field filter: phones autocomplete a trailing space; nobody means it."""
     return value.strip() if isinstance(value, str) else value
@@ -100,6 +109,12 @@ def single_line(value):
     characters (an event name with a line break broke every mail header and the public iCal), no
     invisible bidirectional overrides (a badge printed "amaN jpg.exe"); spaces collapsed."""
     return clean_line(value) if isinstance(value, str) else value
+
+
+def typed_text(value):
+    """Field filter for every text area (BaseForm adds it): what was typed, less control characters (a NUL
+    pasted into a list of ticket numbers was a 500 on PostgreSQL); line breaks and spacing kept."""
+    return drop_control(value) if isinstance(value, str) else value
 
 
 def is_single_line(field_class: type) -> bool:
@@ -128,4 +143,6 @@ class BaseForm(FlaskForm):
             field = unbound_field.bind(form=form, **options)
             if is_single_line(unbound_field.field_class):
                 field.filters = (single_line, *field.filters)
+            elif issubclass(unbound_field.field_class, TextAreaField):
+                field.filters = (typed_text, *field.filters)
             return field
