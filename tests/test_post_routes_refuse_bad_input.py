@@ -51,8 +51,6 @@ LATER = [re.compile(r"/(delete|cancel|revoke|rotate-ticket-key|unpublish|free|le
          re.compile(r"^/staff/profile/password$")]
 #: Routes whose every answer is a file made in full: only the empty body and every field hostile at once.
 DOWNLOADS = re.compile(r"(/export|\.pdf)$")
-#: Tables a refused request may still write, and why (a failed login is counted for the back-off).
-REFUSAL_MAY_WRITE: dict[str, set[str]] = {}
 
 NUL = "Ayu\x00Lestari"
 HOSTILE: list[tuple[str, object]] = [
@@ -313,22 +311,29 @@ def _is_public(rule) -> bool:
 
 
 class Walk:
-    def __init__(self, app, fingerprint):
-        self.app, self.fingerprint = app, fingerprint
+    """Sends the bodies and keeps what went wrong (problems) and what was seen."""
+
+    def __init__(self, app, other: dict[str, str]):
+        self.app, self.other = app, other
+        self.fingerprint = Fingerprint(db.engine)
         self.pages: dict[str, dict] = {}
-        self.sources: dict[str, str] = {}
-        self.outcomes: dict[str, list[int]] = {}
-        self.requests = 0
+        self.requests = self.refused = self.from_pages = 0
         self.problems: list[str] = []
         self.reached: set[str] = set()
         self.flashed_error = False
         message_flashed.connect(self._flashed, app)
+
+    def close(self):
+        message_flashed.disconnect(self._flashed, self.app)
+        self.fingerprint.close()
 
     def _flashed(self, sender, message, category, **extra):
         if category == "error":
             self.flashed_error = True
 
     def form_fields(self, client, rule, url) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        """The form's fields and their kinds, and the values the page fills in: from the page at the URL
+        or the nearest page above it that has a form posting there; else from the view's code."""
         path = urlsplit(url).path
         parts = path.rstrip("/").split("/")
         candidates = [path] + ["/".join(parts[:end]) for end in range(len(parts) - 1, 2, -1)]
@@ -338,10 +343,9 @@ class Walk:
                 self.pages[page] = forms_on(response.get_data(as_text=True), page) \
                     if response.status_code == 200 and response.mimetype == "text/html" else {}
             if path in self.pages[page]:
-                self.sources[rule.endpoint] = f"page {page}"
+                self.from_pages += 1
                 return self.pages[page][path]
         names = fields_from_code(self.app.view_functions[rule.endpoint])
-        self.sources[rule.endpoint] = "code"
         return names, [(name, "1") for name in names]
 
     def send(self, client, method, url, label, body, content_type, is_api):
@@ -364,9 +368,9 @@ class Walk:
         refused = status >= 400 or self.flashed_error or (response.mimetype == "text/html" and any(
             mark in response.get_data() for mark in (b'aria-invalid="true"', b'class="error"')))
         changed = self.fingerprint.changes()
-        if refused and changed - REFUSAL_MAY_WRITE.get(label, set()):
+        if refused and changed:
             self.problems.append(f"{where} -> {status} refused but changed {sorted(changed)}")
-        self.outcomes.setdefault(urlsplit(url).path, []).append(status if not refused else -status)
+        self.refused += refused
         if status not in (401, 403, 404, 405) and "/staff/login" not in response.headers.get("Location", ""):
             self.reached.add(url)
         return response
@@ -391,34 +395,54 @@ def test_no_route_that_writes_answers_5xx_to_bad_input(app, walk_values, monkeyp
     monkeypatch.setattr(plm.pdf.engine, "render_html", lambda html, *args, **kwargs: b"%PDF-1.7 not drawn")
     monkeypatch.setattr(plm.pdf.engine, "render_chunks", lambda items, *args, **kwargs: b"%PDF-1.7 not drawn")
     admin, values = walk_values
-    fingerprint = Fingerprint(db.engine)
-    walk = Walk(app, fingerprint)
-    walk.other = values["other"]
+    walk = Walk(app, values["other"])
     adapter = app.url_map.bind("localhost")
     staff, anonymous = _login(app, admin), app.test_client()
-    fingerprint.changes()  # the login
+    walk.fingerprint.changes()  # the login
     rules = _write_rules(app)
     assert len(rules) > 100
-    import time
-    timings = []
     for rule in rules:
-        t0, n0 = time.process_time(), walk.requests
         arguments = {name: values.get(name) for name in rule.arguments}
         url = adapter.build(rule.endpoint, arguments) if all(v is not None for v in arguments.values()) \
             else rule_url(rule, values["slug"])
         if _is_public(rule) or rule.endpoint in ("auth.login", "auth.reset_password"):
             walk.walk(anonymous, rule, url, every_field=False)
         walk.walk(staff, rule, url)
-        timings.append((time.process_time() - t0, walk.requests - n0, rule.rule))
-    for t in sorted(timings)[-25:]:
-        print(f"{t[0]:.2f}s {t[1]} {t[2]}")
-    fingerprint.close()
-    print(f"\n{len(rules)} routes, {walk.requests} requests, {len(walk.reached)} URLs reached past 401/403/404")
-    print("\n".join(walk.problems))
-    from collections import Counter
-    for u, o in walk.outcomes.items():
-        print(u[:90], dict(Counter(o)))
-    for e, src in sorted(walk.sources.items()):
-        print(e, src)
+    walk.close()
+    print(f"\nPOST walk: {len(rules)} routes, {walk.requests} requests ({walk.refused} refused), "
+          f"{len(walk.reached)} URLs reached past 401/403/404, fields of {walk.from_pages} forms read from their page")
     assert walk.problems == []
-    assert len(walk.reached) > 90  # the walk really got into the routes, not stopped at their doors
+    # The walk got into the routes (not stopped at their doors), read most forms from their pages, and saw
+    # both answers: refusals, and changes that were kept.
+    assert len(walk.reached) > 90 and walk.from_pages > 60
+    assert walk.refused > 1000 and walk.requests - walk.refused > 300
+
+
+def test_the_walk_sees_a_500_a_half_written_refusal_and_an_api_error_in_html(app, event):
+    """The checks above can fail: a route that raises, one that keeps a change while it answers an error,
+    and an API route whose error is a page."""
+    from flask import flash, redirect
+
+    @app.post("/_test/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    @app.post("/_test/half")
+    def half():
+        db.session.get(Event, event.id).name = "Half written"
+        db.session.commit()  # what the request boundary cannot take back
+        flash("Refused", "error")
+        return redirect("/")
+
+    @app.post("/_test/api-page")
+    def page():
+        return "<p>Refused</p>", 400
+
+    walk = Walk(app, {"id": "1", "public_id": "X"})
+    client = app.test_client()
+    for url, is_api in (("/_test/boom", False), ("/_test/half", False), ("/_test/api-page", True)):
+        walk.send(client, "POST", url, "empty", b"", "application/x-www-form-urlencoded", is_api)
+    walk.close()
+    assert walk.problems == ["POST /_test/boom [empty] -> 500 RuntimeError: boom",
+                             "POST /_test/half [empty] -> 302 refused but changed ['events']",
+                             "POST /api/_test/page [empty] -> 400 text/html: not a JSON error"]
