@@ -445,4 +445,4 @@ def test_the_walk_sees_a_500_a_half_written_refusal_and_an_api_error_in_html(app
     walk.close()
     assert walk.problems == ["POST /_test/boom [empty] -> 500 RuntimeError: boom",
                              "POST /_test/half [empty] -> 302 refused but changed ['events']",
-                             "POST /api/_test/page [empty] -> 400 text/html: not a JSON error"]
+                             "POST /_test/api-page [empty] -> 400 text/html: not a JSON error"]
