@@ -192,3 +192,17 @@ def test_the_export_reads_back_as_an_import(client, event, login):
     exported = client.get(f"/staff/events/{event.slug}/delegations/export.csv").data
     page = _upload(client, event, exported).get_data(as_text=True)
     assert "<strong>0</strong> tidak berubah" not in page and "<strong>1</strong> tidak berubah" in page
+
+
+def test_matching_one_person_to_an_id_past_the_database_integer_is_a_message(client, event, login):
+    """Found by tests/test_post_routes_refuse_bad_input.py: a 20-digit institution id was an OverflowError
+    (SQLite) or "integer out of range" (PostgreSQL), a 500; now it is no institution."""
+    make_institution(event, name="Perpustakaan Desa Ubud")
+    person = add_participant(event, name="Ketik Sendiri")
+    login("organizer")
+    for odd in ("99999999999999999999", "2147483648", "²", "-1"):
+        response = client.post(f"/staff/events/{event.slug}/delegations/match/{person.public_id}",
+                               data={"institution_id": odd}, follow_redirects=True)
+        assert response.status_code == 200 and "Pilih lembaga" in response.get_data(as_text=True), odd
+    db.session.expire_all()
+    assert db.session.get(Participant, person.id).institution_id is None
