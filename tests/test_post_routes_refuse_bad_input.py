@@ -44,8 +44,11 @@ SKIP = {
     "attendance.add_logo": "a file upload only (tests/test_attendance_routes.py sends bad files)",
 }
 #: Routes walked after the others, in this order: a success there removes or hides what earlier routes need
-#: (the sample room, session, form and participant; the admin's own account; the event itself).
-LATER = [re.compile(r"/(delete|cancel|revoke|rotate-ticket-key|unpublish|free|leave|forget|status)$|/checkins/<[^>]+>$"),
+#: (the sample room, session, form and participant, whose ticket number a reissue changes; the admin's own
+#: account; the event itself).
+LATER = [re.compile(r"/(delete|cancel|revoke|rotate-ticket-key|unpublish|leave|forget|status)$|/free/<public_id>$|"
+                    r"/checkins/<[^>]+>$"),
+         re.compile(r"/reissue$|^/e/<slug>/me/<token>/delete$"),
          re.compile(r"^/staff/events/<slug>/edit$"), re.compile(r"^/staff/events/<slug>/archive$"),
          re.compile(r"^/staff/events/<slug>/anonymise$"), re.compile(r"^/staff/(accounts|profile)"),
          re.compile(r"^/staff/profile/password$")]
