@@ -168,6 +168,34 @@ def test_signature_api(client, login, setup):
     assert client.get(url).status_code == 404
 
 
+def test_signature_api_for_a_facilitator_is_their_own_sessions_only(app, client, login, setup):
+    """A facilitator draws, reads and deletes signatures of check-ins at the sessions they lead, as at the
+    door; one taken at another session (or at the day's door) is a 403 and stays as it was."""
+    from plm.checkin.service import ensure_session_checkpoints
+    from plm.models import Checkpoint
+
+    ensure_session_checkpoints(db.session, setup["event"])
+    admin = login("admin")
+    checkpoints = {c.session_id: c for c in db.session.scalars(select(Checkpoint).where(Checkpoint.session_id.is_not(None)))}
+    ids = {}
+    for name, checkpoint in (("mine", checkpoints[setup["mine"].id]), ("other", checkpoints[setup["other"].id]),
+                             ("day", service.day_checkpoint(db.session, setup["event"], 1))):
+        answer = service.mark(db.session, app.config["SECRET_KEY"], setup["event"], checkpoint, setup["budi"].public_id, admin)
+        ids[name] = answer["checkin_id"]
+        service.save_signature(db.session, setup["event"], ids[name], STROKES, admin)
+    client.post("/staff/logout")
+    login("facilitator", "fasil@test.example")
+    url = "/api/v1/events/plm-test/checkins/{}/signature".format
+    for name in ("other", "day"):
+        for method in ("GET", "PUT", "DELETE"):
+            response = client.open(url(ids[name]), method=method, json=STROKES if method == "PUT" else None)
+            assert response.status_code == 403 and response.get_json()["error"] == "forbidden_checkpoint", (name, method)
+    assert db.session.scalar(select(db.func.count(CheckInSignature.checkin_id))) == 3
+    assert client.get(url(ids["mine"])).status_code == 200
+    assert client.put(url(ids["mine"]), json=STROKES).status_code == 200
+    assert client.delete(url(ids["mine"])).get_json()["removed"] is True
+
+
 def test_signature_api_needs_staff(client, setup):
     response = client.put("/api/v1/events/plm-test/checkins/1/signature", json=STROKES)
     assert response.status_code == 401 and response.is_json

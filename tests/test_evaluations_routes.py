@@ -316,3 +316,22 @@ def test_remind_everyone_on_a_closed_form_sends_nothing(client, login, setup):
     login("organizer")
     response = client.post(f"/staff/events/{event.slug}/evaluations/{form.id}/remind-all")
     assert response.status_code == 302 and db.session.scalar(select(MailMessage)) is None
+
+
+def test_another_events_person_or_an_unknown_form_is_a_404(client, login, setup):
+    """A reminder to another event's participant is a 404 (not "has answered already") and queues nothing;
+    "not me" on a form code this event does not have is a 404 too."""
+    from plm.models import Event
+
+    event, form = setup["event"], setup["form"]
+    other = Event(slug="plm-lain", name="Lain", starts_on=event.starts_on, ends_on=event.ends_on)
+    db.session.add(other)
+    db.session.commit()
+    stranger = add_participant(other, "Orang Lain")
+    login("organizer")
+    response = client.post(f"/staff/events/{event.slug}/evaluations/{form.id}/remind/{stranger.id}")
+    assert response.status_code == 404
+    assert client.post(f"/staff/events/{event.slug}/evaluations/{form.id}/remind/{2**31}").status_code == 404
+    assert db.session.scalar(select(db.func.count(MailMessage.id))) == 0
+    assert client.post(f"/e/plm-lain/q/{form.code}/forget").status_code == 404
+    assert client.post(f"/e/{event.slug}/q/{form.code}/forget").status_code == 302

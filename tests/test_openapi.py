@@ -292,6 +292,9 @@ def test_every_operation_answers_with_the_documented_shapes(app, client, make_us
     call("PUT", f"{checkins}/999999/signature", json=strokes)
     for method in ("GET", "PUT", "DELETE"):
         call(method, sig, json=strokes if method == "PUT" else None, headers={})
+        # a facilitator, for a check-in at the day's door (not one of their sessions): 403
+        assert call(method, sig, json=strokes if method == "PUT" else None,
+                    headers=facilitator_bearer).json["error"] == "forbidden_checkpoint"
     assert call("DELETE", sig).json["removed"] is True
     call("DELETE", f"{checkins}/999999/signature")
 

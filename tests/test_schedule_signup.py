@@ -71,11 +71,12 @@ def test_sign_up_refusals(client, event, schedule_factory, workshop):
         (waitlisted, workshop.id, "Hanya pendaftaran yang sudah terkonfirmasi"),
         (token, open_session.id, "tidak perlu pendaftaran"),
         (token, cancelled.id, "Sesi ini telah dibatalkan"),
-        (token, 999999, "Sesi ini tidak ada"),
     ]
     for who, session_id, message in cases:
         response = client.post(f"/e/plm-test/me/{who}/sessions/{session_id}/signup")
         assert response.status_code == 409 and message in response.get_data(as_text=True), message
+    missing = client.post(f"/e/plm-test/me/{token}/sessions/999999/signup")
+    assert missing.status_code == 404 and "Sesi ini tidak ada" in missing.get_data(as_text=True)
     assert client.post(f"/e/plm-test/me/not-a-token/sessions/{workshop.id}/signup").status_code == 404
     assert signups() == 0
 
@@ -84,7 +85,7 @@ def test_sign_up_needs_a_published_schedule(client, event, schedule_factory):
     item = schedule_factory.session("Lokakarya", kind="workshop", capacity=5, signup=True)
     token = token_for(schedule_factory.person())
     assert "belum diterbitkan" in client.get(f"/e/plm-test/me/{token}/sessions").get_data(as_text=True)
-    assert client.post(f"/e/plm-test/me/{token}/sessions/{item.id}/signup").status_code == 409
+    assert client.post(f"/e/plm-test/me/{token}/sessions/{item.id}/signup").status_code == 404  # not public yet
     assert signups() == 0
 
 
@@ -186,3 +187,21 @@ def test_parallel_double_submit_by_one_person_takes_one_seat(event, schedule_fac
         statuses = list(pool.map(go, range(6)))
     assert statuses.count(303) == 1 and statuses.count(409) == 5, statuses
     assert signups(item.id) == 1
+
+
+def test_another_events_session_is_a_404_to_sign_up_for_or_leave(client, event, schedule_factory, workshop):
+    from plm.models import Event, EventSession
+
+    other = Event(slug="plm-lain", name="Lain", starts_on=event.starts_on, ends_on=event.ends_on)
+    db.session.add(other)
+    db.session.flush()
+    theirs = EventSession(event_id=other.id, title="Sesi Lain", kind="workshop", signup_required=True, capacity=5,
+                          starts_at=workshop.starts_at, ends_at=workshop.ends_at)
+    db.session.add(theirs)
+    db.session.commit()
+    token = token_for(schedule_factory.person())
+    for action in ("signup", "leave"):
+        response = client.post(f"/e/plm-test/me/{token}/sessions/{theirs.id}/{action}")
+        assert response.status_code == 404, action
+    assert signups() == 0
+    assert client.post(f"/e/plm-test/me/{token}/sessions/{workshop.id}/signup").status_code == 303

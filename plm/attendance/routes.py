@@ -336,7 +336,7 @@ def put_signature(slug: str, checkin_id: int):
 def get_signature(slug: str, checkin_id: int):
     event = get_event_or_404(slug)
     try:
-        item = service.get_signature(db.session, event, checkin_id)
+        item = service.get_signature(db.session, event, checkin_id, current_user)
     except service.AttendanceError as exc:
         return jsonify(error=exc.code, message=str(exc)), exc.status
     if item is None:
@@ -349,7 +349,7 @@ def get_signature(slug: str, checkin_id: int):
 def delete_signature(slug: str, checkin_id: int):
     event = get_event_or_404(slug)
     try:
-        removed = service.delete_signature(db.session, event, checkin_id)
+        removed = service.delete_signature(db.session, event, checkin_id, current_user)
     except service.AttendanceError as exc:
         fail(db.session)
         return jsonify(error=exc.code, message=str(exc)), exc.status

@@ -319,17 +319,22 @@ def undo_paper(session: Session, event: Event, batch_id: int, user: User) -> int
 # Signatures
 # ---------------------------------------------------------------------------------------------
 
-def _checkin_of_event(session: Session, event: Event, checkin_id: int) -> CheckIn:
+def _checkin_of_event(session: Session, event: Event, checkin_id: int, user: User | None) -> CheckIn:
+    """The check-in, if it is this event's and `user` may work at its checkpoint (a facilitator: only at
+    the sessions they lead, as at the door)."""
     row = session.scalar(select(CheckIn).join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id).where(
         CheckIn.id == checkin_id, Checkpoint.event_id == event.id)) if 0 < checkin_id < 2**31 else None
     if row is None:
         raise AttendanceError("not_found", 404)
+    allowed = checkin.facilitator_checkpoint_ids(session, event.id, user) if user is not None else None
+    if allowed is not None and row.checkpoint_id not in allowed:
+        raise AttendanceError("forbidden_checkpoint", 403)
     return row
 
 
 def save_signature(session: Session, event: Event, checkin_id: int, body: object, user: User | None) -> CheckInSignature:
     """Store the SVG made from the posted strokes for this check-in (replacing an earlier one)."""
-    row = _checkin_of_event(session, event, checkin_id)
+    row = _checkin_of_event(session, event, checkin_id, user)
     try:
         strokes, width, height = signatures.parse_strokes(body)
     except signatures.SignatureError as exc:
@@ -350,16 +355,16 @@ def save_signature(session: Session, event: Event, checkin_id: int, body: object
     return item
 
 
-def delete_signature(session: Session, event: Event, checkin_id: int) -> bool:
-    row = _checkin_of_event(session, event, checkin_id)
+def delete_signature(session: Session, event: Event, checkin_id: int, user: User | None) -> bool:
+    row = _checkin_of_event(session, event, checkin_id, user)
     item = session.get(CheckInSignature, row.id)
     if item is not None:
         session.delete(item)
     return item is not None
 
 
-def get_signature(session: Session, event: Event, checkin_id: int) -> CheckInSignature | None:
-    return session.get(CheckInSignature, _checkin_of_event(session, event, checkin_id).id)
+def get_signature(session: Session, event: Event, checkin_id: int, user: User | None) -> CheckInSignature | None:
+    return session.get(CheckInSignature, _checkin_of_event(session, event, checkin_id, user).id)
 
 
 # ---------------------------------------------------------------------------------------------

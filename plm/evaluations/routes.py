@@ -236,6 +236,9 @@ def remind(slug: str, form_id: int, participant_id: int):
     """Queue a reminder e-mail to one person who has not answered yet."""
     event = get_event_or_404(slug)
     form = _form_or_404(event, form_id)
+    if participant_id >= 2**31 or db.session.scalar(select(Participant.id).where(Participant.id == participant_id,
+                                                      Participant.event_id == event.id)) is None:
+        abort(404)  # another event's participant: not "has answered already"
     phase = service.current_phase(form)
     person = next((p for p in service.non_respondents(db.session, form, phase) if p.id == participant_id), None) \
         if phase else None
@@ -377,10 +380,11 @@ def identify(slug: str, code: str):
 def forget(slug: str, code: str):
     """"Not me": this phone forgets who it answered as (a shared phone)."""
     event = get_event_or_404(slug, public=True)
+    form = _public_form_or_404(event, code)
     known = dict(session.get(IDENTITY_KEY) or {})
     known.pop(str(event.id), None)
     session[IDENTITY_KEY] = known
-    return redirect(url_for("evaluations_public.answer", slug=slug, code=code[:8]))
+    return redirect(url_for("evaluations_public.answer", slug=slug, code=form.code))
 
 
 @public.route("/e/<slug>/me/<token>/q/<code>", methods=["GET", "POST"])

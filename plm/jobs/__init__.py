@@ -236,7 +236,7 @@ def pdf_from_child(app: Flask, module: str, request: dict, prefix: str, what: st
     runs in a process forked from the warm fork server, as jobs do, not in a fresh interpreter."""
     body = json.dumps({"config": plain_config(app), **request}).encode()
     timeout = float(app.config.get(f"{prefix}_RENDER_TIMEOUT", 300))
-    if app.config.get("JOB_FORKSERVER", True):
+    if uses_fork_server(app):
         return _pdf_from_forked(module, body, timeout, what)
     try:
         proc = run_module(module, input=body, timeout=timeout)
@@ -280,6 +280,11 @@ def _in_forked_process(target: Callable, args: tuple, name: str, timeout: float,
     return process.exitcode
 
 
+def uses_fork_server(app: Flask) -> bool:
+    """Whether children (jobs, and the PDFs a request waits for) fork from the warm fork server: JOB_FORKSERVER."""
+    return bool(app.config.get("JOB_FORKSERVER", True))
+
+
 def _fork_server() -> multiprocessing.context.BaseContext:
     """multiprocessing's "forkserver" context, its server preloaded with plm.jobs.preload (started on first use)."""
     context = multiprocessing.get_context("forkserver")
@@ -289,7 +294,7 @@ def _fork_server() -> multiprocessing.context.BaseContext:
 
 def warm_runner(app: Flask) -> None:
     """Start the fork server now (it imports the app and WeasyPrint once) rather than with the first job."""
-    if app.config.get("JOB_SUBPROCESS", True) and app.config.get("JOB_FORKSERVER", True):
+    if app.config.get("JOB_SUBPROCESS", True) and uses_fork_server(app):
         from multiprocessing import forkserver
 
         _fork_server()
@@ -301,7 +306,7 @@ def warm_runner_soon(app: Flask) -> None:
     background, so the job the organizer starts a few seconds later does not wait for its imports. Only where this
     process's worker runs jobs (not under TESTING unless JOB_WORKER is set); nothing if it already runs."""
     if not background.wanted(app, "JOB_WORKER") or not app.config.get("JOB_SUBPROCESS", True) \
-            or not app.config.get("JOB_FORKSERVER", True):
+            or not uses_fork_server(app):
         return
     real_app = app._get_current_object() if hasattr(app, "_get_current_object") else app
 
@@ -327,7 +332,7 @@ def run_in_child(app: Flask, job_id: int) -> str:
     the calling thread only waits."""
     timeout = float(app.config.get("JOB_TIMEOUT_SECONDS", 3600))
     try:
-        if app.config.get("JOB_FORKSERVER", True):
+        if uses_fork_server(app):
             failed = not _run_forked(app, job_id, timeout)
         else:
             proc = run_module("plm.jobs.child", str(job_id), input=json.dumps(plain_config(app)), timeout=timeout,

@@ -287,7 +287,8 @@ def sign_up(slug: str, token: str, session_id: int):
         title = signup.session.title
     except service.SignupError as exc:
         fail(db.session)
-        return _my_sessions_page(event, token, status=409, error=signup_error(exc))
+        status = 404 if exc.code == "not_found" else 409  # another event's session is as missing as none
+        return _my_sessions_page(event, token, status=status, error=signup_error(exc))
     flash(_("You are signed up for “%(title)s”.", title=title), "success")
     return redirect(url_for("schedule.my_sessions", slug=slug, token=token), 303)
 
@@ -296,6 +297,7 @@ def sign_up(slug: str, token: str, session_id: int):
 def leave(slug: str, token: str, session_id: int):
     event = get_event_or_404(slug, public=True)
     participant = get_participant_by_token_or_404(event, token)
+    _session_or_404(event, session_id)  # another event's session id: a 404, not a quiet redirect
     if service.leave(db.session, event, session_id, participant):
         flash(_("You left the session; your seat is free for someone else."), "info")
     return redirect(url_for("schedule.my_sessions", slug=slug, token=token), 303)
