@@ -104,14 +104,17 @@ class Fingerprint:
 # ---- the forms a page offers ----
 
 class _Forms(HTMLParser):
-    """The POST forms of a page: their action and, per field, the value the page fills in."""
+    """The POST forms of a page: their action, the kind of each field, and the values the page fills in
+    (checked boxes, the selected or first option, the first of several submit buttons of one name)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms: list[tuple[str, dict[str, str], list[tuple[str, str]]]] = []
-        self._form = None
+        self._form: tuple[str, dict[str, str], list[tuple[str, str]]] | None = None
         self._select: str | None = None
+        self._option: str | None = None
         self._textarea: str | None = None
+        self._text = ""
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -119,30 +122,30 @@ class _Forms(HTMLParser):
             self._form = (a.get("action") or "", {}, []) if (a.get("method") or "").lower() == "post" else None
             if self._form:
                 self.forms.append(self._form)
+        elif self._form is None:
             return
-        if self._form is None or not a.get("name") or a.get("name") == "csrf_token":
-            if tag == "option" and self._select and self._form is not None and self._select_open:
-                self._option(a)
-            return
-        name, kinds, values = a["name"], self._form[1], self._form[2]
+        elif tag == "option" and self._select is not None:
+            if self._option is None or "selected" in a:
+                self._option = a.get("value") or ""
+        elif a.get("name") and a["name"] != "csrf_token":
+            self._field(tag, a)
+
+    def _field(self, tag, a):
+        name, (_, kinds, values) = a["name"], self._form
         kind = (a.get("type") or "text").lower() if tag == "input" else tag
         kinds.setdefault(name, kind)
-        if tag == "input":
-            if kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    values.append((name, a.get("value") or "y"))
-            elif kind not in ("submit", "file", "button", "image", "reset"):
+        if kind in ("checkbox", "radio"):
+            if "checked" in a:
+                values.append((name, a.get("value") or "y"))
+        elif kind in ("submit", "button"):
+            if all(n != name for n, _ in values):
                 values.append((name, a.get("value") or ""))
         elif tag == "select":
-            self._select, self._select_open, self._select_value = name, True, None
+            self._select, self._option = name, None
         elif tag == "textarea":
             self._textarea, self._text = name, ""
-
-    _select_open = False
-
-    def _option(self, a):
-        if self._select_value is None or "selected" in a:
-            self._select_value = a.get("value", "")
+        elif kind not in ("file", "image", "reset"):
+            values.append((name, a.get("value") or ""))
 
     def handle_data(self, data):
         if self._textarea is not None:
@@ -151,10 +154,12 @@ class _Forms(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
-        elif tag == "select" and self._select and self._form is not None:
-            self._form[2].append((self._select, self._select_value or ""))
-            self._select, self._select_open = None, False
-        elif tag == "textarea" and self._textarea is not None and self._form is not None:
+        elif self._form is None:
+            return
+        elif tag == "select" and self._select is not None:
+            self._form[2].append((self._select, self._option or ""))
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
             self._form[2].append((self._textarea, self._text))
             self._textarea = None
 
@@ -365,7 +370,7 @@ class Walk:
             self.problems.append(f"{where} -> {status}")
         if is_api and status >= 400:
             payload = response.get_json(silent=True) if response.is_json else None
-            if not (isinstance(payload, dict) and (payload.get("message") or payload.get("error"))):
+            if not (isinstance(payload, dict) and payload.get("error") and payload.get("message")):
                 self.problems.append(f"{where} -> {status} {response.mimetype}: not a JSON error")
         refused = status >= 400 or self.flashed_error or (response.mimetype == "text/html" and any(
             mark in response.get_data() for mark in (b'aria-invalid="true"', b'class="error"')))
