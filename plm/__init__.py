@@ -32,6 +32,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from plm.forms import RowIdConverter, TextSegmentConverter
+
+    # Before any route is added: an id past the database's integer, or a control character in a path, is a 404.
+    app.url_map.converters.update(int=RowIdConverter, default=TextSegmentConverter, string=TextSegmentConverter)
     app.config.from_object("plm.config")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("PLM")

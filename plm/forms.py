@@ -11,9 +11,10 @@ import hashlib
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
-from plm.text import clean_line
+from plm.text import clean_line, drop_control
 
 # Extracted by pybabel so the catalogue carries them; WTForms asks for them by these exact texts.
 WTFORMS_MESSAGES = (
@@ -69,6 +70,37 @@ class Printable:
                                          "%(chars)s. Please remove them.", chars=" ".join(missing[:10])))
 
 
+#: The largest id a table holds: PostgreSQL's `integer`. A bigger number sent as an id is no row (a lookup
+#: with it is an "out of range" error on PostgreSQL and an OverflowError on SQLite: a 500 either way).
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(value: object) -> int | None:
+    """A row id sent in a form (a select, a hidden field): ASCII digits up to MAX_ROW_ID, else None (no such
+    row). "²" and "١" are digits to str.isdigit() but not to int()."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ROW_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ROW_ID else None
+
+
+class RowIdConverter(IntegerConverter):
+    """The app's `<int:...>` URL argument: a number past MAX_ROW_ID is no page (404), not a lookup that fails."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ROW_ID, signed=False):  # noqa: A002 - werkzeug's names
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class TextSegmentConverter(UnicodeConverter):
+    """The app's default URL argument (a slug, a ticket number, a link's token): a control character in it
+    (a NUL, which PostgreSQL refuses in a query) is no page (404)."""
+
+    def __init__(self, map, minlength=1, maxlength=None, length=None):
+        super().__init__(map, minlength=minlength, maxlength=maxlength, length=length)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00-\\x1f\\x7f]")
+
+
 def strip_text(value):
     """Field filter: phones autocomplete a trailing space; nobody means it."""
     return value.strip() if isinstance(value, str) else value
@@ -79,6 +111,12 @@ def single_line(value):
     characters (an event name with a line break broke every mail header and the public iCal), no
     invisible bidirectional overrides (a badge printed "amaN jpg.exe"); spaces collapsed."""
     return clean_line(value) if isinstance(value, str) else value
+
+
+def typed_text(value):
+    """Field filter for every text area (BaseForm adds it): what was typed, less control characters (a NUL
+    pasted into a list of ticket numbers was a 500 on PostgreSQL); line breaks and spacing kept."""
+    return drop_control(value) if isinstance(value, str) else value
 
 
 def is_single_line(field_class: type) -> bool:
@@ -107,6 +145,8 @@ class BaseForm(FlaskForm):
             field = unbound_field.bind(form=form, **options)
             if is_single_line(unbound_field.field_class):
                 field.filters = (single_line, *field.filters)
+            elif issubclass(unbound_field.field_class, TextAreaField):
+                field.filters = (typed_text, *field.filters)
             return field
 
 

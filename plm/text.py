@@ -37,6 +37,12 @@ def clean_multiline(value: object) -> str:
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
+def drop_control(value: str) -> str:
+    """Typed text as typed, less the control characters no keyboard makes (NUL, which PostgreSQL refuses in
+    text, escapes) and invisible overrides; line breaks (a CR LF made LF) and tabs stay."""
+    return _CONTROL_KEEP_NEWLINE.sub("", value.replace("\r\n", "\n"))
+
+
 def fold_for_search(value: str) -> str:
     """Lower-case, accents removed: 'Ni Luh Putu Ayu' and 'ni luh putu ayu' match, so do 'Désa' and 'desa'."""
     decomposed = unicodedata.normalize("NFKD", value or "")

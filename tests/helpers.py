@@ -183,12 +183,14 @@ EVENT_FORM = {
 
 def rule_url(rule, slug):
     """A URL for a Werkzeug rule with `slug` and placeholder values for its other arguments."""
+    from werkzeug.routing import IntegerConverter
+
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
         if name == "slug":
             values[name] = slug
-        elif type(converter).__name__ in ("IntegerConverter",):
+        elif isinstance(converter, IntegerConverter):
             values[name] = 1
         else:
             values[name] = "x1"

@@ -224,3 +224,17 @@ def test_the_english_invitation_counts_one_seat_as_one_person(client, event, log
     client.get("/lang/en")
     page = client.get(f"/staff/events/{event.slug}/delegations/{institution.id}").get_data(as_text=True)
     assert "is invited to send 1 person to" in page and "1 people" not in page
+
+
+def test_matching_one_person_to_an_id_past_the_database_integer_is_a_message(client, event, login):
+    """Found by tests/test_post_routes_refuse_bad_input.py: a 20-digit institution id was an OverflowError
+    (SQLite) or "integer out of range" (PostgreSQL), a 500; now it is no institution."""
+    make_institution(event, name="Perpustakaan Desa Ubud")
+    person = add_participant(event, name="Ketik Sendiri")
+    login("organizer")
+    for odd in ("99999999999999999999", "2147483648", "²", "-1"):
+        response = client.post(f"/staff/events/{event.slug}/delegations/match/{person.public_id}",
+                               data={"institution_id": odd}, follow_redirects=True)
+        assert response.status_code == 200 and "Pilih lembaga" in response.get_data(as_text=True), odd
+    db.session.expire_all()
+    assert db.session.get(Participant, person.id).institution_id is None

@@ -359,3 +359,22 @@ def test_applying_a_new_suggestion_over_current_rooms_needs_a_tick(client, login
     assert {a.participant_id: a.room_id for a in db.session.scalars(select(RoomAssignment))} == placed
     assert client.post(f"{base}/allocation", data={"mode": "keep", "replace": "1"}).status_code == 302
     assert db.session.get(LodgingSettings, event.id).mode == "keep"
+
+
+def test_moves_with_an_id_past_the_database_integer_or_a_nul_are_messages(client, login, event, people):
+    """Found by tests/test_post_routes_refuse_bad_input.py: a 20-digit room id was an OverflowError, and a NUL
+    in the person's ticket number a 500 on PostgreSQL (text cannot hold NUL); both are "not found" now."""
+    login("organizer")
+    _rooms(event, ("101", 2))
+    room = db.session.scalar(select(HotelRoom))
+    base = f"/staff/events/{event.slug}/lodging/assignments"
+    for url, data in (("move", {"person": people[0].public_id, "room": "99999999999999999999"}),
+                      ("move", {"person": "\x00", "room": room.id}),
+                      ("swap", {"first": people[0].public_id, "second": "\x00"}),
+                      ("unassign", {"person": "\x00"})):
+        response = client.post(f"{base}/{url}", data=data, follow_redirects=True)
+        assert response.status_code == 200 and "tidak ditemukan" in response.get_data(as_text=True), (url, data)
+    assert db.session.scalar(select(func.count(RoomAssignment.id))) == 0
+    # A NUL around a real ticket number is dropped, as at the door: the person is found and moved.
+    assert client.post(f"{base}/move", data={"person": people[0].public_id + "\x00", "room": room.id}).status_code == 302
+    assert db.session.scalar(select(func.count(RoomAssignment.id))) == 1

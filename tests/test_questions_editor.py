@@ -178,3 +178,23 @@ def test_keys_of_the_participant_columns_are_reserved(app, event):
     assert made.key == "email_2"  # made from the label: moved aside
     with pytest.raises(service.QuestionError, match="reserved_key"):
         service.add_question(db.session, event.id, {"kind": "short_text", "label_id": "X", "key": "province"})
+
+
+def test_an_empty_post_to_a_question_keeps_it_as_it_is(client, event, login):
+    """Found by tests/test_post_routes_refuse_bad_input.py: a POST without fields filled the form from the
+    question, whose choices are a list, and the editor failed on it (a 500). Now it saves the question unchanged;
+    so does saving the edit page as shown (its choices box read "merah | Merah" back as English "Merah")."""
+    login("organizer")
+    choices = service.parse_choices("Merah\nBiru | Blue\nhijau | Hijau tua |\nx | Kuning | Yellow")
+    question = service.add_question(db.session, event.id, {"kind": "single_choice", "label_id": "Warna",
+                                                           "choices": choices})
+    db.session.commit()
+    url = f"/staff/events/{event.slug}/questions/{question.id}"
+    assert client.post(url, data={}).status_code == 302
+    assert fresh(RegistrationQuestion, question.id).choices == choices
+    page = client.get(url).get_data(as_text=True)
+    shown = re.search(r'<textarea[^>]*name="choices"[^>]*>\s*(.*?)</textarea>', page, re.S).group(1)
+    assert shown.splitlines() == ["Merah", "Biru | Blue", "hijau | Hijau tua |", "x | Kuning | Yellow"]
+    assert client.post(url, data={"label_id": "Warna kesukaan", "kind": "single_choice", "choices": shown,
+                                  "audience": "everyone", "key": question.key}).status_code == 302
+    assert fresh(RegistrationQuestion, question.id).choices == choices

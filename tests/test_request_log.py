@@ -7,6 +7,7 @@ import re
 
 import pytest
 from sqlalchemy import select
+from werkzeug.routing.converters import NumberConverter
 
 from plm import create_app
 from plm.extensions import db
@@ -30,7 +31,7 @@ def _sample_urls(app):
         values = {}
         for name in rule.arguments:
             converter = rule._converters[name]
-            values[name] = 7 if type(converter).__name__ in ("IntegerConverter", "NumberConverter") else (
+            values[name] = 7 if isinstance(converter, NumberConverter) else (
                 SENTINEL if name in SECRET_URL_PARAMS else "Abc-12")
         with app.test_request_context():
             from flask import url_for

@@ -29,7 +29,7 @@ from plm.delegations.models import Institution
 from plm.errors import DeadLink
 from plm.events import get_event_or_404
 from plm.extensions import db, limiter
-from plm.forms import CHANGED_SINCE_OPENED
+from plm.forms import CHANGED_SINCE_OPENED, row_id
 from plm.i18n import deadline as format_deadline
 from plm.labels import INSTITUTION_TYPE_LABELS
 from plm.models import Event, Participant
@@ -530,8 +530,8 @@ def match_one(slug: str, public_id: str):
         abort(404)
     form = MatchOneForm()
     institution = None
-    if form.validate_on_submit() and (form.institution_id.data or "").isdigit():
-        institution = service.get_institution(db.session, event, int(form.institution_id.data))
+    if form.validate_on_submit() and row_id(form.institution_id.data):
+        institution = service.get_institution(db.session, event, row_id(form.institution_id.data))
     if institution is None:
         flash(_("Choose an institution."), "error")
     else:

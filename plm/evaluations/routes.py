@@ -241,7 +241,7 @@ def remind(slug: str, form_id: int, participant_id: int):
     """Queue a reminder e-mail to one person who has not answered yet."""
     event = get_event_or_404(slug)
     form = _form_or_404(event, form_id)
-    if participant_id >= 2**31 or db.session.scalar(select(Participant.id).where(Participant.id == participant_id,
+    if db.session.scalar(select(Participant.id).where(Participant.id == participant_id,
                                                       Participant.event_id == event.id)) is None:
         abort(404)  # another event's participant: not "has answered already"
     phase = service.current_phase(form)

@@ -19,7 +19,7 @@ from plm.auth.decorators import role_required
 from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
-from plm.forms import CHANGED_SINCE_OPENED
+from plm.forms import CHANGED_SINCE_OPENED, row_id
 from plm.jobs import pdf_from_child, renders_in_child
 from plm.lodging import service
 from plm.lodging.allocation import ConflictKind, Unassigned
@@ -303,7 +303,7 @@ def _manual_change(slug: str, event, change: Callable[[], object]):
 @organizer_required
 def move(slug: str):
     event = get_event_or_404(slug)
-    room = service.get_room(db.session, event, request.form.get("room", type=int) or 0)
+    room = service.get_room(db.session, event, row_id(request.form.get("room")) or 0)
 
     def change():
         if room is None:

@@ -357,6 +357,7 @@ def current_conflicts(session: Session, event: Event) -> list[Conflict]:
 
 
 def _participant(session: Session, event: Event, public_id: str) -> Participant:
+    public_id = clean_line(public_id)[:16]  # as sent by a form: a NUL is no id (and PostgreSQL refuses it)
     person = session.scalar(select(Participant).where(Participant.event_id == event.id, Participant.public_id == public_id,
                                                       Participant.status == "registered"))
     if person is None:

@@ -220,6 +220,12 @@ def audience_choices() -> list[SelectChoice]:
     return [SelectChoice(audience.value, AUDIENCE_LABELS[audience]) for audience in QuestionAudience]
 
 
+def _stored_choices_as_text(value: Any) -> Any:
+    """The edit form is filled from the question, whose choices are stored as a list: shown (and, when a
+    POST sends no fields at all, re-read) as the text the organiser types."""
+    return service.choices_text(value) if isinstance(value, list) else value
+
+
 class QuestionForm(BaseForm):
     label_id = StringField(_l("Question (Indonesian)"), validators=[DataRequired(), Length(max=200)])
     label_en = StringField(_l("Question (English)"), validators=[OptionalValidator(), Length(max=200)],
@@ -230,7 +236,7 @@ class QuestionForm(BaseForm):
     choices = TextAreaField(_l("Choices (one per line)"), validators=[OptionalValidator(), Length(max=4000)],
                             description=_l("Only for “one choice” and “several choices”. One per line: "
                                            "“Indonesian | English”, or “value | Indonesian | English”."),
-                            render_kw={"rows": 4})
+                            render_kw={"rows": 4}, filters=[_stored_choices_as_text])
     required = BooleanField(_l("An answer is required"))
     audience = SelectField(_l("Shown to"), choices=audience_choices, default=QuestionAudience.EVERYONE.value)
     key = StringField(_l("Key"), validators=[OptionalValidator(), Regexp(r"^[a-z][a-z0-9_]{0,39}$", message=_l(

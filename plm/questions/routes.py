@@ -86,8 +86,6 @@ def edit(slug: str, question_id: int):
     event = get_event_or_404(slug)
     question = _question_or_404(event, question_id)
     form = QuestionForm(obj=question)
-    if request.method == "GET":
-        form.choices.data = service.choices_text(question.choices)
     answers = service.answer_count(db.session, question)
     status = 200
     if form.validate_on_submit():

@@ -126,8 +126,18 @@ def parse_choices(text: str) -> list[dict[str, str]]:
 
 
 def choices_text(choices: Iterable[dict[str, str]]) -> str:
-    return "\n".join(" | ".join([c["value"], c.get("label_id", ""), c.get("label_en", "")]).rstrip(" |")
-                     for c in choices or [])
+    """The choices as the editor's box shows them: the shortest line parse_choices reads back as the same
+    choice ("merah | Merah" would read as Indonesian "merah", English "Merah")."""
+    lines = []
+    for c in choices or []:
+        value, label_id, label_en = c["value"], c.get("label_id", ""), c.get("label_en", "")
+        if slugify_key(label_id) != value:
+            lines.append(f"{value} | {label_id} | {label_en}".rstrip())
+        elif label_en:
+            lines.append(f"{label_id} | {label_en}")
+        else:
+            lines.append(label_id)
+    return "\n".join(lines)
 
 
 def _check_choices(kind: str, choices: list[dict[str, str]]) -> list[dict[str, str]]:
