@@ -24,8 +24,7 @@ from flask_login import current_user
 from plm.attendance import service
 from plm.attendance.forms import LogoForm, MarkForm, PaperForm, SheetForm, UndoForm
 from plm.auth.decorators import admin_required, role_required
-from plm.checkin.api import day_margin
-from plm.checkin.service import outside_day
+from plm.checkin.service import day_margin, outside_day
 from plm.errors import error_response
 from plm.events import get_event_or_404
 from plm.extensions import db
@@ -127,7 +126,7 @@ def session_page(slug: str, session_id: int):
     event = get_event_or_404(slug)
     item = _session_or_404(event, session_id)
     data = service.roster(db.session, event, item)
-    margin = day_margin()
+    margin = day_margin(current_app.config)
     other_day = margin is not None and outside_day(local_day(event, item.starts_at), utcnow(), event.timezone, margin)
     return render_template("attendance/session.html", event=event, item=item, roster=data, form=MarkForm(),
                            me=current_user.id, other_day=other_day,
@@ -155,7 +154,7 @@ def mark(slug: str, session_id: int):
             message = _("Attendance removed.")
         else:
             answer = service.mark(db.session, current_app.config["SECRET_KEY"], event, checkpoint, public_id,
-                                  current_user, day_margin=day_margin(), correction=form.correction.data == "1")
+                                  current_user, day_margin=day_margin(current_app.config), correction=form.correction.data == "1")
             message = str(RESULT_TEXT.get(answer["result"], answer["result"]))
     except service.AttendanceError as exc:
         fail(db.session)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
@@ -57,13 +56,6 @@ def _read_body() -> bytes | None:
     return None if len(raw) > MAX_BODY else raw
 
 
-def day_margin() -> timedelta | None:
-    """The wrong-day rule's margin (CHECKIN_DAY_MARGIN_HOURS; None switches it off): the door's API and the
-    attendance taps (plm.attendance) judge days alike."""
-    hours = current_app.config.get("CHECKIN_DAY_MARGIN_HOURS")
-    return None if hours is None else timedelta(hours=float(hours))
-
-
 @bp.route("/checkins", methods=["POST"])
 @door_staff
 def create_checkin(slug: str):
@@ -79,7 +71,7 @@ def create_checkin(slug: str):
     try:
         scan = service.parse_scan_body(body)
         answer, replayed = service.record_scan(db.session, current_app.config["SECRET_KEY"], slug, scan, current_user,
-                                               day_margin=day_margin())
+                                               day_margin=service.day_margin(current_app.config))
     except service.CheckinError as exc:
         fail(db.session)
         if exc.code == "unknown_checkpoint" and _find_event(slug) is None:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -290,6 +291,13 @@ def checkpoint_day(row: Any) -> date | None:
     if row.session_starts_at is not None:
         return row.session_starts_at.astimezone(ZoneInfo(row.timezone)).date()
     return None
+
+
+def day_margin(config: Mapping[str, Any]) -> timedelta | None:
+    """The wrong-day rule's margin (CHECKIN_DAY_MARGIN_HOURS; None switches it off): the door's API and the
+    attendance taps (plm.attendance) judge days alike."""
+    hours = config.get("CHECKIN_DAY_MARGIN_HOURS")
+    return None if hours is None else timedelta(hours=float(hours))
 
 
 def outside_day(day: date, when: datetime, tz_name: str, margin: timedelta) -> bool:
