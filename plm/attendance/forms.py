@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 
 from plm.attendance import sheets
-from plm.forms import BaseForm, strip_text
+from plm.forms import MAX_ROW_ID, BaseForm, strip_text
 
 SORT_CHOICES = [
     SelectChoice("name", _l("By name")),
@@ -26,7 +26,7 @@ class SheetForm(BaseForm):
     class Meta:
         csrf = False
 
-    checkpoint = IntegerField(_l("List"), validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
+    checkpoint = IntegerField(_l("List"), validators=[DataRequired(), NumberRange(min=1, max=MAX_ROW_ID)])
     sort = SelectField(_l("Order"), choices=SORT_CHOICES, default="name")
     orientation = SelectField(_l("Paper"), choices=ORIENTATION_CHOICES, default="portrait")
     blank = IntegerField(_l("Blank rows for walk-ins"), default=10,

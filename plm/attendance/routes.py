@@ -77,7 +77,7 @@ RESULT_TEXT = {
 # ---------------------------------------------------------------------------------------------
 
 def _session_or_404(event: Event, session_id: int) -> EventSession:
-    item = db.session.get(EventSession, session_id) if session_id < 2**31 else None
+    item = db.session.get(EventSession, session_id)
     if item is None or item.event_id != event.id or item.kind == SessionKind.BREAK:
         abort(404)
     if not service.may_take(db.session, current_user, item):
@@ -249,7 +249,7 @@ def paper(slug: str, checkpoint_id: int):
 def undo_paper(slug: str, batch_id: int):
     event = get_event_or_404(slug)
     form = UndoForm()
-    batch = db.session.get(AuditLog, batch_id) if batch_id < 2**31 else None
+    batch = db.session.get(AuditLog, batch_id)
     if batch is None or batch.event_id != event.id or batch.action != "attendance.paper":
         abort(404)
     checkpoint = _checkpoint_or_404(event, int(batch.target_id or 0))

@@ -530,8 +530,8 @@ def match_one(slug: str, public_id: str):
         abort(404)
     form = MatchOneForm()
     institution = None
-    if form.validate_on_submit() and row_id(form.institution_id.data):
-        institution = service.get_institution(db.session, event, row_id(form.institution_id.data))
+    if form.validate_on_submit() and (institution_id := row_id(form.institution_id.data)):
+        institution = service.get_institution(db.session, event, institution_id)
     if institution is None:
         flash(_("Choose an institution."), "error")
     else:
