@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from plm import clock
+from plm import clock, config
 from plm.extensions import db
 from plm.vocabulary import (
     CHECKED_COLUMNS,
@@ -125,8 +125,8 @@ class User(UserMixin, db.Model):
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
-        # The app's PASSWORD_HASH_METHOD (plm/config.py); werkzeug's scrypt outside an app.
-        method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+        # The app's PASSWORD_HASH_METHOD; outside an app, the default of plm/config.py.
+        method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else config.PASSWORD_HASH_METHOD
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
